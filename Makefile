@@ -1,0 +1,134 @@
+# svmhv — top-level build.
+#
+#   make            build/svmhv.efi (PE32+ EFI application) and build/svmhv.so (ELF with symbols)
+#   make run        boot svmhv + Debian's Linux in QEMU TCG, serial console on this terminal
+#   make run-batch  the same, non-interactive: powers off at the end, exit status = guest verdict
+#   make test       every test (host unit tests, model checker, QEMU, Linux); ends "N passed, M failed"
+#   make bench      benchmark figures (see BENCHMARKS.md)
+#   make deps       install missing Debian packages (apt-get, as root)
+#
+# Sub-makefiles (*.mk) in the source folders add EFI applications, host unit tests
+# and benchmark programs to the lists below; see tests/README.md.
+
+BUILD     ?= build
+V         ?= 0
+Q         := $(if $(filter 1,$(V)),,@)
+
+EFI_INC   := /usr/include/efi
+EFI_LIB   := /usr/lib
+EFI_CRT0  := $(EFI_LIB)/crt0-efi-x86_64.o
+
+CC        ?= gcc
+HOSTCC    ?= gcc
+LD        := ld
+OBJCOPY   := objcopy
+NASM      := nasm
+
+# Hypervisor (freestanding) flags: STYLE.md item 13, plus what GNU-EFI needs.
+EFI_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter -ffreestanding -fno-stack-protector \
+	-fno-strict-aliasing -fno-omit-frame-pointer -fpic -fshort-wchar -mno-red-zone -mgeneral-regs-only \
+	-maccumulate-outgoing-args -fno-builtin -DGNU_EFI_USE_MS_ABI -DSVMHV_FREESTANDING \
+	-I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -MMD -MP
+EFI_LDFLAGS := -nostdlib -znocombreloc -znoexecstack -shared -Bsymbolic -T linker.ld \
+	-L$(EFI_LIB) $(EFI_CRT0)
+EFI_LIBS   := -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
+NASMFLAGS  := -f elf64 -g -w+all -w+error
+
+# Host unit tests: same sources, host compiler, sanitizers, cmocka.
+HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	-D_DEFAULT_SOURCE -DSVMHV_HOST_TEST -I. -MMD -MP
+HOST_LDLIBS := -lcmocka
+
+# ---------------------------------------------------------------------------
+# svmhv.efi: every C and nasm file of the hypervisor folders.
+HV_DIRS   := boot hv svm mm nested
+HV_CSRC   := $(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS))))
+HV_ASRC   := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS))))
+HV_OBJS   := $(HV_CSRC:%.c=$(BUILD)/efi/%.o) $(HV_ASRC:%.asm=$(BUILD)/efi/%.o)
+
+# Lists the *.mk fragments extend.
+EFI_APPS    :=
+UNIT_TESTS  :=
+HOST_PROGS  :=
+
+-include $(sort $(wildcard tests/*.mk tests/*/*.mk))
+
+.PHONY: all deps run run-batch test unit bench clean kvm-run lint
+all: $(BUILD)/svmhv.efi
+
+$(BUILD)/efi/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/efi/%.o: %.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# $(1) = name, $(2) = objects: link an ELF shared object with symbols, then the PE.
+define efi_link
+$(BUILD)/$(1).so: $(2) linker.ld
+	@echo "  LD      $$@"
+	$(Q)$(LD) $(EFI_LDFLAGS) $(2) -o $$@ $(EFI_LIBS)
+	$(Q)if nm -u $$@ | grep -q .; then echo "unresolved symbols in $$@:"; nm -u $$@; rm -f $$@; exit 1; fi
+$(BUILD)/$(1).efi: $(BUILD)/$(1).so
+	@echo "  EFI     $$@"
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 \
+		--subsystem=10 $$< $$@
+endef
+
+$(eval $(call efi_link,svmhv,$(HV_OBJS)))
+$(foreach a,$(EFI_APPS),$(eval $(call efi_link,$(a),$(patsubst %.c,$(BUILD)/efi/%.o,$(patsubst %.asm,$(BUILD)/efi/%.o,$($(a)_SRCS))))))
+
+# Host unit tests: tests/unit/<name>.mk sets UNIT_TESTS += <name>, <name>_SRCS := ...
+define host_prog
+$(BUILD)/host/$(1): $(patsubst %.c,$(BUILD)/host/obj/%.o,$($(1)_SRCS))
+	@mkdir -p $$(dir $$@)
+	@echo "  HOSTLD  $$@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$^ -o $$@ $(HOST_LDLIBS) $($(1)_LDLIBS)
+endef
+$(foreach t,$(UNIT_TESTS) $(HOST_PROGS),$(eval $(call host_prog,$(t))))
+
+$(BUILD)/host/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $($(notdir $(basename $<))_CFLAGS) -c $< -o $@
+
+unit-bins: $(addprefix $(BUILD)/host/,$(UNIT_TESTS) $(HOST_PROGS))
+efi-apps: $(BUILD)/svmhv.efi $(addprefix $(BUILD)/,$(addsuffix .efi,$(EFI_APPS)))
+print-unit-tests:
+	@echo $(UNIT_TESTS)
+
+# ---------------------------------------------------------------------------
+deps:
+	@scripts/deps.sh
+
+run: deps all efi-apps
+	@scripts/run.sh
+
+run-batch: deps all efi-apps
+	@scripts/run.sh --batch
+
+kvm-run: deps all efi-apps
+	@scripts/run.sh --kvm
+
+test: deps
+	@scripts/test.sh
+
+unit: unit-bins
+	@tests/suites/10-unit.sh
+
+bench: deps
+	@scripts/bench.sh
+
+lint:
+	@scripts/lint.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

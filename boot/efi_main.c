@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svmhv.efi entry: read the options, check SVM, reserve memory, hand the boot
+ * CPU to the hypervisor, then (now a guest) chain-load the next stage.
+ * This file and boot/efi_*.c are the only code that sees EFI types; the
+ * hypervisor gets one plain struct hv_boot_info. Everything here runs in the
+ * image the firmware loaded (EfiLoaderCode, reclaimed by the OS later); the
+ * hypervisor runs from a rebased copy in EfiReservedMemoryType memory, which
+ * the firmware never relocates or reuses and the OS sees as reserved.
+ * See: UEFI 2.10 7.2 (AllocatePages), 7.4 (LoadImage/StartImage).
+ */
+#include <efi.h>
+#include <efilib.h>
+
+#include "boot/config.h"
+#include "boot/efi_boot.h"
+#include "boot/relocate.h"
+#include "hv/boot_info.h"
+#include "hv/console.h"
+#include "hv/fmt.h"
+#include "hv/hypercall.h"
+#include "hv/policy.h"
+#include "svm/svm.h"
+
+#define EFI_MAX_CFG     (64 * 1024)
+
+extern char ImageBase[];
+int efi_takeover(hv_entry_fn entry, struct hv_boot_info *info);
+
+static EFI_LOADED_IMAGE *self_image;
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
+
+/* Errors go to the serial log and to the firmware console. */
+static void efi_fail(const char *msg)
+{
+	hv_err("boot", "%s", msg);
+	Print(L"svmhv: %a\n", msg);
+}
+
+static int already_running(void)
+{
+	struct cpuid_regs r;
+
+	__asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(SVMHV_CPUID_BASE), "c"(0));
+	return r.ebx == SVMHV_SIG_EBX && r.ecx == SVMHV_SIG_ECX && r.edx == SVMHV_SIG_EDX;
+}
+
+static EFI_STATUS reserve_pool(uint64_t heap_mib, struct hv_boot_info *info)
+{
+	uint64_t image = (self_image->ImageSize + EFI_PAGE_SIZE - 1) & ~(uint64_t)(EFI_PAGE_SIZE - 1);
+	uint64_t size = image + (heap_mib << 20);
+	EFI_PHYSICAL_ADDRESS pa = 0;
+	EFI_STATUS st;
+
+	st = BS->AllocatePages(AllocateAnyPages, EfiReservedMemoryType,
+			       EFI_SIZE_TO_PAGES(size), &pa);
+	if (EFI_ERROR(st))
+		return st;
+	info->pool_pa = pa;
+	info->pool_size = size;
+	info->image_size = self_image->ImageSize;
+	return EFI_SUCCESS;
+}
+
+/* Copy this image into the pool, rebase it, and return its hv_entry. */
+static hv_entry_fn install_copy(const struct hv_boot_info *info)
+{
+	uint8_t *copy = (uint8_t *)(uintptr_t)info->pool_pa;
+	const uint8_t *src = (const uint8_t *)self_image->ImageBase;
+
+	for (uint64_t i = 0; i < info->image_size; i++)
+		copy[i] = src[i];
+	if (efi_rebase_copy(copy, info->image_size))
+		return NULL;
+	return (hv_entry_fn)(uintptr_t)(copy + ((uint8_t *)hv_entry - (uint8_t *)ImageBase));
+}
+
+static int virtualize(const struct hv_config *cfg)
+{
+	struct hv_boot_info info = {
+		.serial_port = cfg->serial_port, .log_level = cfg->log_level,
+		.force_tlb_flush = cfg->force_tlb_flush,
+	};
+	EFI_STATUS st = reserve_pool(cfg->heap_mib, &info);
+	hv_entry_fn entry;
+	int rc;
+
+	if (EFI_ERROR(st)) {
+		efi_fail("not virtualizing: cannot reserve memory (AllocatePages failed); "
+			 "try a smaller heap=");
+		return -1;
+	}
+	hv_info("boot", "reserved %llu KiB at %llx (EfiReservedMemoryType)",
+		(unsigned long long)(info.pool_size >> 10), (unsigned long long)info.pool_pa);
+	entry = install_copy(&info);
+	rc = entry ? efi_takeover(entry, &info) : -1;
+	if (rc) {
+		BS->FreePages(info.pool_pa, EFI_SIZE_TO_PAGES(info.pool_size));
+		hv_err("boot", "not virtualizing: hypervisor start failed (%d)", rc);
+		Print(L"svmhv: not virtualizing: hypervisor start failed (%d)\n", rc);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_svm(void)
+{
+	struct svm_raw raw;
+	struct svm_features f;
+	enum svm_status st;
+	char msg[200];
+
+	svm_read_raw(&raw);
+	st = svm_decode_features(&raw, &f);
+	if (st == SVM_OK)
+		return 0;
+	hv_snprintf(msg, sizeof(msg), "not virtualizing: %s", svm_status_str(st));
+	efi_fail(msg);
+	return -1;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	struct hv_config cfg;
+
+	InitializeLib(image, systab);
+	if (EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&self_image)))
+		return EFI_LOAD_ERROR;
+	/* The console comes up on the default port until the options are read. */
+	hv_console_init(CONFIG_DEFAULT_SERIAL, LOG_INFO);
+	hv_info("boot", "svmhv %u.%u.%u starting", SVMHV_VERSION_MAJOR, SVMHV_VERSION_MINOR,
+		SVMHV_VERSION_PATCH);
+	if (efi_read_config(self_image, &cfg)) {
+		efi_fail("not virtualizing: bad configuration; returning to the firmware");
+		return EFI_INVALID_PARAMETER;
+	}
+	hv_console_init(cfg.serial_port, (enum log_level)cfg.log_level);
+	efi_log_config(&cfg);
+	if (already_running()) {
+		efi_fail("not virtualizing: svmhv is already running on this machine");
+		return EFI_ALREADY_STARTED;
+	}
+	if (check_svm())
+		return EFI_UNSUPPORTED;
+	if (virtualize(&cfg))
+		return EFI_OUT_OF_RESOURCES;
+	/* From here on this CPU is svmhv's guest. */
+	hv_info("boot", "virtualized cpu0: the firmware now runs as svmhv's guest");
+	return efi_chainload(image, self_image, &cfg);
+}

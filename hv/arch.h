@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Thin wrappers around privileged x86 instructions, for the freestanding
+ * hypervisor only (host unit tests never include this header).
+ */
+#ifndef SVMHV_HV_ARCH_H
+#define SVMHV_HV_ARCH_H
+
+#include <stdint.h>
+
+#include "hv/policy.h"      /* struct cpuid_regs */
+
+struct __attribute__((packed)) desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static inline void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+			 : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t val)
+{
+	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			 : "memory");
+}
+
+#define DEFINE_READ_CR(n) \
+	static inline uint64_t read_cr##n(void) \
+	{ uint64_t v; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); return v; }
+#define DEFINE_WRITE_CR(n) \
+	static inline void write_cr##n(uint64_t v) \
+	{ __asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory"); }
+DEFINE_READ_CR(0)
+DEFINE_READ_CR(2)
+DEFINE_READ_CR(3)
+DEFINE_READ_CR(4)
+DEFINE_WRITE_CR(3)
+
+static inline uint64_t read_dr6(void)
+{ uint64_t v; __asm__ volatile("mov %%dr6, %0" : "=r"(v)); return v; }
+static inline uint64_t read_dr7(void)
+{ uint64_t v; __asm__ volatile("mov %%dr7, %0" : "=r"(v)); return v; }
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t f;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(f));
+	return f;
+}
+
+#define DEFINE_READ_SEG(s) \
+	static inline uint16_t read_##s(void) \
+	{ uint16_t v; __asm__ volatile("mov %%" #s ", %0" : "=r"(v)); return v; }
+DEFINE_READ_SEG(cs)
+DEFINE_READ_SEG(ss)
+DEFINE_READ_SEG(ds)
+DEFINE_READ_SEG(es)
+
+static inline void sgdt(struct desc_ptr *d) { __asm__ volatile("sgdt %0" : "=m"(*d)); }
+static inline void sidt(struct desc_ptr *d) { __asm__ volatile("sidt %0" : "=m"(*d)); }
+static inline void lgdt(const struct desc_ptr *d) { __asm__ volatile("lgdt %0" ::"m"(*d)); }
+static inline void lidt(const struct desc_ptr *d) { __asm__ volatile("lidt %0" ::"m"(*d)); }
+static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" ::"r"(sel)); }
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void cpu_relax(void) { __asm__ volatile("pause"); }
+static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void hlt(void) { __asm__ volatile("hlt"); }
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void vmsave(uint64_t pa) { __asm__ volatile("vmsave %%rax" ::"a"(pa) : "memory"); }
+static inline void vmload(uint64_t pa) { __asm__ volatile("vmload %%rax" ::"a"(pa) : "memory"); }
+
+static inline __attribute__((noreturn)) void halt_forever(void)
+{
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+#endif /* SVMHV_HV_ARCH_H */

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* 16550 UART console. See: PC16550D datasheet (register map). */
+#include "hv/console.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "hv/arch.h"
+#include "hv/fmt.h"
+
+#define UART_THR        0       /* transmit holding (DLAB=0) */
+#define UART_DLL        0       /* divisor latch low (DLAB=1) */
+#define UART_IER        1
+#define UART_DLM        1
+#define UART_FCR        2
+#define UART_LCR        3
+#define UART_MCR        4
+#define UART_LSR        5
+#define UART_LSR_THRE   0x20
+#define UART_LCR_DLAB   0x80
+#define UART_LCR_8N1    0x03
+
+#define TX_SPIN_LIMIT   200000u
+#define LOCK_SPIN_LIMIT 50000000u
+
+static uint16_t con_port;
+static enum log_level con_level = LOG_INFO;
+static unsigned (*con_cpu_hook)(void);
+static volatile int con_lock;
+
+void hv_console_init(uint16_t port, enum log_level level)
+{
+	con_port = port;
+	con_level = level;
+	if (!port)
+		return;
+	outb(port + UART_IER, 0x00);            /* polled: no UART interrupts */
+	outb(port + UART_LCR, UART_LCR_DLAB);
+	outb(port + UART_DLL, 1);               /* 115200 baud */
+	outb(port + UART_DLM, 0);
+	outb(port + UART_LCR, UART_LCR_8N1);
+	outb(port + UART_FCR, 0x07);            /* enable + clear FIFOs */
+	outb(port + UART_MCR, 0x03);            /* DTR, RTS */
+}
+
+enum log_level hv_console_level(void)
+{
+	return con_level;
+}
+
+void hv_console_set_cpu_hook(unsigned (*hook)(void))
+{
+	con_cpu_hook = hook;
+}
+
+static void uart_putc(char c)
+{
+	for (unsigned i = 0; i < TX_SPIN_LIMIT; i++)
+		if (inb(con_port + UART_LSR) & UART_LSR_THRE)
+			break;
+	outb(con_port + UART_THR, (uint8_t)c);
+}
+
+static void uart_puts(const char *s)
+{
+	if (!con_port)
+		return;
+	for (; *s; s++) {
+		if (*s == '\n')
+			uart_putc('\r');
+		uart_putc(*s);
+	}
+}
+
+/* A bounded lock: after LOCK_SPIN_LIMIT we print anyway rather than hang. */
+static bool lock_console(void)
+{
+	for (unsigned i = 0; i < LOCK_SPIN_LIMIT; i++) {
+		if (!__atomic_exchange_n(&con_lock, 1, __ATOMIC_ACQUIRE))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+static void unlock_console(bool held)
+{
+	if (held)
+		__atomic_store_n(&con_lock, 0, __ATOMIC_RELEASE);
+}
+
+void hv_console_write(const char *s)
+{
+	bool held = lock_console();
+
+	uart_puts(s);
+	unlock_console(held);
+}
+
+void hv_log(enum log_level level, const char *subsys, const char *fmt, ...)
+{
+	static const char letters[] = "EWIDT";
+	char line[512];
+	int n;
+	va_list ap;
+
+	if (level > con_level || !con_port)
+		return;
+	n = hv_snprintf(line, sizeof(line), "[svmhv] cpu%u %c %s: ",
+			con_cpu_hook ? con_cpu_hook() : 0, letters[level], subsys);
+	va_start(ap, fmt);
+	n += hv_vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	line[n++] = '\n';
+	line[n] = '\0';
+	hv_console_write(line);
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svmhv's host descriptor tables and exception handlers.
+ * Host mode runs with GIF = 0 at all times (set by CLGI before the switch and
+ * by every #VMEXIT), so only exceptions reach these handlers: each one is a
+ * bug in svmhv, dumped and halted. See: APM2 8.9 (long-mode IDT), 12.2.5 (TSS).
+ */
+#include "hv/cpu.h"
+
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/panic.h"
+
+struct intr_frame {
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+static struct idt_gate idt[32] __attribute__((aligned(16)));
+
+static void __attribute__((noreturn)) host_exception(unsigned vec, struct intr_frame *f,
+						     uint64_t err)
+{
+	hv_panic_exception(vec, err, f->rip, f->rsp, f->rflags);
+}
+
+/* One handler per vector: the hardware pushes an error code for some of them. */
+#define ISR_NOERR(v) \
+	__attribute__((interrupt)) static void isr_##v(struct intr_frame *f) \
+	{ host_exception(v, f, 0); }
+#define ISR_ERR(v) \
+	__attribute__((interrupt)) static void isr_##v(struct intr_frame *f, unsigned long e) \
+	{ host_exception(v, f, e); }
+
+ISR_NOERR(0) ISR_NOERR(1) ISR_NOERR(2) ISR_NOERR(3) ISR_NOERR(4) ISR_NOERR(5)
+ISR_NOERR(6) ISR_NOERR(7) ISR_ERR(8) ISR_NOERR(9) ISR_ERR(10) ISR_ERR(11)
+ISR_ERR(12) ISR_ERR(13) ISR_ERR(14) ISR_NOERR(15) ISR_NOERR(16) ISR_ERR(17)
+ISR_NOERR(18) ISR_NOERR(19) ISR_NOERR(20) ISR_ERR(21) ISR_NOERR(22) ISR_NOERR(23)
+ISR_NOERR(24) ISR_NOERR(25) ISR_NOERR(26) ISR_NOERR(27) ISR_NOERR(28) ISR_ERR(29)
+ISR_ERR(30) ISR_NOERR(31)
+
+static void set_gate(unsigned vec, void *handler, unsigned ist)
+{
+	uint64_t a = (uint64_t)(uintptr_t)handler;
+
+	idt[vec] = (struct idt_gate){
+		.off_lo = (uint16_t)a, .sel = HV_SEL_CODE, .ist = (uint8_t)ist,
+		.type = 0x8e,   /* present, DPL 0, 64-bit interrupt gate */
+		.off_mid = (uint16_t)(a >> 16), .off_hi = (uint32_t)(a >> 32),
+	};
+}
+
+void hv_idt_init(void)
+{
+	void *h[32] = {
+		isr_0, isr_1, isr_2, isr_3, isr_4, isr_5, isr_6, isr_7, isr_8, isr_9,
+		isr_10, isr_11, isr_12, isr_13, isr_14, isr_15, isr_16, isr_17, isr_18,
+		isr_19, isr_20, isr_21, isr_22, isr_23, isr_24, isr_25, isr_26, isr_27,
+		isr_28, isr_29, isr_30, isr_31,
+	};
+
+	for (unsigned v = 0; v < 32; v++)
+		/* #DF, NMI and #MC get a known-good stack (IST1). */
+		set_gate(v, h[v], (v == 8 || v == 2 || v == 18) ? 1 : 0);
+}
+
+static void build_gdt(struct hv_cpu *cpu)
+{
+	uint64_t tss = (uint64_t)(uintptr_t)&cpu->tss;
+	uint64_t lim = sizeof(cpu->tss) - 1;
+
+	cpu->gdt[0] = 0;
+	cpu->gdt[1] = 0x00af9b000000ffffull;    /* code: L, P, DPL0, execute/read */
+	cpu->gdt[2] = 0x00cf93000000ffffull;    /* data: P, DPL0, read/write */
+	cpu->gdt[3] = (lim & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
+		      (((lim >> 16) & 0xf) << 48) | (((tss >> 24) & 0xff) << 56);
+	cpu->gdt[4] = tss >> 32;
+}
+
+void hv_cpu_load_host_state(struct hv_cpu *cpu, uint64_t host_cr3)
+{
+	struct desc_ptr gdtr = { sizeof(cpu->gdt) - 1, (uint64_t)(uintptr_t)cpu->gdt };
+	struct desc_ptr idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+	/* IST1 sits below the main stack: HV_IST_SIZE bytes of its own. */
+	cpu->tss.ist[0] = (uint64_t)(uintptr_t)cpu->stack_top - HV_STACK_SIZE;
+	cpu->tss.iomap_base = sizeof(cpu->tss);
+	build_gdt(cpu);
+	lgdt(&gdtr);
+	/* Reload CS with a far return, then the data segments. */
+	__asm__ volatile("pushq %[cs]\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movw %w[ds], %%ax\n\t"
+			 "movw %%ax, %%ds\n\t"
+			 "movw %%ax, %%es\n\t"
+			 "movw %%ax, %%ss\n\t"
+			 "xorl %%eax, %%eax\n\t"
+			 "movw %%ax, %%fs\n\t"
+			 "movw %%ax, %%gs\n\t"
+			 :
+			 : [cs] "i"(HV_SEL_CODE), [ds] "i"(HV_SEL_DATA)
+			 : "rax", "memory");
+	ltr(HV_SEL_TSS);
+	lidt(&idtr);
+	write_cr3(host_cr3);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* Per physical CPU host state: svmhv's own GDT, TSS, IDT, stacks, save areas. */
+#ifndef SVMHV_HV_CPU_H
+#define SVMHV_HV_CPU_H
+
+#include <stdint.h>
+
+#define HV_STACK_SIZE   (32 * 1024)
+#define HV_IST_SIZE     (8 * 1024)
+
+#define HV_SEL_CODE     0x08
+#define HV_SEL_DATA     0x10
+#define HV_SEL_TSS      0x18
+
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss64) == 104, "TSS");
+
+struct idt_gate {
+	uint16_t off_lo, sel;
+	uint8_t ist, type;
+	uint16_t off_mid;
+	uint32_t off_hi, reserved;
+} __attribute__((packed));
+
+struct vcpu;
+
+struct hv_cpu {
+	unsigned index;
+	uint32_t apic_id;
+	uint64_t gdt[5];                /* null, code64, data, TSS (two slots) */
+	struct tss64 tss;
+	uint8_t *stack_top;
+	uint64_t host_save_pa;          /* VMSAVE image of the host's hidden state */
+	uint64_t hsave_pa;              /* VM_HSAVE_PA area */
+	struct vcpu *vcpu;
+};
+
+/* The IDT is shared by every CPU: its handlers only dump and halt. */
+void hv_idt_init(void);
+/* Load svmhv's GDT/TSS/IDT and page tables on this CPU. */
+void hv_cpu_load_host_state(struct hv_cpu *cpu, uint64_t host_cr3);
+
+#endif

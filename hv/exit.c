@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * #VMEXIT dispatch for L1. Called by svm/world.asm with GIF = 0 and the guest
+ * state saved. Every exit code svmhv intercepts has an entry in
+ * svm_exit_handlers[]; an exit without one dumps the VMCB and panics.
+ * See: APM2 15.6, Appendix C (exit codes).
+ */
+#include "hv/hv.h"
+
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/hc.h"
+#include "hv/panic.h"
+#include "hv/policy.h"
+
+typedef void (*exit_handler_t)(struct vcpu *v);
+
+#define VEC_UD  6
+#define VEC_GP  13
+
+static void svm_exit_cpuid(struct vcpu *v)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	struct cpuid_regs r;
+	uint32_t leaf = (uint32_t)s->rax, sub = (uint32_t)v->regs.rcx;
+
+	cpuid_count(leaf, sub, &r);
+	hv_cpuid_filter(leaf, sub, &r);
+	s->rax = r.eax;
+	v->regs.rbx = r.ebx;
+	v->regs.rcx = r.ecx;
+	v->regs.rdx = r.edx;
+	hv_skip_insn(v);
+}
+
+static void svm_exit_msr(struct vcpu *v)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	uint32_t msr = (uint32_t)v->regs.rcx;
+	int write = v->vmcb->control.exit_info_1 & 1;
+	uint64_t val = (s->rax & 0xffffffffull) | (v->regs.rdx << 32), efer;
+
+	switch (hv_msr_policy(msr)) {
+	case HV_MSR_EFER:
+		if (!write) {
+			val = hv_efer_read(s->efer);
+			s->rax = (uint32_t)val;
+			v->regs.rdx = val >> 32;
+		} else if (hv_efer_write(s->efer, val, s->cr0, hv.efer_allowed, &efer) == 0) {
+			s->efer = efer;
+		} else {
+			hv_debug("msr", "#GP: WRMSR EFER %llx", (unsigned long long)val);
+			hv_inject_exception(v, VEC_GP, 1, 0);
+			return;
+		}
+		hv_skip_insn(v);
+		return;
+	case HV_MSR_GP:
+	case HV_MSR_OUTSIDE_MAP:
+		hv_debug("msr", "#GP: %s MSR %x", write ? "WRMSR" : "RDMSR", msr);
+		hv_inject_exception(v, VEC_GP, 1, 0);
+		return;
+	}
+}
+
+static void svm_exit_vmmcall(struct vcpu *v)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	struct hv_hc_env env = {
+		.vcpus = hv.vcpus, .nvcpu = hv.ncpu, .self = v->index,
+		.mem_base = hv.boot.pool_pa, .mem_size = hv.boot.pool_size,
+	};
+	struct hv_hc_regs r = { s->rax, v->regs.rbx, v->regs.rcx, v->regs.rdx };
+
+	hv_hypercall(&env, &r);
+	s->rax = r.rax;
+	v->regs.rbx = r.rbx;
+	v->regs.rcx = r.rcx;
+	v->regs.rdx = r.rdx;
+	hv_skip_insn(v);
+}
+
+/* SVM is not offered to the guest: its instructions are undefined there. */
+static void svm_exit_svm_insn(struct vcpu *v)
+{
+	hv_inject_exception(v, VEC_UD, 0, 0);
+}
+
+/*
+ * Nested page fault. The only faults svmhv's own tables produce are writes to
+ * its memory, which is mapped read-only to a blank page: the write is dropped
+ * and the instruction skipped. See: APM2 15.25.6 (exit_info_1 bits).
+ */
+static void svm_exit_npf(struct vcpu *v)
+{
+	uint64_t info = v->vmcb->control.exit_info_1, gpa = v->vmcb->control.exit_info_2;
+	static unsigned warned;
+
+	if ((info & NPF_WRITE) && hv_in_svmhv_memory(gpa, 1)) {
+		if (warned++ < 8)
+			hv_warn("npf", "guest write to svmhv memory at %llx (rip %llx) dropped",
+				(unsigned long long)gpa, (unsigned long long)v->vmcb->save.rip);
+		hv_skip_insn(v);
+		return;
+	}
+	hv_panic(v, "unexpected nested page fault at gpa %llx info %llx",
+		 (unsigned long long)gpa, (unsigned long long)info);
+}
+
+/* Triple fault in L1: the machine would reset; do so after saying why. */
+static void svm_exit_shutdown(struct vcpu *v)
+{
+	hv_err("exit", "guest shutdown (triple fault) on vCPU %u; resetting the machine", v->index);
+	vmcb_dump(v->vmcb);
+	outb(0xcf9, 0x02);
+	outb(0xcf9, 0x06);      /* PCI reset control: hard reset */
+	hv_panic(v, "machine reset failed after guest shutdown");
+}
+
+static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
+	[VMEXIT_CPUID]          = svm_exit_cpuid,
+	[VMEXIT_MSR]            = svm_exit_msr,
+	[VMEXIT_VMMCALL]        = svm_exit_vmmcall,
+	[VMEXIT_VMRUN]          = svm_exit_svm_insn,
+	[VMEXIT_VMLOAD]         = svm_exit_svm_insn,
+	[VMEXIT_VMSAVE]         = svm_exit_svm_insn,
+	[VMEXIT_STGI]           = svm_exit_svm_insn,
+	[VMEXIT_CLGI]           = svm_exit_svm_insn,
+	[VMEXIT_SKINIT]         = svm_exit_svm_insn,
+	[VMEXIT_INVLPGA]        = svm_exit_svm_insn,
+	[VMEXIT_SHUTDOWN]       = svm_exit_shutdown,
+	[HV_EXIT_SLOT_NPF]      = svm_exit_npf,
+};
+
+void svm_handle_exit(struct vcpu *v)
+{
+	uint64_t code = v->vmcb->control.exit_code;
+	int slot = hv_exit_slot(code);
+
+	v->vmcb->control.tlb_control = TLB_CONTROL_DO_NOTHING;
+	v->exit_total++;
+	if (slot >= 0)
+		v->exit_counts[slot]++;
+	if (slot == HV_EXIT_SLOT_INVALID)
+		hv_panic(v, "VMRUN failed: VMEXIT_INVALID (inconsistent guest state)");
+	if (slot < 0 || !svm_exit_handlers[slot])
+		hv_panic(v, "unhandled #VMEXIT %llx", (unsigned long long)code);
+	svm_exit_handlers[slot](v);
+}

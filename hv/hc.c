@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+#include "hv/hc.h"
+
+#include "hv/hypercall.h"
+#include "hv/vcpu.h"
+
+static const struct vcpu *pick_vcpu(const struct hv_hc_env *env, uint64_t arg)
+{
+	if (arg == SVMHV_VCPU_SELF)
+		arg = env->self;
+	if (arg >= env->nvcpu)
+		return 0;
+	return env->vcpus[arg];
+}
+
+static int64_t hc_exit_count(const struct hv_hc_env *env, struct hv_hc_regs *r)
+{
+	const struct vcpu *v = pick_vcpu(env, r->rbx);
+	int slot = hv_exit_slot(r->rcx);
+
+	if (!v || slot < 0)
+		return SVMHV_EINVAL;
+	r->rdx = v->exit_counts[slot];
+	return SVMHV_OK;
+}
+
+static int64_t hc_tlb_flushes(const struct hv_hc_env *env, struct hv_hc_regs *r)
+{
+	const struct vcpu *v = pick_vcpu(env, r->rbx);
+	int err = 0;
+
+	if (!v || !env->tlb_flushes)
+		return SVMHV_EINVAL;
+	uint64_t n = env->tlb_flushes(v, (unsigned)r->rcx, (uint32_t)r->rdx, &err);
+	if (err)
+		return SVMHV_EINVAL;
+	r->rdx = n;
+	return SVMHV_OK;
+}
+
+void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
+{
+	const struct vcpu *v;
+	int64_t st = SVMHV_OK;
+
+	switch (r->rax) {
+	case SVMHV_HC_IDENTIFY:
+		r->rbx = SVMHV_SIG_EBX;
+		r->rcx = SVMHV_SIG_ECX;
+		r->rdx = SVMHV_VERSION;
+		break;
+	case SVMHV_HC_EXIT_COUNT:
+		st = hc_exit_count(env, r);
+		break;
+	case SVMHV_HC_EXIT_TOTAL:
+		v = pick_vcpu(env, r->rbx);
+		if (v)
+			r->rdx = v->exit_total;
+		else
+			st = SVMHV_EINVAL;
+		break;
+	case SVMHV_HC_VCPU_INFO:
+		r->rbx = env->self;
+		r->rcx = env->nvcpu;
+		break;
+	case SVMHV_HC_MEMINFO:
+		r->rbx = env->mem_base;
+		r->rcx = env->mem_size;
+		break;
+	case SVMHV_HC_TLB_FLUSHES:
+		st = hc_tlb_flushes(env, r);
+		break;
+	case SVMHV_HC_ASIDS:
+		v = pick_vcpu(env, r->rbx);
+		if (v && env->asids)
+			env->asids(v, &r->rbx, &r->rcx);
+		else
+			st = SVMHV_EINVAL;
+		break;
+	default:
+		st = SVMHV_ENOSYS;
+		break;
+	}
+	r->rax = (uint64_t)st;
+}

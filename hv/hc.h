@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Hypercall dispatch (ABI in hv/hypercall.h). Pure: host-tested. */
+#ifndef SVMHV_HV_HC_H
+#define SVMHV_HV_HC_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+struct hv_hc_regs {
+	uint64_t rax, rbx, rcx, rdx;
+};
+
+/* What a hypercall may look at: all of it read-only. */
+struct hv_hc_env {
+	struct vcpu *const *vcpus;
+	unsigned nvcpu;
+	unsigned self;                  /* index of the calling vCPU */
+	uint64_t mem_base, mem_size;    /* svmhv's reserved memory */
+	/* TLB flush counter for (vcpu, ctx, reason); NULL until the TLB contract. */
+	uint64_t (*tlb_flushes)(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err);
+	void (*asids)(const struct vcpu *v, uint64_t *l1, uint64_t *l2);
+};
+
+/* Execute the hypercall in r (RAX = function); results are written back to r. */
+void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r);
+
+#endif

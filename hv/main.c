@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hv_entry(): the blue pill on the boot CPU. Runs in svmhv's reserved copy,
+ * called by boot/takeover.asm from the firmware's context; on success it never
+ * returns: the firmware resumes as a guest at the capture point.
+ * See: APM2 15.4 (enabling SVM), 15.5 (VMRUN), 15.25 (nested paging).
+ */
+#include "hv/hv.h"
+
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/hypercall.h"
+#include "hv/panic.h"
+#include "hv/policy.h"
+#include "mm/npt.h"
+#include "svm/capture.h"
+#include "svm/msrpm.h"
+
+struct hv_state hv;
+
+/* Never read: it marks svmhv's memory so a guest-side scan can prove a leak. */
+const char hv_secret_canary[] __attribute__((used)) = "svmhv-secret-canary-5a17";
+
+static unsigned this_cpu_index(void)
+{
+	return 0;       /* the SMP issue maps APIC IDs to CPU indices */
+}
+
+static void *alloc(size_t pages, uint64_t *pa)
+{
+	void *p = pmm_alloc_pages(&hv.pmm, pages, 1, pa);
+
+	if (!p)
+		hv_err("mm", "out of reserved memory (%zu pages wanted); raise heap=", pages);
+	return p;
+}
+
+static void *npt_alloc_cb(void *ctx, uint64_t *pa)
+{
+	(void)ctx;
+	return pmm_alloc_page(&hv.pmm, pa);
+}
+
+static void *npt_ptr_cb(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)pa;   /* host page tables are an identity map */
+}
+
+static uint64_t efer_allowed(void)
+{
+	struct cpuid_regs e1, e21 = { 0 }, max;
+
+	cpuid_count(0x80000000u, 0, &max);
+	cpuid_count(0x80000001u, 0, &e1);
+	if (max.eax >= 0x80000021u)
+		cpuid_count(0x80000021u, 0, &e21);
+	return hv_efer_allowed(e1.ecx, e1.edx, e21.eax);
+}
+
+/*
+ * L1's nested page tables (identity, svmhv's pool replaced by a read-only
+ * blank page) and svmhv's own identity page tables, from one builder.
+ */
+static int build_page_tables(void)
+{
+	struct npt_range prot = { hv.boot.pool_pa, hv.boot.pool_size };
+	struct npt_params p = {
+		.maxphyaddr = hv.feat.maxphyaddr, .gb_pages = hv.feat.gbpages,
+		.protect = &prot, .nprotect = 1,
+	};
+	uint8_t *blank = alloc(1, &hv.blank_pa);
+
+	if (!blank)
+		return HV_ERR_NOMEM;
+	for (unsigned i = 0; i < PAGE_SIZE; i++)
+		blank[i] = 0xff;        /* reads of svmhv memory: all ones, like a hole */
+	p.blank_pa = hv.blank_pa;
+	hv.npt = (struct npt){ .alloc = npt_alloc_cb, .ptr = npt_ptr_cb };
+	hv.npt_root = npt_build(&hv.npt, &p);
+	p = (struct npt_params){ .maxphyaddr = hv.feat.maxphyaddr,
+				 .gb_pages = hv.feat.gbpages, .host = true };
+	hv.host_pt = (struct npt){ .alloc = npt_alloc_cb, .ptr = npt_ptr_cb };
+	hv.host_cr3 = npt_build(&hv.host_pt, &p);
+	if (!hv.npt_root || !hv.host_cr3) {
+		hv_err("mm", "out of reserved memory building page tables; raise heap=");
+		return HV_ERR_NOMEM;
+	}
+	return 0;
+}
+
+/* MSRs svmhv owns: EFER is emulated, the SVM control MSRs #GP. */
+static int build_permission_maps(void)
+{
+	static const uint32_t msrs[] = { MSR_EFER, MSR_VM_CR, MSR_IGNNE, MSR_SMM_CTL,
+					 MSR_VM_HSAVE_PA, MSR_SVM_KEY };
+	uint8_t *msrpm = alloc(SVM_MSRPM_SIZE / PAGE_SIZE, &hv.msrpm_pa);
+	uint8_t *iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &hv.iopm_pa);
+
+	if (!msrpm || !iopm)
+		return HV_ERR_NOMEM;
+	svm_msrpm_init(msrpm, false);
+	svm_iopm_init(iopm, false);
+	for (unsigned i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
+		svm_msrpm_set(msrpm, msrs[i], true, true);
+	return 0;
+}
+
+static void vmcb01_init_control(struct vmcb *v)
+{
+	static const unsigned intercepts[] = {
+		INTERCEPT_CPUID, INTERCEPT_MSR_PROT, INTERCEPT_SHUTDOWN, INTERCEPT_INVLPGA,
+		INTERCEPT_VMRUN, INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
+		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
+	};
+	struct vmcb_control *c = &v->control;
+
+	for (unsigned i = 0; i < sizeof(intercepts) / sizeof(intercepts[0]); i++)
+		vmcb_set_intercept(c, intercepts[i]);
+	c->iopm_base_pa = hv.iopm_pa;
+	c->msrpm_base_pa = hv.msrpm_pa;
+	c->asid = 1;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->n_cr3 = hv.npt_root;
+	/*
+	 * V_INTR_MASKING = 0 and no INTR/NMI intercept: physical interrupts go
+	 * straight to the guest through its IDT, gated by its RFLAGS.IF. svmhv's
+	 * host side runs with GIF = 0 and never sees them. See: APM2 15.21.1.
+	 */
+	c->int_ctl = 0;
+	c->tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;    /* first run on this pCPU */
+}
+
+static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
+{
+	uint64_t pa, stack_pa;
+	struct vcpu *v = alloc(1, &pa);
+	uint8_t *stack = alloc((HV_STACK_SIZE + HV_IST_SIZE) / PAGE_SIZE, &stack_pa);
+
+	if (!v || !stack || !alloc(1, &cpu->host_save_pa) || !alloc(1, &cpu->hsave_pa))
+		return HV_ERR_NOMEM;
+	cpu->stack_top = stack + HV_STACK_SIZE + HV_IST_SIZE;
+	v->vmcb01 = alloc(1, &v->vmcb_pa);
+	if (!v->vmcb01)
+		return HV_ERR_NOMEM;
+	v->vmcb = v->vmcb01;
+	v->host_save_pa = cpu->host_save_pa;
+	v->cpu = cpu;
+	v->index = cpu->index;
+	cpu->vcpu = v;
+	vmcb01_init_control(v->vmcb01);
+	*out = v;
+	return 0;
+}
+
+static void banner(void)
+{
+	char feats[160];
+
+	svm_features_str(&hv.feat, feats, sizeof(feats));
+	hv_info("hv", "svmhv %u.%u.%u: SVM revision %u, %u ASIDs, MAXPHYADDR %u, features: %s",
+		SVMHV_VERSION_MAJOR, SVMHV_VERSION_MINOR, SVMHV_VERSION_PATCH,
+		hv.feat.revision, hv.feat.nasid, hv.feat.maxphyaddr, feats);
+	if (!hv.feat.nrips)
+		hv_info("hv", "no NRIPS: instruction lengths are decoded by svmhv");
+	if (!hv.feat.flush_by_asid)
+		hv_info("hv", "no FlushByASID: TLB flushes fall back to flush-all");
+}
+
+int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
+	     uint64_t guest_rflags)
+{
+	struct svm_raw raw;
+	struct hv_cpu *cpu;
+	struct vcpu *v;
+	uint64_t image_end = (info->image_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	int err;
+
+	/* 1. Own copies of everything: the caller's memory belongs to the firmware. */
+	hv.boot = *info;
+	hv_console_init(hv.boot.serial_port, (enum log_level)hv.boot.log_level);
+	hv_console_set_cpu_hook(this_cpu_index);
+	/* 2. Features again, from this CPU (boot/ checked them already). */
+	svm_read_raw(&raw);
+	if (svm_decode_features(&raw, &hv.feat) != SVM_OK)
+		return HV_ERR_NOSVM;
+	hv.efer_allowed = efer_allowed();
+	banner();
+	/* 3. The heap: the reserved pool after the image copy. */
+	pmm_init(&hv.pmm, (void *)(uintptr_t)(hv.boot.pool_pa + image_end),
+		 hv.boot.pool_pa + image_end, hv.boot.pool_size - image_end);
+	/* 4. Tables shared by all CPUs: page tables, permission maps, IDT. */
+	err = build_page_tables();
+	if (!err)
+		err = build_permission_maps();
+	if (err)
+		return err;
+	hv_idt_init();
+	/* 5. This CPU's host state and its vCPU with vmcb01. */
+	cpu = &hv.cpus[0];
+	cpu->index = 0;
+	err = setup_cpu(cpu, &v);
+	if (err)
+		return err;
+	hv.vcpus[0] = v;
+	hv.ncpu = 1;
+	hv_info("mm", "reserved %llu KiB at %llx: image %llu KiB, heap used %llu KiB, free %llu KiB",
+		(unsigned long long)(hv.boot.pool_size >> 10),
+		(unsigned long long)hv.boot.pool_pa, (unsigned long long)(image_end >> 10),
+		(unsigned long long)(hv.pmm.used >> 10),
+		(unsigned long long)(pmm_free_bytes(&hv.pmm) >> 10));
+	/* 6. Point of no return: SVM on, GIF off, capture the firmware as the guest. */
+	cli();
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	__asm__ volatile("clgi" ::: "memory");
+	wrmsr(MSR_VM_HSAVE_PA, cpu->hsave_pa);
+	vmcb_capture_current(v->vmcb01, guest_rip, guest_rsp, guest_rflags);
+	vmsave(v->vmcb_pa);             /* firmware FS/GS/TR/LDTR + syscall MSRs */
+	/* 7. Switch the host side to svmhv's own GDT/TSS/IDT/page tables. */
+	hv_cpu_load_host_state(cpu, hv.host_cr3);
+	vmsave(cpu->host_save_pa);      /* host TR/FS/GS for world.asm's VMLOAD */
+	hv_panic_set_vcpu(v);
+	hv_info("hv", "entering guest mode on cpu%u (vCPU %u, ASID %u)", cpu->index, v->index,
+		v->vmcb01->control.asid);
+	/* 8. Run the firmware as a guest; never returns. */
+	svm_run_loop(v, cpu->stack_top);
+}

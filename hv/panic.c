@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+#include "hv/panic.h"
+
+#include <stdarg.h>
+
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/fmt.h"
+#include "hv/vcpu.h"
+
+static struct vcpu *panic_vcpu;
+
+void hv_panic_set_vcpu(struct vcpu *vcpu)
+{
+	panic_vcpu = vcpu;
+}
+
+static void print(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	hv_console_write(buf);
+}
+
+static void seg(const char *name, const struct vmcb_seg *s)
+{
+	print("  %-4s sel %04x attr %04x limit %08x base %016llx\n", name, s->selector,
+	      s->attrib, s->limit, (unsigned long long)s->base);
+}
+
+void vmcb_dump(const struct vmcb *v)
+{
+	const struct vmcb_control *c = &v->control;
+	const struct vmcb_save *s = &v->save;
+
+	print("VMCB at %p\n", (const void *)v);
+	print("  intercepts cr %08x dr %08x exc %08x misc %08x %08x %08x\n",
+	      c->intercept_cr, c->intercept_dr, c->intercept_exceptions, c->intercept_misc1,
+	      c->intercept_misc2, c->intercept_misc3);
+	print("  iopm %llx msrpm %llx tsc_offset %llx asid %u tlb_control %u\n",
+	      (unsigned long long)c->iopm_base_pa, (unsigned long long)c->msrpm_base_pa,
+	      (unsigned long long)c->tsc_offset, c->asid, c->tlb_control);
+	print("  int_ctl %llx int_state %llx event_inj %llx nested_ctl %llx n_cr3 %llx\n",
+	      (unsigned long long)c->int_ctl, (unsigned long long)c->int_state,
+	      (unsigned long long)c->event_inj, (unsigned long long)c->nested_ctl,
+	      (unsigned long long)c->n_cr3);
+	print("  exit_code %llx info1 %llx info2 %llx int_info %llx next_rip %llx\n",
+	      (unsigned long long)c->exit_code, (unsigned long long)c->exit_info_1,
+	      (unsigned long long)c->exit_info_2, (unsigned long long)c->exit_int_info,
+	      (unsigned long long)c->next_rip);
+	seg("es", &s->es); seg("cs", &s->cs); seg("ss", &s->ss); seg("ds", &s->ds);
+	seg("fs", &s->fs); seg("gs", &s->gs); seg("gdtr", &s->gdtr); seg("ldtr", &s->ldtr);
+	seg("idtr", &s->idtr); seg("tr", &s->tr);
+	print("  cpl %u efer %llx cr0 %llx cr2 %llx cr3 %llx cr4 %llx\n", s->cpl,
+	      (unsigned long long)s->efer, (unsigned long long)s->cr0,
+	      (unsigned long long)s->cr2, (unsigned long long)s->cr3,
+	      (unsigned long long)s->cr4);
+	print("  rip %llx rsp %llx rax %llx rflags %llx dr6 %llx dr7 %llx g_pat %llx\n",
+	      (unsigned long long)s->rip, (unsigned long long)s->rsp,
+	      (unsigned long long)s->rax, (unsigned long long)s->rflags,
+	      (unsigned long long)s->dr6, (unsigned long long)s->dr7,
+	      (unsigned long long)s->g_pat);
+}
+
+static void dump_vcpu(const struct vcpu *v)
+{
+	const struct vcpu_regs *r = &v->regs;
+
+	if (!v)
+		return;
+	print("vCPU %u: exits %llu\n", v->index, (unsigned long long)v->exit_total);
+	print("  rbx %llx rcx %llx rdx %llx rsi %llx rdi %llx rbp %llx\n",
+	      (unsigned long long)r->rbx, (unsigned long long)r->rcx,
+	      (unsigned long long)r->rdx, (unsigned long long)r->rsi,
+	      (unsigned long long)r->rdi, (unsigned long long)r->rbp);
+	print("  r8 %llx r9 %llx r10 %llx r11 %llx r12 %llx r13 %llx r14 %llx r15 %llx\n",
+	      (unsigned long long)r->r8, (unsigned long long)r->r9,
+	      (unsigned long long)r->r10, (unsigned long long)r->r11,
+	      (unsigned long long)r->r12, (unsigned long long)r->r13,
+	      (unsigned long long)r->r14, (unsigned long long)r->r15);
+	if (v->vmcb)
+		vmcb_dump(v->vmcb);
+}
+
+/* Frame-pointer backtrace; bounded, stops at the world switch's zero frame. */
+static void backtrace(void)
+{
+	uint64_t *fp = __builtin_frame_address(0);
+
+	print("backtrace:\n");
+	for (int i = 0; i < 16 && fp && ((uint64_t)(uintptr_t)fp & 7) == 0; i++) {
+		if (!fp[1])
+			break;
+		print("  #%d %llx\n", i, (unsigned long long)fp[1]);
+		fp = (uint64_t *)(uintptr_t)fp[0];
+	}
+}
+
+static void __attribute__((noreturn)) panic_tail(void)
+{
+	dump_vcpu(panic_vcpu);
+	backtrace();
+	print("svmhv: PANIC: this CPU is halted\n");
+	halt_forever();
+}
+
+void hv_panic(struct vcpu *vcpu, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	cli();
+	va_start(ap, fmt);
+	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	print("\nsvmhv: PANIC: %s\n", buf);
+	if (vcpu)
+		panic_vcpu = vcpu;
+	panic_tail();
+}
+
+void hv_panic_exception(unsigned vec, uint64_t err, uint64_t rip, uint64_t rsp,
+			uint64_t rflags)
+{
+	print("\nsvmhv: PANIC: host exception %u error %llx at rip %llx rsp %llx rflags %llx "
+	      "cr2 %llx\n", vec, (unsigned long long)err, (unsigned long long)rip,
+	      (unsigned long long)rsp, (unsigned long long)rflags,
+	      (unsigned long long)read_cr2());
+	panic_tail();
+}

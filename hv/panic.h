@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svmhv's own invariant failures: print everything useful, then halt this CPU.
+ * Guest-caused errors never come here; they are reflected to the guest.
+ */
+#ifndef SVMHV_HV_PANIC_H
+#define SVMHV_HV_PANIC_H
+
+#include <stdint.h>
+
+struct vcpu;
+struct vmcb;
+
+void __attribute__((noreturn, format(printf, 2, 3)))
+hv_panic(struct vcpu *vcpu, const char *fmt, ...);
+void __attribute__((noreturn))
+hv_panic_exception(unsigned vec, uint64_t err, uint64_t rip, uint64_t rsp, uint64_t rflags);
+/* The vCPU this CPU is running, for dumps (NULL before the first VMRUN). */
+void hv_panic_set_vcpu(struct vcpu *vcpu);
+void vmcb_dump(const struct vmcb *vmcb);
+
+#define HV_ASSERT(cond) \
+	do { if (!(cond)) hv_panic(0, "assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)
+
+#endif

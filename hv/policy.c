@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* Guest-visible CPUID and MSR policy. AMD APM rev. 3.42 cited as APM2/APM3. */
+#include "hv/policy.h"
+
+#include "hv/hypercall.h"
+#include "svm/vmcb.h"
+
+void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	(void)subleaf;
+	if (leaf == 1) {
+		r->ecx |= CPUID_1_ECX_HYPERVISOR;
+	} else if (leaf == 0x80000001u) {
+		/* SVM is not offered to the guest (yet): hide it. */
+		r->ecx &= ~CPUID_80000001_ECX_SVM;
+	} else if (leaf == 0x8000000au) {
+		/* Reserved when SVM is absent. See: APM3 E.4.9. */
+		r->eax = r->ebx = r->ecx = r->edx = 0;
+	} else if (leaf == SVMHV_CPUID_BASE) {
+		r->eax = SVMHV_CPUID_MAX;
+		r->ebx = SVMHV_SIG_EBX;
+		r->ecx = SVMHV_SIG_ECX;
+		r->edx = SVMHV_SIG_EDX;
+	} else if (leaf == SVMHV_CPUID_BASE + 1) {
+		r->eax = SVMHV_VERSION;
+		r->ebx = SVMHV_ABI_VERSION;
+		r->ecx = r->edx = 0;
+	} else if (leaf > SVMHV_CPUID_MAX && leaf <= 0x400000ffu) {
+		r->eax = r->ebx = r->ecx = r->edx = 0;
+	}
+}
+
+uint64_t hv_efer_allowed(uint32_t ext1_ecx, uint32_t ext1_edx, uint32_t ext21_eax)
+{
+	uint64_t a = 0;
+
+	if (ext1_edx & CPUID_80000001_EDX_SYSCALL)
+		a |= EFER_SCE;
+	if (ext1_edx & CPUID_80000001_EDX_LM)
+		a |= EFER_LME | EFER_LMA;
+	if (ext1_edx & CPUID_80000001_EDX_NX)
+		a |= EFER_NXE;
+	if (ext1_edx & CPUID_80000001_EDX_FFXSR)
+		a |= EFER_FFXSR;
+	if (ext1_ecx & CPUID_80000001_ECX_TCE)
+		a |= EFER_TCE;
+	if (ext21_eax & CPUID_80000021_EAX_AUTOIBRS)
+		a |= EFER_AUTOIBRS;
+	return a;
+}
+
+int hv_efer_write(uint64_t cur, uint64_t val, uint64_t guest_cr0, uint64_t allowed,
+		  uint64_t *out)
+{
+	const uint64_t cr0_pg = 1ull << 31;
+
+	if (val & ~allowed)
+		return -1;      /* reserved, unsupported, or SVME */
+	if ((guest_cr0 & cr0_pg) && ((val ^ cur) & EFER_LME))
+		return -1;      /* APM2 14.6.1: LME is fixed while paging is on */
+	/* LMA is owned by the processor: a write does not change it. */
+	*out = (val & ~EFER_LMA) | (cur & EFER_LMA) | EFER_SVME;
+	return 0;
+}
+
+uint64_t hv_efer_read(uint64_t vmcb_efer)
+{
+	return vmcb_efer & ~EFER_SVME;
+}
+
+enum hv_msr_action hv_msr_policy(uint32_t msr)
+{
+	switch (msr) {
+	case MSR_EFER:
+		return HV_MSR_EFER;
+	case MSR_VM_CR:
+	case MSR_IGNNE:
+	case MSR_SMM_CTL:
+	case MSR_VM_HSAVE_PA:
+	case MSR_SVM_KEY:
+		return HV_MSR_GP;
+	default:
+		return HV_MSR_OUTSIDE_MAP;
+	}
+}

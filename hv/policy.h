@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest-visible policy as pure functions: what CPUID and the SVM MSRs look
+ * like to the guest. See README "What the guest sees". Host-testable.
+ */
+#ifndef SVMHV_HV_POLICY_H
+#define SVMHV_HV_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+#define CPUID_1_ECX_HYPERVISOR          (1u << 31)
+#define CPUID_80000001_ECX_SVM          (1u << 2)
+#define CPUID_80000001_EDX_SYSCALL      (1u << 11)
+#define CPUID_80000001_EDX_NX           (1u << 20)
+#define CPUID_80000001_EDX_FFXSR        (1u << 25)
+#define CPUID_80000001_EDX_PAGE1GB      (1u << 26)
+#define CPUID_80000001_EDX_LM           (1u << 29)
+#define CPUID_80000001_ECX_LMSLE_OFF    0       /* LMSLE has no CPUID bit we offer */
+#define CPUID_80000001_ECX_TCE          (1u << 17)
+#define CPUID_80000021_EAX_AUTOIBRS     (1u << 8)
+
+/* Rewrite the hardware's answer to CPUID(leaf, subleaf) into what the guest sees. */
+void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
+
+/* EFER bits the guest may set, from the hardware's CPUID answers. */
+uint64_t hv_efer_allowed(uint32_t ext1_ecx, uint32_t ext1_edx, uint32_t ext21_eax);
+
+/*
+ * WRMSR(EFER) by the guest. cur is the VMCB's EFER (which has SVME set: the
+ * hardware requires it for guest mode). Returns 0 and the new VMCB EFER, or
+ * -1 when the write must #GP: reserved or unsupported bits, SVME (SVM is not
+ * offered to the guest), or toggling LME while paging is on.
+ * See: APM2 3.1.7 (EFER), 15.5.1 (EFER.SVME in guest mode).
+ */
+int hv_efer_write(uint64_t cur, uint64_t val, uint64_t guest_cr0, uint64_t allowed,
+		  uint64_t *out);
+/* RDMSR(EFER): the VMCB's EFER with SVME hidden. */
+uint64_t hv_efer_read(uint64_t vmcb_efer);
+
+enum hv_msr_action {
+	HV_MSR_EFER,            /* emulate against the VMCB's EFER */
+	HV_MSR_GP,              /* inject #GP(0): an SVM MSR the guest must not see */
+	/*
+	 * Any other MSR that exits lies outside the MSR permission map's three
+	 * ranges (which always intercept, APM2 15.11) and outside every MSR AMD
+	 * defines, so the hardware would #GP too: inject #GP(0).
+	 */
+	HV_MSR_OUTSIDE_MAP,
+};
+enum hv_msr_action hv_msr_policy(uint32_t msr);
+
+#endif

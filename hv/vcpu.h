@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svmhv's own per-vCPU and per-pCPU state (the hardware's VMCB is svm/vmcb.h).
+ * Pure header: host unit tests include it.
+ */
+#ifndef SVMHV_HV_VCPU_H
+#define SVMHV_HV_VCPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* TLB state (svm/tlb.h) joins here with the TLB contract. */
+#include "svm/vmcb.h"
+
+/*
+ * Guest general-purpose registers the hardware does not keep in the VMCB
+ * (RAX and RSP live in vmcb->save). svm/world.asm reads and writes them at
+ * the offsets asserted below.
+ */
+struct vcpu_regs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* Exit counters: one slot per exit code svmhv can see, see hv_exit_slot(). */
+#define HV_EXIT_SLOT_NPF        0xa5    /* 0x400..0x403 -> 0xa5..0xa8 */
+#define HV_EXIT_SLOT_INVALID    0xa9
+#define HV_EXIT_SLOTS           0xaa
+
+static inline int hv_exit_slot(uint64_t code)
+{
+	if (code < HV_EXIT_SLOT_NPF)
+		return (int)code;
+	if (code >= VMEXIT_NPF && code <= VMEXIT_NPF + 3)
+		return (int)(HV_EXIT_SLOT_NPF + (code - VMEXIT_NPF));
+	if (code == VMEXIT_INVALID || (code & 0xffffffffull) == 0xffffffffull)
+		return HV_EXIT_SLOT_INVALID;
+	return -1;
+}
+
+struct hv_cpu;
+
+struct vcpu {
+	struct vcpu_regs regs;          /* +0x00, must stay first (world.asm) */
+	uint64_t vmcb_pa;               /* +0x70 vmcb01 (later: the VMCB to run) */
+	uint64_t host_save_pa;          /* +0x78 VMSAVE area with host FS/GS/TR/... */
+	struct vmcb *vmcb;              /* the VMCB world.asm runs */
+	struct vmcb *vmcb01;
+	struct hv_cpu *cpu;             /* physical CPU this vCPU runs on */
+	unsigned index;
+	uint64_t exit_total;
+	uint64_t exit_counts[HV_EXIT_SLOTS];
+};
+
+_Static_assert(offsetof(struct vcpu, regs) == 0, "world.asm: regs first");
+_Static_assert(offsetof(struct vcpu_regs, r15) == 0x68, "world.asm: r15");
+_Static_assert(offsetof(struct vcpu, vmcb_pa) == 0x70, "world.asm: vmcb_pa");
+_Static_assert(offsetof(struct vcpu, host_save_pa) == 0x78, "world.asm: host_save_pa");
+
+#endif /* SVMHV_HV_VCPU_H */

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Run every test suite (tests/suites/NN-*.sh) and print one summary line.
+# Each suite prints "ok - name" / "not ok - name" lines; see tests/README.md.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p build/test-logs
+passed=0 failed=0
+failures=()
+for suite in tests/suites/*.sh; do
+	[ -x "$suite" ] || continue
+	name=$(basename "$suite" .sh)
+	log=build/test-logs/$name.log
+	echo "=== suite $name"
+	"$suite" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -cE '^ok( |$)' "$log")
+	f=$(grep -cE '^not ok( |$)' "$log")
+	while IFS= read -r line; do failures+=("$name: ${line#not ok }"); done \
+		< <(grep -E '^not ok( |$)' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1; failures+=("$name: suite exited with status $rc")
+	fi
+	passed=$((passed + p)); failed=$((failed + f))
+done
+echo "==="
+for x in "${failures[@]}"; do echo "FAILED: $x"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
