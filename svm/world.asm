@@ -59,9 +59,9 @@ svm_run_loop:
 	mov r14, [rax + VCPU_R14]
 	mov r15, [rax + VCPU_R15]
 	mov rax, [rax + VCPU_VMCB_PA]   ; rax = VMCB physical address (VMRUN operand)
-	vmload rax                      ; guest FS/GS/TR/LDTR/KernelGsBase/STAR/SYSENTER
-	vmrun rax                       ; run the guest until #VMEXIT
-	vmsave rax                      ; keep the guest's hidden state in its VMCB
+	vmload                          ; [rax]: guest FS/GS/TR/LDTR/KernelGsBase/STAR/SYSENTER
+	vmrun                           ; [rax]: run the guest until #VMEXIT
+	vmsave                          ; [rax]: keep the guest's hidden state in its VMCB
 	mov rax, [rsp]                  ; rax = vcpu (guest RAX is already in the VMCB)
 	mov [rax + VCPU_RBX], rbx       ; store the guest GPRs
 	mov [rax + VCPU_RCX], rcx
@@ -79,7 +79,7 @@ svm_run_loop:
 	mov [rax + VCPU_R15], r15
 	mov rdi, rax                    ; argument: vcpu
 	mov rax, [rdi + VCPU_HOST_SAVE_PA]
-	vmload rax                      ; restore the host's TR (IST stacks), FS, GS
+	vmload                          ; [rax]: restore the host's TR (IST stacks), FS, GS
 	call svm_handle_exit            ; C exit dispatch, GIF = 0, IF = 0
 	jmp .loop                       ; next VMRUN
 
