@@ -49,39 +49,48 @@ void hv_inject_exception(struct vcpu *v, unsigned vec, int has_err, uint32_t err
 /*
  * Advance the guest past the instruction that exited: next_rip with NRIPS,
  * else decode its length from the bytes at CS.base + RIP, fetched through the
- * guest's own page tables. Returns 0, or -1 after injecting #UD/#PF when the
- * bytes cannot be fetched or decoded (the instruction is not retried).
+ * guest's own page tables. Returns 0, or -1 after injecting #UD when the bytes
+ * cannot be fetched or decoded: the guest just executed them, so this only
+ * happens when another CPU changed its page tables meanwhile or the decoder
+ * does not know the instruction, and an #UD is louder than a retry loop.
  */
 int hv_skip_insn(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->vmcb;
 	struct vmcb_save *s = &vmcb->save;
 	enum hv_insn_mode mode = hv_insn_mode_from(s->efer, s->cr0, s->cs.attrib, s->rflags);
+	uint64_t ip_mask = mode == HV_INSN_MODE_64 ? ~0ull :
+			   mode == HV_INSN_MODE_32 ? 0xffffffffull : 0xffffull;
+	struct gpa_mmu mmu = {
+		.cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer,
+		.maxphyaddr = hv.feat.maxphyaddr, .read = gread_cb,
+	};
+	unsigned access = GPA_ACC_FETCH | (s->cpl == 3 ? GPA_ACC_USER : 0);
 	uint8_t bytes[HV_INSN_MAX_LEN];
-	struct gpa_regs regs = { .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
-	uint64_t rip = s->rip, lin;
-	uint32_t pfec = 0;
-	int len;
+	struct gpa_fault fault = { 0 };
+	uint64_t rip = s->rip & ip_mask;
+	uint64_t lin = (mode == HV_INSN_MODE_64 ? 0 : s->cs.base) + rip;
+	size_t got;
+	int len, rc;
 
 	if (hv.feat.nrips && vmcb->control.next_rip) {
 		s->rip = vmcb->control.next_rip;
 		goto done;
 	}
-	if (mode != HV_INSN_MODE_64)
-		rip &= mode == HV_INSN_MODE_32 ? 0xffffffffull : 0xffffull;
-	lin = (mode == HV_INSN_MODE_64 ? 0 : s->cs.base) + rip;
-	/* Fetch as much as the page walk allows: the instruction may be short. */
-	size_t got = 0;
-	for (size_t want = HV_INSN_MAX_LEN; want && !got; want--)
-		if (gpa_read_linear(&regs, hv.feat.maxphyaddr, lin, bytes, want,
-				    GPA_ACCESS_FETCH | (s->cpl == 3 ? GPA_ACCESS_USER : 0),
-				    gread_cb, 0, &pfec) == 0)
-			got = want;
-	if (!got) {
-		hv_warn("exit", "cannot fetch the instruction at %llx: #PF %x",
-			(unsigned long long)lin, pfec);
-		hv_inject_exception(v, 14, 1, pfec);
-		s->cr2 = lin;
+	/*
+	 * Fetch up to 15 bytes; an instruction near the end of a mapped page is
+	 * shorter than that, so fall back to what the first page holds.
+	 */
+	got = HV_INSN_MAX_LEN;
+	rc = gpa_read_linear(&mmu, lin, bytes, got, access, &fault);
+	if (rc != GPA_OK && (lin & 0xfff) + got > 0x1000) {
+		got = 0x1000 - (lin & 0xfff);
+		rc = gpa_read_linear(&mmu, lin, bytes, got, access, &fault);
+	}
+	if (rc != GPA_OK) {
+		hv_warn("exit", "cannot fetch the instruction at %llx (%d): #UD",
+			(unsigned long long)lin, rc);
+		hv_inject_exception(v, 6, 0, 0);
 		return -1;
 	}
 	len = hv_insn_length(bytes, got, mode);
@@ -91,9 +100,7 @@ int hv_skip_insn(struct vcpu *v)
 		hv_inject_exception(v, 6, 0, 0);
 		return -1;
 	}
-	s->rip = rip + (uint64_t)len;
-	if (mode != HV_INSN_MODE_64)
-		s->rip &= mode == HV_INSN_MODE_32 ? 0xffffffffull : 0xffffull;
+	s->rip = (rip + (uint64_t)len) & ip_mask;
 done:
 	/* The skipped instruction ends any STI/MOV SS interrupt shadow. */
 	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
