@@ -15,8 +15,10 @@
 
 typedef void (*exit_handler_t)(struct vcpu *v);
 
+#define VEC_DB  1
 #define VEC_UD  6
 #define VEC_GP  13
+#define VEC_AC  17
 
 static void svm_exit_cpuid(struct vcpu *v)
 {
@@ -87,6 +89,22 @@ static void svm_exit_svm_insn(struct vcpu *v)
 }
 
 /*
+ * #DB and #AC are intercepted only so that a guest cannot hang the physical
+ * CPU with an endless chain of them (CVE-2015-5307, CVE-2015-8104): every
+ * delivery now passes through svmhv. They are reflected unchanged; for #DB
+ * the hardware has already updated DR6 in the VMCB. See: APM2 15.12.
+ */
+static void svm_exit_excp_db(struct vcpu *v)
+{
+	hv_inject_exception(v, VEC_DB, 0, 0);
+}
+
+static void svm_exit_excp_ac(struct vcpu *v)
+{
+	hv_inject_exception(v, VEC_AC, 1, 0);
+}
+
+/*
  * Nested page fault. The only faults svmhv's own tables produce are writes to
  * its memory, which is mapped read-only to a blank page: the write is dropped
  * and the instruction skipped. See: APM2 15.25.6 (exit_info_1 bits).
@@ -118,6 +136,8 @@ static void svm_exit_shutdown(struct vcpu *v)
 }
 
 static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
+	[VMEXIT_EXCP_BASE + VEC_DB] = svm_exit_excp_db,
+	[VMEXIT_EXCP_BASE + VEC_AC] = svm_exit_excp_ac,
 	[VMEXIT_CPUID]          = svm_exit_cpuid,
 	[VMEXIT_MSR]            = svm_exit_msr,
 	[VMEXIT_VMMCALL]        = svm_exit_vmmcall,
@@ -145,5 +165,13 @@ void svm_handle_exit(struct vcpu *v)
 		hv_panic(v, "VMRUN failed: VMEXIT_INVALID (inconsistent guest state)");
 	if (slot < 0 || !svm_exit_handlers[slot])
 		hv_panic(v, "unhandled #VMEXIT %llx", (unsigned long long)code);
+	/*
+	 * An exit taken while the CPU was delivering an event leaves that event
+	 * in EXITINTINFO; inject it again (same format as EVENTINJ) unless the
+	 * handler replaces it, so no interrupt or exception is lost.
+	 * See: APM2 15.7.2.
+	 */
+	if (v->vmcb->control.exit_int_info & SVM_EVTINJ_VALID)
+		v->vmcb->control.event_inj = v->vmcb->control.exit_int_info;
 	svm_exit_handlers[slot](v);
 }

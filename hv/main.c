@@ -117,6 +117,8 @@ static void vmcb01_init_control(struct vmcb *v)
 
 	for (unsigned i = 0; i < sizeof(intercepts) / sizeof(intercepts[0]); i++)
 		vmcb_set_intercept(c, intercepts[i]);
+	/* #DB and #AC: see svm_exit_excp_db() for why. */
+	c->intercept_exceptions = BIT(1) | BIT(17);
 	c->iopm_base_pa = hv.iopm_pa;
 	c->msrpm_base_pa = hv.msrpm_pa;
 	c->asid = 1;
