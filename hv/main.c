@@ -65,20 +65,27 @@ static uint64_t efer_allowed(void)
 static int build_page_tables(void)
 {
 	struct npt_range prot = { hv.boot.pool_pa, hv.boot.pool_size };
+	/*
+	 * Without 1 GiB pages a 48-bit map would cost 1 GiB of tables: map
+	 * 512 GiB (2 MiB of tables) and say so. Such CPUs predate large MMIO.
+	 */
+	unsigned bits = hv.feat.gbpages || hv.feat.maxphyaddr <= 39 ? hv.feat.maxphyaddr : 39;
 	struct npt_params p = {
-		.maxphyaddr = hv.feat.maxphyaddr, .gb_pages = hv.feat.gbpages,
+		.maxphyaddr = bits, .gb_pages = hv.feat.gbpages,
 		.protect = &prot, .nprotect = 1,
 	};
 	uint8_t *blank = alloc(1, &hv.blank_pa);
 
 	if (!blank)
 		return HV_ERR_NOMEM;
+	if (bits != hv.feat.maxphyaddr)
+		hv_warn("mm", "no 1 GiB pages: guest-physical space limited to %u bits", bits);
 	for (unsigned i = 0; i < PAGE_SIZE; i++)
 		blank[i] = 0xff;        /* reads of svmhv memory: all ones, like a hole */
 	p.blank_pa = hv.blank_pa;
 	hv.npt = (struct npt){ .alloc = npt_alloc_cb, .ptr = npt_ptr_cb };
 	hv.npt_root = npt_build(&hv.npt, &p);
-	p = (struct npt_params){ .maxphyaddr = hv.feat.maxphyaddr,
+	p = (struct npt_params){ .maxphyaddr = bits,
 				 .gb_pages = hv.feat.gbpages, .host = true };
 	hv.host_pt = (struct npt){ .alloc = npt_alloc_cb, .ptr = npt_ptr_cb };
 	hv.host_cr3 = npt_build(&hv.host_pt, &p);

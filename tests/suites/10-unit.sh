@@ -3,6 +3,7 @@
 # with cmocka's TAP output, prefixing case names with the test binary's name.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+mkdir -p build/test-logs
 if ! make -s unit-bins >build/test-logs/unit-build.log 2>&1; then
 	cat build/test-logs/unit-build.log
 	echo "not ok - unit tests build"

@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svmhv's option parser: svmhv.cfg and the image's load options share one
+ * `key=value` grammar (see boot/config.h). Everything is parsed into a copy
+ * that replaces the caller's config only when the whole source is valid, so
+ * a typo never leaves svmhv half-configured.
+ */
+#include "boot/config.h"
+
+/* ---- characters and words ------------------------------------------------ */
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Load-option separators: a boot manager may hand over CR/LF too. */
+static bool is_space(char ch)
+{
+	return is_blank(ch) || ch == '\r' || ch == '\n';
+}
+
+static char lower(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* s[0..n) equals the NUL-terminated @word, ignoring ASCII case. */
+static bool word_eq(const char *s, size_t n, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (word[i] == '\0' || lower(s[i]) != word[i])
+			return false;
+	return word[n] == '\0';
+}
+
+/* Index of the first byte that may not appear in an option, or n. */
+static size_t bad_byte(const char *s, size_t n, bool allow_high)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t b = (uint8_t)s[i];
+
+		if (b == '\t')
+			continue;
+		if (b < 0x20 || b == 0x7f || (b >= 0x80 && !allow_high))
+			return i;
+	}
+	return n;
+}
+
+/* Decimal or 0x hex, no sign, at most @limit. */
+static bool parse_uint(const char *v, size_t n, uint32_t limit, uint32_t *out)
+{
+	unsigned base = 10;
+	uint64_t x = 0;
+	size_t i = 0;
+
+	if (n > 2 && v[0] == '0' && lower(v[1]) == 'x') {
+		base = 16;
+		i = 2;
+	}
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		char ch = lower(v[i]);
+		unsigned d = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0')
+			   : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10) : 99;
+
+		if (d >= base)
+			return false;
+		x = x * base + d;
+		if (x > limit)          /* also stops any overflow */
+			return false;
+	}
+	*out = (uint32_t)x;
+	return true;
+}
+
+/* ---- bounded output, shared by error messages and config_format ---------- */
+
+struct out {
+	char  *buf;
+	size_t len;
+	size_t pos;             /* may run past len: the length needed */
+};
+
+static void out_ch(struct out *o, char ch)
+{
+	if (o->pos + 1 < o->len)
+		o->buf[o->pos] = ch;
+	o->pos++;
+}
+
+static void out_str(struct out *o, const char *s)
+{
+	while (*s)
+		out_ch(o, *s++);
+}
+
+/* User text in messages: quoted, cut at 32 chars so the message fits. */
+static void out_quoted(struct out *o, const char *s, size_t n)
+{
+	size_t i;
+
+	out_ch(o, '\'');
+	for (i = 0; i < n && i < 32; i++)
+		out_ch(o, s[i]);
+	if (n > 32)
+		out_str(o, "...");
+	out_ch(o, '\'');
+}
+
+static void out_uint(struct out *o, uint32_t v, unsigned base)
+{
+	char tmp[10];
+	unsigned n = 0;
+
+	if (base == 16)
+		out_str(o, "0x");
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (n)
+		out_ch(o, tmp[--n]);
+}
+
+static void out_end(struct out *o)
+{
+	if (o->len)
+		o->buf[o->pos < o->len ? o->pos : o->len - 1] = '\0';
+}
+
+/* ---- option values -------------------------------------------------------- */
+
+static int copy_value(char *dst, size_t max, const char *v, size_t n,
+		      bool path)
+{
+	size_t i;
+
+	if (n > max)
+		return CONFIG_ETOOLONG;
+	/* UEFI file paths use '\'; '/' is never part of a FAT name. */
+	for (i = 0; i < n; i++)
+		dst[i] = (path && v[i] == '/') ? '\\' : v[i];
+	dst[n] = '\0';
+	return 0;
+}
+
+static int set_next(struct hv_config *c, const char *v, size_t n)
+{
+	return copy_value(c->next, CONFIG_NEXT_MAX, v, n, true);
+}
+
+static int set_args(struct hv_config *c, const char *v, size_t n)
+{
+	return copy_value(c->args, CONFIG_ARGS_MAX, v, n, false);
+}
+
+static int set_serial(struct hv_config *c, const char *v, size_t n)
+{
+	uint32_t x;
+
+	if (word_eq(v, n, "off") || word_eq(v, n, "none")) {
+		c->serial_port = 0;
+		return 0;
+	}
+	if (!parse_uint(v, n, CONFIG_SERIAL_MAX, &x) || x == 0)
+		return CONFIG_EVALUE;
+	c->serial_port = (uint16_t)x;
+	return 0;
+}
+
+static const char *const log_names[] = {
+	[CONFIG_LOG_ERROR] = "error", [CONFIG_LOG_WARN] = "warn",
+	[CONFIG_LOG_INFO] = "info", [CONFIG_LOG_DEBUG] = "debug",
+	[CONFIG_LOG_TRACE] = "trace",
+};
+#define LOG_LEVELS (sizeof(log_names) / sizeof(log_names[0]))
+
+static int set_log(struct hv_config *c, const char *v, size_t n)
+{
+	uint32_t x;
+
+	for (x = 0; x < LOG_LEVELS; x++)
+		if (word_eq(v, n, log_names[x]))
+			break;
+	if (x == LOG_LEVELS && !parse_uint(v, n, LOG_LEVELS - 1, &x))
+		return CONFIG_EVALUE;
+	c->log_level = (uint8_t)x;
+	return 0;
+}
+
+static int set_force_tlb_flush(struct hv_config *c, const char *v, size_t n)
+{
+	static const char *const words[] = {    /* even: false, odd: true */
+		"0", "1", "no", "yes", "false", "true", "off", "on",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (word_eq(v, n, words[i])) {
+			c->force_tlb_flush = i % 2;
+			return 0;
+		}
+	}
+	return CONFIG_EVALUE;
+}
+
+static int set_heap(struct hv_config *c, const char *v, size_t n)
+{
+	uint32_t x;
+
+	if (!parse_uint(v, n, CONFIG_HEAP_MAX_MIB, &x) ||
+	    x < CONFIG_HEAP_MIN_MIB)
+		return CONFIG_EVALUE;
+	c->heap_mib = x;
+	return 0;
+}
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define BAD(name, expected) " for '" name "' (expected " expected ")"
+#define LONG(name, max) "value too long for '" name "' (max " STR(max) ")"
+
+struct option {
+	const char *name;
+	int (*set)(struct hv_config *c, const char *v, size_t n);
+	const char *bad_value;  /* message tails, see fail_value() */
+	const char *too_long;
+};
+
+static const struct option options[] = {
+	{ "next", set_next, BAD("next", "a path"), LONG("next", CONFIG_NEXT_MAX) },
+	{ "args", set_args, BAD("args", "text"), LONG("args", CONFIG_ARGS_MAX) },
+	{ "serial", set_serial, BAD("serial", "1..0xfff8, off or none"), 0 },
+	{ "log", set_log, BAD("log", "error|warn|info|debug|trace or 0..4"), 0 },
+	{ "force_tlb_flush", set_force_tlb_flush,
+	  BAD("force_tlb_flush", "0|1|yes|no|true|false|on|off"), 0 },
+	{ "heap", set_heap, BAD("heap", "4..1024 MiB"), 0 },
+};
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* ---- one source ----------------------------------------------------------- */
+
+struct parser {
+	struct hv_config    cfg;        /* working copy, committed on success */
+	unsigned            seen;       /* bit i: options[i] given already */
+	struct config_error *err;
+	bool                file;
+	unsigned            line;       /* file: current line */
+	unsigned            token;      /* load options: current token */
+};
+
+/* Record an error position and start its message with "<where>: ". */
+static struct out err_begin(struct parser *ps, int code, size_t col)
+{
+	struct out o = { 0, 0, 0 };
+	struct config_error *e = ps->err;
+
+	if (!e)
+		return o;
+	e->code = code;
+	e->line = ps->file ? ps->line : 0;
+	e->column = (unsigned)col;
+	e->token = ps->file ? 0 : ps->token;
+	o.buf = e->msg;
+	o.len = sizeof(e->msg);
+	out_str(&o, ps->file ? "svmhv.cfg line " : "load options token ");
+	out_uint(&o, ps->file ? ps->line : ps->token, 10);
+	out_str(&o, ": ");
+	return o;
+}
+
+/* "<where>: <text>['quoted']<tail>", the shape of most messages. */
+static int fail(struct parser *ps, int code, size_t col, const char *text,
+		const char *q, size_t qn, const char *tail)
+{
+	struct out o = err_begin(ps, code, col);
+
+	out_str(&o, text);
+	if (q)
+		out_quoted(&o, q, qn);
+	out_str(&o, tail);
+	out_end(&o);
+	return code;
+}
+
+static int fail_byte(struct parser *ps, uint8_t b, size_t col)
+{
+	struct out o = err_begin(ps, CONFIG_EBYTE, col);
+
+	if (b) {
+		out_str(&o, "non-printable byte ");
+		out_uint(&o, b, 16);
+	} else {
+		out_str(&o, "NUL byte");
+	}
+	out_str(&o, " at column ");
+	out_uint(&o, (uint32_t)col, 10);
+	out_end(&o);
+	return CONFIG_EBYTE;
+}
+
+static int fail_value(struct parser *ps, int rc, const struct option *opt,
+		      const char *v, size_t n, size_t col)
+{
+	if (rc == CONFIG_ETOOLONG)
+		return fail(ps, rc, col, opt->too_long, 0, 0, "");
+	return fail(ps, rc, col, "bad value ", v, n, opt->bad_value);
+}
+
+static int find_option(const char *key, size_t klen)
+{
+	int i;
+
+	for (i = 0; i < (int)NOPTIONS; i++)
+		if (word_eq(key, klen, options[i].name))
+			return i;
+	return -1;
+}
+
+/* Apply key=value; kcol and vcol are the 1-based columns for errors. */
+static int apply(struct parser *ps, const char *key, size_t klen, size_t kcol,
+		 const char *val, size_t vlen, size_t vcol)
+{
+	int i = find_option(key, klen), rc;
+
+	if (i < 0)
+		return fail(ps, CONFIG_EUNKNOWN, kcol, "unknown option ", key, klen, "");
+	if (ps->seen & (1u << i))
+		return fail(ps, CONFIG_EDUP, kcol, "duplicate option ", key, klen, "");
+	rc = options[i].set(&ps->cfg, val, vlen);
+	if (rc)
+		return fail_value(ps, rc, &options[i], val, vlen, vcol);
+	ps->seen |= 1u << i;
+	return 0;
+}
+
+/* One `key=value` with no blanks around it; col is the 1-based column. */
+static int parse_pair(struct parser *ps, const char *s, size_t n, size_t col)
+{
+	size_t eq, kend, v;
+
+	for (eq = 0; eq < n && s[eq] != '='; eq++)
+		;
+	if (eq == n)
+		return fail(ps, CONFIG_ESYNTAX, col, "missing '=' in ", s, n, "");
+	for (kend = eq; kend > 0 && is_blank(s[kend - 1]); kend--)
+		;
+	if (kend == 0)
+		return fail(ps, CONFIG_ESYNTAX, col, "missing option name before '='", 0, 0, "");
+	for (v = eq + 1; v < n && is_blank(s[v]); v++)
+		;
+	return apply(ps, s, kend, col, s + v, n - v, col + v);
+}
+
+/* ---- svmhv.cfg ------------------------------------------------------------- */
+
+static int parse_line(struct parser *ps, const char *s, size_t n)
+{
+	size_t b = 0, e = n, bad;
+
+	if (n > CONFIG_LINE_MAX)
+		return fail(ps, CONFIG_ELINE, CONFIG_LINE_MAX + 1,
+			    "line too long (max " STR(CONFIG_LINE_MAX) " chars)", 0, 0, "");
+	while (b < n && is_blank(s[b]))
+		b++;
+	/* Comments may hold UTF-8; options are ASCII (UEFI paths are UCS-2). */
+	bad = bad_byte(s, n, b < n && s[b] == '#');
+	if (bad < n)
+		return fail_byte(ps, (uint8_t)s[bad], bad + 1);
+	if (b == n || s[b] == '#')
+		return 0;
+	while (e > b && is_blank(s[e - 1]))
+		e--;
+	return parse_pair(ps, s + b, e - b, b + 1);
+}
+
+static int parse_file(struct parser *ps, const char *t, size_t len)
+{
+	size_t pos = 0;
+
+	/* Windows editors like to start a text file with a UTF-8 BOM. */
+	if (len >= 3 && (uint8_t)t[0] == 0xef && (uint8_t)t[1] == 0xbb &&
+	    (uint8_t)t[2] == 0xbf)
+		pos = 3;
+	while (pos < len) {
+		size_t end = pos, n;
+		int rc;
+
+		while (end < len && t[end] != '\n')
+			end++;
+		n = end - pos;
+		if (n > 0 && t[pos + n - 1] == '\r')
+			n--;
+		ps->line++;
+		rc = parse_line(ps, t + pos, n);
+		if (rc)
+			return rc;
+		pos = end + 1;
+	}
+	return 0;
+}
+
+/* ---- load options ----------------------------------------------------------- */
+
+static int parse_token(struct parser *ps, const char *s, size_t n, size_t col)
+{
+	size_t bad = bad_byte(s, n, false);
+
+	if (bad < n)
+		return fail_byte(ps, (uint8_t)s[bad], col + bad);
+	return parse_pair(ps, s, n, col);
+}
+
+/* Everything after `--`, trimmed, is the next image's load options. */
+static int parse_rest(struct parser *ps, const char *s, size_t n, size_t col)
+{
+	size_t b = 0, bad;
+
+	while (b < n && is_space(s[b]))
+		b++;
+	while (n > b && is_space(s[n - 1]))
+		n--;
+	s += b;
+	n -= b;
+	col += b;
+	bad = bad_byte(s, n, false);
+	if (bad < n)
+		return fail_byte(ps, (uint8_t)s[bad], col + bad);
+	return apply(ps, "args", 4, col, s, n, col);
+}
+
+static int parse_options(struct parser *ps, const char *t, size_t len)
+{
+	size_t pos = 0;
+
+	while (len > 0 && t[len - 1] == '\0')
+		len--;
+	for (;;) {
+		size_t end;
+		int rc;
+
+		while (pos < len && is_space(t[pos]))
+			pos++;
+		if (pos == len)
+			return 0;
+		for (end = pos; end < len && !is_space(t[end]); end++)
+			;
+		ps->token++;
+		if (end - pos == 2 && t[pos] == '-' && t[pos + 1] == '-') {
+			ps->token++;
+			return parse_rest(ps, t + end, len - end, end + 1);
+		}
+		rc = parse_token(ps, t + pos, end - pos, pos + 1);
+		if (rc)
+			return rc;
+		pos = end;
+	}
+}
+
+/* ---- API -------------------------------------------------------------------- */
+
+void config_defaults(struct hv_config *c)
+{
+	*c = (struct hv_config){
+		.serial_port = CONFIG_DEFAULT_SERIAL,
+		.log_level = CONFIG_DEFAULT_LOG,
+		.force_tlb_flush = false,
+		.heap_mib = CONFIG_DEFAULT_HEAP_MIB,
+	};
+}
+
+static int parse(struct hv_config *c, const char *text, size_t len,
+		 struct config_error *err, bool file)
+{
+	struct parser ps = { .err = err, .file = file };
+	int rc;
+
+	if (err) {
+		err->code = 0;
+		err->line = err->column = err->token = 0;
+		err->msg[0] = '\0';
+	}
+	if (!c || (!text && len))
+		return fail(&ps, CONFIG_EINVAL, 0, "no config or text", 0, 0, "");
+	ps.cfg = *c;
+	rc = file ? parse_file(&ps, text, len) : parse_options(&ps, text, len);
+	if (rc == 0)
+		*c = ps.cfg;
+	return rc;
+}
+
+int config_parse_file(struct hv_config *c, const char *text, size_t len,
+		      struct config_error *err)
+{
+	return parse(c, text, len, err, true);
+}
+
+int config_parse_options(struct hv_config *c, const char *text, size_t len,
+			 struct config_error *err)
+{
+	return parse(c, text, len, err, false);
+}
+
+int config_format(const struct hv_config *c, char *buf, size_t len)
+{
+	struct out o = { buf, buf ? len : 0, 0 };
+
+	out_str(&o, "serial=");
+	if (c->serial_port)
+		out_uint(&o, c->serial_port, 16);
+	else
+		out_str(&o, "off");
+	out_str(&o, " log=");
+	if (c->log_level < LOG_LEVELS)
+		out_str(&o, log_names[c->log_level]);
+	else
+		out_uint(&o, c->log_level, 10);
+	out_str(&o, c->force_tlb_flush ? " force_tlb_flush=on heap="
+				       : " force_tlb_flush=off heap=");
+	out_uint(&o, c->heap_mib, 10);
+	out_str(&o, "MiB next=");
+	out_str(&o, c->next[0] ? c->next : "none");
+	out_str(&o, " args='");
+	out_str(&o, c->args);
+	out_str(&o, "'");
+	out_end(&o);
+	return (int)o.pos;
+}

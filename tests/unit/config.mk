@@ -1,0 +1,2 @@
+UNIT_TESTS += test_config
+test_config_SRCS := tests/unit/test_config.c boot/config.c
