@@ -131,4 +131,4 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/efi $(BUILD)/host -type f -name '*.d' 2>/dev/null)
