@@ -47,12 +47,29 @@ void hv_inject_exception(struct vcpu *v, unsigned vec, int has_err, uint32_t err
 }
 
 /*
+ * The bytes of an instruction the guest just executed could not be read: its
+ * page tables changed meanwhile (another CPU), or the address is bad. Reflect
+ * what the CPU itself would have raised.
+ */
+static int fetch_fault(struct vcpu *v, uint64_t lin, int rc, const struct gpa_fault *f)
+{
+	hv_warn("exit", "cannot fetch the instruction at %llx (%d)", (unsigned long long)lin, rc);
+	if (rc == GPA_EPF) {
+		v->vmcb->save.cr2 = f->addr;
+		hv_inject_exception(v, 14, 1, f->error_code);
+	} else if (rc == GPA_ENONCANON) {
+		hv_inject_exception(v, 13, 1, 0);
+	} else {
+		hv_inject_exception(v, 6, 0, 0);
+	}
+	return -1;
+}
+
+/*
  * Advance the guest past the instruction that exited: next_rip with NRIPS,
  * else decode its length from the bytes at CS.base + RIP, fetched through the
- * guest's own page tables. Returns 0, or -1 after injecting #UD when the bytes
- * cannot be fetched or decoded: the guest just executed them, so this only
- * happens when another CPU changed its page tables meanwhile or the decoder
- * does not know the instruction, and an #UD is louder than a retry loop.
+ * guest's own page tables. Returns 0, or -1 after injecting the fault the
+ * fetch raised (#PF, #GP) or #UD when the decoder does not know the bytes.
  */
 int hv_skip_insn(struct vcpu *v)
 {
@@ -78,21 +95,21 @@ int hv_skip_insn(struct vcpu *v)
 		goto done;
 	}
 	/*
-	 * Fetch up to 15 bytes; an instruction near the end of a mapped page is
-	 * shorter than that, so fall back to what the first page holds.
+	 * Fetch up to 15 bytes; an instruction near the end of a mapped page may
+	 * be shorter than that, so fall back to what the first page holds.
 	 */
 	got = HV_INSN_MAX_LEN;
 	rc = gpa_read_linear(&mmu, lin, bytes, got, access, &fault);
-	if (rc != GPA_OK && (lin & 0xfff) + got > 0x1000) {
+	if (rc == GPA_EPF && (lin & 0xfff) + got > 0x1000) {
+		struct gpa_fault first = { 0 };
+
 		got = 0x1000 - (lin & 0xfff);
-		rc = gpa_read_linear(&mmu, lin, bytes, got, access, &fault);
+		if (gpa_read_linear(&mmu, lin, bytes, got, access, &first) == GPA_OK &&
+		    hv_insn_length(bytes, got, mode) > 0)
+			rc = GPA_OK;
 	}
-	if (rc != GPA_OK) {
-		hv_warn("exit", "cannot fetch the instruction at %llx (%d): #UD",
-			(unsigned long long)lin, rc);
-		hv_inject_exception(v, 6, 0, 0);
-		return -1;
-	}
+	if (rc != GPA_OK)
+		return fetch_fault(v, lin, rc, &fault);
 	len = hv_insn_length(bytes, got, mode);
 	if (len <= 0) {
 		hv_warn("exit", "cannot decode the instruction at %llx (%d): #UD",

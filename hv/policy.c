@@ -8,26 +8,30 @@
 void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 {
 	(void)subleaf;
-	if (leaf == 1) {
+	switch (leaf) {
+	case 1:
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
-	} else if (leaf == 0x80000001u) {
+		return;
+	case 0x80000001u:
 		/* SVM is not offered to the guest (yet): hide it. */
 		r->ecx &= ~CPUID_80000001_ECX_SVM;
-	} else if (leaf == 0x8000000au) {
-		/* Reserved when SVM is absent. See: APM3 E.4.9. */
-		r->eax = r->ebx = r->ecx = r->edx = 0;
-	} else if (leaf == SVMHV_CPUID_BASE) {
-		r->eax = SVMHV_CPUID_MAX;
-		r->ebx = SVMHV_SIG_EBX;
-		r->ecx = SVMHV_SIG_ECX;
-		r->edx = SVMHV_SIG_EDX;
-	} else if (leaf == SVMHV_CPUID_BASE + 1) {
-		r->eax = SVMHV_VERSION;
-		r->ebx = SVMHV_ABI_VERSION;
-		r->ecx = r->edx = 0;
-	} else if (leaf > SVMHV_CPUID_MAX && leaf <= 0x400000ffu) {
-		r->eax = r->ebx = r->ecx = r->edx = 0;
+		return;
+	case SVMHV_CPUID_BASE:
+		*r = (struct cpuid_regs){ SVMHV_CPUID_MAX, SVMHV_SIG_EBX, SVMHV_SIG_ECX,
+					  SVMHV_SIG_EDX };
+		return;
+	case SVMHV_CPUID_BASE + 1:
+		*r = (struct cpuid_regs){ SVMHV_VERSION, SVMHV_ABI_VERSION, 0, 0 };
+		return;
+	default:
+		break;
 	}
+	/*
+	 * 8000_000A is reserved when SVM is absent (See: APM3 E.4.9), and the
+	 * rest of svmhv's range 0x40000000..0x400000ff is empty.
+	 */
+	if (leaf == 0x8000000au || (leaf > SVMHV_CPUID_MAX && leaf <= 0x400000ffu))
+		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
 }
 
 uint64_t hv_efer_allowed(uint32_t ext1_ecx, uint32_t ext1_edx, uint32_t ext21_eax)

@@ -1,0 +1,4 @@
+# Guest page-table walker (mm/gwalk.c): every paging mode, large pages,
+# rights, reserved bits, refused reads and reads across pages.
+UNIT_TESTS += test_gwalk
+test_gwalk_SRCS := tests/unit/test_gwalk.c mm/gwalk.c
