@@ -48,6 +48,8 @@ HV_CSRC   := $(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS))))
 HV_ASRC   := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS))))
 HV_OBJS   := $(HV_CSRC:%.c=$(BUILD)/efi/%.o) $(HV_ASRC:%.asm=$(BUILD)/efi/%.o)
 
+.DEFAULT_GOAL := all
+
 # Lists the *.mk fragments extend.
 EFI_APPS    :=
 UNIT_TESTS  :=

@@ -14,12 +14,15 @@
 
 #include "boot/config.h"
 #include "boot/efi_boot.h"
+#include "boot/efi_mp.h"
 #include "boot/relocate.h"
+#include "hv/arch.h"
 #include "hv/boot_info.h"
 #include "hv/console.h"
 #include "hv/fmt.h"
 #include "hv/hypercall.h"
 #include "hv/policy.h"
+#include "hv/smp.h"
 #include "svm/svm.h"
 
 #define EFI_MAX_CFG     (64 * 1024)
@@ -42,8 +45,7 @@ static int already_running(void)
 {
 	struct cpuid_regs r;
 
-	__asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
-			 : "a"(SVMHV_CPUID_BASE), "c"(0));
+	cpuid_count(SVMHV_CPUID_BASE, 0, &r);
 	return r.ebx == SVMHV_SIG_EBX && r.ecx == SVMHV_SIG_ECX && r.edx == SVMHV_SIG_EDX;
 }
 
@@ -64,17 +66,23 @@ static EFI_STATUS reserve_pool(uint64_t heap_mib, struct hv_boot_info *info)
 	return EFI_SUCCESS;
 }
 
-/* Copy this image into the pool, rebase it, and return its hv_entry. */
-static hv_entry_fn install_copy(const struct hv_boot_info *info)
+/* fn's address in the reserved copy. */
+static hv_entry_fn in_copy(const struct hv_boot_info *info, hv_entry_fn fn)
+{
+	uint8_t *copy = (uint8_t *)(uintptr_t)info->pool_pa;
+
+	return (hv_entry_fn)(uintptr_t)(copy + ((uint8_t *)fn - (uint8_t *)ImageBase));
+}
+
+/* Copy this image into the pool and rebase it; 0 or -1. */
+static int install_copy(const struct hv_boot_info *info)
 {
 	uint8_t *copy = (uint8_t *)(uintptr_t)info->pool_pa;
 	const uint8_t *src = (const uint8_t *)self_image->ImageBase;
 
 	for (uint64_t i = 0; i < info->image_size; i++)
 		copy[i] = src[i];
-	if (efi_rebase_copy(copy, info->image_size))
-		return NULL;
-	return (hv_entry_fn)(uintptr_t)(copy + ((uint8_t *)hv_entry - (uint8_t *)ImageBase));
+	return efi_rebase_copy(copy, info->image_size);
 }
 
 static int virtualize(const struct hv_config *cfg)
@@ -83,10 +91,12 @@ static int virtualize(const struct hv_config *cfg)
 		.serial_port = cfg->serial_port, .log_level = cfg->log_level,
 		.force_tlb_flush = cfg->force_tlb_flush,
 	};
-	EFI_STATUS st = reserve_pool(cfg->heap_mib, &info);
-	hv_entry_fn entry;
+	EFI_STATUS st;
+	unsigned ncpu;
 	int rc;
 
+	efi_list_cpus(&info, hv_read_apic_id());
+	st = reserve_pool(cfg->heap_mib, &info);
 	if (EFI_ERROR(st)) {
 		efi_fail("not virtualizing: cannot reserve memory (AllocatePages failed); "
 			 "try a smaller heap=");
@@ -94,14 +104,17 @@ static int virtualize(const struct hv_config *cfg)
 	}
 	hv_info("boot", "reserved %llu KiB at %llx (EfiReservedMemoryType)",
 		(unsigned long long)(info.pool_size >> 10), (unsigned long long)info.pool_pa);
-	entry = install_copy(&info);
-	rc = entry ? efi_takeover(entry, &info) : -1;
+	rc = install_copy(&info) ? -1 : efi_takeover(in_copy(&info, hv_entry), &info);
 	if (rc) {
 		BS->FreePages(info.pool_pa, EFI_SIZE_TO_PAGES(info.pool_size));
 		hv_err("boot", "not virtualizing: hypervisor start failed (%d)", rc);
 		Print(L"svmhv: not virtualizing: hypervisor start failed (%d)\n", rc);
 		return -1;
 	}
+	/* The boot CPU is a guest now; its copy's hv_entry_ap takes the APs. */
+	hv_info("boot", "virtualized cpu0: the firmware now runs as svmhv's guest");
+	ncpu = efi_virtualize_aps(in_copy(&info, hv_entry_ap), &info);
+	hv_info("boot", "%u CPU%s under svmhv", ncpu, ncpu == 1 ? "" : "s");
 	return 0;
 }
 
@@ -146,7 +159,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		return EFI_UNSUPPORTED;
 	if (virtualize(&cfg))
 		return EFI_OUT_OF_RESOURCES;
-	/* From here on this CPU is svmhv's guest. */
-	hv_info("boot", "virtualized cpu0: the firmware now runs as svmhv's guest");
+	/* From here on every CPU is svmhv's guest. */
 	return efi_chainload(image, self_image, &cfg);
 }

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define HV_BOOT_MAX_CPUS 64
+
 struct hv_boot_info {
 	uint64_t pool_pa;       /* svmhv's reserved memory: its image copy, then heap */
 	uint64_t pool_size;
@@ -15,6 +17,9 @@ struct hv_boot_info {
 	uint16_t serial_port;   /* 0 = no serial console */
 	uint8_t log_level;      /* enum log_level */
 	bool force_tlb_flush;
+	unsigned cpu_index;     /* hv_entry_ap: this AP's index, 1.. */
+	unsigned ncpu;          /* enabled CPUs; index 0 is the boot CPU */
+	uint32_t apic_ids[HV_BOOT_MAX_CPUS];
 };
 
 /* Entry point of the reserved copy; see boot/takeover.asm for the contract. */
@@ -22,8 +27,11 @@ typedef int (*hv_entry_fn)(struct hv_boot_info *info, uint64_t guest_rip,
 			   uint64_t guest_rsp, uint64_t guest_rflags);
 int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
 	     uint64_t guest_rflags);
+int hv_entry_ap(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
+		uint64_t guest_rflags);
 
 #define HV_ERR_NOMEM    (-12)
 #define HV_ERR_NOSVM    (-19)
+#define HV_ERR_INVAL    (-22)
 
 #endif

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * svmhv's host descriptor tables and exception handlers.
- * Host mode runs with GIF = 0 at all times (set by CLGI before the switch and
- * by every #VMEXIT), so only exceptions reach these handlers: each one is a
- * bug in svmhv, dumped and halted. See: APM2 8.9 (long-mode IDT), 12.2.5 (TSS).
+ * Host mode runs with GIF = 0 (set by CLGI before the switch and by every
+ * #VMEXIT), so only exceptions reach these handlers, each one a bug in svmhv,
+ * dumped and halted; and NMIs, when svmhv opens GIF to consume one. See: APM2 8.9 (long-mode IDT), 12.2.5 (TSS).
  */
 #include "hv/cpu.h"
 
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/panic.h"
+#include "hv/smp.h"
 
 struct intr_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
@@ -31,7 +32,14 @@ static void __attribute__((noreturn)) host_exception(unsigned vec, struct intr_f
 	__attribute__((interrupt)) static void isr_##v(struct intr_frame *f, unsigned long e) \
 	{ host_exception(v, f, e); }
 
-ISR_NOERR(0) ISR_NOERR(1) ISR_NOERR(2) ISR_NOERR(3) ISR_NOERR(4) ISR_NOERR(5)
+/* NMI: taken only while hv_smp_nmi_exit() opens GIF for it. */
+__attribute__((interrupt)) static void isr_2(struct intr_frame *f)
+{
+	(void)f;
+	hv_smp_host_nmi();
+}
+
+ISR_NOERR(0) ISR_NOERR(1) ISR_NOERR(3) ISR_NOERR(4) ISR_NOERR(5)
 ISR_NOERR(6) ISR_NOERR(7) ISR_ERR(8) ISR_NOERR(9) ISR_ERR(10) ISR_ERR(11)
 ISR_ERR(12) ISR_ERR(13) ISR_ERR(14) ISR_NOERR(15) ISR_NOERR(16) ISR_ERR(17)
 ISR_NOERR(18) ISR_NOERR(19) ISR_NOERR(20) ISR_ERR(21) ISR_NOERR(22) ISR_NOERR(23)

@@ -41,9 +41,15 @@ struct hv_cpu {
 	uint64_t host_save_pa;          /* VMSAVE image of the host's hidden state */
 	uint64_t hsave_pa;              /* VM_HSAVE_PA area */
 	struct vcpu *vcpu;
+	uint32_t kick_pending;          /* an NMI sent to this CPU is a kick (atomic) */
+	uint64_t host_nmis;             /* NMIs taken by the host handler */
 };
 
-/* The IDT is shared by every CPU: its handlers only dump and halt. */
+/*
+ * The IDT is shared by every CPU. Exception handlers dump and halt; the NMI
+ * handler only counts: svmhv's host side takes NMIs on purpose, to consume
+ * an intercepted NMI (see hv_smp_nmi_exit()).
+ */
 void hv_idt_init(void);
 /* Load svmhv's GDT/TSS/IDT and page tables on this CPU. */
 void hv_cpu_load_host_state(struct hv_cpu *cpu, uint64_t host_cr3);

@@ -12,6 +12,7 @@
 #include "hv/hc.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
+#include "hv/smp.h"
 
 typedef void (*exit_handler_t)(struct vcpu *v);
 
@@ -42,7 +43,7 @@ static void svm_exit_msr(struct vcpu *v)
 	int write = v->vmcb->control.exit_info_1 & 1;
 	uint64_t val = (s->rax & 0xffffffffull) | (v->regs.rdx << 32), efer;
 
-	switch (hv_msr_policy(msr)) {
+	switch (hv_msr_policy(msr, write)) {
 	case HV_MSR_EFER:
 		if (!write) {
 			val = hv_efer_read(s->efer);
@@ -51,18 +52,27 @@ static void svm_exit_msr(struct vcpu *v)
 		} else if (hv_efer_write(s->efer, val, s->cr0, hv.efer_allowed, &efer) == 0) {
 			s->efer = efer;
 		} else {
-			hv_debug("msr", "#GP: WRMSR EFER %llx", (unsigned long long)val);
-			hv_inject_exception(v, VEC_GP, 1, 0);
-			return;
+			break;
 		}
+		hv_skip_insn(v);
+		return;
+	case HV_MSR_APIC_BASE:
+		if (hv_apic_base_write(v, val))
+			break;
+		hv_skip_insn(v);
+		return;
+	case HV_MSR_X2APIC_ICR:
+		if (hv_apic_icr_write(v, val, true))
+			break;
 		hv_skip_insn(v);
 		return;
 	case HV_MSR_GP:
 	case HV_MSR_OUTSIDE_MAP:
-		hv_debug("msr", "#GP: %s MSR %x", write ? "WRMSR" : "RDMSR", msr);
-		hv_inject_exception(v, VEC_GP, 1, 0);
-		return;
+		break;
 	}
+	hv_debug("msr", "#GP: %s MSR %x value %llx", write ? "WRMSR" : "RDMSR", msr,
+		 (unsigned long long)val);
+	hv_inject_exception(v, VEC_GP, 1, 0);
 }
 
 static void svm_exit_vmmcall(struct vcpu *v)
@@ -105,15 +115,20 @@ static void svm_exit_excp_ac(struct vcpu *v)
 }
 
 /*
- * Nested page fault. The only faults svmhv's own tables produce are writes to
- * its memory, which is mapped read-only to a blank page: the write is dropped
- * and the instruction skipped. See: APM2 15.25.6 (exit_info_1 bits).
+ * Nested page fault. svmhv's tables fault only on writes: to the xAPIC page
+ * (write-protected, see hv/apic_exit.c), and to svmhv's own memory, which is
+ * mapped read-only to a blank page: that write is dropped and the
+ * instruction skipped. See: APM2 15.25.6 (exit_info_1 bits).
  */
 static void svm_exit_npf(struct vcpu *v)
 {
 	uint64_t info = v->vmcb->control.exit_info_1, gpa = v->vmcb->control.exit_info_2;
 	static unsigned warned;
 
+	if ((info & NPF_WRITE) && hv_apic_is_page(gpa)) {
+		hv_apic_npf_write(v, gpa);
+		return;
+	}
 	if ((info & NPF_WRITE) && hv_in_svmhv_memory(gpa, 1)) {
 		if (warned++ < 8)
 			hv_warn("npf", "guest write to svmhv memory at %llx (rip %llx) dropped",
@@ -123,6 +138,16 @@ static void svm_exit_npf(struct vcpu *v)
 	}
 	hv_panic(v, "unexpected nested page fault at gpa %llx info %llx",
 		 (unsigned long long)gpa, (unsigned long long)info);
+}
+
+/*
+ * A physical INIT reached a CPU in guest mode: something sent it around
+ * svmhv's ICR virtualization (a CPU not under svmhv, or a bug). The INIT
+ * stays pending in the hardware, so this CPU cannot go on.
+ */
+static void svm_exit_init(struct vcpu *v)
+{
+	hv_panic(v, "physical INIT received on vCPU %u: an IPI bypassed svmhv", v->index);
 }
 
 /* Triple fault in L1: the machine would reset; do so after saying why. */
@@ -138,6 +163,8 @@ static void svm_exit_shutdown(struct vcpu *v)
 static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_EXCP_BASE + VEC_DB] = svm_exit_excp_db,
 	[VMEXIT_EXCP_BASE + VEC_AC] = svm_exit_excp_ac,
+	[VMEXIT_NMI]            = hv_smp_nmi_exit,
+	[VMEXIT_INIT]           = svm_exit_init,
 	[VMEXIT_CPUID]          = svm_exit_cpuid,
 	[VMEXIT_MSR]            = svm_exit_msr,
 	[VMEXIT_VMMCALL]        = svm_exit_vmmcall,
@@ -157,6 +184,7 @@ void svm_handle_exit(struct vcpu *v)
 	uint64_t code = v->vmcb->control.exit_code;
 	int slot = hv_exit_slot(code);
 
+	__atomic_store_n(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 	v->vmcb->control.tlb_control = TLB_CONTROL_DO_NOTHING;
 	v->exit_total++;
 	if (slot >= 0)
@@ -174,4 +202,5 @@ void svm_handle_exit(struct vcpu *v)
 	if (v->vmcb->control.exit_int_info & SVM_EVTINJ_VALID)
 		v->vmcb->control.event_inj = v->vmcb->control.exit_int_info;
 	svm_exit_handlers[slot](v);
+	hv_vcpu_prepare_run(v);
 }

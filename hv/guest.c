@@ -66,60 +66,96 @@ static int fetch_fault(struct vcpu *v, uint64_t lin, int rc, const struct gpa_fa
 }
 
 /*
- * Advance the guest past the instruction that exited: next_rip with NRIPS,
- * else decode its length from the bytes at CS.base + RIP, fetched through the
- * guest's own page tables. Returns 0, or -1 after injecting the fault the
- * fetch raised (#PF, #GP) or #UD when the decoder does not know the bytes.
+ * Fetch the bytes of the instruction at the guest's CS:RIP through its own
+ * page tables: up to 15, fewer when the instruction ends before an unmapped
+ * page. Returns 0, or -1 after injecting the fault the fetch raised.
  */
-int hv_skip_insn(struct vcpu *v)
+int hv_fetch_insn(struct vcpu *v, struct hv_fetched *f)
 {
-	struct vmcb *vmcb = v->vmcb;
-	struct vmcb_save *s = &vmcb->save;
-	enum hv_insn_mode mode = hv_insn_mode_from(s->efer, s->cr0, s->cs.attrib, s->rflags);
-	uint64_t ip_mask = mode == HV_INSN_MODE_64 ? ~0ull :
-			   mode == HV_INSN_MODE_32 ? 0xffffffffull : 0xffffull;
+	struct vmcb_save *s = &v->vmcb->save;
 	struct gpa_mmu mmu = {
 		.cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer,
 		.maxphyaddr = hv.feat.maxphyaddr, .read = gread_cb,
 	};
 	unsigned access = GPA_ACC_FETCH | (s->cpl == 3 ? GPA_ACC_USER : 0);
-	uint8_t bytes[HV_INSN_MAX_LEN];
 	struct gpa_fault fault = { 0 };
-	uint64_t rip = s->rip & ip_mask;
-	uint64_t lin = (mode == HV_INSN_MODE_64 ? 0 : s->cs.base) + rip;
-	size_t got;
-	int len, rc;
+	uint64_t lin;
+	int rc;
 
-	if (hv.feat.nrips && vmcb->control.next_rip) {
-		s->rip = vmcb->control.next_rip;
-		goto done;
-	}
-	/*
-	 * Fetch up to 15 bytes; an instruction near the end of a mapped page may
-	 * be shorter than that, so fall back to what the first page holds.
-	 */
-	got = HV_INSN_MAX_LEN;
-	rc = gpa_read_linear(&mmu, lin, bytes, got, access, &fault);
-	if (rc == GPA_EPF && (lin & 0xfff) + got > 0x1000) {
+	f->mode = hv_insn_mode_from(s->efer, s->cr0, s->cs.attrib, s->rflags);
+	f->ip_mask = f->mode == HV_INSN_MODE_64 ? ~0ull :
+		     f->mode == HV_INSN_MODE_32 ? 0xffffffffull : 0xffffull;
+	f->rip = s->rip & f->ip_mask;
+	lin = (f->mode == HV_INSN_MODE_64 ? 0 : s->cs.base) + f->rip;
+	f->len = HV_INSN_MAX_LEN;
+	rc = gpa_read_linear(&mmu, lin, f->bytes, f->len, access, &fault);
+	if (rc == GPA_EPF && (lin & 0xfff) + f->len > 0x1000) {
 		struct gpa_fault first = { 0 };
 
-		got = 0x1000 - (lin & 0xfff);
-		if (gpa_read_linear(&mmu, lin, bytes, got, access, &first) == GPA_OK &&
-		    hv_insn_length(bytes, got, mode) > 0)
+		f->len = 0x1000 - (lin & 0xfff);
+		if (gpa_read_linear(&mmu, lin, f->bytes, f->len, access, &first) == GPA_OK &&
+		    hv_insn_length(f->bytes, f->len, f->mode) > 0)
 			rc = GPA_OK;
 	}
 	if (rc != GPA_OK)
 		return fetch_fault(v, lin, rc, &fault);
-	len = hv_insn_length(bytes, got, mode);
+	return 0;
+}
+
+/* Set RIP after an emulated or skipped instruction of len bytes. */
+void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len)
+{
+	v->vmcb->save.rip = (f->rip + len) & f->ip_mask;
+	/* The instruction ends any STI/MOV SS interrupt shadow. */
+	v->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
+/*
+ * Advance the guest past the instruction that exited: next_rip with NRIPS,
+ * else decode its length. Returns 0, or -1 after injecting the fault the
+ * fetch raised (#PF, #GP) or #UD when the decoder does not know the bytes.
+ */
+int hv_skip_insn(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->vmcb;
+	struct hv_fetched f;
+	int len;
+
+	if (hv.feat.nrips && vmcb->control.next_rip) {
+		vmcb->save.rip = vmcb->control.next_rip;
+		vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+		return 0;
+	}
+	if (hv_fetch_insn(v, &f))
+		return -1;
+	len = hv_insn_length(f.bytes, f.len, f.mode);
 	if (len <= 0) {
 		hv_warn("exit", "cannot decode the instruction at %llx (%d): #UD",
-			(unsigned long long)lin, len);
+			(unsigned long long)f.rip, len);
 		hv_inject_exception(v, 6, 0, 0);
 		return -1;
 	}
-	s->rip = (rip + (uint64_t)len) & ip_mask;
-done:
-	/* The skipped instruction ends any STI/MOV SS interrupt shadow. */
-	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	hv_advance_rip(v, &f, (unsigned)len);
 	return 0;
+}
+
+/* The guest's GPRs in encoding order (rax, rcx, rdx, rbx, rsp, ...). */
+void hv_gprs_get(const struct vcpu *v, uint64_t g[16])
+{
+	const struct vcpu_regs *r = &v->regs;
+
+	g[0] = v->vmcb->save.rax; g[1] = r->rcx; g[2] = r->rdx; g[3] = r->rbx;
+	g[4] = v->vmcb->save.rsp; g[5] = r->rbp; g[6] = r->rsi; g[7] = r->rdi;
+	g[8] = r->r8; g[9] = r->r9; g[10] = r->r10; g[11] = r->r11;
+	g[12] = r->r12; g[13] = r->r13; g[14] = r->r14; g[15] = r->r15;
+}
+
+void hv_gprs_set(struct vcpu *v, const uint64_t g[16])
+{
+	struct vcpu_regs *r = &v->regs;
+
+	v->vmcb->save.rax = g[0]; r->rcx = g[1]; r->rdx = g[2]; r->rbx = g[3];
+	v->vmcb->save.rsp = g[4]; r->rbp = g[5]; r->rsi = g[6]; r->rdi = g[7];
+	r->r8 = g[8]; r->r9 = g[9]; r->r10 = g[10]; r->r11 = g[11];
+	r->r12 = g[12]; r->r13 = g[13]; r->r14 = g[14]; r->r15 = g[15];
 }

@@ -3,16 +3,18 @@
 #ifndef SVMHV_HV_HV_H
 #define SVMHV_HV_HV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hv/boot_info.h"
 #include "hv/cpu.h"
+#include "hv/insn.h"
 #include "hv/vcpu.h"
 #include "mm/npt.h"
 #include "mm/pmm.h"
 #include "svm/svm.h"
 
-#define HV_MAX_CPUS     64
+#define HV_MAX_CPUS     HV_BOOT_MAX_CPUS
 
 struct hv_state {
 	struct hv_boot_info boot;
@@ -25,18 +27,36 @@ struct hv_state {
 	uint64_t blank_pa;              /* what the guest sees of svmhv memory */
 	uint64_t msrpm_pa, iopm_pa;
 	uint64_t efer_allowed;          /* EFER bits the guest may set */
-	unsigned ncpu;
-	struct hv_cpu cpus[HV_MAX_CPUS];
-	struct vcpu *vcpus[HV_MAX_CPUS];
+	uint64_t apic_base;             /* the write-protected xAPIC page */
+	unsigned ncpu;                  /* CPUs present, virtualized or not */
+	struct hv_cpu cpus[HV_MAX_CPUS];        /* apic_id known for all of them */
+	struct vcpu *vcpus[HV_MAX_CPUS];        /* NULL until that CPU is virtualized */
 };
 
 extern struct hv_state hv;
 
 /* Guest memory and instruction helpers (hv/guest.c). */
+struct hv_fetched {
+	uint8_t bytes[15];
+	size_t len;                     /* bytes fetched */
+	enum hv_insn_mode mode;
+	uint64_t rip, ip_mask;
+};
 int hv_guest_read(uint64_t gpa, void *buf, uint64_t len);
+int hv_fetch_insn(struct vcpu *v, struct hv_fetched *f);
+void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len);
 int hv_skip_insn(struct vcpu *v);
+void hv_gprs_get(const struct vcpu *v, uint64_t g[16]);
+void hv_gprs_set(struct vcpu *v, const uint64_t g[16]);
 void hv_inject_exception(struct vcpu *v, unsigned vec, int has_err, uint32_t err);
 int hv_in_svmhv_memory(uint64_t gpa, uint64_t len);
+
+/* Local APIC virtualization (hv/apic_exit.c). */
+int hv_apic_setup(void);
+int hv_apic_is_page(uint64_t gpa);
+void hv_apic_npf_write(struct vcpu *v, uint64_t gpa);
+int hv_apic_icr_write(struct vcpu *v, uint64_t icr, bool x2apic);
+int hv_apic_base_write(struct vcpu *v, uint64_t val);
 
 /* Exit dispatch (hv/exit.c), called by svm/world.asm. */
 void svm_handle_exit(struct vcpu *v);

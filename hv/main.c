@@ -10,8 +10,10 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/hypercall.h"
+#include "hv/lapic.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
+#include "hv/smp.h"
 #include "mm/npt.h"
 #include "svm/capture.h"
 #include "svm/msrpm.h"
@@ -20,11 +22,6 @@ struct hv_state hv;
 
 /* Never read: it marks svmhv's memory so a guest-side scan can prove a leak. */
 const char hv_secret_canary[] __attribute__((used)) = "svmhv-secret-canary-5a17";
-
-static unsigned this_cpu_index(void)
-{
-	return 0;       /* the SMP issue maps APIC IDs to CPU indices */
-}
 
 static void *alloc(size_t pages, uint64_t *pa)
 {
@@ -110,13 +107,17 @@ static int build_permission_maps(void)
 	svm_iopm_init(iopm, false);
 	for (unsigned i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
 		svm_msrpm_set(msrpm, msrs[i], true, true);
+	/* Writes only: the APIC base (x2APIC mode) and the x2APIC ICR. */
+	svm_msrpm_set(msrpm, MSR_APIC_BASE, false, true);
+	svm_msrpm_set(msrpm, MSR_X2APIC_ICR, false, true);
 	return 0;
 }
 
 static void vmcb01_init_control(struct vmcb *v)
 {
 	static const unsigned intercepts[] = {
-		INTERCEPT_CPUID, INTERCEPT_MSR_PROT, INTERCEPT_SHUTDOWN, INTERCEPT_INVLPGA,
+		INTERCEPT_NMI, INTERCEPT_INIT, INTERCEPT_CPUID, INTERCEPT_MSR_PROT,
+		INTERCEPT_SHUTDOWN, INTERCEPT_INVLPGA,
 		INTERCEPT_VMRUN, INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
 		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
 	};
@@ -176,6 +177,48 @@ static void banner(void)
 		hv_info("hv", "no FlushByASID: TLB flushes fall back to flush-all");
 }
 
+/*
+ * Steps 6-8 of the blue pill, on the CPU running this code: capture it into
+ * its vmcb01, switch the host side to svmhv's tables, and VMRUN.
+ */
+static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, struct vcpu *v,
+							uint64_t rip, uint64_t rsp, uint64_t rflags)
+{
+	/* 6. Point of no return: SVM on, GIF off, capture the firmware as the guest. */
+	cli();
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	__asm__ volatile("clgi" ::: "memory");
+	wrmsr(MSR_VM_HSAVE_PA, cpu->hsave_pa);
+	vmcb_capture_current(v->vmcb01, rip, rsp, rflags);
+	vmsave(v->vmcb_pa);             /* firmware FS/GS/TR/LDTR + syscall MSRs */
+	/* 7. Switch the host side to svmhv's own GDT/TSS/IDT/page tables. */
+	hv_cpu_load_host_state(cpu, hv.host_cr3);
+	vmsave(cpu->host_save_pa);      /* host TR/FS/GS for world.asm's VMLOAD */
+	hv_info("hv", "virtualized cpu%u (APIC ID %u, vCPU %u, ASID %u)", cpu->index,
+		cpu->apic_id, v->index, v->vmcb01->control.asid);
+	/* 8. Run the firmware as a guest; never returns. */
+	hv_vcpu_prepare_run(v);
+	svm_run_loop(v, cpu->stack_top);
+}
+
+/* Host state and vCPU for CPU index idx, running this code. */
+static int register_this_cpu(unsigned idx, struct hv_cpu **cpu_out, struct vcpu **v_out)
+{
+	struct hv_cpu *cpu = &hv.cpus[idx];
+	int err;
+
+	if (idx >= hv.ncpu || cpu->apic_id != hv_read_apic_id()) {
+		hv_err("hv", "CPU index %u does not match APIC ID %u", idx, hv_read_apic_id());
+		return HV_ERR_INVAL;
+	}
+	err = setup_cpu(cpu, v_out);
+	if (err)
+		return err;
+	__atomic_store_n(&hv.vcpus[idx], *v_out, __ATOMIC_SEQ_CST);
+	*cpu_out = cpu;
+	return 0;
+}
+
 int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
 	     uint64_t guest_rflags)
 {
@@ -187,8 +230,13 @@ int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
 
 	/* 1. Own copies of everything: the caller's memory belongs to the firmware. */
 	hv.boot = *info;
+	hv.ncpu = info->ncpu ? info->ncpu : 1;
+	for (unsigned i = 0; i < hv.ncpu; i++) {
+		hv.cpus[i].index = i;
+		hv.cpus[i].apic_id = info->ncpu ? info->apic_ids[i] : hv_read_apic_id();
+	}
 	hv_console_init(hv.boot.serial_port, (enum log_level)hv.boot.log_level);
-	hv_console_set_cpu_hook(this_cpu_index);
+	hv_console_set_cpu_hook(hv_this_cpu);
 	/* 2. Features again, from this CPU (boot/ checked them already). */
 	svm_read_raw(&raw);
 	if (svm_decode_features(&raw, &hv.feat) != SVM_OK)
@@ -202,35 +250,47 @@ int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
 	err = build_page_tables();
 	if (!err)
 		err = build_permission_maps();
+	if (!err)
+		err = hv_apic_setup();
 	if (err)
 		return err;
 	hv_idt_init();
-	/* 5. This CPU's host state and its vCPU with vmcb01. */
-	cpu = &hv.cpus[0];
-	cpu->index = 0;
-	err = setup_cpu(cpu, &v);
+	/* 5. The boot CPU's host state and its vCPU with vmcb01. */
+	err = register_this_cpu(0, &cpu, &v);
 	if (err)
 		return err;
-	hv.vcpus[0] = v;
-	hv.ncpu = 1;
 	hv_info("mm", "reserved %llu KiB at %llx: image %llu KiB, heap used %llu KiB, free %llu KiB",
 		(unsigned long long)(hv.boot.pool_size >> 10),
 		(unsigned long long)hv.boot.pool_pa, (unsigned long long)(image_end >> 10),
 		(unsigned long long)(hv.pmm.used >> 10),
 		(unsigned long long)(pmm_free_bytes(&hv.pmm) >> 10));
-	/* 6. Point of no return: SVM on, GIF off, capture the firmware as the guest. */
-	cli();
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	__asm__ volatile("clgi" ::: "memory");
-	wrmsr(MSR_VM_HSAVE_PA, cpu->hsave_pa);
-	vmcb_capture_current(v->vmcb01, guest_rip, guest_rsp, guest_rflags);
-	vmsave(v->vmcb_pa);             /* firmware FS/GS/TR/LDTR + syscall MSRs */
-	/* 7. Switch the host side to svmhv's own GDT/TSS/IDT/page tables. */
-	hv_cpu_load_host_state(cpu, hv.host_cr3);
-	vmsave(cpu->host_save_pa);      /* host TR/FS/GS for world.asm's VMLOAD */
-	hv_panic_set_vcpu(v);
-	hv_info("hv", "entering guest mode on cpu%u (vCPU %u, ASID %u)", cpu->index, v->index,
-		v->vmcb01->control.asid);
-	/* 8. Run the firmware as a guest; never returns. */
-	svm_run_loop(v, cpu->stack_top);
+	takeover_this_cpu(cpu, v, guest_rip, guest_rsp, guest_rflags);
+}
+
+/*
+ * An application processor, called through EFI_MP_SERVICES after the boot
+ * CPU is a guest. APs come one at a time (boot/efi_mp.c), so the allocator
+ * needs no lock; the boot CPU's exit handlers only read what this adds.
+ */
+int hv_entry_ap(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
+		uint64_t guest_rflags)
+{
+	struct svm_raw raw;
+	struct svm_features f;
+	struct hv_cpu *cpu;
+	struct vcpu *v;
+	int err;
+
+	if (info->cpu_index == 0 || info->cpu_index >= HV_MAX_CPUS)
+		return HV_ERR_INVAL;
+	svm_read_raw(&raw);
+	if (svm_decode_features(&raw, &f) != SVM_OK) {
+		hv_err("hv", "cpu%u: SVM unusable here: %s", info->cpu_index,
+		       svm_status_str(svm_decode_features(&raw, &f)));
+		return HV_ERR_NOSVM;
+	}
+	err = register_this_cpu(info->cpu_index, &cpu, &v);
+	if (err)
+		return err;
+	takeover_this_cpu(cpu, v, guest_rip, guest_rsp, guest_rflags);
 }

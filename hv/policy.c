@@ -72,8 +72,13 @@ uint64_t hv_efer_read(uint64_t vmcb_efer)
 	return vmcb_efer & ~EFER_SVME;
 }
 
-enum hv_msr_action hv_msr_policy(uint32_t msr)
+enum hv_msr_action hv_msr_policy(uint32_t msr, bool write)
 {
+	/* Reads of these two are not intercepted (svm_msrpm_set(.., false, true)). */
+	if (write && msr == 0x1bu)
+		return HV_MSR_APIC_BASE;
+	if (write && msr == 0x830u)
+		return HV_MSR_X2APIC_ICR;
 	switch (msr) {
 	case MSR_EFER:
 		return HV_MSR_EFER;

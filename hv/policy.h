@@ -45,6 +45,8 @@ uint64_t hv_efer_read(uint64_t vmcb_efer);
 enum hv_msr_action {
 	HV_MSR_EFER,            /* emulate against the VMCB's EFER */
 	HV_MSR_GP,              /* inject #GP(0): an SVM MSR the guest must not see */
+	HV_MSR_APIC_BASE,       /* WRMSR IA32_APIC_BASE: track x2APIC mode, pin the base */
+	HV_MSR_X2APIC_ICR,      /* WRMSR x2APIC ICR: virtualized IPIs */
 	/*
 	 * Any other MSR that exits lies outside the MSR permission map's three
 	 * ranges (which always intercept, APM2 15.11) and outside every MSR AMD
@@ -52,6 +54,7 @@ enum hv_msr_action {
 	 */
 	HV_MSR_OUTSIDE_MAP,
 };
-enum hv_msr_action hv_msr_policy(uint32_t msr);
+/* What to do with an intercepted RDMSR (write = false) or WRMSR. */
+enum hv_msr_action hv_msr_policy(uint32_t msr, bool write);
 
 #endif

@@ -40,6 +40,15 @@ static inline int hv_exit_slot(uint64_t code)
 
 struct hv_cpu;
 
+/* Requests other CPUs post to a vCPU (vcpu->requests), served before VMRUN. */
+#define HV_REQ_INIT             (1u << 0)       /* emulated INIT IPI */
+#define HV_REQ_SIPI             (1u << 1)       /* emulated SIPI, vector in sipi_vector */
+#define HV_REQ_TLB              (1u << 2)       /* remote TLB flush posted in tlb state */
+
+/* Where a vCPU is, for kicks: only a vCPU in guest mode needs an NMI. */
+#define HV_MODE_OUTSIDE_GUEST   0
+#define HV_MODE_IN_GUEST        1
+
 struct vcpu {
 	struct vcpu_regs regs;          /* +0x00, must stay first (world.asm) */
 	uint64_t vmcb_pa;               /* +0x70 vmcb01 (later: the VMCB to run) */
@@ -48,6 +57,13 @@ struct vcpu {
 	struct vmcb *vmcb01;
 	struct hv_cpu *cpu;             /* physical CPU this vCPU runs on */
 	unsigned index;
+	uint32_t requests;              /* HV_REQ_*, atomic */
+	uint32_t mode;                  /* HV_MODE_*, atomic */
+	uint32_t apic_icr_hi;           /* the guest's last xAPIC ICR_HI write */
+	uint32_t apic_ldr, apic_dfr;    /* the guest's xAPIC logical destination setup */
+	uint8_t apic_x2;                /* the guest put its APIC in x2APIC mode */
+	uint8_t sipi_vector;
+	uint8_t mp_state;               /* enum hv_mp_state (hv/apic_init.h) */
 	uint64_t exit_total;
 	uint64_t exit_counts[HV_EXIT_SLOTS];
 };

@@ -89,11 +89,18 @@ static void test_efer_write(void **state)
 static void test_msr_policy(void **state)
 {
 	(void)state;
-	assert_int_equal(hv_msr_policy(0xc0000080u), HV_MSR_EFER);
-	assert_int_equal(hv_msr_policy(0xc0010114u), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010117u), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010118u), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0x40000000u), HV_MSR_OUTSIDE_MAP);
+	assert_int_equal(hv_msr_policy(0xc0000080u, false), HV_MSR_EFER);
+	assert_int_equal(hv_msr_policy(0xc0000080u, true), HV_MSR_EFER);
+	assert_int_equal(hv_msr_policy(0xc0010114u, false), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0xc0010117u, true), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0xc0010118u, false), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0xc0010115u, true), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0xc0010116u, true), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0x40000000u, false), HV_MSR_OUTSIDE_MAP);
+	/* APIC base and x2APIC ICR: writes are svmhv's, reads never exit. */
+	assert_int_equal(hv_msr_policy(0x1bu, true), HV_MSR_APIC_BASE);
+	assert_int_equal(hv_msr_policy(0x830u, true), HV_MSR_X2APIC_ICR);
+	assert_int_equal(hv_msr_policy(0x830u, false), HV_MSR_OUTSIDE_MAP);
 }
 
 static uint64_t fake_flushes(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err)

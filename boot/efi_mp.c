@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Application processors, through the PI MP Services protocol (GNU-EFI does
+ * not define it). See: UEFI PI 1.7 Vol. 2, 13.4 "MP Services Protocol".
+ */
+#include "boot/efi_mp.h"
+
+#include <efi.h>
+#include <efilib.h>
+
+#include "hv/console.h"
+
+#define PROCESSOR_ENABLED_BIT   0x2u
+#define AP_TIMEOUT_US           5000000u
+
+static EFI_GUID mp_services_guid = {
+	0x3fdda605, 0xa76e, 0x4f46, { 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08 } };
+
+typedef VOID (EFIAPI *efi_ap_procedure)(VOID *arg);
+
+struct efi_processor_information {
+	UINT64 ProcessorId;
+	UINT32 StatusFlag;
+	UINT32 Package, Core, Thread;
+	UINT32 ExtendedInformation[6];  /* PI 1.7 Location2, only when asked for */
+};
+
+struct efi_mp_services {
+	EFI_STATUS (EFIAPI *GetNumberOfProcessors)(struct efi_mp_services *self, UINTN *n,
+						   UINTN *enabled);
+	EFI_STATUS (EFIAPI *GetProcessorInfo)(struct efi_mp_services *self, UINTN cpu,
+					      struct efi_processor_information *info);
+	EFI_STATUS (EFIAPI *StartupAllAPs)(struct efi_mp_services *self, efi_ap_procedure fn,
+					   BOOLEAN single, EFI_EVENT ev, UINTN timeout,
+					   VOID *arg, UINTN **failed);
+	EFI_STATUS (EFIAPI *StartupThisAP)(struct efi_mp_services *self, efi_ap_procedure fn,
+					   UINTN cpu, EFI_EVENT ev, UINTN timeout, VOID *arg,
+					   BOOLEAN *finished);
+	EFI_STATUS (EFIAPI *SwitchBSP)(struct efi_mp_services *self, UINTN cpu, BOOLEAN enable);
+	EFI_STATUS (EFIAPI *EnableDisableAP)(struct efi_mp_services *self, UINTN cpu,
+					     BOOLEAN enable, UINT32 *health);
+	EFI_STATUS (EFIAPI *WhoAmI)(struct efi_mp_services *self, UINTN *cpu);
+};
+
+struct ap_arg {
+	hv_entry_fn entry;
+	struct hv_boot_info info;
+	int rc;
+};
+
+int efi_takeover(hv_entry_fn entry, struct hv_boot_info *info);
+
+/* Runs on the AP, in the firmware's context; returns as svmhv's guest. */
+static VOID EFIAPI ap_procedure(VOID *p)
+{
+	struct ap_arg *a = p;
+
+	a->rc = efi_takeover(a->entry, &a->info);
+}
+
+static struct efi_mp_services *mp_services(void)
+{
+	struct efi_mp_services *mp;
+
+	if (EFI_ERROR(BS->LocateProtocol(&mp_services_guid, NULL, (void **)&mp)))
+		return NULL;
+	return mp;
+}
+
+/* Index of the CPU with this APIC ID in info->apic_ids, or -1. */
+static int cpu_index(const struct hv_boot_info *info, uint64_t apic_id)
+{
+	for (unsigned i = 0; i < info->ncpu; i++)
+		if (info->apic_ids[i] == apic_id)
+			return (int)i;
+	return -1;
+}
+
+void efi_list_cpus(struct hv_boot_info *info, uint32_t bsp_apic_id)
+{
+	struct efi_mp_services *mp = mp_services();
+	struct efi_processor_information pi;
+	UINTN n = 0, enabled = 0;
+
+	info->ncpu = 1;
+	info->apic_ids[0] = bsp_apic_id;
+	if (!mp || EFI_ERROR(mp->GetNumberOfProcessors(mp, &n, &enabled))) {
+		hv_warn("boot", "no EFI MP services: only the boot CPU will be virtualized");
+		return;
+	}
+	for (UINTN i = 0; i < n; i++) {
+		if (EFI_ERROR(mp->GetProcessorInfo(mp, i, &pi)) ||
+		    !(pi.StatusFlag & PROCESSOR_ENABLED_BIT) || pi.ProcessorId == bsp_apic_id)
+			continue;
+		if (info->ncpu == HV_BOOT_MAX_CPUS) {
+			hv_err("boot", "more than %u CPUs: CPU %u and later stay outside svmhv",
+			       HV_BOOT_MAX_CPUS, (unsigned)i);
+			break;
+		}
+		info->apic_ids[info->ncpu++] = (uint32_t)pi.ProcessorId;
+	}
+	hv_info("boot", "%u CPU%s enabled", info->ncpu, info->ncpu == 1 ? "" : "s");
+}
+
+unsigned efi_virtualize_aps(hv_entry_fn entry_ap, const struct hv_boot_info *info)
+{
+	struct efi_mp_services *mp = mp_services();
+	struct efi_processor_information pi;
+	UINTN n = 0, enabled = 0;
+	unsigned done = 1;
+
+	if (!mp || EFI_ERROR(mp->GetNumberOfProcessors(mp, &n, &enabled)))
+		return 1;
+	for (UINTN i = 0; i < n; i++) {
+		struct ap_arg a = { entry_ap, *info, -1 };
+		EFI_STATUS st;
+		int idx;
+
+		if (EFI_ERROR(mp->GetProcessorInfo(mp, i, &pi)) ||
+		    (idx = cpu_index(info, pi.ProcessorId)) <= 0)
+			continue;               /* the boot CPU, disabled, or over the limit */
+		a.info.cpu_index = (unsigned)idx;
+		st = mp->StartupThisAP(mp, ap_procedure, i, NULL, AP_TIMEOUT_US, &a, NULL);
+		if (EFI_ERROR(st) || a.rc) {
+			hv_err("boot", "CPU %u (APIC ID %u) NOT virtualized (EFI status %lx, "
+			       "svmhv %d): it runs outside svmhv's control", idx,
+			       (unsigned)pi.ProcessorId, (unsigned long)st, a.rc);
+			continue;
+		}
+		done++;
+	}
+	return done;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SVMHV_BOOT_EFI_MP_H
+#define SVMHV_BOOT_EFI_MP_H
+
+#include "hv/boot_info.h"
+
+/* Fill info->ncpu and info->apic_ids: the boot CPU first, then every enabled AP. */
+void efi_list_cpus(struct hv_boot_info *info, uint32_t bsp_apic_id);
+/*
+ * Virtualize every enabled AP through EFI_MP_SERVICES_PROTOCOL, one at a
+ * time, after the boot CPU. Returns the number of CPUs under svmhv
+ * (including the boot CPU); CPUs that could not be taken are reported.
+ */
+unsigned efi_virtualize_aps(hv_entry_fn entry_ap, const struct hv_boot_info *info);
+
+#endif

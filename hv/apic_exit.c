@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Local APIC virtualization: INIT and SIPI never reach the hardware.
+ * xAPIC: the APIC page is mapped read-only in the nested page tables, so each
+ * guest store to it exits as a nested page fault; svmhv decodes the store
+ * (no decode assists under QEMU TCG), performs it on the real APIC, and
+ * emulates INIT/SIPI written to ICR. x2APIC: WRMSR to the ICR (0x830) is
+ * intercepted. Fixed, lowest-priority, NMI and SMI IPIs go to the hardware
+ * as the guest asked. See: APM2 16.5 (IPIs), 16.11 (x2APIC), 15.25 (NPT).
+ */
+#include "hv/apic.h"
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/hv.h"
+#include "hv/lapic.h"
+#include "hv/mmio.h"
+#include "hv/smp.h"
+#include "mm/npt.h"
+
+#define VEC_UD  6
+#define VEC_GP  13
+
+int hv_apic_is_page(uint64_t gpa)
+{
+	return hv.apic_base && (gpa & ~0xfffull) == hv.apic_base;
+}
+
+/* Write-protect the xAPIC page for every vCPU (before the first VMRUN). */
+int hv_apic_setup(void)
+{
+	struct npt_change chg;
+	int rc;
+
+	hv.apic_base = hv_lapic_base();
+	rc = npt_map_range(&hv.npt, hv.apic_base, 4096, NPT_IDENTITY, NPT_PERM_RO, &chg);
+	if (rc)
+		hv_err("apic", "cannot write-protect the APIC page at %llx (%d)",
+		       (unsigned long long)hv.apic_base, rc);
+	else
+		hv_info("apic", "APIC page %llx write-protected: ICR writes are virtualized",
+			(unsigned long long)hv.apic_base);
+	return rc;
+}
+
+/*
+ * The APIC view of every CPU present, for destination resolution. A CPU not
+ * (yet) under svmhv has no vCPU: its logical setup is unknown to svmhv, so
+ * only physical destinations and shorthands reach it.
+ */
+static void apic_cpus(struct hv_apic_cpu *cpus)
+{
+	for (unsigned i = 0; i < hv.ncpu; i++) {
+		const struct vcpu *t = __atomic_load_n(&hv.vcpus[i], __ATOMIC_ACQUIRE);
+
+		cpus[i] = (struct hv_apic_cpu){ .apic_id = hv.cpus[i].apic_id, .present = true };
+		if (t) {
+			cpus[i].ldr = t->apic_ldr;
+			cpus[i].dfr = t->apic_dfr;
+			cpus[i].x2apic = t->apic_x2;
+		}
+	}
+}
+
+/*
+ * INIT or SIPI: emulated for every target under svmhv; a target CPU not
+ * under svmhv (firmware waking an AP before svmhv takes it) gets the real
+ * IPI, addressed to it alone, so no other CPU sees a real INIT.
+ */
+static void deliver_init_sipi(struct vcpu *v, uint64_t icr, const struct hv_ipi *ipi)
+{
+	struct hv_apic_cpu cpus[HV_MAX_CPUS] = { 0 };
+	uint64_t mask = 0;
+	unsigned dshift = ipi->x2apic ? APIC_ICR_X2APIC_DEST_SHIFT : APIC_ICR_XAPIC_DEST_SHIFT;
+
+	apic_cpus(cpus);
+	if (!hv_ipi_targets(ipi, cpus, hv.ncpu, v->index, &mask))
+		hv_debug("apic", "vCPU %u: %s IPI to %x reaches no CPU", v->index,
+			 ipi->delivery == HV_APIC_DM_INIT ? "INIT" : "SIPI", ipi->dest);
+	for (unsigned i = 0; i < hv.ncpu; i++) {
+		struct vcpu *t = __atomic_load_n(&hv.vcpus[i], __ATOMIC_ACQUIRE);
+
+		if (!(mask & (1ull << i)))
+			continue;
+		if (!t) {
+			/* Same vector, mode, level; physical destination, no shorthand. */
+			uint64_t phys = icr & (APIC_ICR_VECTOR_MASK | APIC_ICR_DM_MASK |
+					       APIC_ICR_LEVEL_ASSERT | APIC_ICR_TRIGGER_LEVEL);
+
+			hv_lapic_send_icr(phys | ((uint64_t)hv.cpus[i].apic_id << dshift),
+					  v->apic_icr_hi);
+			continue;
+		}
+		if (ipi->delivery == HV_APIC_DM_INIT) {
+			hv_vcpu_request(t, HV_REQ_INIT);
+		} else {
+			t->sipi_vector = ipi->vector;
+			hv_vcpu_request(t, HV_REQ_SIPI);
+		}
+	}
+}
+
+/*
+ * A guest write of the whole ICR (xAPIC: ICR_HI from the shadow | value).
+ * Returns 0, or -1 when the guest must get #GP (x2APIC reserved bits).
+ */
+int hv_apic_icr_write(struct vcpu *v, uint64_t icr, bool x2apic)
+{
+	struct hv_ipi ipi;
+	int rc = hv_icr_decode(icr, x2apic, &ipi);
+
+	if (rc == HV_ICR_IGNORE)
+		return 0;               /* INIT level de-assert: nothing to do */
+	if (rc == HV_ICR_ERESERVED && x2apic)
+		return -1;
+	if (rc < 0) {
+		hv_debug("apic", "vCPU %u: ICR %llx dropped: %s", v->index,
+			 (unsigned long long)icr, hv_apic_strerror(rc));
+		return 0;
+	}
+	if (ipi.delivery == HV_APIC_DM_INIT || ipi.delivery == HV_APIC_DM_SIPI)
+		deliver_init_sipi(v, icr, &ipi);
+	else
+		hv_lapic_send_icr(icr, v->apic_icr_hi);
+	return 0;
+}
+
+static void apic_reg_write(struct vcpu *v, unsigned off, uint32_t val)
+{
+	switch (off) {
+	case APIC_ICR_LO:
+		hv_apic_icr_write(v, ((uint64_t)v->apic_icr_hi << 32) | val, false);
+		return;
+	case APIC_ICR_HI:
+		v->apic_icr_hi = val;
+		break;
+	case APIC_LDR:
+		v->apic_ldr = val;
+		break;
+	case APIC_DFR:
+		v->apic_dfr = val;
+		break;
+	default:
+		break;
+	}
+	hv_lapic_write(off, val);
+}
+
+/* A guest store to the write-protected xAPIC page, reported as an NPF. */
+void hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
+{
+	struct hv_fetched f;
+	struct hv_mmio_store st;
+	uint64_t g[16];
+	unsigned off = (unsigned)(gpa & 0xfff);
+	int rc;
+
+	if (hv_fetch_insn(v, &f))
+		return;
+	rc = hv_mmio_decode_store(f.bytes, f.len, f.mode, &st);
+	if (rc) {
+		hv_warn("apic", "vCPU %u: store to APIC %x at rip %llx not emulated (%s): #UD",
+			v->index, off, (unsigned long long)f.rip, hv_mmio_strerror(rc));
+		hv_inject_exception(v, VEC_UD, 0, 0);
+		return;
+	}
+	hv_gprs_get(v, g);
+	if (st.width == 4 && !(off & 3)) {
+		uint32_t old = st.xchg ? hv_lapic_read(off) : 0;
+
+		apic_reg_write(v, off, (uint32_t)hv_mmio_store_value(&st, g));
+		if (st.xchg) {
+			hv_mmio_reg_write(&st, g, old);
+			hv_gprs_set(v, g);
+		}
+	} else {
+		hv_warn("apic", "vCPU %u: %u-byte store to APIC offset %x dropped", v->index,
+			st.width, off);
+	}
+	hv_advance_rip(v, &f, st.len);
+}
+
+/*
+ * WRMSR IA32_APIC_BASE: mode changes pass; moving the APIC page would leave
+ * the new one unprotected, so it is refused with #GP (no OS does it).
+ */
+int hv_apic_base_write(struct vcpu *v, uint64_t val)
+{
+	if ((val & APIC_BASE_ADDR_MASK) != hv.apic_base) {
+		hv_warn("apic", "vCPU %u: APIC base move to %llx refused", v->index,
+			(unsigned long long)(val & APIC_BASE_ADDR_MASK));
+		return -1;
+	}
+	v->apic_x2 = !!(val & APIC_BASE_EXTD);
+	wrmsr(MSR_APIC_BASE, val);
+	return 0;
+}

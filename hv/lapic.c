@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+#include "hv/lapic.h"
+
+#include "hv/arch.h"
+
+#define ICR_SPIN_LIMIT  1000000u
+
+bool hv_lapic_x2apic(void)
+{
+	return rdmsr(MSR_APIC_BASE) & APIC_BASE_EXTD;
+}
+
+uint64_t hv_lapic_base(void)
+{
+	return rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
+}
+
+/* svmhv's host page tables map all physical addresses, the APIC page too. */
+static volatile uint32_t *mmio(unsigned reg)
+{
+	return (volatile uint32_t *)(uintptr_t)(hv_lapic_base() + reg);
+}
+
+uint32_t hv_lapic_read(unsigned reg)
+{
+	if (hv_lapic_x2apic())
+		return (uint32_t)rdmsr(0x800u + reg / 16);
+	return *mmio(reg);
+}
+
+void hv_lapic_write(unsigned reg, uint32_t val)
+{
+	if (hv_lapic_x2apic())
+		wrmsr(0x800u + reg / 16, val);
+	else
+		*mmio(reg) = val;
+}
+
+void hv_lapic_send_icr(uint64_t icr, uint32_t restore_hi)
+{
+	if (hv_lapic_x2apic()) {
+		wrmsr(MSR_X2APIC_ICR, icr);
+		return;
+	}
+	for (unsigned i = 0; i < ICR_SPIN_LIMIT && (*mmio(APIC_ICR_LO) & APIC_ICR_BUSY); i++)
+		cpu_relax();
+	*mmio(APIC_ICR_HI) = (uint32_t)(icr >> 32);
+	*mmio(APIC_ICR_LO) = (uint32_t)icr;
+	*mmio(APIC_ICR_HI) = restore_hi;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The physical local APIC of the CPU running host code: register access in
+ * xAPIC (MMIO at the APIC base) or x2APIC (MSRs) mode, and raw IPIs.
+ * See: APM2 16.3 (APIC registers), 16.11 (x2APIC).
+ */
+#ifndef SVMHV_HV_LAPIC_H
+#define SVMHV_HV_LAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/apic.h"       /* register offsets and ICR bits */
+
+#define MSR_APIC_BASE           0x1bu
+#define APIC_BASE_BSP           (1ull << 8)
+#define APIC_BASE_EXTD          (1ull << 10)    /* x2APIC mode */
+#define APIC_BASE_EN            (1ull << 11)
+#define APIC_BASE_ADDR_MASK     0x000ffffffffff000ull
+
+
+bool hv_lapic_x2apic(void);
+uint64_t hv_lapic_base(void);
+uint32_t hv_lapic_read(unsigned reg);
+void hv_lapic_write(unsigned reg, uint32_t val);
+/*
+ * Send an IPI: icr is the 64-bit ICR value in the current mode's format
+ * (xAPIC: destination in bits 63:56). Waits (bounded) for the previous IPI
+ * to leave. restore_hi is written back to xAPIC ICR_HI afterwards, so a guest
+ * that wrote ICR_HI and not yet ICR_LO loses nothing.
+ */
+void hv_lapic_send_icr(uint64_t icr, uint32_t restore_hi);
+
+#endif

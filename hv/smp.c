@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kicks and requests between CPUs.
+ *
+ * A CPU posts a request into another vCPU's `requests` word, then reads that
+ * vCPU's `mode`; the vCPU's CPU stores mode = IN_GUEST before it reads its
+ * requests a last time and VMRUNs. Both sides use sequentially consistent
+ * atomics, so either the target sees the request before VMRUN, or the poster
+ * sees IN_GUEST and sends an NMI, which (intercepted) forces a #VMEXIT. The
+ * poster marks the NMI as a kick in the target's kick_pending first, so the
+ * target can tell a kick from an NMI meant for its guest. A guest NMI that
+ * coalesces with a kick is lost: the price of using NMIs, which reach a guest
+ * halted with interrupts disabled (e.g. an offline CPU waiting for INIT).
+ * See: APM2 15.13.2 (NMI intercept), 15.17 (GIF).
+ */
+#include "hv/smp.h"
+
+#include "hv/apic_init.h"
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/hv.h"
+#include "hv/lapic.h"
+
+uint32_t hv_read_apic_id(void)
+{
+	struct cpuid_regs r;
+
+	cpuid_count(0, 0, &r);
+	if (r.eax >= 0xb) {
+		cpuid_count(0xb, 0, &r);
+		if (r.ebx)                      /* leaf 0xB implemented: x2APIC ID */
+			return r.edx;
+	}
+	cpuid_count(1, 0, &r);
+	return r.ebx >> 24;
+}
+
+unsigned hv_this_cpu(void)
+{
+	uint32_t id = hv_read_apic_id();
+
+	for (unsigned i = 0; i < hv.ncpu; i++)
+		if (hv.cpus[i].apic_id == id)
+			return i;
+	return 0;
+}
+
+void hv_smp_host_nmi(void)
+{
+	hv.cpus[hv_this_cpu()].host_nmis++;
+}
+
+void hv_apic_send_nmi(uint32_t apic_id)
+{
+	struct vcpu *self = hv.cpus[hv_this_cpu()].vcpu;
+	uint64_t dest = hv_lapic_x2apic() ? (uint64_t)apic_id << 32 : (uint64_t)apic_id << 56;
+
+	hv_lapic_send_icr(dest | ((uint64_t)HV_APIC_DM_NMI << APIC_ICR_DM_SHIFT), self ? self->apic_icr_hi : 0);
+}
+
+void hv_vcpu_request(struct vcpu *v, uint32_t req)
+{
+	__atomic_or_fetch(&v->requests, req, __ATOMIC_SEQ_CST);
+	if (v->cpu == &hv.cpus[hv_this_cpu()])
+		return;                 /* served on this CPU before its next VMRUN */
+	if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == HV_MODE_IN_GUEST) {
+		__atomic_store_n(&v->cpu->kick_pending, 1, __ATOMIC_SEQ_CST);
+		hv_apic_send_nmi(v->cpu->apic_id);
+	}
+}
+
+/*
+ * INIT: the architected INIT state, held until a SIPI (the boot CPU restarts
+ * at the reset vector instead). See: APM2 14.1.3, Intel SDM Vol 3 9.1.
+ */
+static void serve_init(struct vcpu *v)
+{
+	enum hv_mp_state st = (enum hv_mp_state)v->mp_state;
+	struct cpuid_regs r;
+
+	if (hv_mp_on_init(&st, v->index == 0) == HV_MP_LOAD_INIT) {
+		hv_vmcb_init_state(&v->vmcb01->save);
+		v->regs = (struct vcpu_regs){ 0 };
+		cpuid_count(1, 0, &r);
+		v->regs.rdx = r.eax;    /* EDX = processor signature after INIT */
+		v->vmcb01->control.event_inj = 0;
+		v->vmcb01->control.int_state = 0;
+		/* INIT flushes the TLB: this vCPU's context starts afresh. */
+		v->vmcb01->control.tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;
+	}
+	v->mp_state = st;
+	hv_debug("smp", "vCPU %u: INIT%s", v->index, st == HV_MP_WAIT_SIPI ? ", waiting for SIPI" : "");
+}
+
+static void serve_sipi(struct vcpu *v)
+{
+	enum hv_mp_state st = (enum hv_mp_state)v->mp_state;
+
+	if (hv_mp_on_sipi(&st) == HV_MP_LOAD_SIPI) {
+		hv_vmcb_sipi_state(&v->vmcb01->save, v->sipi_vector);
+		hv_debug("smp", "vCPU %u: SIPI, starting at %x:0000", v->index,
+			 (unsigned)v->sipi_vector << 8);
+	}
+	v->mp_state = st;
+}
+
+static void serve(struct vcpu *v, uint32_t req)
+{
+	if (req & HV_REQ_INIT)
+		serve_init(v);
+	if (req & HV_REQ_SIPI)
+		serve_sipi(v);
+	if (req & HV_REQ_TLB)
+		v->vmcb01->control.tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;
+}
+
+void hv_vcpu_prepare_run(struct vcpu *v)
+{
+	for (;;) {
+		__atomic_store_n(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
+		uint32_t req = __atomic_exchange_n(&v->requests, 0, __ATOMIC_SEQ_CST);
+
+		if (req)
+			serve(v, req);
+		if (v->mp_state == HV_MP_WAIT_SIPI) {
+			cpu_relax();    /* held in host mode until a SIPI arrives */
+			continue;
+		}
+		__atomic_store_n(&v->mode, HV_MODE_IN_GUEST, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST))
+			return;
+	}
+}
+
+void hv_smp_nmi_exit(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+
+	/* The intercepted NMI is still pending: open GIF so the host takes it. */
+	__asm__ volatile("stgi\n\tnop\n\tclgi" ::: "memory");
+	if (__atomic_exchange_n(&v->cpu->kick_pending, 0, __ATOMIC_SEQ_CST))
+		return;                 /* a kick: the requests are served before VMRUN */
+	if (c->event_inj & SVM_EVTINJ_VALID) {
+		hv_warn("smp", "vCPU %u: NMI dropped behind a pending event", v->index);
+		return;
+	}
+	c->event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+}
