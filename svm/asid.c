@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Static ASID pool. See svm/asid.h for the contract.
+ * See: AMD64 APM Vol. 2 (rev. 3.42) 15.16; CPUID Fn8000_000A_EBX (NASID).
+ */
+#include "svm/asid.h"
+
+#include <stddef.h>
+
+static uint32_t usable_tags(uint32_t hw_count)
+{
+	uint32_t max = hw_count ? hw_count - 1 : 0;     /* ASID 0 is the host */
+
+	return max > ASID_POOL_BITS - 1 ? ASID_POOL_BITS - 1 : max;
+}
+
+static bool bit_get(const struct asid_pool *p, uint32_t t)
+{
+	return (p->map[t / 64] >> (t % 64)) & 1;
+}
+
+static void bit_put(struct asid_pool *p, uint32_t t, bool on)
+{
+	if (on)
+		p->map[t / 64] |= 1ull << (t % 64);
+	else
+		p->map[t / 64] &= ~(1ull << (t % 64));
+}
+
+/* Tags [min, max]; 0 (the host's ASID) is never a valid tag. */
+int asid_pool_init(struct asid_pool *p, uint32_t min, uint32_t max)
+{
+	if (!p || min == 0 || min > max || max >= ASID_POOL_BITS)
+		return -ASID_EINVAL;
+	for (size_t i = 0; i < sizeof(p->map) / sizeof(p->map[0]); i++)
+		p->map[i] = 0;
+	p->min = min;
+	p->max = max;
+	p->hw_count = 0;
+	return 0;
+}
+
+/* The pool of every ASID the hardware offers besides the host's. */
+int asid_pool_init_hw(struct asid_pool *p, uint32_t hw_count)
+{
+	int rc = asid_pool_init(p, 1, usable_tags(hw_count));
+
+	if (rc == 0)
+		p->hw_count = hw_count;
+	return rc;
+}
+
+/* n consecutive free tags, lowest first, so vCPU i gets base + 2i. */
+int asid_alloc(struct asid_pool *p, uint32_t n, uint32_t *first)
+{
+	uint32_t run = 0;
+
+	if (!p || !first || n == 0)
+		return -ASID_EINVAL;
+	for (uint32_t t = p->min; t <= p->max; t++) {
+		run = bit_get(p, t) ? 0 : run + 1;
+		if (run < n)
+			continue;
+		*first = t - n + 1;
+		for (uint32_t u = *first; u <= t; u++)
+			bit_put(p, u, true);
+		return 0;
+	}
+	return -ASID_ENOSPC;
+}
+
+void asid_free(struct asid_pool *p, uint32_t first, uint32_t n)
+{
+	for (uint32_t t = first; p && n && t >= p->min && t <= p->max; t++, n--)
+		bit_put(p, t, false);
+}
+
+bool asid_in_use(const struct asid_pool *p, uint32_t tag)
+{
+	return p && tag >= p->min && tag <= p->max && bit_get(p, tag);
+}
+
+uint32_t asid_free_count(const struct asid_pool *p)
+{
+	uint32_t n = 0;
+
+	for (uint32_t t = p->min; t <= p->max; t++)
+		n += !bit_get(p, t);
+	return n;
+}
+
+/* CPUID Fn8000_000A_EBX as L1 sees it: the hardware's count (seed patch 02). */
+uint32_t asid_guest_count(const struct asid_pool *p)
+{
+	return p->hw_count;
+}
+
+/*
+ * Decide, once at boot, whether every vCPU gets a separate L2 ASID. Fills
+ * *out in every case so the caller can print why (tlb_print_asid_plan()).
+ */
+int asid_plan(struct asid_plan *out, uint32_t hw_count, uint32_t nr_vcpus,
+	      enum asid_policy policy)
+{
+	if (!out)
+		return -ASID_EINVAL;
+	out->hw_count = hw_count;
+	out->usable = usable_tags(hw_count);
+	out->nr_vcpus = nr_vcpus;
+	out->need_split = 2 * nr_vcpus;
+	out->need_shared = nr_vcpus;
+	out->mode = ASID_MODE_SPLIT;
+	out->status = 0;
+	if (nr_vcpus == 0 || nr_vcpus > ASID_POOL_BITS)
+		out->status = -ASID_EINVAL;
+	else if (out->usable >= out->need_split)
+		out->mode = ASID_MODE_SPLIT;
+	else if (policy == ASID_POLICY_FALLBACK && out->usable >= out->need_shared)
+		out->mode = ASID_MODE_SHARED;
+	else
+		out->status = -ASID_ENOSPC;
+	return out->status;
+}
+
+/* The ASIDs of the next vCPU; call in vCPU index order at boot. */
+int asid_vcpu_alloc(struct asid_pool *p, enum asid_mode mode, struct asid_vcpu *out)
+{
+	uint32_t first;
+	int rc;
+
+	if (!out || (mode != ASID_MODE_SPLIT && mode != ASID_MODE_SHARED))
+		return -ASID_EINVAL;
+	rc = asid_alloc(p, mode == ASID_MODE_SPLIT ? 2 : 1, &first);
+	if (rc)
+		return rc;
+	out->l1 = first;
+	out->l2 = mode == ASID_MODE_SPLIT ? first + 1 : first;
+	return 0;
+}
+
+const char *asid_mode_name(enum asid_mode mode)
+{
+	switch (mode) {
+	case ASID_MODE_SPLIT:
+		return "separate L1/L2 ASIDs";
+	case ASID_MODE_SHARED:
+		return "FALLBACK: L2 shares L1's ASID, every nested transition flushes";
+	}
+	return "?";
+}
