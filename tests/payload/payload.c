@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svmhv's test payload (see payload.h for the output format).
+ *
+ * Load options (whitespace-separated words anywhere in them, so both
+ * svmhv's `args=` and a UEFI shell command line work):
+ *   bare | mode=bare   expect NO svmhv underneath: no CPUID signature, and
+ *                      VMMCALL raises #UD. Default: expect svmhv (mode=svmhv).
+ *   noreset            return to the caller at the end instead of powering
+ *                      off (lets a startup.nsh run the payload twice).
+ */
+#include <efi.h>
+#include <efilib.h>
+
+#include "tests/payload/payload.h"
+
+#define OPT_MAX         256
+
+struct options {
+	int bare, noreset;
+};
+
+static void write_line(const char *line)
+{
+	CHAR16 buf[PAYLOAD_LINE_MAX + 3];
+	size_t n = 0;
+
+	while (line[n] && n < PAYLOAD_LINE_MAX) {
+		buf[n] = (CHAR16)(uint8_t)line[n];
+		n++;
+	}
+	buf[n++] = L'\r';
+	buf[n++] = L'\n';
+	buf[n] = 0;
+	ST->ConOut->OutputString(ST->ConOut, buf);
+}
+
+static int word_is(const char *w, size_t n, const char *want)
+{
+	return n == str_len(want) && mem_eq(w, want, n);
+}
+
+/* LoadOptions as ASCII: non-ASCII (e.g. OVMF's binary boot-option data) is a separator. */
+static void parse_options(EFI_HANDLE image, struct options *o, char *text)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	size_t len = 0;
+
+	text[0] = 0;
+	if (BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li) != EFI_SUCCESS ||
+	    !li || !li->LoadOptions)
+		return;
+	for (UINT32 i = 0; i < li->LoadOptionsSize / 2 && len < OPT_MAX - 1; i++) {
+		CHAR16 c = ((CHAR16 *)li->LoadOptions)[i];
+
+		if (!c)
+			break;
+		text[len++] = (c > 0x20 && c < 0x7f) ? (char)c : ' ';
+	}
+	text[len] = 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = 0;
+
+		while (text[i + n] && text[i + n] != ' ')
+			n++;
+		if (word_is(text + i, n, "bare") || word_is(text + i, n, "mode=bare"))
+			o->bare = 1;
+		else if (word_is(text + i, n, "mode=svmhv"))
+			o->bare = 0;
+		else if (word_is(text + i, n, "noreset"))
+			o->noreset = 1;
+		i += n ? n : 1;
+	}
+}
+
+/* Called by GNU-EFI's crt0 (SysV ABI) after self-relocation. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	struct options opt = { 0, 0 };
+	char text[OPT_MAX];
+	unsigned failed;
+
+	InitializeLib(image, systab);
+	report_init(write_line);
+	parse_options(image, &opt, text);
+	write_line("");
+	report_diag("svmhv test payload, mode=%s, options \"%s\"",
+		    opt.bare ? "bare" : "svmhv", text);
+	if (opt.bare) {
+		check_bare();
+	} else {
+		check_cpuid();
+		check_hypercalls();
+		check_memory();
+		check_msrs();
+		check_svm_insns();
+	}
+	report_done();
+	failed = report_failed();
+	if (!opt.noreset)
+		RT->ResetSystem(EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+	return failed ? EFI_ABORTED : EFI_SUCCESS;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest-side test payload: an EFI application that svmhv chain-loads as
+ * its `next` image and that checks, from inside the guest, what svmhv
+ * promises (hv/hypercall.h and the security rules of DESIGN.md).
+ *
+ * Output, one line per check, parsed by tests/suites/30-qemu.sh:
+ *   PAYLOAD: ok - <name>
+ *   PAYLOAD: not ok - <name>: <detail>
+ *   PAYLOAD: # <diagnostic>
+ *   PAYLOAD: done N passed, M failed
+ *
+ * Only payload.c and memcheck.c see EFI types; the rest is plain C.
+ */
+#ifndef SVMHV_TESTS_PAYLOAD_H
+#define SVMHV_TESTS_PAYLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAYLOAD_LINE_MAX        160
+
+/* report.c: formatting and the check counters. */
+void report_init(void (*write_line)(const char *line));
+void report_ok(const char *name);
+void report_fail(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* ok if cond, else not ok with the formatted detail; returns cond. */
+int report_check(int cond, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void report_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void report_done(void);
+unsigned report_failed(void);
+int fmt_line(char *buf, size_t size, const char *fmt, __builtin_va_list ap);
+int fmt_str(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * probe.c: run one instruction that may fault, with a private IDT loaded.
+ * Between probe_begin() and probe_end() interrupts are off and the
+ * firmware's IDT is swapped out: call no firmware service in between.
+ * Each probe returns the exception vector it raised, or PROBE_NO_FAULT.
+ */
+#define PROBE_NO_FAULT          0xffu
+#define VEC_UD                  6u
+#define VEC_GP                  13u
+#define VEC_PF                  14u
+
+struct hcall {
+	uint64_t rax, rbx, rcx, rdx;
+};
+
+enum svm_insn {
+	INSN_VMRUN, INSN_VMLOAD, INSN_VMSAVE, INSN_STGI, INSN_CLGI,
+	INSN_SKINIT, INSN_INVLPGA, INSN_COUNT
+};
+
+void probe_begin(void);
+void probe_end(void);
+unsigned probe_rdmsr(uint32_t msr, uint64_t *val);
+unsigned probe_wrmsr(uint32_t msr, uint64_t val);
+unsigned probe_vmmcall(struct hcall *hc);
+unsigned probe_svm_insn(enum svm_insn insn, uint64_t rax);
+unsigned probe_copy(void *dst, uint64_t src_pa, size_t qwords);
+unsigned probe_write64(uint64_t pa, uint64_t val);
+uint64_t probe_fault_rip(void);
+uint64_t probe_fault_error(void);
+const char *vector_name(unsigned vector);
+
+/* Unfaulting instructions. */
+void cpuid(uint32_t leaf, uint32_t sub, uint32_t regs[4]);
+
+/* checks.c: the checks that need no firmware service. */
+int check_bare(void);
+void check_cpuid(void);
+void check_hypercalls(void);
+void check_msrs(void);
+void check_svm_insns(void);
+/* One hypercall with the IDT swapped in; returns the vector or no fault. */
+unsigned hypercall(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, struct hcall *out);
+
+/* memcheck.c: MEMINFO against the firmware memory map, scan and write. */
+void check_memory(void);
+
+/* Small freestanding helpers (report.c). */
+size_t str_len(const char *s);
+int mem_eq(const void *a, const void *b, size_t n);
+
+#endif /* SVMHV_TESTS_PAYLOAD_H */

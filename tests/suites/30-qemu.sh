@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# QEMU integration: svmhv.efi in QEMU TCG + OVMF with the test payload
+# (tests/payload/), three boots run in parallel:
+#   svmhv     BOOTX64.EFI = svmhv, svmhv.cfg chain-loads \payload.efi: every
+#             payload check becomes "ok - qemu: <check>", plus svmhv's own
+#             serial output (banner, "virtualized cpu0", no PANIC).
+#   badcfg    svmhv.cfg has an unknown key on line 2: svmhv names line 2,
+#             says "not virtualizing" and returns to the firmware, whose UEFI
+#             shell runs startup.nsh: the payload in bare mode must find no svmhv.
+#   nosvmhv   no svmhv at all (shell + startup.nsh): the payload's svmhv checks
+#             must FAIL (they can fail), and its bare mode must pass.
+# Logs: build/test-logs/qemu/<boot>.log (raw serial) and .txt (cleaned).
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+. tests/qemu/lib.sh
+
+IMG=build/qemu
+mkdir -p "$IMG" build/test-logs
+END_RE='PAYLOAD: done|PAYLOAD: FATAL|PANIC'
+
+# startup.nsh lines (CRLF) for the UEFI shell.
+nsh() { printf '%s\r\n' '@echo -off' 'fs0:' "$@"; }
+
+if make -s build/payload.efi >build/test-logs/qemu-build-payload.log 2>&1; then
+	tap_ok "qemu: payload.efi builds"
+else
+	sed 's/^/# /' build/test-logs/qemu-build-payload.log | tail -40
+	tap_fail "qemu: payload.efi builds"
+	exit 1
+fi
+have_svmhv=0
+if make -s build/svmhv.efi >build/test-logs/qemu-build-svmhv.log 2>&1; then
+	tap_ok "qemu: svmhv.efi builds"
+	have_svmhv=1
+else
+	sed 's/^/# /' build/test-logs/qemu-build-svmhv.log | tail -20
+	tap_fail "qemu: svmhv.efi builds" "svmhv boots skipped"
+fi
+
+# --- images --------------------------------------------------------------------
+cat > "$IMG/svmhv.cfg" <<'EOF'
+# tests/suites/30-qemu.sh: svmhv chain-loads the test payload
+serial=0x3f8
+log=info
+next=\payload.efi
+args=mode=svmhv
+EOF
+cat > "$IMG/badcfg.cfg" <<'EOF'
+# tests/suites/30-qemu.sh: line 2 has an unknown key
+seriall=1
+next=\payload.efi
+EOF
+nsh '\payload.efi bare' > "$IMG/bare.nsh"
+nsh '\payload.efi mode=svmhv noreset' '\payload.efi bare' > "$IMG/twice.nsh"
+
+boots=(nosvmhv)
+scripts/image.sh "$IMG/nosvmhv.img" build/payload.efi:payload.efi "$IMG/twice.nsh:startup.nsh"
+if [ $have_svmhv = 1 ]; then
+	boots+=(svmhv badcfg)
+	scripts/image.sh "$IMG/svmhv.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
+		"$IMG/svmhv.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi
+	scripts/image.sh "$IMG/badcfg.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
+		"$IMG/badcfg.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi \
+		"$IMG/bare.nsh:startup.nsh"
+fi
+
+# --- boot them all at once (each is one TCG thread) -----------------------------
+for b in "${boots[@]}"; do
+	re=$END_RE
+	# Without a startup.nsh, a svmhv that gives up would leave the shell waiting.
+	[ "$b" != svmhv ] || re="$re|not virtualizing"
+	qemu_boot "$b" "$IMG/$b.img" "$re" >/dev/null &
+done
+wait
+
+# --- svmhv + payload -----------------------------------------------------------
+if [ $have_svmhv = 1 ]; then
+	qemu_load svmhv
+	tap_check "qemu: svmhv banner (svmhv 0.1.0)" "not in the serial log" qemu_has -F 'svmhv 0.1.0'
+	tap_check "qemu: svmhv virtualized cpu0" "no 'virtualized cpu0' line" \
+		qemu_has -F 'virtualized cpu0'
+	tap_check "qemu: svmhv starts the payload" "no 'starting next: \\payload.efi' line" \
+		qemu_has -F 'starting next: \payload.efi'
+	tap_check "qemu: svmhv does not panic" "$(grep -m1 PANIC "$QEMU_TXT")" \
+		eval '! qemu_has -F PANIC'
+	tap_check "qemu: payload exits cleanly" "$(grep -m1 'PAYLOAD: FATAL' "$QEMU_TXT")" \
+		eval '! qemu_has -F "PAYLOAD: FATAL"'
+	payload_tap "" 1
+	tap_check "qemu: guest powers the machine off under svmhv" "boot ended: $QEMU_END" \
+		[ "$QEMU_OFF" = 1 ]
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+fi
+
+# --- bad svmhv.cfg --------------------------------------------------------------
+if [ $have_svmhv = 1 ]; then
+	qemu_load badcfg
+	before=$TAP_FAILED
+	TAP_FAILED=0
+	tap_check "qemu: bad config: svmhv names svmhv.cfg line 2" \
+		"no 'svmhv.cfg line 2:' line" qemu_has -F 'svmhv.cfg line 2:'
+	tap_check "qemu: bad config: svmhv says it is not virtualizing" \
+		"no 'not virtualizing' line" qemu_has -F 'not virtualizing'
+	tap_check "qemu: bad config: svmhv does not virtualize" "'virtualized cpu0' seen" \
+		eval '! qemu_has -F "virtualized cpu0"'
+	tap_check "qemu: bad config: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" \
+		eval '! qemu_has -F PANIC'
+	payload_tap "bad config: " 1
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
+fi
+
+# --- the payload without svmhv: its checks can fail -------------------------------
+qemu_load nosvmhv
+before=$TAP_FAILED
+TAP_FAILED=0
+# These need svmhv; without it every one must report "not ok".
+must_fail=(
+	"cpuid: 0x40000000 signature and max leaf"
+	"cpuid: 0x40000001 version and ABI"
+	"cpuid: 8000_000A reads all zero"
+	"hypercall: IDENTIFY"
+	"hypercall: VCPU_INFO"
+	"hypercall: EXIT_COUNT answers"
+	"hypercall: EXIT_TOTAL rises"
+	"hypercall: unknown function 0x1000 gives ENOSYS"
+	"hypercall: MEMINFO"
+	"memory: every page of svmhv's range reads 0xFF"
+)
+counts=$(payload_lines 1 | grep -E '^done ' | head -1)
+echo "# payload without svmhv (mode=svmhv): ${counts:-no done line}"
+tap_check "qemu: without svmhv: payload (mode=svmhv) runs to the end and reports failures" \
+	"got '${counts:-nothing}'" eval '[[ "$counts" =~ ^done\ [0-9]+\ passed,\ [1-9][0-9]*\ failed$ ]]'
+for c in "${must_fail[@]}"; do
+	r=$(payload_result 1 "$c")
+	tap_check "qemu: without svmhv: check '$c' fails" "it reported: $r" [ "$r" = "not ok" ]
+done
+payload_tap "without svmhv: " 2
+tap_check "qemu: without svmhv: bare payload powers off" "boot ended: $QEMU_END" [ "$QEMU_OFF" = 1 ]
+[ $TAP_FAILED = 0 ] || qemu_tail 60
+TAP_FAILED=$((before | TAP_FAILED))
+
+exit $TAP_FAILED
