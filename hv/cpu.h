@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "svm/tlb.h"
+
 #define HV_STACK_SIZE   (32 * 1024)
 #define HV_IST_SIZE     (8 * 1024)
 
@@ -43,6 +45,7 @@ struct hv_cpu {
 	struct vcpu *vcpu;
 	uint32_t kick_pending;          /* an NMI sent to this CPU is a kick (atomic) */
 	uint64_t host_nmis;             /* NMIs taken by the host handler */
+	struct tlb_pcpu *tlb;           /* this pCPU's flush generation (svm/tlb.c) */
 };
 
 /*

@@ -75,12 +75,27 @@ static void svm_exit_msr(struct vcpu *v)
 	hv_inject_exception(v, VEC_GP, 1, 0);
 }
 
+static uint64_t hc_tlb_flushes(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err)
+{
+	uint64_t n = 0;
+
+	*err = !tlb_counter_read(&v->tlb, ctx, reason, &n);
+	return n;
+}
+
+static void hc_asids(const struct vcpu *v, uint64_t *l1, uint64_t *l2)
+{
+	*l1 = v->tlb.asid[TLB_CTX_L1];
+	*l2 = v->tlb.asid[TLB_CTX_L2];
+}
+
 static void svm_exit_vmmcall(struct vcpu *v)
 {
 	struct vmcb_save *s = &v->vmcb->save;
 	struct hv_hc_env env = {
 		.vcpus = hv.vcpus, .nvcpu = hv.ncpu, .self = v->index,
 		.mem_base = hv.boot.pool_pa, .mem_size = hv.boot.pool_size,
+		.tlb_flushes = hc_tlb_flushes, .asids = hc_asids,
 	};
 	struct hv_hc_regs r = { s->rax, v->regs.rbx, v->regs.rcx, v->regs.rdx };
 
@@ -185,7 +200,7 @@ void svm_handle_exit(struct vcpu *v)
 	int slot = hv_exit_slot(code);
 
 	__atomic_store_n(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
-	v->vmcb->control.tlb_control = TLB_CONTROL_DO_NOTHING;
+	tlb_after_vmexit(&v->tlb, v->vmcb);
 	v->exit_total++;
 	if (slot >= 0)
 		v->exit_counts[slot]++;

@@ -28,6 +28,12 @@ struct hv_state {
 	uint64_t msrpm_pa, iopm_pa;
 	uint64_t efer_allowed;          /* EFER bits the guest may set */
 	uint64_t apic_base;             /* the write-protected xAPIC page */
+	struct asid_plan asid_plan;     /* split L1/L2 ASIDs, or shared (fallback) */
+	struct asid_pool asid_pool;
+	struct asid_vcpu asids[HV_MAX_CPUS];    /* fixed at boot, by CPU index */
+	struct tlb_domain tlb;
+	struct tlb_pcpu tlb_pcpus[HV_MAX_CPUS];
+	struct tlb_vcpu *tlb_slots[HV_MAX_CPUS];
 	unsigned ncpu;                  /* CPUs present, virtualized or not */
 	struct hv_cpu cpus[HV_MAX_CPUS];        /* apic_id known for all of them */
 	struct vcpu *vcpus[HV_MAX_CPUS];        /* NULL until that CPU is virtualized */

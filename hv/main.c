@@ -113,6 +113,56 @@ static int build_permission_maps(void)
 	return 0;
 }
 
+static void tlb_print(void *arg, const char *line)
+{
+	(void)arg;
+	hv_info("tlb", "%s", line);
+}
+
+/* ops.kick: make a vCPU in guest mode exit so it sees a TLB request. */
+static void tlb_kick(void *arg, struct tlb_vcpu *target)
+{
+	(void)arg;
+	hv_vcpu_request(hv.vcpus[target->id], HV_REQ_TLB);
+}
+
+/* ops.invlpga: INVLPGA va, asid on this pCPU. See: APM2 15.16.2. */
+static void tlb_invlpga_insn(void *arg, uint64_t va, uint32_t asid)
+{
+	(void)arg;
+	__asm__ volatile("invlpga %%rax, %%ecx" ::"a"(va), "c"(asid) : "memory");
+}
+
+/*
+ * Static ASIDs for every CPU present, fixed for svmhv's lifetime: vCPU i gets
+ * L1 = base + 2i and L2 = L1 + 1, or one shared ASID when the hardware has
+ * too few (every nested transition then flushes). See: DESIGN.md.
+ */
+static int setup_asids(void)
+{
+	const struct tlb_config cfg = {
+		.flush_by_asid = hv.feat.flush_by_asid,
+		.force_tlb_flush = hv.boot.force_tlb_flush,
+	};
+	const struct tlb_ops ops = { .kick = tlb_kick, .invlpga = tlb_invlpga_insn };
+	int rc = asid_plan(&hv.asid_plan, hv.feat.nasid, hv.ncpu, ASID_POLICY_FALLBACK);
+
+	tlb_print_asid_plan(&hv.asid_plan, tlb_print, 0);
+	if (rc || hv.asid_plan.status) {
+		hv_err("tlb", "not enough ASIDs (%u) for %u CPUs", hv.feat.nasid, hv.ncpu);
+		return HV_ERR_INVAL;
+	}
+	if (asid_pool_init_hw(&hv.asid_pool, hv.feat.nasid))
+		return HV_ERR_INVAL;
+	for (unsigned i = 0; i < hv.ncpu; i++)
+		if (asid_vcpu_alloc(&hv.asid_pool, hv.asid_plan.mode, &hv.asids[i]))
+			return HV_ERR_INVAL;
+	if (hv.boot.force_tlb_flush)
+		hv_info("tlb", "force_tlb_flush: both contexts flushed on every nested transition");
+	return tlb_domain_init(&hv.tlb, hv.tlb_pcpus, hv.ncpu, hv.tlb_slots, hv.ncpu, &cfg,
+			       &ops) ? HV_ERR_INVAL : 0;
+}
+
 static void vmcb01_init_control(struct vmcb *v)
 {
 	static const unsigned intercepts[] = {
@@ -129,7 +179,6 @@ static void vmcb01_init_control(struct vmcb *v)
 	c->intercept_exceptions = BIT(1) | BIT(17);
 	c->iopm_base_pa = hv.iopm_pa;
 	c->msrpm_base_pa = hv.msrpm_pa;
-	c->asid = 1;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	c->n_cr3 = hv.npt_root;
 	/*
@@ -138,7 +187,7 @@ static void vmcb01_init_control(struct vmcb *v)
 	 * host side runs with GIF = 0 and never sees them. See: APM2 15.21.1.
 	 */
 	c->int_ctl = 0;
-	c->tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;    /* first run on this pCPU */
+	/* ASID and TLB_CONTROL belong to svm/tlb.c (tlb_before_vmrun). */
 }
 
 static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
@@ -158,6 +207,9 @@ static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 	v->cpu = cpu;
 	v->index = cpu->index;
 	cpu->vcpu = v;
+	cpu->tlb = &hv.tlb_pcpus[cpu->index];
+	if (tlb_vcpu_init(&hv.tlb, &v->tlb, cpu->index, &hv.asids[cpu->index]))
+		return HV_ERR_INVAL;
 	vmcb01_init_control(v->vmcb01);
 	*out = v;
 	return 0;
@@ -194,8 +246,8 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 	/* 7. Switch the host side to svmhv's own GDT/TSS/IDT/page tables. */
 	hv_cpu_load_host_state(cpu, hv.host_cr3);
 	vmsave(cpu->host_save_pa);      /* host TR/FS/GS for world.asm's VMLOAD */
-	hv_info("hv", "virtualized cpu%u (APIC ID %u, vCPU %u, ASID %u)", cpu->index,
-		cpu->apic_id, v->index, v->vmcb01->control.asid);
+	hv_info("hv", "virtualized cpu%u (APIC ID %u, vCPU %u, ASIDs L1 %u L2 %u)", cpu->index,
+		cpu->apic_id, v->index, v->tlb.asid[TLB_CTX_L1], v->tlb.asid[TLB_CTX_L2]);
 	/* 8. Run the firmware as a guest; never returns. */
 	hv_vcpu_prepare_run(v);
 	svm_run_loop(v, cpu->stack_top);
@@ -252,6 +304,8 @@ int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
 		err = build_permission_maps();
 	if (!err)
 		err = hv_apic_setup();
+	if (!err)
+		err = setup_asids();
 	if (err)
 		return err;
 	hv_idt_init();

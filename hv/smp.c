@@ -85,8 +85,8 @@ static void serve_init(struct vcpu *v)
 		v->regs.rdx = r.eax;    /* EDX = processor signature after INIT */
 		v->vmcb01->control.event_inj = 0;
 		v->vmcb01->control.int_state = 0;
-		/* INIT flushes the TLB: this vCPU's context starts afresh. */
-		v->vmcb01->control.tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;
+		/* INIT flushes the TLB: this vCPU's contexts start afresh. */
+		tlb_forced_exit(&v->tlb, true);
 	}
 	v->mp_state = st;
 	hv_debug("smp", "vCPU %u: INIT%s", v->index, st == HV_MP_WAIT_SIPI ? ", waiting for SIPI" : "");
@@ -110,8 +110,7 @@ static void serve(struct vcpu *v, uint32_t req)
 		serve_init(v);
 	if (req & HV_REQ_SIPI)
 		serve_sipi(v);
-	if (req & HV_REQ_TLB)
-		v->vmcb01->control.tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;
+	/* HV_REQ_TLB only wakes the vCPU: tlb_before_vmrun() applies the flush. */
 }
 
 void hv_vcpu_prepare_run(struct vcpu *v)
@@ -127,8 +126,11 @@ void hv_vcpu_prepare_run(struct vcpu *v)
 			continue;
 		}
 		__atomic_store_n(&v->mode, HV_MODE_IN_GUEST, __ATOMIC_SEQ_CST);
-		if (!__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST))
+		if (!__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST)) {
+			/* Last write to the VMCB: pending flushes, ASID. */
+			tlb_before_vmrun(&v->tlb, v->cpu->tlb, v->vmcb, TLB_CTX_L1);
 			return;
+		}
 	}
 }
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* TLB state (svm/tlb.h) joins here with the TLB contract. */
+#include "svm/tlb.h"
 #include "svm/vmcb.h"
 
 /*
@@ -57,6 +57,7 @@ struct vcpu {
 	struct vmcb *vmcb01;
 	struct hv_cpu *cpu;             /* physical CPU this vCPU runs on */
 	unsigned index;
+	struct tlb_vcpu tlb;            /* ASIDs and flush requests (svm/tlb.c) */
 	uint32_t requests;              /* HV_REQ_*, atomic */
 	uint32_t mode;                  /* HV_MODE_*, atomic */
 	uint32_t apic_icr_hi;           /* the guest's last xAPIC ICR_HI write */
