@@ -89,6 +89,30 @@ static void hc_asids(const struct vcpu *v, uint64_t *l1, uint64_t *l2)
 	*l2 = v->tlb.asid[TLB_CTX_L2];
 }
 
+static void dump_print(void *arg, const char *line)
+{
+	hv_info("stats", "vCPU %u: %s", *(unsigned *)arg, line);
+}
+
+/* SVMHV_HC_CONSOLE_DUMP: exit counts and TLB flush counters of every vCPU. */
+static void hv_dump_counters(void)
+{
+	for (unsigned i = 0; i < hv.ncpu; i++) {
+		const struct vcpu *t = hv.vcpus[i];
+
+		if (!t) {
+			hv_info("stats", "vCPU %u: not under svmhv", i);
+			continue;
+		}
+		hv_info("stats", "vCPU %u: %llu exits", i, (unsigned long long)t->exit_total);
+		for (unsigned c = 0; c < HV_EXIT_SLOTS; c++)
+			if (t->exit_counts[c])
+				hv_info("stats", "vCPU %u:   exit code 0x%x: %llu", i, c,
+					(unsigned long long)t->exit_counts[c]);
+		tlb_print_counters(&t->tlb, dump_print, &i);
+	}
+}
+
 static void svm_exit_vmmcall(struct vcpu *v)
 {
 	struct vmcb_save *s = &v->vmcb->save;
@@ -96,6 +120,7 @@ static void svm_exit_vmmcall(struct vcpu *v)
 		.vcpus = hv.vcpus, .nvcpu = hv.ncpu, .self = v->index,
 		.mem_base = hv.boot.pool_pa, .mem_size = hv.boot.pool_size,
 		.tlb_flushes = hc_tlb_flushes, .asids = hc_asids,
+		.apic_ids = hv.apic_ids, .cpl = s->cpl, .dump = hv_dump_counters,
 	};
 	struct hv_hc_regs r = { s->rax, v->regs.rbx, v->regs.rcx, v->regs.rdx };
 

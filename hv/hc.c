@@ -38,6 +38,21 @@ static int64_t hc_tlb_flushes(const struct hv_hc_env *env, struct hv_hc_regs *r)
 	return SVMHV_OK;
 }
 
+static int64_t hc_vcpu_state(const struct hv_hc_env *env, struct hv_hc_regs *r)
+{
+	uint64_t idx = r->rbx == SVMHV_VCPU_SELF ? env->self : r->rbx;
+	const struct vcpu *v;
+
+	if (idx >= env->nvcpu || !env->apic_ids)
+		return SVMHV_EINVAL;
+	v = env->vcpus[idx];
+	r->rcx = env->apic_ids[idx];
+	r->rdx = v ? v->exit_total : 0;
+	r->rbx = !v ? SVMHV_VCPU_ABSENT :
+		 v->mp_state ? SVMHV_VCPU_WAIT_SIPI : SVMHV_VCPU_RUNNING;
+	return SVMHV_OK;
+}
+
 void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 {
 	const struct vcpu *v;
@@ -76,6 +91,15 @@ void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 			env->asids(v, &r->rbx, &r->rcx);
 		else
 			st = SVMHV_EINVAL;
+		break;
+	case SVMHV_HC_VCPU_STATE:
+		st = hc_vcpu_state(env, r);
+		break;
+	case SVMHV_HC_CONSOLE_DUMP:
+		if (env->cpl)
+			st = SVMHV_EPERM;
+		else if (env->dump)
+			env->dump();
 		break;
 	default:
 		st = SVMHV_ENOSYS;

@@ -20,6 +20,9 @@ struct hv_hc_env {
 	/* TLB flush counter for (vcpu, ctx, reason); NULL until the TLB contract. */
 	uint64_t (*tlb_flushes)(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err);
 	void (*asids)(const struct vcpu *v, uint64_t *l1, uint64_t *l2);
+	const uint32_t *apic_ids;       /* APIC ID of each CPU present (nvcpu) */
+	unsigned cpl;                   /* the caller's privilege level */
+	void (*dump)(void);             /* print counters on the console */
 };
 
 /* Execute the hypercall in r (RAX = function); results are written back to r. */

@@ -36,6 +36,7 @@ struct hv_state {
 	struct tlb_vcpu *tlb_slots[HV_MAX_CPUS];
 	unsigned ncpu;                  /* CPUs present, virtualized or not */
 	struct hv_cpu cpus[HV_MAX_CPUS];        /* apic_id known for all of them */
+	uint32_t apic_ids[HV_MAX_CPUS];         /* the same, for the hypercall ABI */
 	struct vcpu *vcpus[HV_MAX_CPUS];        /* NULL until that CPU is virtualized */
 };
 

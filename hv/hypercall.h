@@ -15,8 +15,9 @@
  *   in:  RAX = function, RBX/RCX/RDX = arguments
  *   out: RAX = status (SVMHV_OK or a negative SVMHV_E*), RBX/RCX/RDX = results;
  *        every other register is preserved. An unknown function returns
- *        SVMHV_ENOSYS. All functions below only read svmhv state, so they are
- *        allowed at every CPL (a program in the OS may call them).
+ *        SVMHV_ENOSYS. Functions 0-7 only read svmhv state and are allowed at
+ *        every CPL (a program in the OS may call them); CONSOLE_DUMP writes to
+ *        svmhv's console and needs CPL 0 (else SVMHV_EPERM).
  */
 #ifndef SVMHV_HV_HYPERCALL_H
 #define SVMHV_HV_HYPERCALL_H
@@ -65,6 +66,18 @@ enum svmhv_hypercall {
 	SVMHV_HC_TLB_FLUSHES    = 5,
 	/* in: RBX = vCPU; out: RBX = asid_l1, RCX = asid_l2 */
 	SVMHV_HC_ASIDS          = 6,
+	/* in: RBX = vCPU (any CPU present, virtualized or not)
+	 * out: RBX = enum svmhv_vcpu_state, RCX = APIC ID, RDX = #VMEXITs */
+	SVMHV_HC_VCPU_STATE     = 7,
+	/* CPL 0: print every vCPU's exit counts and TLB flush counters on
+	 * svmhv's serial console. */
+	SVMHV_HC_CONSOLE_DUMP   = 8,
+};
+
+enum svmhv_vcpu_state {
+	SVMHV_VCPU_RUNNING      = 0,    /* running its guest */
+	SVMHV_VCPU_WAIT_SIPI    = 1,    /* after INIT, held until a SIPI */
+	SVMHV_VCPU_ABSENT       = 2,    /* CPU present but not under svmhv */
 };
 
 #endif /* SVMHV_HV_HYPERCALL_H */

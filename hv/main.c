@@ -286,6 +286,7 @@ int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
 	for (unsigned i = 0; i < hv.ncpu; i++) {
 		hv.cpus[i].index = i;
 		hv.cpus[i].apic_id = info->ncpu ? info->apic_ids[i] : hv_read_apic_id();
+		hv.apic_ids[i] = hv.cpus[i].apic_id;
 	}
 	hv_console_init(hv.boot.serial_port, (enum log_level)hv.boot.log_level);
 	hv_console_set_cpu_hook(hv_this_cpu);

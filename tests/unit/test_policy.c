@@ -116,7 +116,7 @@ static void test_hypercalls(void **state)
 {
 	static struct vcpu v0, v1;
 	struct vcpu *vs[2] = { &v0, &v1 };
-	struct hv_hc_env env = { vs, 2, 1, 0x7000000, 0x1200000, fake_flushes, NULL };
+	struct hv_hc_env env = { vs, 2, 1, 0x7000000, 0x1200000, fake_flushes, NULL, NULL, 3, NULL };
 	struct hv_hc_regs r;
 
 	(void)state;
@@ -157,7 +157,7 @@ static void test_hypercall_bad_arguments(void **state)
 {
 	static struct vcpu v0;
 	struct vcpu *vs[1] = { &v0 };
-	struct hv_hc_env env = { vs, 1, 0, 0, 0, fake_flushes, NULL };
+	struct hv_hc_env env = { vs, 1, 0, 0, 0, fake_flushes, NULL, NULL, 0, NULL };
 	const struct hv_hc_regs bad[] = {
 		{ SVMHV_HC_EXIT_COUNT, 1, VMEXIT_CPUID, 0 },    /* no vCPU 1 */
 		{ SVMHV_HC_EXIT_COUNT, 0, 0x300, 0 },           /* no such exit code */
@@ -165,6 +165,7 @@ static void test_hypercall_bad_arguments(void **state)
 		{ SVMHV_HC_EXIT_TOTAL, 0xfffffffe, 0, 0 },
 		{ SVMHV_HC_TLB_FLUSHES, 0, 2, 0 },              /* no context 2 */
 		{ SVMHV_HC_ASIDS, 0, 0, 0 },                    /* no ASID source */
+		{ SVMHV_HC_VCPU_STATE, 0, 0, 0 },               /* no APIC ID table */
 	};
 
 	(void)state;
@@ -178,6 +179,51 @@ static void test_hypercall_bad_arguments(void **state)
 	hv_hypercall(&env, &r);
 	assert_int_equal((int64_t)r.rax, SVMHV_ENOSYS);
 	assert_int_equal(r.rbx, 1);                     /* nothing else touched */
+}
+
+static int dumps;
+static void fake_dump(void)
+{
+	dumps++;
+}
+
+static void test_hypercall_vcpu_state_and_dump(void **state)
+{
+	static struct vcpu v0, v2;
+	struct vcpu *vs[3] = { &v0, NULL, &v2 };
+	const uint32_t ids[3] = { 0, 4, 8 };
+	struct hv_hc_env env = { vs, 3, 0, 0, 0, NULL, NULL, ids, 3, fake_dump };
+	struct hv_hc_regs r;
+
+	(void)state;
+	v0.exit_total = 5;
+	v2.mp_state = 1;
+	r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, SVMHV_VCPU_SELF, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rax, SVMHV_OK);
+	assert_int_equal(r.rbx, SVMHV_VCPU_RUNNING);
+	assert_int_equal(r.rdx, 5);
+	r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, 1, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rbx, SVMHV_VCPU_ABSENT);
+	assert_int_equal(r.rcx, 4);
+	r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, 2, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rbx, SVMHV_VCPU_WAIT_SIPI);
+	assert_int_equal(r.rcx, 8);
+	r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, 3, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_EINVAL);
+	/* The console dump needs CPL 0. */
+	r = (struct hv_hc_regs){ SVMHV_HC_CONSOLE_DUMP, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_EPERM);
+	assert_int_equal(dumps, 0);
+	env.cpl = 0;
+	r = (struct hv_hc_regs){ SVMHV_HC_CONSOLE_DUMP, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rax, SVMHV_OK);
+	assert_int_equal(dumps, 1);
 }
 
 static void test_exit_slots(void **state)
@@ -244,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_msr_policy),
 		cmocka_unit_test(test_hypercalls),
 		cmocka_unit_test(test_hypercall_bad_arguments),
+		cmocka_unit_test(test_hypercall_vcpu_state_and_dump),
 		cmocka_unit_test(test_exit_slots),
 		cmocka_unit_test(test_svm_decode),
 		cmocka_unit_test(test_svm_refusals),
