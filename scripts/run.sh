@@ -16,7 +16,7 @@
 # in $RUN_DIR and starts QEMU (scripts/qemu.sh).
 #
 # Environment overrides:
-#   SMP=1 MEM=1G               vCPUs and guest memory
+#   SMP=2 MEM=1G               vCPUs (every one virtualized by svmhv) and guest memory
 #   QEMU_EXTRA="..."           extra QEMU arguments, e.g. "-s" for gdb
 #   OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd  OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 #   QEMU=qemu-system-x86_64 CPU=max   binary, and -cpu model under TCG
@@ -29,6 +29,7 @@
 #                              <name>.txt cleaned; name = linux, linux-bare, ...-kvm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export SMP=${SMP:-2}
 
 batch=0 kvm=0 bare=0
 for a in "$@"; do
