@@ -28,7 +28,7 @@ int hv_apic_is_page(uint64_t gpa)
 /* Write-protect the xAPIC page for every vCPU (before the first VMRUN). */
 int hv_apic_setup(void)
 {
-	struct npt_change chg;
+	struct npt_change chg = { 0 };
 	int rc;
 
 	hv.apic_base = hv_lapic_base();

@@ -40,7 +40,7 @@ static void svm_exit_msr(struct vcpu *v)
 {
 	struct vmcb_save *s = &v->vmcb->save;
 	uint32_t msr = (uint32_t)v->regs.rcx;
-	int write = v->vmcb->control.exit_info_1 & 1;
+	bool write = v->vmcb->control.exit_info_1 & 1;
 	uint64_t val = (s->rax & 0xffffffffull) | (v->regs.rdx << 32), efer;
 
 	switch (hv_msr_policy(msr, write)) {
