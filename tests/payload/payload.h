@@ -22,6 +22,8 @@
 
 /* report.c: formatting and the check counters. */
 void report_init(void (*write_line)(const char *line));
+/* Line prefix, "PAYLOAD: " unless set (tests/l1hv uses "L1HV: "). */
+void report_set_prefix(const char *prefix);
 void report_ok(const char *name);
 void report_fail(const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -61,6 +63,7 @@ unsigned probe_rdmsr(uint32_t msr, uint64_t *val);
 unsigned probe_wrmsr(uint32_t msr, uint64_t val);
 unsigned probe_vmmcall(struct hcall *hc);
 unsigned probe_svm_insn(enum svm_insn insn, uint64_t rax);
+unsigned probe_invlpga(uint64_t va, uint32_t asid);
 unsigned probe_copy(void *dst, uint64_t src_pa, size_t qwords);
 unsigned probe_write64(uint64_t pa, uint64_t val);
 uint64_t probe_fault_rip(void);

@@ -239,6 +239,16 @@ unsigned probe_svm_insn(enum svm_insn insn, uint64_t rax)
 	return disarm();
 }
 
+/* INVLPGA with an ASID other than probe_svm_insn()'s 0. */
+unsigned probe_invlpga(uint64_t va, uint32_t asid)
+{
+	trap_vector = PROBE_NO_FAULT;
+	__asm__ volatile(ARM "invlpga %%rax, %%ecx" LAND
+			 : : "a"(va), "c"(asid), [slot] "r"(&trap_resume)
+			 : "r11", "memory");
+	return disarm();
+}
+
 unsigned probe_copy(void *dst, uint64_t src_pa, size_t qwords)
 {
 	void *d = dst;

@@ -10,6 +10,7 @@
 
 static void (*line_writer)(const char *line);
 static unsigned n_passed, n_failed;
+static const char *line_prefix = "PAYLOAD: ";
 
 size_t str_len(const char *s)
 {
@@ -137,6 +138,11 @@ int fmt_str(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+void report_set_prefix(const char *prefix)
+{
+	line_prefix = prefix;
+}
+
 void report_init(void (*write_line)(const char *line))
 {
 	line_writer = write_line;
@@ -149,13 +155,13 @@ static void put_str(struct out *o, const char *s)
 		put(o, *s++);
 }
 
-/* One line: "PAYLOAD: " prefix name [": " detail]. */
+/* One line: line prefix ("PAYLOAD: "), prefix, name [": " detail]. */
 static void emit(const char *prefix, const char *name, const char *detail)
 {
 	char line[PAYLOAD_LINE_MAX];
 	struct out o = { line, sizeof(line), 0 };
 
-	put_str(&o, "PAYLOAD: ");
+	put_str(&o, line_prefix);
 	put_str(&o, prefix);
 	put_str(&o, name);
 	if (detail && detail[0]) {

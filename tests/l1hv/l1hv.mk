@@ -1,0 +1,6 @@
+# l1hv (build/l1hv.efi): a small guest hypervisor that runs L2 scenarios with
+# VMRUN, on QEMU TCG's SVM (bare) or as svmhv's next image; tests/suites/50-l1hv.sh.
+# Reuses the payload's report and probe helpers.
+EFI_APPS += l1hv
+l1hv_SRCS := tests/l1hv/main.c tests/l1hv/svm.c tests/l1hv/scenarios.c \
+	tests/l1hv/world.asm tests/payload/probe.c tests/payload/report.c
