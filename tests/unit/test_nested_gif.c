@@ -1,0 +1,165 @@
+/*
+ * Host tests of L1's emulated GIF (nested/gif.c): events held while GIF = 0,
+ * delivered exactly once when it is 1 again, routed to L1 or L2 while L2
+ * runs. See: APM2 15.17, 15.21.1.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "nested/gif.h"
+
+static void test_transitions(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	nested_gif_init(&g);
+	assert_true(g.gif);
+	assert_false(g.nmi_held);
+	assert_true(nested_gif_init_ready(&g));
+	nested_gif_clgi(&g);
+	assert_false(g.gif);
+	assert_false(nested_gif_init_ready(&g));
+	nested_gif_stgi(&g);
+	assert_true(g.gif);
+	nested_gif_clgi(&g);
+	nested_gif_vmrun(&g);           /* VMRUN sets GIF ... */
+	assert_true(g.gif);
+	nested_gif_vmexit(&g);          /* ... #VMEXIT clears it */
+	assert_false(g.gif);
+	g.nmi_held = true;
+	nested_gif_init(&g);            /* INIT: back to reset state */
+	assert_true(g.gif);
+	assert_false(g.nmi_held);
+}
+
+/* CLGI; NMI; NMI; STGI: one NMI for L1, after STGI, none before. */
+static void test_nmi_held_until_stgi(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	nested_gif_init(&g);
+	nested_gif_clgi(&g);
+	nested_gif_nmi(&g);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_NONE);
+	nested_gif_nmi(&g);             /* NMIs do not queue */
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_NONE);
+	nested_gif_stgi(&g);
+	assert_int_equal(nested_gif_l1_event(&g, true), NESTED_GIF_KICK);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_INJECT_NMI);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_NONE);
+	/* With GIF = 1 an NMI goes straight through. */
+	nested_gif_nmi(&g);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_INJECT_NMI);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_NONE);
+}
+
+/*
+ * NMI held at L1's VMRUN, L1 intercepts NMI: #VMEXIT(NMI) to L1, and the
+ * NMI is still L1's to take after STGI (the CPU leaves it pending).
+ */
+static void test_nmi_l2_reflected(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	nested_gif_init(&g);
+	nested_gif_clgi(&g);
+	nested_gif_nmi(&g);
+	nested_gif_vmrun(&g);
+	assert_int_equal(nested_gif_l2_event(&g, true, true), NESTED_GIF_REFLECT_NMI);
+	nested_gif_vmexit(&g);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_NONE);
+	nested_gif_stgi(&g);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_INJECT_NMI);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_NONE);
+}
+
+/* L1 does not intercept NMI: the NMI is L2's, through vmcb02's EVENTINJ. */
+static void test_nmi_l2_injected(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	nested_gif_init(&g);
+	nested_gif_vmrun(&g);
+	assert_int_equal(nested_gif_l2_event(&g, false, false), NESTED_GIF_NONE);
+	nested_gif_nmi(&g);
+	assert_int_equal(nested_gif_l2_event(&g, false, true), NESTED_GIF_KICK);
+	assert_true(g.nmi_held);
+	assert_int_equal(nested_gif_l2_event(&g, false, false), NESTED_GIF_INJECT_NMI);
+	assert_false(g.nmi_held);
+	assert_int_equal(nested_gif_l2_event(&g, false, false), NESTED_GIF_NONE);
+}
+
+static void test_intr_ready(void **state)
+{
+	(void)state;
+	/* gif, guest IF, V_INTR_MASKING, host IF */
+	assert_false(nested_gif_intr_ready(false, RFLAGS_IF, false, RFLAGS_IF));
+	assert_true(nested_gif_intr_ready(true, RFLAGS_IF, false, 0));
+	assert_false(nested_gif_intr_ready(true, 0, false, RFLAGS_IF));
+	assert_true(nested_gif_intr_ready(true, 0, true, RFLAGS_IF));
+	assert_false(nested_gif_intr_ready(true, RFLAGS_IF, true, 0));
+	assert_true(nested_gif_nmi_ready(true, false));
+	assert_false(nested_gif_nmi_ready(true, true));
+	assert_false(nested_gif_nmi_ready(false, false));
+}
+
+static void test_apply_l1(void **state)
+{
+	struct vmcb_control c;
+	struct nested_gif g;
+	const uint32_t base_cr = BIT(16);       /* say svmhv intercepts CR0 writes */
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	nested_gif_init(&g);
+	nested_gif_apply_l1(&g, &c, V_TPR_MASK & 3, base_cr);
+	assert_int_equal(c.int_ctl, 3);
+	assert_int_equal(c.intercept_cr, base_cr);
+	nested_gif_clgi(&g);
+	nested_gif_apply_l1(&g, &c, 3, base_cr);
+	assert_int_equal(c.int_ctl, 3 | V_INTR_MASKING_MASK);
+	assert_int_equal(c.intercept_cr, base_cr | BIT(8) | BIT(24));
+	nested_gif_stgi(&g);
+	nested_gif_apply_l1(&g, &c, 3, base_cr);
+	assert_int_equal(c.int_ctl, 3);
+	assert_int_equal(c.intercept_cr, base_cr);
+}
+
+static void test_vmcb02_hif(void **state)
+{
+	static struct vmcb v02;
+	struct nested_hsave h;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	memset(&v02, 0, sizeof(v02));
+	h.rflags = RFLAGS_IF | 2;
+	assert_false(nested_gif_vmcb02_hif(&h, &v02));  /* no V_INTR_MASKING */
+	v02.control.int_ctl = V_INTR_MASKING_MASK;
+	assert_true(nested_gif_vmcb02_hif(&h, &v02));
+	h.rflags = 2;                                   /* L1 ran VMRUN with IF = 0 */
+	assert_false(nested_gif_vmcb02_hif(&h, &v02));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_transitions),
+		cmocka_unit_test(test_nmi_held_until_stgi),
+		cmocka_unit_test(test_nmi_l2_reflected),
+		cmocka_unit_test(test_nmi_l2_injected),
+		cmocka_unit_test(test_intr_ready),
+		cmocka_unit_test(test_apply_l1),
+		cmocka_unit_test(test_vmcb02_hif),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
