@@ -107,7 +107,8 @@ static void hv_dump_counters(void)
 		hv_info("stats", "vCPU %u: %llu exits", i, (unsigned long long)t->exit_total);
 		for (unsigned c = 0; c < HV_EXIT_SLOTS; c++)
 			if (t->exit_counts[c])
-				hv_info("stats", "vCPU %u:   exit code 0x%x: %llu", i, c,
+				hv_info("stats", "vCPU %u:   exit code 0x%llx: %llu", i,
+					(unsigned long long)hv_exit_code_of_slot(c),
 					(unsigned long long)t->exit_counts[c]);
 		tlb_print_counters(&t->tlb, dump_print, &i);
 	}

@@ -38,6 +38,16 @@ static inline int hv_exit_slot(uint64_t code)
 	return -1;
 }
 
+/* The exit code a counter slot counts (inverse of hv_exit_slot()). */
+static inline uint64_t hv_exit_code_of_slot(unsigned slot)
+{
+	if (slot < HV_EXIT_SLOT_NPF)
+		return slot;
+	if (slot < HV_EXIT_SLOT_INVALID)
+		return VMEXIT_NPF + (slot - HV_EXIT_SLOT_NPF);
+	return VMEXIT_INVALID;
+}
+
 struct hv_cpu;
 
 /* Requests other CPUs post to a vCPU (vcpu->requests), served before VMRUN. */

@@ -292,6 +292,33 @@ static void check_tlb_abi(void)
 			     "L1 flushes = %lu", h.rdx);
 	else
 		report_fail("hypercall: TLB_FLUSHES", "%s", hc_why(vec, &h));
+	/* At CPL 0 the dump is allowed; 30-qemu.sh finds its lines in the log. */
+	vec = hypercall(SVMHV_HC_CONSOLE_DUMP, 0, 0, 0, &h);
+	report_check(hc_ok(vec, &h), "hypercall: CONSOLE_DUMP at CPL 0", "%s", hc_why(vec, &h));
+}
+
+/*
+ * #DB is intercepted (CVE-2015-8104) and must still reach the guest exactly
+ * once: single-step one NOP, see our #DB handler run, and the #DB exit
+ * counter (exit code 0x41) move by one.
+ */
+void check_debug_trap(void)
+{
+	struct hcall before = { SVMHV_HC_EXIT_COUNT, SVMHV_VCPU_SELF, 0x41, 0 };
+	struct hcall after = before;
+	unsigned v0, vec, v1;
+
+	probe_begin();
+	v0 = probe_vmmcall(&before);
+	vec = probe_single_step();
+	v1 = probe_vmmcall(&after);
+	probe_end();
+	report_check(vec == VEC_DB, "exception: single-step #DB reaches the guest",
+		     "got %s", vector_name(vec));
+	report_check(v0 == PROBE_NO_FAULT && v1 == PROBE_NO_FAULT &&
+		     after.rdx == before.rdx + 1,
+		     "exception: #DB passes through svmhv once (exit 0x41 counted)",
+		     "#DB exits %lu -> %lu", before.rdx, after.rdx);
 }
 
 void check_hypercalls(void)

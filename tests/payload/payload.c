@@ -95,6 +95,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		check_memory();
 		check_msrs();
 		check_svm_insns();
+		check_debug_trap();
 	}
 	report_done();
 	failed = report_failed();

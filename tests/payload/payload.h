@@ -44,6 +44,7 @@ int fmt_str(char *buf, size_t size, const char *fmt, ...)
  * Each probe returns the exception vector it raised, or PROBE_NO_FAULT.
  */
 #define PROBE_NO_FAULT          0xffu
+#define VEC_DB                  1u
 #define VEC_UD                  6u
 #define VEC_GP                  13u
 #define VEC_PF                  14u
@@ -64,6 +65,7 @@ unsigned probe_wrmsr(uint32_t msr, uint64_t val);
 unsigned probe_vmmcall(struct hcall *hc);
 unsigned probe_svm_insn(enum svm_insn insn, uint64_t rax);
 unsigned probe_invlpga(uint64_t va, uint32_t asid);
+unsigned probe_single_step(void);
 unsigned probe_copy(void *dst, uint64_t src_pa, size_t qwords);
 unsigned probe_write64(uint64_t pa, uint64_t val);
 uint64_t probe_fault_rip(void);
@@ -79,6 +81,7 @@ void check_cpuid(void);
 void check_hypercalls(void);
 void check_msrs(void);
 void check_svm_insns(void);
+void check_debug_trap(void);
 /* One hypercall with the IDT swapped in; returns the vector or no fault. */
 unsigned hypercall(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, struct hcall *out);
 

@@ -105,6 +105,7 @@ static void trap_common(struct interrupt_frame *f, unsigned vec, uint64_t err)
 	trap_rip = f->rip;
 	trap_error = err;
 	f->rip = trap_resume;
+	f->rflags &= ~0x100ull;         /* a single-step probe stops stepping here */
 	trap_resume = 0;
 }
 
@@ -236,6 +237,16 @@ unsigned probe_svm_insn(enum svm_insn insn, uint64_t rax)
 	case INSN_INVLPGA: SVM_PROBE("invlpga %%rax, %%ecx"); break;
 	default:           break;
 	}
+	return disarm();
+}
+
+/* Set RFLAGS.TF and execute one NOP: the CPU raises #DB (a trap) after it. */
+unsigned probe_single_step(void)
+{
+	trap_vector = PROBE_NO_FAULT;
+	__asm__ volatile(ARM "pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tnop" LAND
+			 : : [slot] "r"(&trap_resume)
+			 : "r11", "memory", "cc");
 	return disarm();
 }
 

@@ -86,6 +86,12 @@ if [ $have_svmhv = 1 ]; then
 	tap_check "qemu: payload exits cleanly" "$(grep -m1 'PAYLOAD: FATAL' "$QEMU_TXT")" \
 		eval '! qemu_has -F "PAYLOAD: FATAL"'
 	payload_tap "" 1
+	tap_check "qemu: CONSOLE_DUMP prints exit counts on svmhv's console" \
+		"no 'stats: vCPU 0: ... exits' line" qemu_has -E 'stats: vCPU 0: [0-9]+ exits'
+	tap_check "qemu: CONSOLE_DUMP prints the TLB flush counters" \
+		"no 'tlb: vcpu 0 L1 flushes' line" qemu_has -F 'tlb: vcpu 0 L1 flushes'
+	tap_check "qemu: svmhv prints its ASID plan and each vCPU's ASIDs" \
+		"no 'ASIDs L1 1 L2 2' line" qemu_has -F 'ASIDs L1 1 L2 2'
 	tap_check "qemu: guest powers the machine off under svmhv" "boot ended: $QEMU_END" \
 		[ "$QEMU_OFF" = 1 ]
 	[ $TAP_FAILED = 0 ] || qemu_tail 60

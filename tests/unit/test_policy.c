@@ -235,6 +235,9 @@ static void test_exit_slots(void **state)
 	assert_int_equal(hv_exit_slot(0xffffffffull), HV_EXIT_SLOT_INVALID); /* QEMU's form */
 	assert_int_equal(hv_exit_slot(0xa5), -1);
 	assert_int_equal(hv_exit_slot(0x404), -1);
+	/* Every slot names the exit code it counts. */
+	for (unsigned s = 0; s < HV_EXIT_SLOTS; s++)
+		assert_int_equal(hv_exit_slot(hv_exit_code_of_slot(s)), (int)s);
 }
 
 static const struct svm_raw qemu_raw = {
