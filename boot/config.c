@@ -195,7 +195,7 @@ static int set_log(struct hv_config *c, const char *v, size_t n)
 	return 0;
 }
 
-static int set_force_tlb_flush(struct hv_config *c, const char *v, size_t n)
+static int parse_bool(const char *v, size_t n, bool *out)
 {
 	static const char *const words[] = {    /* even: false, odd: true */
 		"0", "1", "no", "yes", "false", "true", "off", "on",
@@ -204,11 +204,21 @@ static int set_force_tlb_flush(struct hv_config *c, const char *v, size_t n)
 
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		if (word_eq(v, n, words[i])) {
-			c->force_tlb_flush = i % 2;
+			*out = i % 2;
 			return 0;
 		}
 	}
 	return CONFIG_EVALUE;
+}
+
+static int set_force_tlb_flush(struct hv_config *c, const char *v, size_t n)
+{
+	return parse_bool(v, n, &c->force_tlb_flush);
+}
+
+static int set_nested(struct hv_config *c, const char *v, size_t n)
+{
+	return parse_bool(v, n, &c->nested);
 }
 
 static int set_heap(struct hv_config *c, const char *v, size_t n)
@@ -242,6 +252,7 @@ static const struct option options[] = {
 	{ "force_tlb_flush", set_force_tlb_flush,
 	  BAD("force_tlb_flush", "0|1|yes|no|true|false|on|off"), 0 },
 	{ "heap", set_heap, BAD("heap", "4..1024 MiB"), 0 },
+	{ "nested", set_nested, BAD("nested", "0|1|yes|no|true|false|on|off"), 0 },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -472,6 +483,7 @@ void config_defaults(struct hv_config *c)
 		.serial_port = CONFIG_DEFAULT_SERIAL,
 		.log_level = CONFIG_DEFAULT_LOG,
 		.force_tlb_flush = false,
+		.nested = false,
 		.heap_mib = CONFIG_DEFAULT_HEAP_MIB,
 	};
 }
@@ -525,7 +537,7 @@ int config_format(const struct hv_config *c, char *buf, size_t len)
 	out_str(&o, c->force_tlb_flush ? " force_tlb_flush=on heap="
 				       : " force_tlb_flush=off heap=");
 	out_uint(&o, c->heap_mib, 10);
-	out_str(&o, "MiB next=");
+	out_str(&o, c->nested ? "MiB nested=on next=" : "MiB nested=off next=");
 	out_str(&o, c->next[0] ? c->next : "none");
 	out_str(&o, " args='");
 	out_str(&o, c->args);

@@ -29,6 +29,7 @@
  *   serial=PORT|off    16550 I/O port 1..0xfff8; off or none: no serial.
  *   log=LEVEL          error|warn|info|debug|trace or 0..4.
  *   force_tlb_flush=B  0/1, yes/no, true/false, on/off.
+ *   nested=B           offer SVM to the guest (nested SVM, experimental); as above.
  *   heap=MIB           svmhv's heap in MiB, 4..1024.
  *
  * Pure: included by the freestanding hypervisor and by host unit tests.
@@ -65,6 +66,7 @@ struct hv_config {
 	uint16_t serial_port;                   /* 0 = no serial console */
 	uint8_t  log_level;                     /* enum config_log_level */
 	bool     force_tlb_flush;
+	bool     nested;                        /* offer SVM to the guest */
 	uint32_t heap_mib;
 };
 
@@ -103,7 +105,7 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 
 /*
  * One-line summary for the boot log, e.g.
- *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB next=\EFI\x.efi args='quiet'
+ *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=off next=\EFI\x.efi args='quiet'
  * Always NUL-terminates if @len > 0. Returns the length the whole summary
  * needs (without the NUL), as snprintf does: >= @len means truncated.
  */

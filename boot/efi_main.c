@@ -89,7 +89,7 @@ static int virtualize(const struct hv_config *cfg)
 {
 	struct hv_boot_info info = {
 		.serial_port = cfg->serial_port, .log_level = cfg->log_level,
-		.force_tlb_flush = cfg->force_tlb_flush,
+		.force_tlb_flush = cfg->force_tlb_flush, .nested = cfg->nested,
 	};
 	EFI_STATUS st;
 	unsigned ncpu;

@@ -17,6 +17,7 @@ struct hv_boot_info {
 	uint16_t serial_port;   /* 0 = no serial console */
 	uint8_t log_level;      /* enum log_level */
 	bool force_tlb_flush;
+	bool nested;            /* offer SVM to the guest */
 	unsigned cpu_index;     /* hv_entry_ap: this AP's index, 1.. */
 	unsigned ncpu;          /* enabled CPUs; index 0 is the boot CPU */
 	uint32_t apic_ids[HV_BOOT_MAX_CPUS];

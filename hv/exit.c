@@ -10,6 +10,7 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/hc.h"
+#include "hv/nested.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
 #include "hv/smp.h"
@@ -28,7 +29,7 @@ static void svm_exit_cpuid(struct vcpu *v)
 	uint32_t leaf = (uint32_t)s->rax, sub = (uint32_t)v->regs.rcx;
 
 	cpuid_count(leaf, sub, &r);
-	hv_cpuid_filter(leaf, sub, &r);
+	hv_cpuid_filter(leaf, sub, &r, &hv.cpuid_ctx);
 	s->rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;
@@ -43,16 +44,41 @@ static void svm_exit_msr(struct vcpu *v)
 	bool write = v->vmcb->control.exit_info_1 & 1;
 	uint64_t val = (s->rax & 0xffffffffull) | (v->regs.rdx << 32), efer;
 
-	switch (hv_msr_policy(msr, write)) {
+	/* L2's EFER holds SVME as L1 gave it; L1's SVME is virtual. */
+	bool svme = v->nested.in_l2 || v->nested.svme;
+
+	switch (hv_msr_policy(msr, write, hv.boot.nested)) {
 	case HV_MSR_EFER:
 		if (!write) {
-			val = hv_efer_read(s->efer);
+			val = hv_efer_read(s->efer, svme);
 			s->rax = (uint32_t)val;
 			v->regs.rdx = val >> 32;
-		} else if (hv_efer_write(s->efer, val, s->cr0, hv.efer_allowed, &efer) == 0) {
+		} else if (hv_efer_write(s->efer, val, s->cr0, hv.efer_allowed |
+					 (hv.boot.nested ? EFER_SVME : 0), &efer) == 0) {
 			s->efer = efer;
+			if (!v->nested.in_l2)
+				v->nested.svme = val & EFER_SVME;
 		} else {
 			break;
+		}
+		hv_skip_insn(v);
+		return;
+	case HV_MSR_HSAVE_PA:
+		if (!write) {
+			s->rax = (uint32_t)v->nested.hsave_pa;
+			v->regs.rdx = v->nested.hsave_pa >> 32;
+		} else if (!(val & 0xfff) && val < (1ull << hv.feat.maxphyaddr) &&
+			   !hv_in_svmhv_memory(val, 4096)) {
+			v->nested.hsave_pa = val;
+		} else {
+			break;
+		}
+		hv_skip_insn(v);
+		return;
+	case HV_MSR_VM_CR:
+		if (!write) {                   /* SVM enabled, not locked */
+			s->rax = 0;
+			v->regs.rdx = 0;
 		}
 		hv_skip_insn(v);
 		return;
@@ -133,10 +159,10 @@ static void svm_exit_vmmcall(struct vcpu *v)
 	hv_skip_insn(v);
 }
 
-/* SVM is not offered to the guest: its instructions are undefined there. */
+/* SVM instructions from L1: nested SVM emulation (#UD when not offered). */
 static void svm_exit_svm_insn(struct vcpu *v)
 {
-	hv_inject_exception(v, VEC_UD, 0, 0);
+	hv_nested_svm_insn(v, v->vmcb->control.exit_code);
 }
 
 /*
@@ -230,6 +256,8 @@ void svm_handle_exit(struct vcpu *v)
 	v->exit_total++;
 	if (slot >= 0)
 		v->exit_counts[slot]++;
+	if (v->nested.in_l2 && hv_nested_route(v))
+		goto out;               /* L1's exit, reflected into its vmcb12 */
 	if (slot == HV_EXIT_SLOT_INVALID)
 		hv_panic(v, "VMRUN failed: VMEXIT_INVALID (inconsistent guest state)");
 	if (slot < 0 || !svm_exit_handlers[slot])
@@ -243,5 +271,8 @@ void svm_handle_exit(struct vcpu *v)
 	if (v->vmcb->control.exit_int_info & SVM_EVTINJ_VALID)
 		v->vmcb->control.event_inj = v->vmcb->control.exit_int_info;
 	svm_exit_handlers[slot](v);
+	if (v->nested.reflect)
+		hv_nested_reflect(v);   /* an L0 handler raised what L1 intercepts */
+out:
 	hv_vcpu_prepare_run(v);
 }

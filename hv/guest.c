@@ -10,6 +10,7 @@
 #include "hv/console.h"
 #include "hv/insn.h"
 #include "mm/gwalk.h"
+#include "hv/nested.h"
 
 int hv_in_svmhv_memory(uint64_t gpa, uint64_t len)
 {
@@ -31,6 +32,20 @@ int hv_guest_read(uint64_t gpa, void *buf, uint64_t len)
 	return 0;
 }
 
+/* Copy len bytes into L1 guest-physical memory; -1 if any byte is not L1's. */
+int hv_guest_write(uint64_t gpa, const void *buf, uint64_t len)
+{
+	uint64_t limit = 1ull << hv.feat.maxphyaddr;
+	const uint8_t *src = buf;
+
+	if (gpa >= limit || len > limit - gpa || hv_in_svmhv_memory(gpa, len) ||
+	    hv_apic_is_page(gpa) || hv_apic_is_page(gpa + len - 1))
+		return -1;
+	for (uint64_t i = 0; i < len; i++)
+		((volatile uint8_t *)(uintptr_t)gpa)[i] = src[i];
+	return 0;
+}
+
 static int gread_cb(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	(void)ctx;
@@ -39,7 +54,11 @@ static int gread_cb(void *ctx, uint64_t gpa, void *buf, size_t len)
 
 void hv_inject_exception(struct vcpu *v, unsigned vec, int has_err, uint32_t err)
 {
-	uint64_t ev = vec | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
+	uint64_t ev;
+
+	if (hv_nested_exception(v, vec, has_err, err))
+		return;                 /* L1 intercepts it: an exit to L1 instead */
+	ev = vec | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
 
 	if (has_err)
 		ev |= SVM_EVTINJ_VALID_ERR | ((uint64_t)err << SVM_EVTINJ_ERR_SHIFT);
@@ -108,6 +127,27 @@ void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len)
 	v->vmcb->save.rip = (f->rip + len) & f->ip_mask;
 	/* The instruction ends any STI/MOV SS interrupt shadow. */
 	v->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
+/* The RIP after the instruction that exited, without moving RIP. */
+int hv_next_rip(struct vcpu *v, uint64_t *next_rip)
+{
+	struct hv_fetched f;
+	int len;
+
+	if (hv.feat.nrips && v->vmcb->control.next_rip) {
+		*next_rip = v->vmcb->control.next_rip;
+		return 0;
+	}
+	if (hv_fetch_insn(v, &f))
+		return -1;
+	len = hv_insn_length(f.bytes, f.len, f.mode);
+	if (len <= 0) {
+		hv_inject_exception(v, 6, 0, 0);
+		return -1;
+	}
+	*next_rip = (f.rip + (uint64_t)len) & f.ip_mask;
+	return 0;
 }
 
 /*

@@ -9,6 +9,7 @@
 #include "hv/boot_info.h"
 #include "hv/cpu.h"
 #include "hv/insn.h"
+#include "hv/policy.h"
 #include "hv/vcpu.h"
 #include "mm/npt.h"
 #include "mm/pmm.h"
@@ -28,6 +29,8 @@ struct hv_state {
 	uint64_t msrpm_pa, iopm_pa;
 	uint64_t efer_allowed;          /* EFER bits the guest may set */
 	uint64_t apic_base;             /* the write-protected xAPIC page */
+	struct vmcb_control vmcb01_control;     /* vmcb01's controls at rest */
+	struct hv_cpuid_ctx cpuid_ctx;          /* what CPUID offers the guest */
 	struct asid_plan asid_plan;     /* split L1/L2 ASIDs, or shared (fallback) */
 	struct asid_pool asid_pool;
 	struct asid_vcpu asids[HV_MAX_CPUS];    /* fixed at boot, by CPU index */
@@ -50,6 +53,8 @@ struct hv_fetched {
 	uint64_t rip, ip_mask;
 };
 int hv_guest_read(uint64_t gpa, void *buf, uint64_t len);
+int hv_guest_write(uint64_t gpa, const void *buf, uint64_t len);
+int hv_next_rip(struct vcpu *v, uint64_t *next_rip);
 int hv_fetch_insn(struct vcpu *v, struct hv_fetched *f);
 void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len);
 int hv_skip_insn(struct vcpu *v);

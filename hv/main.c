@@ -11,6 +11,7 @@
 #include "hv/console.h"
 #include "hv/hypercall.h"
 #include "hv/lapic.h"
+#include "hv/nested.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
 #include "hv/smp.h"
@@ -163,7 +164,7 @@ static int setup_asids(void)
 			       &ops) ? HV_ERR_INVAL : 0;
 }
 
-static void vmcb01_init_control(struct vmcb *v)
+static void vmcb01_init_control(struct vmcb_control *c)
 {
 	static const unsigned intercepts[] = {
 		INTERCEPT_NMI, INTERCEPT_INIT, INTERCEPT_CPUID, INTERCEPT_MSR_PROT,
@@ -171,8 +172,6 @@ static void vmcb01_init_control(struct vmcb *v)
 		INTERCEPT_VMRUN, INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
 		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
 	};
-	struct vmcb_control *c = &v->control;
-
 	for (unsigned i = 0; i < sizeof(intercepts) / sizeof(intercepts[0]); i++)
 		vmcb_set_intercept(c, intercepts[i]);
 	/* #DB and #AC: see svm_exit_excp_db() for why. */
@@ -202,6 +201,9 @@ static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 	v->vmcb01 = alloc(1, &v->vmcb_pa);
 	if (!v->vmcb01)
 		return HV_ERR_NOMEM;
+	v->vmcb01_pa = v->vmcb_pa;
+	if (hv.boot.nested && hv_nested_setup_vcpu(v, alloc))
+		return HV_ERR_NOMEM;
 	v->vmcb = v->vmcb01;
 	v->host_save_pa = cpu->host_save_pa;
 	v->cpu = cpu;
@@ -210,7 +212,7 @@ static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 	cpu->tlb = &hv.tlb_pcpus[cpu->index];
 	if (tlb_vcpu_init(&hv.tlb, &v->tlb, cpu->index, &hv.asids[cpu->index]))
 		return HV_ERR_INVAL;
-	vmcb01_init_control(v->vmcb01);
+	v->vmcb01->control = hv.vmcb01_control;
 	*out = v;
 	return 0;
 }
@@ -310,6 +312,12 @@ int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
 	if (err)
 		return err;
 	hv_idt_init();
+	vmcb01_init_control(&hv.vmcb01_control);
+	hv.cpuid_ctx = (struct hv_cpuid_ctx){ hv.boot.nested, hv.feat.nasid,
+					      hv_nested_svm_edx(hv.feat.edx) };
+	if (hv.boot.nested)
+		hv_info("nested", "SVM offered to the guest (nested=1): revision 1, %u ASIDs, "
+			"EDX %x", hv.feat.nasid, hv.cpuid_ctx.svm_edx);
 	/* 5. The boot CPU's host state and its vCPU with vmcb01. */
 	err = register_this_cpu(0, &cpu, &v);
 	if (err)

@@ -5,9 +5,25 @@
 #include "hv/hypercall.h"
 #include "svm/vmcb.h"
 
-void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+uint32_t hv_nested_svm_edx(uint32_t hw_edx)
+{
+	const uint32_t nrips = 1u << 3, flush_by_asid = 1u << 6;
+
+	/* L1's ASIDs are virtual, so FlushByASID costs nothing to offer. */
+	return (hw_edx & nrips) | flush_by_asid;
+}
+
+void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r,
+		     const struct hv_cpuid_ctx *ctx)
 {
 	(void)subleaf;
+	if (ctx->nested && leaf == 0x80000001u)
+		return;                 /* SVM offered: the hardware's answer as it is */
+	if (ctx->nested && leaf == 0x8000000au) {
+		/* Revision 1, the hardware's ASID count (seed patch 02). APM3 E.4.9 */
+		*r = (struct cpuid_regs){ 1, ctx->nasid, 0, ctx->svm_edx };
+		return;
+	}
 	switch (leaf) {
 	case 1:
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
@@ -67,13 +83,17 @@ int hv_efer_write(uint64_t cur, uint64_t val, uint64_t guest_cr0, uint64_t allow
 	return 0;
 }
 
-uint64_t hv_efer_read(uint64_t vmcb_efer)
+uint64_t hv_efer_read(uint64_t vmcb_efer, bool virtual_svme)
 {
-	return vmcb_efer & ~EFER_SVME;
+	return (vmcb_efer & ~EFER_SVME) | (virtual_svme ? EFER_SVME : 0);
 }
 
-enum hv_msr_action hv_msr_policy(uint32_t msr, bool write)
+enum hv_msr_action hv_msr_policy(uint32_t msr, bool write, bool nested)
 {
+	if (nested && msr == MSR_VM_HSAVE_PA)
+		return HV_MSR_HSAVE_PA;
+	if (nested && msr == MSR_VM_CR)
+		return HV_MSR_VM_CR;
 	/* Reads of these two are not intercepted (svm_msrpm_set(.., false, true)). */
 	if (write && msr == 0x1bu)
 		return HV_MSR_APIC_BASE;

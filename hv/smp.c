@@ -20,6 +20,7 @@
 #include "hv/console.h"
 #include "hv/hv.h"
 #include "hv/lapic.h"
+#include "hv/nested.h"
 
 uint32_t hv_read_apic_id(void)
 {
@@ -78,6 +79,8 @@ static void serve_init(struct vcpu *v)
 	enum hv_mp_state st = (enum hv_mp_state)v->mp_state;
 	struct cpuid_regs r;
 
+	if (!hv_nested_init(v))
+		return;                 /* held until L1's STGI */
 	if (hv_mp_on_init(&st, v->index == 0) == HV_MP_LOAD_INIT) {
 		hv_vmcb_init_state(&v->vmcb01->save);
 		v->regs = (struct vcpu_regs){ 0 };
@@ -127,8 +130,10 @@ void hv_vcpu_prepare_run(struct vcpu *v)
 		}
 		__atomic_store_n(&v->mode, HV_MODE_IN_GUEST, __ATOMIC_SEQ_CST);
 		if (!__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST)) {
+			enum tlb_ctx ctx = hv_nested_prepare(v);
+
 			/* Last write to the VMCB: pending flushes, ASID. */
-			tlb_before_vmrun(&v->tlb, v->cpu->tlb, v->vmcb, TLB_CTX_L1);
+			tlb_before_vmrun(&v->tlb, v->cpu->tlb, v->vmcb, ctx);
 			return;
 		}
 	}
@@ -142,6 +147,10 @@ void hv_smp_nmi_exit(struct vcpu *v)
 	__asm__ volatile("stgi\n\tnop\n\tclgi" ::: "memory");
 	if (__atomic_exchange_n(&v->cpu->kick_pending, 0, __ATOMIC_SEQ_CST))
 		return;                 /* a kick: the requests are served before VMRUN */
+	if (hv.boot.nested) {
+		nested_gif_nmi(&v->nested.gif);  /* delivered per L1's GIF and intercepts */
+		return;
+	}
 	if (c->event_inj & SVM_EVTINJ_VALID) {
 		hv_warn("smp", "vCPU %u: NMI dropped behind a pending event", v->index);
 		return;

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nested/exit.h"
+#include "nested/gif.h"
+#include "nested/vmcb12.h"
 #include "svm/tlb.h"
 #include "svm/vmcb.h"
 
@@ -50,6 +53,26 @@ static inline uint64_t hv_exit_code_of_slot(unsigned slot)
 
 struct hv_cpu;
 
+/* Nested SVM state of one vCPU (hv/nested.c); unused unless nested=1. */
+struct vcpu_nested {
+	bool svme;                      /* L1's (virtual) EFER.SVME */
+	bool in_l2;                     /* vmcb02 is what runs */
+	bool reflect;                   /* an L0 handler turned the exit into L1's */
+	bool init_held;                 /* INIT waiting for L1's GIF */
+	uint64_t hsave_pa;              /* L1's VM_HSAVE_PA */
+	uint64_t vmcb12_gpa;
+	struct nested_vmcb12_cache cache;
+	struct nested_hsave hsave;
+	struct nested_gif gif;
+	struct vmcb *vmcb02;
+	uint64_t vmcb02_pa;
+	struct vmcb *vmcb12;            /* private copy of L1's vmcb12 page */
+	uint8_t *msrpm, *iopm;          /* merged maps vmcb02 points at */
+	uint64_t msrpm_pa, iopm_pa;
+	uint8_t *l1_msrpm, *l1_iopm;    /* copies of L1's maps, for routing */
+	bool l1_msrpm_valid, l1_iopm_valid;
+};
+
 /* Requests other CPUs post to a vCPU (vcpu->requests), served before VMRUN. */
 #define HV_REQ_INIT             (1u << 0)       /* emulated INIT IPI */
 #define HV_REQ_SIPI             (1u << 1)       /* emulated SIPI, vector in sipi_vector */
@@ -61,10 +84,12 @@ struct hv_cpu;
 
 struct vcpu {
 	struct vcpu_regs regs;          /* +0x00, must stay first (world.asm) */
-	uint64_t vmcb_pa;               /* +0x70 vmcb01 (later: the VMCB to run) */
+	uint64_t vmcb_pa;               /* +0x70 the VMCB to run: vmcb01 or vmcb02 */
 	uint64_t host_save_pa;          /* +0x78 VMSAVE area with host FS/GS/TR/... */
+	uint64_t host_if;               /* +0x80 host RFLAGS.IF while the guest runs */
 	struct vmcb *vmcb;              /* the VMCB world.asm runs */
 	struct vmcb *vmcb01;
+	uint64_t vmcb01_pa;
 	struct hv_cpu *cpu;             /* physical CPU this vCPU runs on */
 	unsigned index;
 	struct tlb_vcpu tlb;            /* ASIDs and flush requests (svm/tlb.c) */
@@ -75,6 +100,7 @@ struct vcpu {
 	uint8_t apic_x2;                /* the guest put its APIC in x2APIC mode */
 	uint8_t sipi_vector;
 	uint8_t mp_state;               /* enum hv_mp_state (hv/apic_init.h) */
+	struct vcpu_nested nested;
 	uint64_t exit_total;
 	uint64_t exit_counts[HV_EXIT_SLOTS];
 };
@@ -83,5 +109,6 @@ _Static_assert(offsetof(struct vcpu, regs) == 0, "world.asm: regs first");
 _Static_assert(offsetof(struct vcpu_regs, r15) == 0x68, "world.asm: r15");
 _Static_assert(offsetof(struct vcpu, vmcb_pa) == 0x70, "world.asm: vmcb_pa");
 _Static_assert(offsetof(struct vcpu, host_save_pa) == 0x78, "world.asm: host_save_pa");
+_Static_assert(offsetof(struct vcpu, host_if) == 0x80, "world.asm: host_if");
 
 #endif /* SVMHV_HV_VCPU_H */

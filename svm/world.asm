@@ -33,6 +33,7 @@ default rel
 %define VCPU_R15          0x68
 %define VCPU_VMCB_PA      0x70
 %define VCPU_HOST_SAVE_PA 0x78
+%define VCPU_HOST_IF      0x80
 
 extern svm_handle_exit
 
@@ -58,9 +59,14 @@ svm_run_loop:
 	mov r13, [rax + VCPU_R13]
 	mov r14, [rax + VCPU_R14]
 	mov r15, [rax + VCPU_R15]
+	cmp qword [rax + VCPU_HOST_IF], 0
+	je .no_if                       ; usually: physical IRQs need no host IF
+	sti                             ; vmcb02 with V_INTR_MASKING: L1's IF gates
+.no_if:                                 ;   physical IRQs (GIF = 0: none taken here)
 	mov rax, [rax + VCPU_VMCB_PA]   ; rax = VMCB physical address (VMRUN operand)
 	vmload                          ; [rax]: guest FS/GS/TR/LDTR/KernelGsBase/STAR/SYSENTER
 	vmrun                           ; [rax]: run the guest until #VMEXIT
+	cli                             ; host IF off again before anything opens GIF
 	vmsave                          ; [rax]: keep the guest's hidden state in its VMCB
 	mov rax, [rsp]                  ; rax = vcpu (guest RAX is already in the VMCB)
 	mov [rax + VCPU_RBX], rbx       ; store the guest GPRs

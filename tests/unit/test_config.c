@@ -338,6 +338,27 @@ static void test_flush_values(void **state)
 		 "(expected 0|1|yes|no|true|false|on|off)");
 }
 
+static uint32_t get_nested(const struct hv_config *c)
+{
+	return c->nested;
+}
+
+static void test_nested_values(void **state)
+{
+	static const struct value_case v[] = {
+		{ "nested=1", true, 1 }, { "nested=0", true, 0 },
+		{ "nested=on", true, 1 }, { "nested=no", true, 0 },
+		{ "nested=2", false, 0 }, { "nested=", false, 0 },
+		{ "nested=maybe", false, 0 },
+	};
+
+	(void)state;
+	check_values(v, sizeof(v) / sizeof(v[0]), get_nested);
+	opts_err("nested=maybe", CONFIG_EVALUE, 1, 8,
+		 "load options token 1: bad value 'maybe' for 'nested' "
+		 "(expected 0|1|yes|no|true|false|on|off)");
+}
+
 static void test_heap_values(void **state)
 {
 	static const struct value_case v[] = {
@@ -462,14 +483,14 @@ static void test_format(void **state)
 	config_defaults(&c);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=0x3f8 log=info force_tlb_flush=off heap=16MiB "
-			    "next=none args=''");
+			    "nested=off next=none args=''");
 	assert_int_equal(n, (int)strlen(buf));
 
 	assert_int_equal(file(&c, "serial=off\nlog=4\nforce_tlb_flush=1\nheap=1024\n"
-			      "next=\\EFI\\x.efi\nargs=a b=c\n", NULL), 0);
+			      "nested=yes\nnext=\\EFI\\x.efi\nargs=a b=c\n", NULL), 0);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=off log=trace force_tlb_flush=on heap=1024MiB "
-			    "next=\\EFI\\x.efi args='a b=c'");
+			    "nested=on next=\\EFI\\x.efi args='a b=c'");
 
 	/* snprintf-like truncation. */
 	char small[10];
@@ -503,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_serial_values),
 		cmocka_unit_test(test_log_values),
 		cmocka_unit_test(test_flush_values),
+		cmocka_unit_test(test_nested_values),
 		cmocka_unit_test(test_heap_values),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_options_errors),

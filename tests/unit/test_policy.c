@@ -15,23 +15,25 @@
 #include "hv/vcpu.h"
 #include "svm/svm.h"
 
+static const struct hv_cpuid_ctx plain = { false, 16, 0 };
+
 static void test_cpuid_signature(void **state)
 {
 	struct cpuid_regs r = { 0x11, 0x22, 0x33, 0x44 };
 	char sig[13] = { 0 };
 
 	(void)state;
-	hv_cpuid_filter(SVMHV_CPUID_BASE, 0, &r);
+	hv_cpuid_filter(SVMHV_CPUID_BASE, 0, &r, &plain);
 	memcpy(sig, &r.ebx, 4);
 	memcpy(sig + 4, &r.ecx, 4);
 	memcpy(sig + 8, &r.edx, 4);
 	assert_string_equal(sig, "svmhv");
 	assert_int_equal(r.eax, SVMHV_CPUID_MAX);
 	r = (struct cpuid_regs){ 1, 1, 1, 1 };
-	hv_cpuid_filter(SVMHV_CPUID_BASE + 1, 0, &r);
+	hv_cpuid_filter(SVMHV_CPUID_BASE + 1, 0, &r, &plain);
 	assert_int_equal(r.eax, SVMHV_VERSION);
 	r = (struct cpuid_regs){ 1, 1, 1, 1 };
-	hv_cpuid_filter(SVMHV_CPUID_BASE + 0x20, 0, &r);
+	hv_cpuid_filter(SVMHV_CPUID_BASE + 0x20, 0, &r, &plain);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
@@ -40,20 +42,45 @@ static void test_cpuid_hides_svm(void **state)
 	struct cpuid_regs r = { 0, 0, 0x00000004u | 0x1, 0x20000000u };
 
 	(void)state;
-	hv_cpuid_filter(0x80000001u, 0, &r);
+	hv_cpuid_filter(0x80000001u, 0, &r, &plain);
 	assert_int_equal(r.ecx, 0x1);                   /* SVM gone, the rest kept */
 	assert_int_equal(r.edx, 0x20000000u);
 	r = (struct cpuid_regs){ 1, 16, 0, 0x1234 };
-	hv_cpuid_filter(0x8000000au, 0, &r);
+	hv_cpuid_filter(0x8000000au, 0, &r, &plain);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 	r = (struct cpuid_regs){ 0x800f12, 0, 0x1, 0 };
-	hv_cpuid_filter(1, 0, &r);
+	hv_cpuid_filter(1, 0, &r, &plain);
 	assert_true(r.ecx & CPUID_1_ECX_HYPERVISOR);
 	assert_int_equal(r.eax, 0x800f12);
 	/* Leaves svmhv does not own pass unchanged. */
 	r = (struct cpuid_regs){ 5, 6, 7, 8 };
-	hv_cpuid_filter(7, 0, &r);
+	hv_cpuid_filter(7, 0, &r, &plain);
 	assert_int_equal(r.eax + r.ebx + r.ecx + r.edx, 26);
+}
+
+/* nested=1: SVM offered with exactly what svmhv emulates. */
+static void test_cpuid_nested(void **state)
+{
+	const struct hv_cpuid_ctx nested = { true, 16, hv_nested_svm_edx(0x10001) };
+	struct cpuid_regs r = { 0, 0, 0x5, 0 };
+
+	(void)state;
+	hv_cpuid_filter(0x80000001u, 0, &r, &nested);
+	assert_int_equal(r.ecx, 0x5);                   /* SVM visible */
+	r = (struct cpuid_regs){ 1, 16, 7, 0x1ffff };
+	hv_cpuid_filter(0x8000000au, 0, &r, &nested);
+	assert_int_equal(r.eax, 1);
+	assert_int_equal(r.ebx, 16);
+	assert_int_equal(r.ecx, 0);
+	/* QEMU's NPT|VGIF are not emulated; FlushByASID is offered anyway. */
+	assert_int_equal(r.edx, 1u << 6);
+	assert_int_equal(hv_nested_svm_edx(1u << 3 | 1u << 0), (1u << 3) | (1u << 6));
+	/* The virtual SVME shows through EFER reads. */
+	assert_true(hv_efer_read(EFER_SVME | EFER_LME, true) & EFER_SVME);
+	assert_false(hv_efer_read(EFER_SVME | EFER_LME, false) & EFER_SVME);
+	assert_int_equal(hv_msr_policy(0xc0010117u, false, true), HV_MSR_HSAVE_PA);
+	assert_int_equal(hv_msr_policy(0xc0010114u, true, true), HV_MSR_VM_CR);
+	assert_int_equal(hv_msr_policy(0xc0010118u, true, true), HV_MSR_GP);
 }
 
 static const uint64_t cr0_pg = 1ull << 31;
@@ -67,9 +94,9 @@ static void test_efer_write(void **state)
 	(void)state;
 	assert_int_equal(allowed, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE);
 	/* Writing back what it read (SVME hidden) keeps SVME in the VMCB. */
-	assert_int_equal(hv_efer_write(cur, hv_efer_read(cur), cr0_pg, allowed, &out), 0);
+	assert_int_equal(hv_efer_write(cur, hv_efer_read(cur, false), cr0_pg, allowed, &out), 0);
 	assert_int_equal(out, cur);
-	assert_false(hv_efer_read(cur) & EFER_SVME);
+	assert_false(hv_efer_read(cur, false) & EFER_SVME);
 	/* Clearing NXE is fine; LMA cannot be written. */
 	assert_int_equal(hv_efer_write(cur, EFER_SCE | EFER_LME, cr0_pg, allowed, &out), 0);
 	assert_int_equal(out, EFER_SCE | EFER_LME | EFER_LMA | EFER_SVME);
@@ -89,18 +116,18 @@ static void test_efer_write(void **state)
 static void test_msr_policy(void **state)
 {
 	(void)state;
-	assert_int_equal(hv_msr_policy(0xc0000080u, false), HV_MSR_EFER);
-	assert_int_equal(hv_msr_policy(0xc0000080u, true), HV_MSR_EFER);
-	assert_int_equal(hv_msr_policy(0xc0010114u, false), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010117u, true), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010118u, false), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010115u, true), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010116u, true), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0x40000000u, false), HV_MSR_OUTSIDE_MAP);
+	assert_int_equal(hv_msr_policy(0xc0000080u, false, false), HV_MSR_EFER);
+	assert_int_equal(hv_msr_policy(0xc0000080u, true, false), HV_MSR_EFER);
+	assert_int_equal(hv_msr_policy(0xc0010114u, false, false), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0xc0010117u, true, false), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0xc0010118u, false, false), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0xc0010115u, true, false), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0xc0010116u, true, false), HV_MSR_GP);
+	assert_int_equal(hv_msr_policy(0x40000000u, false, false), HV_MSR_OUTSIDE_MAP);
 	/* APIC base and x2APIC ICR: writes are svmhv's, reads never exit. */
-	assert_int_equal(hv_msr_policy(0x1bu, true), HV_MSR_APIC_BASE);
-	assert_int_equal(hv_msr_policy(0x830u, true), HV_MSR_X2APIC_ICR);
-	assert_int_equal(hv_msr_policy(0x830u, false), HV_MSR_OUTSIDE_MAP);
+	assert_int_equal(hv_msr_policy(0x1bu, true, false), HV_MSR_APIC_BASE);
+	assert_int_equal(hv_msr_policy(0x830u, true, false), HV_MSR_X2APIC_ICR);
+	assert_int_equal(hv_msr_policy(0x830u, false, false), HV_MSR_OUTSIDE_MAP);
 }
 
 static uint64_t fake_flushes(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err)
@@ -289,6 +316,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpuid_signature),
 		cmocka_unit_test(test_cpuid_hides_svm),
+		cmocka_unit_test(test_cpuid_nested),
 		cmocka_unit_test(test_efer_write),
 		cmocka_unit_test(test_msr_policy),
 		cmocka_unit_test(test_hypercalls),
