@@ -17,6 +17,7 @@
 #   hotplug: cpu K offline/online xCYCLES    for K = 1..NCPU-1, via cpuK/online
 #   hotplug: cpu K svmhv checks after each online
 #   hotplug: cpus 1-N offline together, then online   (NCPU > 2)
+#   hotplug under load: cpus 1-N offline/online xCYCLES  (busy loops on every CPU)
 #   after hotplug: all CPUs online
 #   after hotplug: svmhv checks on every CPU
 sys=/sys/devices/system/cpu
@@ -31,7 +32,16 @@ full=0-$((ncpu - 1))
 failed=0
 
 ok() { echo "SVMHV-SMP: ok - $1"; }
-notok() { echo "SVMHV-SMP: not ok - $1${2:+: $2}"; failed=1; }
+# SMP_PAUSE=SECS (kernel command line svmhv.smp.pause=SECS): on the first failure,
+# print SVMHV-SMP-PAUSED and wait that long, e.g. to inspect the CPUs from QEMU's monitor.
+notok() {
+	echo "SVMHV-SMP: not ok - $1${2:+: $2}"
+	if [ "${SMP_PAUSE:-0}" != 0 ] && [ $failed = 0 ]; then
+		echo "SVMHV-SMP-PAUSED for ${SMP_PAUSE}s"
+		sleep "$SMP_PAUSE"
+	fi
+	failed=1
+}
 diag() { echo "SVMHV-SMP: # $*"; }
 
 # smp_run CPU...: svmhv-smp on those CPUs, its lines as diagnostics; status 0 if all passed.
@@ -143,6 +153,28 @@ if [ "$ncpu" -gt 2 ]; then
 	if [ -z "$bad" ]; then ok "$name"; else notok "$name" "$bad"; fi
 fi
 
+# --- hotplug under load: busy loops and svmhv-smp runs migrate between CPUs meanwhile ------
+name="hotplug under load: cpus 1-$((ncpu - 1)) offline/online x$cycles"
+bad="" pids=""
+for i in $(seq 1 "$ncpu"); do
+	sh -c 'while :; do :; done' & pids="$pids $!"
+done
+sh -c "while :; do svmhv-smp -n $ncpu >/dev/null 2>&1; done" & pids="$pids $!"
+t0=$(cut -d' ' -f1 /proc/uptime)
+for c in $(seq 1 "$cycles"); do
+	for k in $(seq 1 $((ncpu - 1))); do
+		set_online "$k" 0 || { bad="cycle $c: offline cpu $k: $why"; break 2; }
+		set_online "$k" 1 || { bad="cycle $c: online cpu $k: $why"; break 2; }
+	done
+done
+t1=$(cut -d' ' -f1 /proc/uptime)
+# shellcheck disable=SC2086  # a list of PIDs
+kill $pids 2>/dev/null
+wait 2>/dev/null
+diag "under load: $cycles cycles in $(awk "BEGIN { print $t1 - $t0 }")s"
+[ -n "$bad" ] || smp_run || bad="svmhv checks afterwards: $(echo "$smp_out" | grep -m1 FAIL)"
+if [ -z "$bad" ]; then ok "$name"; else notok "$name" "$bad"; fi
+
 # --- everything back --------------------------------------------------------------------
 online=$(cat $sys/online)
 diag "online CPUs after hotplug: $online"
@@ -151,4 +183,5 @@ else notok "after hotplug: all CPUs online" "$sys/online is '$online', expected 
 if smp_run; then ok "after hotplug: svmhv checks on every CPU"
 else notok "after hotplug: svmhv checks on every CPU" "$(echo "$smp_out" | grep -m1 FAIL)"; fi
 
+svmhv-smp -x 2>&1 | sed 's/^/SVMHV-SMP: # /'
 exit $failed

@@ -6,7 +6,8 @@
  *   - CPUID 0x40000000 returns the svmhv signature and VMMCALL IDENTIFY works;
  *   - VMMCALL VCPU_INFO returns this CPU's number as the vCPU index and the
  *     expected vCPU count (svmhv numbers vCPUs in APIC-ID order, as Linux does
- *     its CPUs on QEMU);
+ *     its CPUs on QEMU); VCPU_STATE of that vCPU says running, with the APIC ID
+ *     CPUID reports on this CPU (skipped if svmhv has no VCPU_STATE);
  *   - the exit counters of that vCPU move: EXIT_TOTAL and EXIT_COUNT(CPUID)
  *     of vCPU i, read on CPU i around CPUIDs run on CPU i, grow by at least
  *     the number of CPUIDs; and read from another CPU j around CPUIDs run on
@@ -17,6 +18,8 @@
  *   svmhv-smp [-n NVCPU] [CPU...]
  *       -n NVCPU  expected vCPU count (default: CPUs configured in Linux)
  *       CPU...    CPUs to check (default: every online CPU)
+ *   svmhv-smp -x  only print every vCPU's exit counters (total, CPUID, NPF,
+ *                 NMI: kicks and guest NMIs, INIT, HLT), one line each
  *
  * Output, one line per CPU, then a summary:
  *   svmhv-smp: cpu 1: ok: signature svmhv, vCPU 1 of 2, APIC ID 1, ...
@@ -38,7 +41,11 @@
 
 #include "hv/hypercall.h"
 
-#define EXIT_CPUID      0x72u   /* APM2 Appendix C */
+#define EXIT_NMI        0x61u   /* APM2 Appendix C */
+#define EXIT_INIT       0x63u
+#define EXIT_CPUID      0x72u
+#define EXIT_HLT        0x78u
+#define EXIT_NPF        0x400u
 #define CPUID_LOOPS     64
 #define MAX_CPUS        256
 
@@ -140,7 +147,7 @@ static int check_cpu(int cpu, uint64_t nvcpu, int other)
 	unsigned a, b, c, d, apic;
 	struct hc h;
 	int64_t t0, t1, c0, c1, s0, s1, r0, r1, rc0, rc1;
-	int err = pin(cpu);
+	int err = pin(cpu), state_ok = 0;
 
 	if (err)
 		FAIL("cannot pin to cpu %d (%s)", cpu, err == EAGAIN ? "runs elsewhere" : strerror(err));
@@ -161,6 +168,19 @@ static int check_cpu(int cpu, uint64_t nvcpu, int other)
 		FAIL("VCPU_INFO says vCPU %" PRIu64 " of %" PRIu64 ", expected %d of %" PRIu64
 		     " (APIC ID %u)", h.rbx, h.rcx, cpu, nvcpu, apic);
 
+	/* VCPU_STATE (ABI additions may be missing: ENOSYS skips it): running, and
+	 * svmhv's APIC ID for this vCPU is the one CPUID reports here. */
+	if (hypercall(SVMHV_HC_VCPU_STATE, (uint64_t)cpu, 0, 0, &h))
+		FAIL("VCPU_STATE raised #UD");
+	if ((int64_t)h.rax == SVMHV_OK) {
+		if (h.rbx != SVMHV_VCPU_RUNNING || h.rcx != apic)
+			FAIL("VCPU_STATE of vCPU %d: state %" PRIu64 " (0 = running), APIC ID %"
+			     PRIu64 "; CPUID here says APIC ID %u", cpu, h.rbx, h.rcx, apic);
+		state_ok = 1;
+	} else if ((int64_t)h.rax != SVMHV_ENOSYS) {
+		FAIL("VCPU_STATE of vCPU %d failed: rax %" PRId64, cpu, (int64_t)h.rax);
+	}
+
 	/* Seen from this CPU: explicit index and "self". */
 	t0 = exit_total((uint64_t)cpu);
 	c0 = exit_count((uint64_t)cpu, EXIT_CPUID);
@@ -175,9 +195,10 @@ static int check_cpu(int cpu, uint64_t nvcpu, int other)
 		FAIL("counters of vCPU %d do not move: cpuid +%" PRId64 ", total +%" PRId64
 		     ", self total +%" PRId64 " after %d CPUIDs", cpu, c1 - c0, t1 - t0, s1 - s0,
 		     CPUID_LOOPS);
-	snprintf(msg, sizeof(msg), "signature svmhv, vCPU %d of %" PRIu64 ", APIC ID %u, "
+	snprintf(msg, sizeof(msg), "signature svmhv, vCPU %d of %" PRIu64 ", APIC ID %u%s, "
 		 "%d CPUIDs: cpuid exits +%" PRId64 ", total +%" PRId64, cpu, nvcpu, apic,
-		 CPUID_LOOPS, c1 - c0, t1 - t0);
+		 state_ok ? " (VCPU_STATE: running, same APIC ID)" : "", CPUID_LOOPS, c1 - c0,
+		 t1 - t0);
 	if (other < 0)
 		return 1;
 
@@ -205,6 +226,22 @@ static int check_cpu(int cpu, uint64_t nvcpu, int other)
 	return 1;
 }
 
+static int show_exits(void)
+{
+	struct hc h;
+
+	if (hypercall(SVMHV_HC_VCPU_INFO, 0, 0, 0, &h) || (int64_t)h.rax != SVMHV_OK) {
+		printf("svmhv-smp: no svmhv (VCPU_INFO failed)\n");
+		return 1;
+	}
+	for (uint64_t v = 0; v < h.rcx && v < MAX_CPUS; v++)
+		printf("svmhv-smp: exits vcpu%" PRIu64 ": total %" PRId64 ", cpuid %" PRId64
+		       ", npf %" PRId64 ", nmi %" PRId64 ", init %" PRId64 ", hlt %" PRId64 "\n",
+		       v, exit_total(v), exit_count(v, EXIT_CPUID), exit_count(v, EXIT_NPF),
+		       exit_count(v, EXIT_NMI), exit_count(v, EXIT_INIT), exit_count(v, EXIT_HLT));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int online[MAX_CPUS], nonline, want[MAX_CPUS], nwant = 0, ok = 0, bad = 0, opt;
@@ -212,9 +249,11 @@ int main(int argc, char **argv)
 	uint64_t nvcpu = conf > 0 ? (uint64_t)conf : 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:x")) != -1) {
+		if (opt == 'x')
+			return show_exits();
 		if (opt != 'n') {
-			fprintf(stderr, "usage: svmhv-smp [-n NVCPU] [CPU...]\n");
+			fprintf(stderr, "usage: svmhv-smp [-n NVCPU] [CPU...] | -x\n");
 			return 2;
 		}
 		nvcpu = strtoull(optarg, NULL, 0);
