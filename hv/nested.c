@@ -182,23 +182,6 @@ void hv_nested_reflect(struct vcpu *v)
 	back_to_l1(v, n->vmcb02);
 }
 
-/* The state VMLOAD and VMSAVE move. See: APM2 15.5.2. */
-static void copy_vmload_state(struct vmcb_save *to, const struct vmcb_save *from)
-{
-	to->fs = from->fs;
-	to->gs = from->gs;
-	to->tr = from->tr;
-	to->ldtr = from->ldtr;
-	to->kernel_gs_base = from->kernel_gs_base;
-	to->star = from->star;
-	to->lstar = from->lstar;
-	to->cstar = from->cstar;
-	to->sfmask = from->sfmask;
-	to->sysenter_cs = from->sysenter_cs;
-	to->sysenter_esp = from->sysenter_esp;
-	to->sysenter_eip = from->sysenter_eip;
-}
-
 /* VMLOAD / VMSAVE: the state they move is vmcb01's save area for L1. */
 static void nested_vmload_vmsave(struct vcpu *v, bool load)
 {
@@ -209,9 +192,9 @@ static void nested_vmload_vmsave(struct vcpu *v, bool load)
 	if (insn_allowed(v) || l1_page(v, gpa) || hv_guest_read(gpa, page, sizeof(*page)))
 		return;
 	if (load) {
-		copy_vmload_state(s, &page->save);
+		nested_copy_vmload_state(s, &page->save);
 	} else {
-		copy_vmload_state(&page->save, s);
+		nested_copy_vmload_state(&page->save, s);
 		hv_guest_write(gpa, page, sizeof(*page));
 	}
 	hv_skip_insn(v);

@@ -103,7 +103,7 @@ void nested_build_vmcb02(struct vmcb *vmcb02, const struct nested_vmcb12_cache *
 	build_save(&vmcb02->save, c, h);
 }
 
-void nested_copy_shared(struct vmcb_save *to, const struct vmcb_save *from)
+void nested_copy_vmload_state(struct vmcb_save *to, const struct vmcb_save *from)
 {
 	to->fs = from->fs;
 	to->gs = from->gs;
@@ -117,6 +117,11 @@ void nested_copy_shared(struct vmcb_save *to, const struct vmcb_save *from)
 	to->sysenter_cs = from->sysenter_cs;
 	to->sysenter_esp = from->sysenter_esp;
 	to->sysenter_eip = from->sysenter_eip;
+}
+
+void nested_copy_shared(struct vmcb_save *to, const struct vmcb_save *from)
+{
+	nested_copy_vmload_state(to, from);
 	to->g_pat = from->g_pat;
 	to->dbgctl = from->dbgctl;
 	to->br_from = from->br_from;

@@ -89,6 +89,8 @@ void nested_build_vmcb02(struct vmcb *vmcb02, const struct nested_vmcb12_cache *
  * it in whichever VMCB runs: copy it over on every switch.
  */
 void nested_copy_shared(struct vmcb_save *to, const struct vmcb_save *from);
+/* The part VMLOAD and VMSAVE move (APM2 15.5.2): FS, GS, TR, LDTR, syscall MSRs. */
+void nested_copy_vmload_state(struct vmcb_save *to, const struct vmcb_save *from);
 
 /* Does L1 want its MSRPM / IOPM consulted (MSR_PROT / IOIO_PROT set)? */
 bool nested_l1_uses_msrpm(const struct nested_vmcb12_cache *c);
