@@ -828,6 +828,39 @@ static void sc_vmrun_operand(void)
 	}
 }
 
+/*
+ * WRMSR VM_HSAVE_PA with a page that is not L1's must #GP under svmhv (an
+ * unaligned one, one beyond MAXPHYADDR, svmhv's own memory); the MSR keeps
+ * its value. QEMU TCG takes any value, so these are svmhv-only.
+ */
+static void sc_hsave_checks(void)
+{
+	static const char *const names[3] = {
+		"hsave: WRMSR VM_HSAVE_PA unaligned raises #GP",
+		"hsave: WRMSR VM_HSAVE_PA beyond MAXPHYADDR raises #GP",
+		"hsave: WRMSR VM_HSAVE_PA in svmhv's memory raises #GP",
+	};
+	uint64_t bad[3] = { (uint64_t)L.hsave + 8, 1ull << L.maxphyaddr, L.svmhv_base }, now = 0;
+	unsigned v[3] = { 0, 0, 0 }, vr;
+
+	if (!L.under_svmhv) {
+		for (int i = 0; i < 3; i++)
+			report_skip(names[i], "QEMU TCG accepts any VM_HSAVE_PA");
+		return;
+	}
+	probe_begin();
+	for (int i = 0; i < 3; i++)
+		v[i] = probe_wrmsr(MSR_VM_HSAVE_PA, bad[i]);
+	vr = probe_rdmsr(MSR_VM_HSAVE_PA, &now);
+	probe_end();
+	for (int i = 0; i < 3; i++)
+		report_check(v[i] == VEC_GP, names[i], "got %s for 0x%lx", vector_name(v[i]),
+			     bad[i]);
+	report_check(vr == PROBE_NO_FAULT && now == (uint64_t)L.hsave,
+		     "hsave: VM_HSAVE_PA keeps L1's page after the refused writes",
+		     "reads 0x%lx, expected 0x%lx", now, (uint64_t)L.hsave);
+}
+
 /* --- many L2s ------------------------------------------------------------------- */
 
 static void sc_multiplex(void)
@@ -1024,6 +1057,7 @@ void run_scenarios(void)
 	sc_vmsave_vmload();
 	sc_illegal();
 	sc_vmrun_operand();
+	sc_hsave_checks();
 	sc_multiplex();
 	sc_round_trips();
 	sc_triple_fault();
