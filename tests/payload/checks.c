@@ -17,6 +17,7 @@
 #define MSR_VM_CR       0xc0010114u
 #define MSR_VM_HSAVE_PA 0xc0010117u
 #define MSR_SVM_KEY     0xc0010118u
+#define MSR_APIC_BASE   0x0000001bu
 
 #define CPUID_LOOPS     16
 
@@ -377,6 +378,33 @@ void check_msrs(void)
 	check_msr_gp(MSR_VM_CR, "msr: RDMSR VM_CR raises #GP", "msr: WRMSR VM_CR raises #GP");
 	check_msr_gp(MSR_SVM_KEY, "msr: RDMSR SVM_KEY raises #GP",
 		     "msr: WRMSR SVM_KEY raises #GP");
+}
+
+/*
+ * The local APIC rules (README "Every CPU"): the APIC page cannot move (its
+ * write protection would be lost), and a store form svmhv does not emulate
+ * (a read-modify-write, here OR $0 into the TPR, harmless if it landed)
+ * raises #UD instead of reaching the APIC unchecked.
+ */
+void check_apic(void)
+{
+	uint64_t base = 0, after = 0;
+	unsigned rd, wr, rmw;
+
+	probe_begin();
+	rd = probe_rdmsr(MSR_APIC_BASE, &base);
+	wr = probe_wrmsr(MSR_APIC_BASE, base + 0x100000);
+	probe_rdmsr(MSR_APIC_BASE, &after);
+	if (after != base)              /* it moved (no svmhv): put it back */
+		probe_wrmsr(MSR_APIC_BASE, base);
+	rmw = probe_or_zero32((base & ~0xfffull) + 0x80);
+	probe_end();
+	report_check(rd == PROBE_NO_FAULT && wr == VEC_GP && after == base,
+		     "apic: moving the APIC base raises #GP and keeps it",
+		     "rdmsr %s, wrmsr %s, base 0x%lx -> 0x%lx", vector_name(rd),
+		     vector_name(wr), base, after);
+	report_check(rmw == VEC_UD, "apic: an APIC store svmhv cannot emulate raises #UD",
+		     "OR to the TPR: got %s", vector_name(rmw));
 }
 
 /*

@@ -96,6 +96,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		check_msrs();
 		check_svm_insns();
 		check_debug_trap();
+		check_apic();
 	}
 	report_done();
 	failed = report_failed();

@@ -66,6 +66,7 @@ unsigned probe_vmmcall(struct hcall *hc);
 unsigned probe_svm_insn(enum svm_insn insn, uint64_t rax);
 unsigned probe_invlpga(uint64_t va, uint32_t asid);
 unsigned probe_single_step(void);
+unsigned probe_or_zero32(uint64_t pa);
 unsigned probe_copy(void *dst, uint64_t src_pa, size_t qwords);
 unsigned probe_write64(uint64_t pa, uint64_t val);
 uint64_t probe_fault_rip(void);
@@ -82,6 +83,7 @@ void check_hypercalls(void);
 void check_msrs(void);
 void check_svm_insns(void);
 void check_debug_trap(void);
+void check_apic(void);
 /* One hypercall with the IDT swapped in; returns the vector or no fault. */
 unsigned hypercall(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, struct hcall *out);
 

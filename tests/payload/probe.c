@@ -240,6 +240,16 @@ unsigned probe_svm_insn(enum svm_insn insn, uint64_t rax)
 	return disarm();
 }
 
+/* "orl $0, (%rdi)": a read-modify-write store (an MMIO form svmhv refuses). */
+unsigned probe_or_zero32(uint64_t pa)
+{
+	trap_vector = PROBE_NO_FAULT;
+	__asm__ volatile(ARM "orl $0, (%%rdi)" LAND
+			 : : "D"(pa), [slot] "r"(&trap_resume)
+			 : "r11", "memory", "cc");
+	return disarm();
+}
+
 /* Set RFLAGS.TF and execute one NOP: the CPU raises #DB (a trap) after it. */
 unsigned probe_single_step(void)
 {
