@@ -3,7 +3,8 @@
 #   vmlinuz      Debian's kernel (EFI stub), from the real versioned package that
 #                linux-image-amd64 depends on (e.g. linux-image-6.1.0-NN-amd64)
 #   initrd.img   gzip'ed newc cpio: busybox-static, /init (tests/guest/init),
-#                /usr/bin/svmhv-info (tests/guest/svmhv-info.c, static) and the
+#                /usr/bin/svmhv-info (tests/guest/svmhv-info.c, static),
+#                /usr/bin/kvmtest (tests/guest/kvmtest.c, static) and the
 #                kernel modules in GUEST_MODULES with their dependencies
 #   kernel.version
 # The .debs are fetched with `apt-get download` (never installed) into
@@ -101,17 +102,19 @@ echo "$kver" > "$out/kernel.version"
 
 # --- up to date? (same kernel, busybox, modules; no newer input) ---------------------
 stamp="$(basename "$kdeb") $(basename "$bdeb") modules=$modules"
-inputs=(scripts/guest.sh tests/guest/init tests/guest/svmhv-info.c hv/hypercall.h)
+inputs=(scripts/guest.sh tests/guest/init tests/guest/svmhv-info.c tests/guest/kvmtest.c hv/hypercall.h)
 if [ -f "$out/initrd.img" ] && [ "$(cat "$out/initrd.stamp" 2>/dev/null)" = "$stamp" ] &&
    [ -z "$(find "${inputs[@]}" -newer "$out/initrd.img" 2>/dev/null)" ]; then
 	log "up to date: kernel $kver, $out/vmlinuz + $out/initrd.img"
 	exit 0
 fi
 
-# --- the guest tool ------------------------------------------------------------------
+# --- the guest tools -----------------------------------------------------------------
 gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror -I"$root" tests/guest/svmhv-info.c \
 	-o "$out/svmhv-info"
 strip "$out/svmhv-info"
+gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror -I"$root" tests/guest/kvmtest.c -o "$out/kvmtest"
+strip "$out/kvmtest"
 
 # --- initramfs tree ------------------------------------------------------------------
 tree=$out/initramfs
@@ -121,6 +124,7 @@ cp "$out/busybox/bin/busybox" "$tree/bin/busybox"
 cp tests/guest/init "$tree/init"
 chmod 755 "$tree/init"
 cp "$out/svmhv-info" "$tree/usr/bin/svmhv-info"
+cp "$out/kvmtest" "$tree/usr/bin/kvmtest"
 echo "root:x:0:0:root:/root:/bin/sh" > "$tree/etc/passwd"
 echo "root:x:0:" > "$tree/etc/group"
 
