@@ -182,21 +182,39 @@ void hv_nested_reflect(struct vcpu *v)
 	back_to_l1(v, n->vmcb02);
 }
 
-/* VMLOAD / VMSAVE: the state they move is vmcb01's save area for L1. */
+/* Where VMLOAD/VMSAVE state sits in a VMCB page: FS, GS | LDTR | TR | STAR..SYSENTER_EIP. */
+static const struct { uint16_t off, len; } vmload_ranges[] = {
+	{ offsetof(struct vmcb, save.fs), 2 * sizeof(struct vmcb_seg) },
+	{ offsetof(struct vmcb, save.ldtr), sizeof(struct vmcb_seg) },
+	{ offsetof(struct vmcb, save.tr), sizeof(struct vmcb_seg) },
+	{ offsetof(struct vmcb, save.star), offsetof(struct vmcb, save.cr2) -
+					    offsetof(struct vmcb, save.star) },
+};
+
+/*
+ * VMLOAD / VMSAVE: the state they move is vmcb01's save area for L1. Only
+ * those fields of L1's page are read or written, as the CPU does.
+ */
 static void nested_vmload_vmsave(struct vcpu *v, bool load)
 {
 	struct vmcb_save *s = &v->vmcb01->save;
 	uint64_t gpa = s->rax;
 	struct vmcb *page = v->nested.vmcb12;   /* scratch; no VMRUN in flight */
+	uint8_t *p = (uint8_t *)page;
 
-	if (insn_allowed(v) || l1_page(v, gpa) || hv_guest_read(gpa, page, sizeof(*page)))
+	if (insn_allowed(v) || l1_page(v, gpa))
 		return;
-	if (load) {
-		nested_copy_vmload_state(s, &page->save);
-	} else {
+	if (!load)
 		nested_copy_vmload_state(&page->save, s);
-		hv_guest_write(gpa, page, sizeof(*page));
+	for (unsigned i = 0; i < sizeof(vmload_ranges) / sizeof(vmload_ranges[0]); i++) {
+		uint64_t off = vmload_ranges[i].off, len = vmload_ranges[i].len;
+
+		if (load ? hv_guest_read(gpa + off, p + off, len) :
+			   hv_guest_write(gpa + off, p + off, len))
+			return;                 /* cannot happen after l1_page() */
 	}
+	if (load)
+		nested_copy_vmload_state(s, &page->save);
 	hv_skip_insn(v);
 }
 
