@@ -102,7 +102,7 @@ echo "$kver" > "$out/kernel.version"
 
 # --- up to date? (same kernel, busybox, modules; no newer input) ---------------------
 stamp="$(basename "$kdeb") $(basename "$bdeb") modules=$modules"
-inputs=(scripts/guest.sh tests/guest/init tests/guest/svmhv-info.c tests/guest/kvmtest.c hv/hypercall.h)
+inputs=(scripts/guest.sh tests/guest/init tests/guest/svmhv-info.c tests/guest/kvmtest.c tests/guest/guest-hc.h hv/hypercall.h)
 if [ -f "$out/initrd.img" ] && [ "$(cat "$out/initrd.stamp" 2>/dev/null)" = "$stamp" ] &&
    [ -z "$(find "${inputs[@]}" -newer "$out/initrd.img" 2>/dev/null)" ]; then
 	log "up to date: kernel $kver, $out/vmlinuz + $out/initrd.img"

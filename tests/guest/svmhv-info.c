@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "hv/hypercall.h"
+#include "tests/guest/guest-hc.h"
 
 #define EXIT_INTR       0x60u   /* APM2 Appendix C */
 #define EXIT_CPUID      0x72u
@@ -33,36 +34,6 @@
 #define EXIT_NPF        0x400u
 
 #define CPUID_LOOPS     16
-
-struct hc {
-	uint64_t rax, rbx, rcx, rdx;
-};
-
-static sigjmp_buf ud_jmp;
-
-static void on_sigill(int sig)
-{
-	(void)sig;
-	siglongjmp(ud_jmp, 1);
-}
-
-/* One VMMCALL; returns 0, or -1 if it raised #UD (SIGILL): no svmhv. */
-static int hypercall(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, struct hc *out)
-{
-	uint64_t a = fn, b = a1, c = a2, d = a3;
-	struct sigaction sa = { .sa_handler = on_sigill }, old;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGILL, &sa, &old);
-	if (sigsetjmp(ud_jmp, 1)) {
-		sigaction(SIGILL, &old, NULL);
-		return -1;
-	}
-	__asm__ volatile("vmmcall" : "+a"(a), "+b"(b), "+c"(c), "+d"(d) : : "memory");
-	sigaction(SIGILL, &old, NULL);
-	*out = (struct hc){ a, b, c, d };
-	return 0;
-}
 
 /* Count of exits with `code` on `vcpu`, or -1 on error. */
 static int64_t exit_count(uint64_t vcpu, uint64_t code)
