@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # QEMU integration: svmhv.efi in QEMU TCG + OVMF with the test payload
-# (tests/payload/), three boots run in parallel:
+# (tests/payload/), four boots run in parallel:
 #   svmhv     BOOTX64.EFI = svmhv, svmhv.cfg chain-loads \payload.efi: every
 #             payload check becomes "ok - qemu: <check>", plus svmhv's own
 #             serial output (banner, "virtualized cpu0", no PANIC).
 #   badcfg    svmhv.cfg has an unknown key on line 2: svmhv names line 2,
 #             says "not virtualizing" and returns to the firmware, whose UEFI
 #             shell runs startup.nsh: the payload in bare mode must find no svmhv.
+#   nosvm     svmhv on a CPU without SVM (-cpu max,-svm): svmhv says so and
+#             returns; the shell's payload in bare mode finds no svmhv.
 #   nosvmhv   no svmhv at all (shell + startup.nsh): the payload's svmhv checks
 #             must FAIL (they can fail), and its bare mode must pass.
 # Logs: build/test-logs/qemu/<boot>.log (raw serial) and .txt (cleaned).
@@ -56,11 +58,15 @@ nsh '\payload.efi mode=svmhv noreset' '\payload.efi bare' > "$IMG/twice.nsh"
 boots=(nosvmhv)
 scripts/image.sh "$IMG/nosvmhv.img" build/payload.efi:payload.efi "$IMG/twice.nsh:startup.nsh"
 if [ $have_svmhv = 1 ]; then
-	boots+=(svmhv badcfg)
+	boots+=(svmhv badcfg nosvm)
 	scripts/image.sh "$IMG/svmhv.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 		"$IMG/svmhv.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi
 	scripts/image.sh "$IMG/badcfg.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 		"$IMG/badcfg.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi \
+		"$IMG/bare.nsh:startup.nsh"
+	# A CPU without SVM (-cpu max,-svm): svmhv must refuse and return.
+	scripts/image.sh "$IMG/nosvm.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
+		"$IMG/svmhv.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi \
 		"$IMG/bare.nsh:startup.nsh"
 fi
 
@@ -69,7 +75,8 @@ for b in "${boots[@]}"; do
 	re=$END_RE
 	# Without a startup.nsh, a svmhv that gives up would leave the shell waiting.
 	[ "$b" != svmhv ] || re="$re|not virtualizing"
-	qemu_boot "$b" "$IMG/$b.img" "$re" >/dev/null &
+	cpu=max; [ "$b" != nosvm ] || cpu=max,-svm
+	CPU=$cpu qemu_boot "$b" "$IMG/$b.img" "$re" >/dev/null &
 done
 wait
 
@@ -111,6 +118,23 @@ if [ $have_svmhv = 1 ]; then
 	tap_check "qemu: bad config: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" \
 		eval '! qemu_has -F PANIC'
 	payload_tap "bad config: " 1
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
+fi
+
+# --- a CPU without SVM: svmhv refuses cleanly, the firmware goes on ---------------
+if [ $have_svmhv = 1 ]; then
+	qemu_load nosvm
+	before=$TAP_FAILED
+	TAP_FAILED=0
+	tap_check "qemu: no SVM: svmhv says the CPU has no SVM" \
+		"no 'not virtualizing: this CPU has no AMD SVM' line" \
+		qemu_has -F 'not virtualizing: this CPU has no AMD SVM'
+	tap_check "qemu: no SVM: svmhv does not virtualize" "'virtualized cpu0' seen" \
+		eval '! qemu_has -F "virtualized cpu0"'
+	tap_check "qemu: no SVM: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" \
+		eval '! qemu_has -F PANIC'
+	payload_tap "no SVM: " 1
 	[ $TAP_FAILED = 0 ] || qemu_tail 60
 	TAP_FAILED=$((before | TAP_FAILED))
 fi
