@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 
+#include "hv/fmt.h"
 #include "tests/payload/payload.h"
 
 static void (*line_writer)(const char *line);
@@ -42,89 +43,16 @@ static void put(struct out *o, char c)
 		o->buf[o->len++] = c;
 }
 
-static void put_num(struct out *o, uint64_t v, unsigned base, int neg,
-		    unsigned width, char pad)
-{
-	char tmp[24];
-	unsigned n = 0;
-
-	do {
-		tmp[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	if (neg)
-		tmp[n++] = '-';
-	while (width > n) {
-		put(o, pad);
-		width--;
-	}
-	while (n)
-		put(o, tmp[--n]);
-}
-
-static void put_conv(struct out *o, char conv, int is_long, unsigned width,
-		     char pad, va_list *ap)
-{
-	uint64_t u;
-	int64_t s;
-
-	switch (conv) {
-	case 's':
-		for (const char *p = va_arg(*ap, const char *); *p; p++)
-			put(o, *p);
-		break;
-	case 'c':
-		put(o, (char)va_arg(*ap, int));
-		break;
-	case 'd':
-		s = is_long ? va_arg(*ap, int64_t) : va_arg(*ap, int);
-		u = s < 0 ? 0 - (uint64_t)s : (uint64_t)s;
-		put_num(o, u, 10, s < 0, width, pad);
-		break;
-	case 'u':
-	case 'x':
-		u = is_long ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned);
-		put_num(o, u, conv == 'u' ? 10 : 16, 0, width, pad);
-		break;
-	default:
-		put(o, '%');
-		put(o, conv);
-	}
-}
-
+/* The formatting itself is svmhv's own (hv/fmt.c), linked into the payload. */
 int fmt_line(char *buf, size_t size, const char *fmt, va_list ap_in)
 {
-	struct out o = { buf, size, 0 };
 	va_list ap;
+	int n;
 
 	va_copy(ap, ap_in);
-
-	for (const char *p = fmt; *p; p++) {
-		unsigned width = 0;
-		int is_long = 0;
-		char pad = ' ';
-
-		if (*p != '%') {
-			put(&o, *p);
-			continue;
-		}
-		p++;
-		if (*p == '0')
-			pad = '0';
-		while (*p >= '0' && *p <= '9')
-			width = width * 10 + (unsigned)(*p++ - '0');
-		while (*p == 'l') {
-			is_long = 1;
-			p++;
-		}
-		if (!*p)
-			break;
-		put_conv(&o, *p, is_long, width, pad, &ap);
-	}
+	n = hv_vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
-	if (size)
-		buf[o.len] = 0;
-	return (int)o.len;
+	return n;
 }
 
 int fmt_str(char *buf, size_t size, const char *fmt, ...)
@@ -224,13 +152,8 @@ void report_diag(const char *fmt, ...)
 void report_done(void)
 {
 	char text[PAYLOAD_LINE_MAX];
-	struct out o = { text, sizeof(text), 0 };
 
-	put_num(&o, n_passed, 10, 0, 0, ' ');
-	put_str(&o, " passed, ");
-	put_num(&o, n_failed, 10, 0, 0, ' ');
-	put_str(&o, " failed");
-	text[o.len] = 0;
+	fmt_str(text, sizeof(text), "%u passed, %u failed", n_passed, n_failed);
 	emit("done ", text, NULL);
 }
 
