@@ -302,12 +302,6 @@ static void inject_nmi(struct vmcb *vmcb)
 	vmcb->control.event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
 }
 
-static void self_kick(struct vcpu *v)
-{
-	__atomic_store_n(&v->cpu->kick_pending, 1, __ATOMIC_SEQ_CST);
-	hv_apic_send_nmi(v->cpu->apic_id);
-}
-
 /*
  * Right before VMRUN: deliver what L1's GIF held, gate L1's physical
  * interrupts on its GIF, and choose the host IF for vmcb02.
@@ -332,7 +326,7 @@ enum tlb_ctx hv_nested_prepare(struct vcpu *v)
 			if (act == NESTED_GIF_INJECT_NMI)
 				inject_nmi(n->vmcb02);
 			else if (act == NESTED_GIF_KICK)
-				self_kick(v);
+				hv_kick_cpu(v->cpu);
 			v->host_if = nested_gif_vmcb02_hif(&n->hsave, n->vmcb02);
 			return TLB_CTX_L2;
 		}
@@ -346,7 +340,7 @@ enum tlb_ctx hv_nested_prepare(struct vcpu *v)
 	if (act == NESTED_GIF_INJECT_NMI)
 		inject_nmi(v->vmcb01);
 	else if (act == NESTED_GIF_KICK)
-		self_kick(v);
+		hv_kick_cpu(v->cpu);
 	return TLB_CTX_L1;
 }
 

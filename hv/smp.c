@@ -59,15 +59,25 @@ void hv_apic_send_nmi(uint32_t apic_id)
 	hv_lapic_send_icr(dest | ((uint64_t)HV_APIC_DM_NMI << APIC_ICR_DM_SHIFT), self ? self->apic_icr_hi : 0);
 }
 
+/*
+ * Kick a CPU: at most one kick NMI is ever in flight per CPU. Only the poster
+ * that sets kick_pending sends the NMI; otherwise a second NMI could still be
+ * pending (GIF = 0) after the first one's exit cleared the flag, and would be
+ * taken for a guest NMI — e.g. injected into an AP right after its SIPI.
+ */
+void hv_kick_cpu(struct hv_cpu *cpu)
+{
+	if (!__atomic_exchange_n(&cpu->kick_pending, 1, __ATOMIC_SEQ_CST))
+		hv_apic_send_nmi(cpu->apic_id);
+}
+
 void hv_vcpu_request(struct vcpu *v, uint32_t req)
 {
 	__atomic_or_fetch(&v->requests, req, __ATOMIC_SEQ_CST);
 	if (v->cpu == &hv.cpus[hv_this_cpu()])
 		return;                 /* served on this CPU before its next VMRUN */
-	if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == HV_MODE_IN_GUEST) {
-		__atomic_store_n(&v->cpu->kick_pending, 1, __ATOMIC_SEQ_CST);
-		hv_apic_send_nmi(v->cpu->apic_id);
-	}
+	if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == HV_MODE_IN_GUEST)
+		hv_kick_cpu(v->cpu);
 }
 
 /*

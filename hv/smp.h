@@ -15,6 +15,10 @@ struct vcpu;
 unsigned hv_this_cpu(void);
 uint32_t hv_read_apic_id(void);
 
+struct hv_cpu;
+
+/* Make the CPU exit guest mode with an NMI (one kick NMI in flight at most). */
+void hv_kick_cpu(struct hv_cpu *cpu);
 /* Post requests (HV_REQ_*) to v and make sure it sees them soon. */
 void hv_vcpu_request(struct vcpu *v, uint32_t req);
 /* Serve v's requests and return when it may run (hv/exit.c, before VMRUN). */
