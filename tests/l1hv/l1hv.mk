@@ -3,4 +3,4 @@
 # Reuses the payload's report and probe helpers.
 EFI_APPS += l1hv
 l1hv_SRCS := tests/l1hv/main.c tests/l1hv/svm.c tests/l1hv/scenarios.c \
-	tests/l1hv/world.asm tests/payload/probe.c tests/payload/report.c hv/fmt.c
+	tests/l1hv/world.asm tests/payload/probe.c tests/payload/report.c tests/payload/options.c hv/fmt.c

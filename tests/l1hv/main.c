@@ -14,8 +14,8 @@
 
 #include "hv/hypercall.h"
 #include "tests/l1hv/l1hv.h"
+#include "tests/payload/options.h"
 
-#define OPT_MAX         256
 #define DATA_PAGES      (1 + 3 + 2 + 1 + 1 + 1 + NR_GUESTS * 2 + NR_SCRATCH + 1)
 #define CODE_PAGES      4
 
@@ -38,41 +38,15 @@ static void write_line(const char *line)
 	ST->ConOut->OutputString(ST->ConOut, buf);
 }
 
-static int word_is(const char *w, size_t n, const char *want)
-{
-	return n == str_len(want) && mem_eq(w, want, n);
-}
-
+/* LoadOptions: expect=svmhv, expect=bare, noreset. */
 static void parse_options(EFI_HANDLE image, enum expect *expect, int *noreset, char *text)
 {
-	EFI_LOADED_IMAGE *li = NULL;
-	size_t len = 0;
-
-	text[0] = 0;
-	if (BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li) != EFI_SUCCESS ||
-	    !li || !li->LoadOptions)
-		return;
-	for (UINT32 i = 0; i < li->LoadOptionsSize / 2 && len < OPT_MAX - 1; i++) {
-		CHAR16 c = ((CHAR16 *)li->LoadOptions)[i];
-
-		if (!c)
-			break;
-		text[len++] = (c > 0x20 && c < 0x7f) ? (char)c : ' ';
-	}
-	text[len] = 0;
-	for (size_t i = 0; i < len;) {
-		size_t n = 0;
-
-		while (text[i + n] && text[i + n] != ' ')
-			n++;
-		if (word_is(text + i, n, "expect=svmhv"))
-			*expect = EXPECT_SVMHV;
-		else if (word_is(text + i, n, "expect=bare"))
-			*expect = EXPECT_BARE;
-		else if (word_is(text + i, n, "noreset"))
-			*noreset = 1;
-		i += n ? n : 1;
-	}
+	options_text(image, text);
+	if (options_has(text, "expect=svmhv"))
+		*expect = EXPECT_SVMHV;
+	else if (options_has(text, "expect=bare"))
+		*expect = EXPECT_BARE;
+	*noreset = options_has(text, "noreset");
 }
 
 /* CPUID brand string 8000_0002..4 into out[49]. */

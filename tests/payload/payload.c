@@ -12,9 +12,9 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "tests/payload/options.h"
 #include "tests/payload/payload.h"
 
-#define OPT_MAX         256
 
 struct options {
 	int bare, noreset;
@@ -35,42 +35,12 @@ static void write_line(const char *line)
 	ST->ConOut->OutputString(ST->ConOut, buf);
 }
 
-static int word_is(const char *w, size_t n, const char *want)
-{
-	return n == str_len(want) && mem_eq(w, want, n);
-}
-
-/* LoadOptions as ASCII: non-ASCII (e.g. OVMF's binary boot-option data) is a separator. */
+/* LoadOptions: bare / mode=bare, mode=svmhv (the default), noreset. */
 static void parse_options(EFI_HANDLE image, struct options *o, char *text)
 {
-	EFI_LOADED_IMAGE *li = NULL;
-	size_t len = 0;
-
-	text[0] = 0;
-	if (BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li) != EFI_SUCCESS ||
-	    !li || !li->LoadOptions)
-		return;
-	for (UINT32 i = 0; i < li->LoadOptionsSize / 2 && len < OPT_MAX - 1; i++) {
-		CHAR16 c = ((CHAR16 *)li->LoadOptions)[i];
-
-		if (!c)
-			break;
-		text[len++] = (c > 0x20 && c < 0x7f) ? (char)c : ' ';
-	}
-	text[len] = 0;
-	for (size_t i = 0; i < len;) {
-		size_t n = 0;
-
-		while (text[i + n] && text[i + n] != ' ')
-			n++;
-		if (word_is(text + i, n, "bare") || word_is(text + i, n, "mode=bare"))
-			o->bare = 1;
-		else if (word_is(text + i, n, "mode=svmhv"))
-			o->bare = 0;
-		else if (word_is(text + i, n, "noreset"))
-			o->noreset = 1;
-		i += n ? n : 1;
-	}
+	options_text(image, text);
+	o->bare = options_has(text, "bare") || options_has(text, "mode=bare");
+	o->noreset = options_has(text, "noreset");
 }
 
 /* Called by GNU-EFI's crt0 (SysV ABI) after self-relocation. */

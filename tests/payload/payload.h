@@ -10,7 +10,7 @@
  *   PAYLOAD: # <diagnostic>
  *   PAYLOAD: done N passed, M failed
  *
- * Only payload.c and memcheck.c see EFI types; the rest is plain C.
+ * Only payload.c, memcheck.c and options.c see EFI types; the rest is plain C.
  */
 #ifndef SVMHV_TESTS_PAYLOAD_H
 #define SVMHV_TESTS_PAYLOAD_H

@@ -32,17 +32,6 @@ int mem_eq(const void *a, const void *b, size_t n)
 	return 1;
 }
 
-struct out {
-	char *buf;
-	size_t size, len;
-};
-
-static void put(struct out *o, char c)
-{
-	if (o->len + 1 < o->size)
-		o->buf[o->len++] = c;
-}
-
 /* The formatting itself is svmhv's own (hv/fmt.c), linked into the payload. */
 int fmt_line(char *buf, size_t size, const char *fmt, va_list ap_in)
 {
@@ -77,26 +66,14 @@ void report_init(void (*write_line)(const char *line))
 	n_passed = n_failed = 0;
 }
 
-static void put_str(struct out *o, const char *s)
-{
-	while (*s)
-		put(o, *s++);
-}
-
 /* One line: line prefix ("PAYLOAD: "), prefix, name [": " detail]. */
 static void emit(const char *prefix, const char *name, const char *detail)
 {
 	char line[PAYLOAD_LINE_MAX];
-	struct out o = { line, sizeof(line), 0 };
+	int with_detail = detail && detail[0];
 
-	put_str(&o, line_prefix);
-	put_str(&o, prefix);
-	put_str(&o, name);
-	if (detail && detail[0]) {
-		put_str(&o, ": ");
-		put_str(&o, detail);
-	}
-	line[o.len] = 0;
+	fmt_str(line, sizeof(line), "%s%s%s%s%s", line_prefix, prefix, name,
+		with_detail ? ": " : "", with_detail ? detail : "");
 	line_writer(line);
 }
 
