@@ -25,7 +25,6 @@
 #include "hv/smp.h"
 #include "svm/svm.h"
 
-#define EFI_MAX_CFG     (64 * 1024)
 
 extern char ImageBase[];
 int efi_takeover(hv_entry_fn entry, struct hv_boot_info *info);

@@ -18,9 +18,7 @@ struct cpuid_regs {
 #define CPUID_80000001_EDX_SYSCALL      (1u << 11)
 #define CPUID_80000001_EDX_NX           (1u << 20)
 #define CPUID_80000001_EDX_FFXSR        (1u << 25)
-#define CPUID_80000001_EDX_PAGE1GB      (1u << 26)
 #define CPUID_80000001_EDX_LM           (1u << 29)
-#define CPUID_80000001_ECX_LMSLE_OFF    0       /* LMSLE has no CPUID bit we offer */
 #define CPUID_80000001_ECX_TCE          (1u << 17)
 #define CPUID_80000021_EAX_AUTOIBRS     (1u << 8)
 
