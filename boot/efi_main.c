@@ -25,9 +25,7 @@
 #include "hv/smp.h"
 #include "svm/svm.h"
 
-
 extern char ImageBase[];
-int efi_takeover(hv_entry_fn entry, struct hv_boot_info *info);
 
 static EFI_LOADED_IMAGE *self_image;
 

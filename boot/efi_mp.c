@@ -48,8 +48,6 @@ struct ap_arg {
 	int rc;
 };
 
-int efi_takeover(hv_entry_fn entry, struct hv_boot_info *info);
-
 /* Runs on the AP, in the firmware's context; returns as svmhv's guest. */
 static VOID EFIAPI ap_procedure(VOID *p)
 {

@@ -4,6 +4,9 @@
 
 #include "hv/boot_info.h"
 
+/* boot/takeover.asm: the capture point of the blue pill (see its header). */
+int efi_takeover(hv_entry_fn entry, struct hv_boot_info *info);
+
 /* Fill info->ncpu and info->apic_ids: the boot CPU first, then every enabled AP. */
 void efi_list_cpus(struct hv_boot_info *info, uint32_t bsp_apic_id);
 /*
