@@ -252,7 +252,7 @@ void svm_handle_exit(struct vcpu *v)
 	int slot = hv_exit_slot(code);
 
 	__atomic_store_n(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
-	tlb_after_vmexit(&v->tlb, v->vmcb);
+	tlb_after_vmexit(&v->tlb, v->vmcb, slot == HV_EXIT_SLOT_INVALID);
 	v->exit_total++;
 	if (slot >= 0)
 		v->exit_counts[slot]++;

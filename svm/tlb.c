@@ -245,9 +245,11 @@ static void count_flush(struct tlb_vcpu *v, enum tlb_ctx ctx, uint32_t reasons)
 
 /*
  * The VMRUN happened, and with it the flush it carried: reset TLB_CONTROL,
- * publish a flush-all to requests stamped for this pCPU, count.
+ * publish a flush-all to requests stamped for this pCPU, count. A VMRUN that
+ * failed its consistency checks (VMEXIT_INVALID) ran nothing and flushed
+ * nothing: what it carried is pending again. See: APM2 15.5.1.
  */
-void tlb_after_vmexit(struct tlb_vcpu *v, struct vmcb *vmcb)
+void tlb_after_vmexit(struct tlb_vcpu *v, struct vmcb *vmcb, bool vmrun_failed)
 {
 	struct tlb_inflight *run = &v->run;
 	enum tlb_ctx ctx = (enum tlb_ctx)run->ctx;
@@ -256,6 +258,10 @@ void tlb_after_vmexit(struct tlb_vcpu *v, struct vmcb *vmcb)
 		vmcb->control.tlb_control = TLB_CONTROL_DO_NOTHING;
 	if (!run->valid)
 		return;
+	if (vmrun_failed) {
+		abandon(v, ctx);
+		return;
+	}
 	if (run->tlb_control == TLB_CONTROL_FLUSH_ALL_ASID)
 		__atomic_add_fetch(&run->pcpu->flush_gen, 1, __ATOMIC_RELEASE);
 	if (run->tlb_control)

@@ -23,7 +23,7 @@
  *	CLGI;                                   (a kick now makes VMRUN exit at once)
  *	tlb_before_vmrun(v, p, vmcb, ctx);      (last write to the VMCB)
  *	VMRUN;
- *	tlb_after_vmexit(v, vmcb);              (first thing after #VMEXIT)
+ *	tlb_after_vmexit(v, vmcb, failed);      (first thing after #VMEXIT)
  *	STGI; handle the exit (may call the event entry points below);
  *
  * The nested code (nested/) on L1's VMRUN, after copying and checking vmcb12:
@@ -180,7 +180,7 @@ int tlb_vcpu_init(struct tlb_domain *d, struct tlb_vcpu *v, uint32_t id,
 /* The VMRUN loop. */
 void tlb_before_vmrun(struct tlb_vcpu *v, struct tlb_pcpu *p, struct vmcb *vmcb,
 		      enum tlb_ctx ctx);
-void tlb_after_vmexit(struct tlb_vcpu *v, struct vmcb *vmcb);
+void tlb_after_vmexit(struct tlb_vcpu *v, struct vmcb *vmcb, bool vmrun_failed);
 
 /* Events (local unless named remote). */
 void tlb_request(struct tlb_vcpu *v, unsigned ctx_mask, enum tlb_reason why);

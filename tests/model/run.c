@@ -100,7 +100,7 @@ static void gen_vmrun(const struct m_vcpu *v, struct m_rng *r, struct m_event *e
 	ev->a = chance(r, 70) ? v->guest : below(r, M_NGUEST);
 	ev->b = v->vasid && chance(r, 60) ? v->vasid : 1 + below(r, M_NVASID);
 	ev->c = ctl[below(r, sizeof(ctl))];
-	ev->d = chance(r, 10);
+	ev->d = chance(r, 10) ? 1 : chance(r, 5) ? 2 : 0;
 }
 
 /* One event that fits the machine's state (replays tolerate misfits). */
@@ -175,7 +175,8 @@ void m_event_print(FILE *f, const struct m_event *ev)
 		break;
 	case EV_VMRUN:
 		fprintf(f, "L1 VMRUN guest %u vmcb12 ASID %u TLB_CONTROL %u%s", ev->a, ev->b,
-			ev->c, ev->d ? " (entry abandoned: nested #VMEXIT before VMRUN)" : "");
+			ev->c, ev->d == 1 ? " (entry abandoned: nested #VMEXIT before VMRUN)" :
+			ev->d == 2 ? " (the CPU refuses vmcb02: VMEXIT_INVALID)" : "");
 		break;
 	case EV_VMEXIT: fprintf(f, "L2 #VMEXIT to L1"); break;
 	case EV_L0_EXIT: fprintf(f, "exit handled by svmhv, resume"); break;

@@ -144,7 +144,7 @@ static void leave(struct m_world *w, struct m_vcpu *v)
 	if (!v->in_guest)
 		return;
 	v->in_guest = false;
-	tlb_after_vmexit(&v->tlb, vmcb_of(v, v->ctx));
+	tlb_after_vmexit(&v->tlb, vmcb_of(v, v->ctx), false);
 }
 
 /* The guest ran on v's pCPU and exited: svmhv handles the exit there. */
@@ -263,13 +263,23 @@ static void nested_vmrun(struct m_world *w, struct m_vcpu *v, const struct m_eve
 	tlb_vmcb_rebuilt(&v->tlb, v->vmcb02, TLB_CTX_L2);
 	tlb_vmcb_switch(&v->tlb, TLB_CTX_L1);
 	v->ctx = TLB_CTX_L2;
-	if (ev->d) {            /* prepared, then an event for L1 wins: no VMRUN */
+	if (ev->d == 1) {       /* prepared, then an event for L1 wins: no VMRUN */
 		if (tlb_shadow_resync_take(&v->tlb))
 			shadow_clear(w, v);
 		tlb_before_vmrun(&v->tlb, &w->tpcpu[v->pcpu], v->vmcb02, TLB_CTX_L2);
 		tlb_vmcb_switch(&v->tlb, TLB_CTX_L2);
 		v->ctx = TLB_CTX_L1;
 		may_flush(v, w->cfg->force, w->cfg->force);
+	}
+	if (ev->d == 2) {        /* the CPU refuses vmcb02: VMEXIT_INVALID, nothing ran */
+		if (tlb_shadow_resync_take(&v->tlb))
+			shadow_clear(w, v);
+		tlb_before_vmrun(&v->tlb, &w->tpcpu[v->pcpu], v->vmcb02, TLB_CTX_L2);
+		v->vmcb02->control.tlb_control = TLB_CONTROL_DO_NOTHING; /* never executed */
+		tlb_after_vmexit(&v->tlb, v->vmcb02, true);
+		tlb_vmcb_switch(&v->tlb, TLB_CTX_L2);
+		v->ctx = TLB_CTX_L1;
+		may_flush(v, true, true);
 	}
 	enter(w, v);
 }

@@ -64,7 +64,7 @@ static uint8_t run(int i, int p, enum tlb_ctx ctx)
 	tlb_before_vmrun(&vc[i], &pcpus[p], vm, ctx);
 	ctl = vm->control.tlb_control;
 	assert_int_equal(vm->control.asid, vc[i].asid[ctx]);
-	tlb_after_vmexit(&vc[i], vm);
+	tlb_after_vmexit(&vc[i], vm, false);
 	assert_int_equal(vm->control.tlb_control, TLB_CONTROL_DO_NOTHING);
 	return ctl;
 }
@@ -281,6 +281,26 @@ static void test_nested_vmrun_asid_change(void **state)
 		assert_true(tlb_shadow_resync_take(&vc[0]));
 	}
 	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 11);
+}
+
+/* The CPU refused vmcb02 (VMEXIT_INVALID): the flush it carried never ran. */
+static void test_vmrun_failed_keeps_flush(void **state)
+{
+	(void)state;
+	warm(0, 0);
+	tlb_nested_vmrun(&vc[0], 2, 0);                 /* ASID change: L2 flush */
+	tlb_vmcb_switch(&vc[0], L1);
+	tlb_before_vmrun(&vc[0], &pcpus[0], &vmcb02[0], L2);
+	assert_int_equal(vmcb02[0].control.tlb_control, TLB_CONTROL_FLUSH_ASID);
+	tlb_after_vmexit(&vc[0], &vmcb02[0], true);
+	assert_int_equal(vmcb02[0].control.tlb_control, TLB_CONTROL_DO_NOTHING);
+	assert_true(tlb_pending(&vc[0], L2));
+	assert_int_equal(vc[0].cnt.flushes[L2], 1);     /* only warm()'s first run */
+	tlb_vmcb_switch(&vc[0], L2);                     /* VMEXIT_INVALID to L1 */
+	run(0, 0, L1);
+	tlb_vmcb_switch(&vc[0], L1);                     /* L1 tries again, same ASID */
+	assert_int_equal(run(0, 0, L2), TLB_CONTROL_FLUSH_ASID);
+	assert_false(tlb_pending(&vc[0], L2));
 }
 
 static void test_invlpga_zero(void **state)
@@ -501,6 +521,7 @@ int main(void)
 		cmocka_unit_test_setup(test_nested_vmrun_flush_all_nofba, nofba),
 		cmocka_unit_test_setup(test_nested_vmrun_flush_asid, fba),
 		cmocka_unit_test_setup(test_nested_vmrun_asid_change, fba),
+		cmocka_unit_test_setup(test_vmrun_failed_keeps_flush, fba),
 		cmocka_unit_test_setup(test_invlpga_zero, fba),
 		cmocka_unit_test_setup(test_invlpga_current, fba),
 		cmocka_unit_test_setup(test_invlpga_other, fba),
