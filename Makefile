@@ -44,8 +44,8 @@ HOST_LDLIBS := -lcmocka
 # ---------------------------------------------------------------------------
 # svmhv.efi: every C and nasm file of the hypervisor folders.
 HV_DIRS   := boot hv svm mm nested
-HV_CSRC   := $(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS))))
-HV_ASRC   := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS))))
+HV_CSRC   := $(sort $(wildcard $(addsuffix /*.c,$(HV_DIRS)) $(addsuffix /*/*.c,$(HV_DIRS))))
+HV_ASRC   := $(sort $(wildcard $(addsuffix /*.asm,$(HV_DIRS)) $(addsuffix /*/*.asm,$(HV_DIRS))))
 HV_OBJS   := $(HV_CSRC:%.c=$(BUILD)/efi/%.o) $(HV_ASRC:%.asm=$(BUILD)/efi/%.o)
 
 .DEFAULT_GOAL := all

@@ -7,6 +7,10 @@
  */
 #include "boot/config.h"
 
+#include <stdarg.h>
+
+#include "hv/fmt.h"
+
 /* ---- characters and words ------------------------------------------------ */
 
 static bool is_blank(char ch)
@@ -78,61 +82,6 @@ static bool parse_uint(const char *v, size_t n, uint32_t limit, uint32_t *out)
 	}
 	*out = (uint32_t)x;
 	return true;
-}
-
-/* ---- bounded output, shared by error messages and config_format ---------- */
-
-struct out {
-	char  *buf;
-	size_t len;
-	size_t pos;             /* may run past len: the length needed */
-};
-
-static void out_ch(struct out *o, char ch)
-{
-	if (o->pos + 1 < o->len)
-		o->buf[o->pos] = ch;
-	o->pos++;
-}
-
-static void out_str(struct out *o, const char *s)
-{
-	while (*s)
-		out_ch(o, *s++);
-}
-
-/* User text in messages: quoted, cut at 32 chars so the message fits. */
-static void out_quoted(struct out *o, const char *s, size_t n)
-{
-	size_t i;
-
-	out_ch(o, '\'');
-	for (i = 0; i < n && i < 32; i++)
-		out_ch(o, s[i]);
-	if (n > 32)
-		out_str(o, "...");
-	out_ch(o, '\'');
-}
-
-static void out_uint(struct out *o, uint32_t v, unsigned base)
-{
-	char tmp[10];
-	unsigned n = 0;
-
-	if (base == 16)
-		out_str(o, "0x");
-	do {
-		tmp[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	while (n)
-		out_ch(o, tmp[--n]);
-}
-
-static void out_end(struct out *o)
-{
-	if (o->len)
-		o->buf[o->pos < o->len ? o->pos : o->len - 1] = '\0';
 }
 
 /* ---- option values -------------------------------------------------------- */
@@ -267,54 +216,50 @@ struct parser {
 	unsigned            token;      /* load options: current token */
 };
 
-/* Record an error position and start its message with "<where>: ". */
-static struct out err_begin(struct parser *ps, int code, size_t col)
+/* Record an error and its message "<where>: <text>". */
+static int fail_msg(struct parser *ps, int code, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail_msg(struct parser *ps, int code, size_t col, const char *fmt, ...)
 {
-	struct out o = { 0, 0, 0 };
 	struct config_error *e = ps->err;
+	va_list ap;
+	int n;
 
 	if (!e)
-		return o;
+		return code;
 	e->code = code;
 	e->line = ps->file ? ps->line : 0;
 	e->column = (unsigned)col;
 	e->token = ps->file ? 0 : ps->token;
-	o.buf = e->msg;
-	o.len = sizeof(e->msg);
-	out_str(&o, ps->file ? "svmhv.cfg line " : "load options token ");
-	out_uint(&o, ps->file ? ps->line : ps->token, 10);
-	out_str(&o, ": ");
-	return o;
+	n = hv_snprintf(e->msg, sizeof(e->msg), "%s %u: ",
+			ps->file ? "svmhv.cfg line" : "load options token",
+			ps->file ? ps->line : ps->token);
+	va_start(ap, fmt);
+	hv_vsnprintf(e->msg + n, sizeof(e->msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return code;
 }
+
+/* User text in messages: quoted, cut at 32 bytes so the message fits. */
+#define QUOTE_MAX 32
 
 /* "<where>: <text>['quoted']<tail>", the shape of most messages. */
 static int fail(struct parser *ps, int code, size_t col, const char *text,
 		const char *q, size_t qn, const char *tail)
 {
-	struct out o = err_begin(ps, code, col);
-
-	out_str(&o, text);
-	if (q)
-		out_quoted(&o, q, qn);
-	out_str(&o, tail);
-	out_end(&o);
-	return code;
+	if (!q)
+		return fail_msg(ps, code, col, "%s%s", text, tail);
+	return fail_msg(ps, code, col, "%s'%.*s%s'%s", text,
+			(int)(qn < QUOTE_MAX ? qn : QUOTE_MAX), q, qn > QUOTE_MAX ? "..." : "",
+			tail);
 }
 
 static int fail_byte(struct parser *ps, uint8_t b, size_t col)
 {
-	struct out o = err_begin(ps, CONFIG_EBYTE, col);
-
-	if (b) {
-		out_str(&o, "non-printable byte ");
-		out_uint(&o, b, 16);
-	} else {
-		out_str(&o, "NUL byte");
-	}
-	out_str(&o, " at column ");
-	out_uint(&o, (uint32_t)col, 10);
-	out_end(&o);
-	return CONFIG_EBYTE;
+	if (b)
+		return fail_msg(ps, CONFIG_EBYTE, col, "non-printable byte 0x%x at column %zu",
+				b, col);
+	return fail_msg(ps, CONFIG_EBYTE, col, "NUL byte at column %zu", col);
 }
 
 static int fail_value(struct parser *ps, int rc, const struct option *opt,
@@ -522,26 +467,16 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 
 int config_format(const struct hv_config *c, char *buf, size_t len)
 {
-	struct out o = { buf, buf ? len : 0, 0 };
+	char serial[8] = "off", log[8];
 
-	out_str(&o, "serial=");
 	if (c->serial_port)
-		out_uint(&o, c->serial_port, 16);
-	else
-		out_str(&o, "off");
-	out_str(&o, " log=");
+		hv_snprintf(serial, sizeof(serial), "0x%x", c->serial_port);
 	if (c->log_level < LOG_LEVELS)
-		out_str(&o, log_names[c->log_level]);
+		hv_snprintf(log, sizeof(log), "%s", log_names[c->log_level]);
 	else
-		out_uint(&o, c->log_level, 10);
-	out_str(&o, c->force_tlb_flush ? " force_tlb_flush=on heap="
-				       : " force_tlb_flush=off heap=");
-	out_uint(&o, c->heap_mib, 10);
-	out_str(&o, c->nested ? "MiB nested=on next=" : "MiB nested=off next=");
-	out_str(&o, c->next[0] ? c->next : "none");
-	out_str(&o, " args='");
-	out_str(&o, c->args);
-	out_str(&o, "'");
-	out_end(&o);
-	return (int)o.pos;
+		hv_snprintf(log, sizeof(log), "%u", c->log_level);
+	return hv_snprintf(buf, buf ? len : 0,
+			   "serial=%s log=%s force_tlb_flush=%s heap=%uMiB nested=%s next=%s args='%s'",
+			   serial, log, c->force_tlb_flush ? "on" : "off", c->heap_mib,
+			   c->nested ? "on" : "off", c->next[0] ? c->next : "none", c->args);
 }

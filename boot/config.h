@@ -106,8 +106,8 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 /*
  * One-line summary for the boot log, e.g.
  *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=off next=\EFI\x.efi args='quiet'
- * Always NUL-terminates if @len > 0. Returns the length the whole summary
- * needs (without the NUL), as snprintf does: >= @len means truncated.
+ * Formatted by hv_snprintf (hv/fmt.h): always NUL-terminates if @len > 0
+ * and returns the bytes stored, without the NUL.
  */
 int config_format(const struct hv_config *c, char *buf, size_t len);
 

@@ -16,7 +16,7 @@
 #include "boot/efi_boot.h"
 #include "boot/efi_mp.h"
 #include "boot/relocate.h"
-#include "hv/arch.h"
+#include "svm/hw.h"
 #include "hv/boot_info.h"
 #include "hv/console.h"
 #include "hv/fmt.h"

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-#include "hv/arch.h"
+#include "svm/hw.h"
 #include "hv/fmt.h"
 
 #define UART_THR        0       /* transmit holding (DLAB=0) */

@@ -7,7 +7,7 @@
  */
 #include "hv/cpu.h"
 
-#include "hv/arch.h"
+#include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/panic.h"
 #include "hv/smp.h"

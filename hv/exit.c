@@ -7,20 +7,17 @@
  */
 #include "hv/hv.h"
 
-#include "hv/arch.h"
+#include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/hc.h"
 #include "hv/nested.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
 #include "hv/smp.h"
+#include "hv/stats.h"
 
 typedef void (*exit_handler_t)(struct vcpu *v);
 
-#define VEC_DB  1
-#define VEC_UD  6
-#define VEC_GP  13
-#define VEC_AC  17
 
 static void svm_exit_cpuid(struct vcpu *v)
 {
@@ -68,7 +65,7 @@ static void svm_exit_msr(struct vcpu *v)
 			s->rax = (uint32_t)v->nested.hsave_pa;
 			v->regs.rdx = v->nested.hsave_pa >> 32;
 		} else if (!(val & 0xfff) && val < (1ull << hv.feat.maxphyaddr) &&
-			   !hv_in_svmhv_memory(val, 4096)) {
+			   !gmem_is_hv(&hv.gmem, val, 4096)) {
 			v->nested.hsave_pa = val;
 		} else {
 			break;
@@ -136,7 +133,7 @@ static void hv_dump_counters(void)
 				hv_info("stats", "vCPU %u:   exit code 0x%llx: %llu", i,
 					(unsigned long long)hv_exit_code_of_slot(c),
 					(unsigned long long)t->exit_counts[c]);
-		tlb_print_counters(&t->tlb, dump_print, &i);
+		hv_stats_tlb(&t->tlb, dump_print, &i);
 	}
 }
 
@@ -183,7 +180,7 @@ static void svm_exit_excp_ac(struct vcpu *v)
 
 /*
  * Nested page fault. svmhv's tables fault only on writes: to the xAPIC page
- * (write-protected, see hv/apic_exit.c), and to svmhv's own memory, which is
+ * (write-protected, see hv/apic/vapic.c), and to svmhv's own memory, which is
  * mapped read-only to a blank page: that write is dropped and the
  * instruction skipped. See: APM2 15.25.6 (exit_info_1 bits).
  */
@@ -196,7 +193,7 @@ static void svm_exit_npf(struct vcpu *v)
 		hv_apic_npf_write(v, gpa);
 		return;
 	}
-	if ((info & NPF_WRITE) && hv_in_svmhv_memory(gpa, 1)) {
+	if ((info & NPF_WRITE) && gmem_is_hv(&hv.gmem, gpa, 1)) {
 		if (warned++ < 8)
 			hv_warn("npf", "guest write to svmhv memory at %llx (rip %llx) dropped",
 				(unsigned long long)gpa, (unsigned long long)v->vmcb->save.rip);

@@ -51,11 +51,12 @@ static void put_number(struct out *o, uint64_t v, bool neg, unsigned base, bool 
 	put_padded(o, &tmp[i], sizeof(tmp) - i, width, left, pad);
 }
 
-static size_t str_len(const char *s)
+/* Length of s, at most max (negative: no limit); bytes past max are not read. */
+static size_t str_len(const char *s, int max)
 {
 	size_t n = 0;
 
-	while (s[n])
+	while ((max < 0 || n < (size_t)max) && s[n])
 		n++;
 	return n;
 }
@@ -71,7 +72,7 @@ int hv_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 		}
 		bool left = false;
 		char pad = ' ';
-		int width = 0, lng = 0;
+		int width = 0, lng = 0, prec = -1;
 
 		for (fmt++; *fmt == '-' || *fmt == '0'; fmt++) {
 			if (*fmt == '-')
@@ -85,6 +86,15 @@ int hv_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 		}
 		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
 			width = width * 10 + (*fmt - '0');
+		if (*fmt == '.') {              /* precision: at most prec chars of %s */
+			prec = 0;
+			if (*++fmt == '*') {
+				prec = va_arg(ap, int);
+				fmt++;
+			}
+			for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+				prec = prec * 10 + (*fmt - '0');
+		}
 		for (; *fmt == 'l' || *fmt == 'z'; fmt++)
 			lng++;
 		if (left)
@@ -118,9 +128,12 @@ int hv_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 		case 's': {
 			const char *str = va_arg(ap, const char *);
 
+			size_t len;
+
 			if (!str)
 				str = "(null)";
-			put_padded(&o, str, str_len(str), width, left, ' ');
+			len = str_len(str, prec);
+			put_padded(&o, str, len, width, left, ' ');
 			break;
 		}
 		case '%':

@@ -8,7 +8,8 @@
 
 /*
  * Supports %s %c %d %i %u %x %X %p %%, length modifiers l, ll, z, a field
- * width with '0' or '-' flags, and '*' width. Always NUL-terminates when n > 0
+ * width with '0' or '-' flags, '*' width, and a precision for %s (%.12s,
+ * %.*s: at most that many bytes are read). Always NUL-terminates when n > 0
  * and returns the number of characters written (truncated output is counted
  * as written, unlike C99, so callers can append safely).
  */

@@ -1,66 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Safe access to guest memory and instruction skipping.
- * Guest-physical == host-physical for L1 (identity NPT), and svmhv's host page
- * tables map all of it; what must never happen is svmhv treating its own
- * memory as guest memory, or touching an address beyond MAXPHYADDR.
+ * A vCPU's instructions: fetching the bytes at CS:RIP through the guest's
+ * page tables (guest-physical access rules: mm/gmem.h), skipping them, its
+ * registers in encoding order, and injecting exceptions.
  */
 #include "hv/hv.h"
 
 #include "hv/console.h"
-#include "hv/insn.h"
+#include "hv/insn/insn.h"
+#include "mm/gmem.h"
 #include "mm/gwalk.h"
 #include "hv/nested.h"
-
-int hv_in_svmhv_memory(uint64_t gpa, uint64_t len)
-{
-	uint64_t lo = hv.boot.pool_pa, hi = hv.boot.pool_pa + hv.boot.pool_size;
-
-	return gpa < hi && gpa + len > lo;
-}
-
-/*
- * Copy between svmhv and guest memory (host page tables map it all), a
- * qword at a time where both sides allow it: nested VMRUN moves 24 KiB.
- */
-static void copy_bytes(volatile uint8_t *dst, const volatile uint8_t *src, uint64_t len)
-{
-	uint64_t i = 0;
-
-	if (!(((uintptr_t)dst | (uintptr_t)src) & 7))
-		for (; i + 8 <= len; i += 8)
-			*(volatile uint64_t *)(dst + i) = *(const volatile uint64_t *)(src + i);
-	for (; i < len; i++)
-		dst[i] = src[i];
-}
-
-/* Copy len bytes of L1 guest-physical memory; -1 if any byte is not L1's. */
-int hv_guest_read(uint64_t gpa, void *buf, uint64_t len)
-{
-	uint64_t limit = 1ull << hv.feat.maxphyaddr;
-
-	if (gpa >= limit || len > limit - gpa || hv_in_svmhv_memory(gpa, len))
-		return -1;
-	copy_bytes(buf, (const volatile uint8_t *)(uintptr_t)gpa, len);
-	return 0;
-}
-
-/* Copy len bytes into L1 guest-physical memory; -1 if any byte is not L1's. */
-int hv_guest_write(uint64_t gpa, const void *buf, uint64_t len)
-{
-	uint64_t limit = 1ull << hv.feat.maxphyaddr;
-
-	if (gpa >= limit || len > limit - gpa || hv_in_svmhv_memory(gpa, len) ||
-	    hv_apic_is_page(gpa) || hv_apic_is_page(gpa + len - 1))
-		return -1;
-	copy_bytes((volatile uint8_t *)(uintptr_t)gpa, buf, len);
-	return 0;
-}
 
 static int gread_cb(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	(void)ctx;
-	return hv_guest_read(gpa, buf, len);
+	return gmem_read(&hv.gmem, gpa, buf, len);
 }
 
 void hv_inject_exception(struct vcpu *v, unsigned vec, int has_err, uint32_t err)
@@ -86,11 +41,11 @@ static int fetch_fault(struct vcpu *v, uint64_t lin, int rc, const struct gpa_fa
 	hv_warn("exit", "cannot fetch the instruction at %llx (%d)", (unsigned long long)lin, rc);
 	if (rc == GPA_EPF) {
 		v->vmcb->save.cr2 = f->addr;
-		hv_inject_exception(v, 14, 1, f->error_code);
+		hv_inject_exception(v, VEC_PF, 1, f->error_code);
 	} else if (rc == GPA_ENONCANON) {
-		hv_inject_exception(v, 13, 1, 0);
+		hv_inject_exception(v, VEC_GP, 1, 0);
 	} else {
-		hv_inject_exception(v, 6, 0, 0);
+		hv_inject_exception(v, VEC_UD, 0, 0);
 	}
 	return -1;
 }
@@ -154,7 +109,7 @@ int hv_next_rip(struct vcpu *v, uint64_t *next_rip)
 		return -1;
 	len = hv_insn_length(f.bytes, f.len, f.mode);
 	if (len <= 0) {
-		hv_inject_exception(v, 6, 0, 0);
+		hv_inject_exception(v, VEC_UD, 0, 0);
 		return -1;
 	}
 	*next_rip = (f.rip + (uint64_t)len) & f.ip_mask;
@@ -183,7 +138,7 @@ int hv_skip_insn(struct vcpu *v)
 	if (len <= 0) {
 		hv_warn("exit", "cannot decode the instruction at %llx (%d): #UD",
 			(unsigned long long)f.rip, len);
-		hv_inject_exception(v, 6, 0, 0);
+		hv_inject_exception(v, VEC_UD, 0, 0);
 		return -1;
 	}
 	hv_advance_rip(v, &f, (unsigned)len);

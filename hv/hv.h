@@ -8,9 +8,10 @@
 
 #include "hv/boot_info.h"
 #include "hv/cpu.h"
-#include "hv/insn.h"
+#include "hv/insn/insn.h"
 #include "hv/policy.h"
 #include "hv/vcpu.h"
+#include "mm/gmem.h"
 #include "mm/npt.h"
 #include "mm/pmm.h"
 #include "svm/svm.h"
@@ -26,6 +27,7 @@ struct hv_state {
 	uint64_t host_cr3;
 	uint64_t npt_root;
 	uint64_t blank_pa;              /* what the guest sees of svmhv memory */
+	struct gmem gmem;               /* what svmhv may copy in and out of L1 memory */
 	uint64_t msrpm_pa, iopm_pa;
 	uint64_t efer_allowed;          /* EFER bits the guest may set */
 	uint64_t apic_base;             /* the write-protected xAPIC page */
@@ -52,8 +54,6 @@ struct hv_fetched {
 	enum hv_insn_mode mode;
 	uint64_t rip, ip_mask;
 };
-int hv_guest_read(uint64_t gpa, void *buf, uint64_t len);
-int hv_guest_write(uint64_t gpa, const void *buf, uint64_t len);
 int hv_next_rip(struct vcpu *v, uint64_t *next_rip);
 int hv_fetch_insn(struct vcpu *v, struct hv_fetched *f);
 void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len);
@@ -61,9 +61,8 @@ int hv_skip_insn(struct vcpu *v);
 void hv_gprs_get(const struct vcpu *v, uint64_t g[16]);
 void hv_gprs_set(struct vcpu *v, const uint64_t g[16]);
 void hv_inject_exception(struct vcpu *v, unsigned vec, int has_err, uint32_t err);
-int hv_in_svmhv_memory(uint64_t gpa, uint64_t len);
 
-/* Local APIC virtualization (hv/apic_exit.c). */
+/* Local APIC virtualization (hv/apic/vapic.c). */
 int hv_apic_setup(void);
 int hv_apic_is_page(uint64_t gpa);
 void hv_apic_npf_write(struct vcpu *v, uint64_t gpa);

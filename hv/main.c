@@ -7,14 +7,15 @@
  */
 #include "hv/hv.h"
 
-#include "hv/arch.h"
+#include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/hypercall.h"
-#include "hv/lapic.h"
+#include "hv/apic/lapic.h"
 #include "hv/nested.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
 #include "hv/smp.h"
+#include "hv/stats.h"
 #include "mm/npt.h"
 #include "svm/capture.h"
 #include "svm/msrpm.h"
@@ -148,7 +149,7 @@ static int setup_asids(void)
 	const struct tlb_ops ops = { .kick = tlb_kick, .invlpga = tlb_invlpga_insn };
 	int rc = asid_plan(&hv.asid_plan, hv.feat.nasid, hv.ncpu, ASID_POLICY_FALLBACK);
 
-	tlb_print_asid_plan(&hv.asid_plan, tlb_print, 0);
+	hv_stats_asid_plan(&hv.asid_plan, tlb_print, 0);
 	if (rc || hv.asid_plan.status) {
 		hv_err("tlb", "not enough ASIDs (%u) for %u CPUs", hv.feat.nasid, hv.ncpu);
 		return HV_ERR_INVAL;
@@ -297,6 +298,8 @@ int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
 	if (svm_decode_features(&raw, &hv.feat) != SVM_OK)
 		return HV_ERR_NOSVM;
 	hv.efer_allowed = efer_allowed();
+	hv.gmem = (struct gmem){ .maxphyaddr = hv.feat.maxphyaddr,
+				 .hv = { hv.boot.pool_pa, hv.boot.pool_size } };
 	banner();
 	/* 3. The heap: the reserved pool after the image copy. */
 	pmm_init(&hv.pmm, (void *)(uintptr_t)(hv.boot.pool_pa + image_end),

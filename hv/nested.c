@@ -11,16 +11,14 @@
  */
 #include "hv/nested.h"
 
-#include "hv/arch.h"
+#include "svm/hw.h"
 #include "hv/console.h"
-#include "hv/lapic.h"
+#include "hv/apic/lapic.h"
 #include "hv/smp.h"
 #include "nested/check.h"
 #include "nested/merge.h"
 #include "svm/msrpm.h"
 
-#define VEC_UD  6
-#define VEC_GP  13
 
 static uint8_t *hv_msrpm;       /* svmhv's own maps, merged into L2's */
 
@@ -91,7 +89,7 @@ static void caps_of(struct nested_caps *caps)
 /* Copy one of L1's permission maps (already checked by nested_vmcb12_check). */
 static bool copy_map(uint8_t *dst, uint64_t gpa, uint64_t size)
 {
-	return hv_guest_read(gpa, dst, size) == 0;
+	return gmem_read(&hv.gmem, gpa, dst, size) == 0;
 }
 
 /* After a failed check or a finished L2: L1 resumes after its VMRUN. */
@@ -133,7 +131,7 @@ static void nested_vmrun(struct vcpu *v)
 	if (insn_allowed(v) || l1_page(v, gpa))
 		return;
 	if (!n->hsave_pa || hv_next_rip(v, &next_rip) ||
-	    hv_guest_read(gpa, n->vmcb12, sizeof(*n->vmcb12))) {
+	    gmem_read(&hv.gmem, gpa, n->vmcb12, sizeof(*n->vmcb12))) {
 		if (!n->hsave_pa)
 			hv_inject_exception(v, VEC_GP, 1, 0);
 		return;
@@ -146,7 +144,7 @@ static void nested_vmrun(struct vcpu *v)
 		hv_debug("nested", "vCPU %u: VMRUN of %llx: VMEXIT_INVALID, %s", v->index,
 			 (unsigned long long)gpa, failed);
 		nested_vmrun_fail(n->vmcb12);
-		hv_guest_write(gpa, n->vmcb12, 0x400);  /* the control area only */
+		gmem_write(&hv.gmem, gpa, n->vmcb12, 0x400);  /* the control area only */
 		back_to_l1(v, NULL);
 		return;
 	}
@@ -177,7 +175,7 @@ void hv_nested_reflect(struct vcpu *v)
 		hv_warn("nested", "vCPU %u: the CPU refused vmcb02 (a check nested/ lacks)",
 			v->index);
 	nested_reflect_exit(n->vmcb12, n->vmcb02, &n->cache, hv.feat.nrips);
-	hv_guest_write(n->vmcb12_gpa, n->vmcb12, sizeof(*n->vmcb12));
+	gmem_write(&hv.gmem, n->vmcb12_gpa, n->vmcb12, sizeof(*n->vmcb12));
 	tlb_vmcb_switch(&v->tlb, TLB_CTX_L2);
 	back_to_l1(v, n->vmcb02);
 }
@@ -209,8 +207,8 @@ static void nested_vmload_vmsave(struct vcpu *v, bool load)
 	for (unsigned i = 0; i < sizeof(vmload_ranges) / sizeof(vmload_ranges[0]); i++) {
 		uint64_t off = vmload_ranges[i].off, len = vmload_ranges[i].len;
 
-		if (load ? hv_guest_read(gpa + off, p + off, len) :
-			   hv_guest_write(gpa + off, p + off, len))
+		if (load ? gmem_read(&hv.gmem, gpa + off, p + off, len) :
+			   gmem_write(&hv.gmem, gpa + off, p + off, len))
 			return;                 /* cannot happen after l1_page() */
 	}
 	if (load)

@@ -3,7 +3,7 @@
 
 #include <stdarg.h>
 
-#include "hv/arch.h"
+#include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/fmt.h"
 #include "hv/vcpu.h"

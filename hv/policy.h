@@ -9,18 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct cpuid_regs {
-	uint32_t eax, ebx, ecx, edx;
-};
-
-#define CPUID_1_ECX_HYPERVISOR          (1u << 31)
-#define CPUID_80000001_ECX_SVM          (1u << 2)
-#define CPUID_80000001_EDX_SYSCALL      (1u << 11)
-#define CPUID_80000001_EDX_NX           (1u << 20)
-#define CPUID_80000001_EDX_FFXSR        (1u << 25)
-#define CPUID_80000001_EDX_LM           (1u << 29)
-#define CPUID_80000001_ECX_TCE          (1u << 17)
-#define CPUID_80000021_EAX_AUTOIBRS     (1u << 8)
+#include "svm/x86.h"
 
 /* What svmhv offers its guest, for hv_cpuid_filter(). */
 struct hv_cpuid_ctx {

@@ -15,11 +15,11 @@
  */
 #include "hv/smp.h"
 
-#include "hv/apic_init.h"
-#include "hv/arch.h"
+#include "hv/apic/init.h"
+#include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/hv.h"
-#include "hv/lapic.h"
+#include "hv/apic/lapic.h"
 #include "hv/nested.h"
 
 uint32_t hv_read_apic_id(void)

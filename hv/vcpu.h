@@ -99,7 +99,7 @@ struct vcpu {
 	uint32_t apic_ldr, apic_dfr;    /* the guest's xAPIC logical destination setup */
 	uint8_t apic_x2;                /* the guest put its APIC in x2APIC mode */
 	uint8_t sipi_vector;
-	uint8_t mp_state;               /* enum hv_mp_state (hv/apic_init.h) */
+	uint8_t mp_state;               /* enum hv_mp_state (hv/apic/init.h) */
 	struct vcpu_nested nested;
 	uint64_t exit_total;
 	uint64_t exit_counts[HV_EXIT_SLOTS];

@@ -10,23 +10,10 @@
  * accumulated over all levels, are checked only once a leaf is found.
  */
 #include "mm/gwalk.h"
-#include "mm/npt.h"             /* PTE_* entry bits, APM2 5.3.3 */
 
 #include <stdbool.h>
 
-/* Control-register and EFER bits. See: APM2 3.1.1, 3.1.3, 3.1.7. */
-#define GW_CR0_WP       (1ull << 16)
-#define GW_CR0_PG       (1ull << 31)
-#define GW_CR4_PSE      (1ull << 4)
-#define GW_CR4_PAE      (1ull << 5)
-#define GW_CR4_LA57     (1ull << 12)
-#define GW_CR4_SMEP     (1ull << 20)
-#define GW_CR4_SMAP     (1ull << 21)
-#define GW_EFER_LMA     (1ull << 10)
-#define GW_EFER_NXE     (1ull << 11)
-
-#define PAGE_SHIFT      12
-#define PAGE_SIZE       (1ull << PAGE_SHIFT)
+#include "svm/x86.h"            /* PTE_*, CR0/CR4/EFER bits, pages */
 
 struct walk {
 	const struct gpa_mmu *mmu;
@@ -52,7 +39,7 @@ static int page_fault(struct walk *w, uint32_t cause)
 {
 	uint32_t ec = cause | (w->access & (GPA_PF_W | GPA_PF_U));
 
-	if ((w->access & GPA_ACC_FETCH) && (w->nx_on || (w->mmu->cr4 & GW_CR4_SMEP)))
+	if ((w->access & GPA_ACC_FETCH) && (w->nx_on || (w->mmu->cr4 & CR4_SMEP)))
 		ec |= GPA_PF_ID;
 	w->fault->addr = w->la;
 	w->fault->error_code = ec;
@@ -97,13 +84,13 @@ static int check_rights(struct walk *w)
 	if (user && !w->user)
 		return page_fault(w, GPA_PF_P);
 	if (a & GPA_ACC_FETCH) {
-		if (!w->exec || (!user && w->user && (m->cr4 & GW_CR4_SMEP)))
+		if (!w->exec || (!user && w->user && (m->cr4 & CR4_SMEP)))
 			return page_fault(w, GPA_PF_P);
 		return GPA_OK;
 	}
-	if (!user && w->user && (m->cr4 & GW_CR4_SMAP) && !(a & GPA_ACC_AC))
+	if (!user && w->user && (m->cr4 & CR4_SMAP) && !(a & GPA_ACC_AC))
 		return page_fault(w, GPA_PF_P);
-	if ((a & GPA_ACC_WRITE) && !w->write && (user || (m->cr0 & GW_CR0_WP)))
+	if ((a & GPA_ACC_WRITE) && !w->write && (user || (m->cr0 & CR0_WP)))
 		return page_fault(w, GPA_PF_P);
 	return GPA_OK;
 }
@@ -180,7 +167,7 @@ static int walk_32bit(struct walk *w, uint64_t *gpa)
 	if (!(pde & PTE_P))
 		return page_fault(w, 0);
 	take_rights(w, pde);
-	if ((pde & PTE_PS) && (m->cr4 & GW_CR4_PSE)) {
+	if ((pde & PTE_PS) && (m->cr4 & CR4_PSE)) {
 		if (pde & bits(13 + hi, 21))
 			return page_fault(w, GPA_PF_P | GPA_PF_RSV);
 		pa = (pde & 0xffc00000u) | (((pde >> 13) & ((1ull << hi) - 1)) << 32) |
@@ -228,7 +215,7 @@ static int walk_pae(struct walk *w, uint64_t *gpa)
 static int walk_long(struct walk *w, uint64_t *gpa)
 {
 	const struct gpa_mmu *m = w->mmu;
-	bool la57 = m->cr4 & GW_CR4_LA57;
+	bool la57 = m->cr4 & CR4_LA57;
 	unsigned int top_bit = la57 ? 56 : 47;
 	uint64_t top = w->la >> top_bit;
 
@@ -256,16 +243,16 @@ int gpa_translate(const struct gpa_mmu *mmu, uint64_t la, unsigned int access,
 	w.fault->error_code = 0;
 	if (!mmu || !mmu->read || mmu->maxphyaddr < 32 || mmu->maxphyaddr > 52)
 		return GPA_EINVAL;
-	w.nx_on = (mmu->efer & GW_EFER_NXE) && (mmu->cr4 & GW_CR4_PAE);
-	if (mmu->efer & GW_EFER_LMA)
+	w.nx_on = (mmu->efer & EFER_NXE) && (mmu->cr4 & CR4_PAE);
+	if (mmu->efer & EFER_LMA)
 		return walk_long(&w, gpa);
 	/* Outside long mode linear addresses are 32 bits and wrap. */
 	w.la = (uint32_t)la;
-	if (!(mmu->cr0 & GW_CR0_PG)) {
+	if (!(mmu->cr0 & CR0_PG)) {
 		*gpa = w.la;
 		return GPA_OK;
 	}
-	return (mmu->cr4 & GW_CR4_PAE) ? walk_pae(&w, gpa) : walk_32bit(&w, gpa);
+	return (mmu->cr4 & CR4_PAE) ? walk_pae(&w, gpa) : walk_32bit(&w, gpa);
 }
 
 int gpa_read_linear(const struct gpa_mmu *mmu, uint64_t la, void *buf, size_t len,

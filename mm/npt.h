@@ -43,22 +43,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* x86-64 page-table entry bits, APM2 5.3.3. */
-#define PTE_P           (1ull << 0)
-#define PTE_W           (1ull << 1)
-#define PTE_U           (1ull << 2)
-#define PTE_PWT         (1ull << 3)
-#define PTE_PCD         (1ull << 4)
-#define PTE_A           (1ull << 5)
-#define PTE_D           (1ull << 6)
-#define PTE_PS          (1ull << 7)     /* large page in a PDPTE / PDE */
-#define PTE_G           (1ull << 8)
-#define PTE_NX          (1ull << 63)
-#define PTE_ADDR_MASK   0x000ffffffffff000ull
+#include "svm/x86.h"    /* PTE_* entry bits, APM2 5.3.3 */
 
-#define NPT_PAGE_4K     (1ull << 12)
-#define NPT_PAGE_2M     (1ull << 21)
-#define NPT_PAGE_1G     (1ull << 30)
+#define NPT_PAGE_4K     PAGE_SIZE
+#define NPT_PAGE_2M     PAGE_SIZE_2M
+#define NPT_PAGE_1G     PAGE_SIZE_1G
 #define NPT_MAX_BITS    48              /* 4-level walk, see above */
 #define NPT_IDENTITY    (~0ull)         /* npt_map_range target: gpa == pa */
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGE_SIZE 4096ull
+#include "svm/x86.h"    /* PAGE_SIZE */
 
 struct pmm {
 	uint8_t *base;          /* first byte the allocator may hand out */

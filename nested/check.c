@@ -21,8 +21,6 @@
 		}                                               \
 	} while (0)
 
-#define PAGE_MASK_4K            0xfffull
-
 /* EVENTINJ bits 30:12 are reserved (APM2 15.20, Figure 15-4). */
 #define EVTINJ_RESERVED         0x7ffff000ull
 
@@ -36,7 +34,6 @@
 				 BIT(7) | BIT(8) | BIT(10) | BIT(11) | BIT(12) |       \
 				 BIT(13) | BIT(14) | BIT(16) | BIT(17) | BIT(18) |     \
 				 BIT(19) | BIT(28) | BIT(30))
-#define EXC_CP                  21u
 
 static bool beyond_maxphyaddr(uint64_t gpa, uint64_t size, unsigned maxphyaddr)
 {
@@ -65,7 +62,7 @@ int nested_gpa_range_check(uint64_t gpa, uint64_t size, unsigned maxphyaddr,
 int nested_vmcb12_gpa_check(uint64_t gpa, unsigned maxphyaddr, uint64_t svmhv_base,
 			    uint64_t svmhv_size)
 {
-	if (gpa & PAGE_MASK_4K)
+	if (gpa & PAGE_OFFSET_MASK)
 		return -1;
 	return nested_gpa_range_check(gpa, 4096, maxphyaddr, svmhv_base, svmhv_size);
 }
@@ -79,7 +76,7 @@ static int check_event_inj(uint64_t ev, const struct nested_caps *caps, const ch
 {
 	uint64_t type = ev & SVM_EVTINJ_TYPE_MASK;
 	unsigned vec = (unsigned)(ev & SVM_EVTINJ_VEC_MASK);
-	uint32_t defined = EXC_DEFINED | (caps->shstk ? BIT(EXC_CP) : 0);
+	uint32_t defined = EXC_DEFINED | (caps->shstk ? BIT(VEC_CP) : 0);
 	bool evtinj_reserved_bits, evtinj_reserved_type, evtinj_bad_exception_vector;
 
 	if (!(ev & SVM_EVTINJ_VALID))

@@ -19,25 +19,6 @@
 
 #include "svm/vmcb.h"
 
-/* Architectural register bits the nested code needs (APM2 3.1, 3.2, 13.1). */
-#ifndef CR0_PE
-#define CR0_PE                  BIT_ULL(0)
-#define CR0_NW                  BIT_ULL(29)
-#define CR0_CD                  BIT_ULL(30)
-#define CR0_PG                  BIT_ULL(31)
-#endif
-#ifndef CR4_PAE
-#define CR4_PAE                 BIT_ULL(5)
-#endif
-#ifndef RFLAGS_IF
-#define RFLAGS_FIXED            BIT_ULL(1)      /* reads as 1 */
-#define RFLAGS_IF               BIT_ULL(9)
-#define RFLAGS_VM               BIT_ULL(17)
-#endif
-#ifndef DR7_FIXED
-#define DR7_FIXED               0x400ull        /* DR7 after #VMEXIT, APM2 15.6 */
-#endif
-
 /* intercept_misc3 (VMCB +0x014), numbered from 64 like vmcb.h numbers misc2. */
 #define INTERCEPT_INVLPGB       (64 + 0)
 #define INTERCEPT_INVLPGB_ILL   (64 + 1)

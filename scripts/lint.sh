@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 for t in cppcheck clang-tidy; do
 	command -v "$t" >/dev/null || { echo "lint: $t is missing (apt-get install $t)"; exit 1; }
 done
-srcs=$(ls boot/*.c hv/*.c svm/*.c mm/*.c nested/*.c 2>/dev/null)
+srcs=$(find boot hv svm mm nested -name "*.c" | sort)
 rc=0
 cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	--std=c11 -I. -DSVMHV_FREESTANDING --suppress=missingIncludeSystem \

@@ -8,7 +8,7 @@
  */
 #include "svm/capture.h"
 
-#include "hv/arch.h"
+#include "svm/hw.h"
 #include "svm/seg.h"
 
 static void capture_seg(struct vmcb_seg *s, uint16_t sel, const struct desc_ptr *gdtr)

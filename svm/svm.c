@@ -2,16 +2,13 @@
 /* SVM feature decode. See: APM2 15.4, APM3 Appendix E (rev. 3.42). */
 #include "svm/svm.h"
 
-#include "hv/fmt.h"
+#include "svm/x86.h"
 
-#define CPUID_EXT1_ECX_SVM      (1u << 2)
-#define CPUID_EXT1_EDX_PAGE1GB  (1u << 26)
-#define VM_CR_SVMDIS_BIT        (1ull << 4)
 
 enum svm_status svm_decode_features(const struct svm_raw *raw, struct svm_features *f)
 {
 	*f = (struct svm_features){ 0 };
-	if (raw->max_ext_leaf < 0x8000000au || !(raw->ext1_ecx & CPUID_EXT1_ECX_SVM))
+	if (raw->max_ext_leaf < 0x8000000au || !(raw->ext1_ecx & CPUID_80000001_ECX_SVM))
 		return SVM_ERR_NO_SVM;
 
 	f->revision = raw->svm_eax & 0xff;
@@ -23,11 +20,11 @@ enum svm_status svm_decode_features(const struct svm_raw *raw, struct svm_featur
 	f->vgif = raw->svm_edx & SVM_FEATURE_VGIF;
 	f->decode_assists = raw->svm_edx & SVM_FEATURE_DECODE_ASSISTS;
 	f->vmcb_clean = raw->svm_edx & SVM_FEATURE_VMCB_CLEAN;
-	f->gbpages = raw->ext1_edx & CPUID_EXT1_EDX_PAGE1GB;
+	f->gbpages = raw->ext1_edx & CPUID_80000001_EDX_PAGE1GB;
 	f->maxphyaddr = raw->max_ext_leaf >= 0x80000008u ? (raw->ext8_eax & 0xff) : 36;
 
 	/* APM2 15.4: SVMDIS set means EFER.SVME cannot be set; SVML tells why. */
-	if (raw->vm_cr & VM_CR_SVMDIS_BIT)
+	if (raw->vm_cr & VM_CR_SVMDIS)
 		return (raw->svm_edx & SVM_FEATURE_SVML) ? SVM_ERR_LOCKED
 							  : SVM_ERR_DISABLED_FIRMWARE;
 	if (!f->npt)
@@ -69,11 +66,17 @@ void svm_features_str(const struct svm_features *f, char *buf, unsigned len)
 		{ SVM_FEATURE_V_VMSAVE_VMLOAD, "VVMSAVE" }, { SVM_FEATURE_VGIF, "VGIF" },
 		{ SVM_FEATURE_VNMI, "VNMI" },
 	};
-	int n = 0;
+	unsigned n = 0;
 
-	buf[0] = '\0';
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((f->edx & names[i].bit) && n < (int)len)
-			n += hv_snprintf(buf + n, len - (unsigned)n, "%s%s", n ? " " : "",
-					 names[i].name);
+	if (!len)
+		return;
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(f->edx & names[i].bit))
+			continue;
+		for (const char *p = n ? " " : ""; *p && n + 1 < len; p++)
+			buf[n++] = *p;
+		for (const char *p = names[i].name; *p && n + 1 < len; p++)
+			buf[n++] = *p;
+	}
+	buf[n] = '\0';
 }

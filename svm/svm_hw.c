@@ -2,7 +2,7 @@
 /* Reading the SVM-related CPUID leaves and VM_CR on this CPU. See: APM2 15.4. */
 #include "svm/svm.h"
 
-#include "hv/arch.h"
+#include "svm/hw.h"
 #include "svm/vmcb.h"
 
 void svm_read_raw(struct svm_raw *raw)

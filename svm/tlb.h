@@ -168,8 +168,6 @@ struct tlb_vcpu {
 	struct tlb_counters cnt;
 };
 
-typedef void (*tlb_print_fn)(void *arg, const char *line);
-
 /* Setup (BSP, once). */
 int tlb_domain_init(struct tlb_domain *d, struct tlb_pcpu *pcpus, uint32_t nr_pcpus,
 		    struct tlb_vcpu **slots, uint32_t max_vcpus,
@@ -193,12 +191,10 @@ void tlb_vmcb_switch(struct tlb_vcpu *v, enum tlb_ctx from_ctx);
 void tlb_vmcb_rebuilt(struct tlb_vcpu *v, struct vmcb *vmcb, enum tlb_ctx ctx);
 bool tlb_shadow_resync_take(struct tlb_vcpu *v);
 
-/* Inspection: hypercall, console, tests. */
+/* Inspection: hypercall, console (hv/stats.c), tests. */
 bool tlb_pending(const struct tlb_vcpu *v, enum tlb_ctx ctx);
 bool tlb_counter_read(const struct tlb_vcpu *v, unsigned ctx, uint32_t reason,
 		      uint64_t *out);
 const char *tlb_reason_name(uint32_t reason);
-void tlb_print_counters(const struct tlb_vcpu *v, tlb_print_fn print, void *arg);
-void tlb_print_asid_plan(const struct asid_plan *plan, tlb_print_fn print, void *arg);
 
 #endif /* SVMHV_SVM_TLB_H */

@@ -13,10 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifndef BIT
-#define BIT(n)          (1u << (n))
-#define BIT_ULL(n)      (1ull << (n))
-#endif
+#include "svm/x86.h"
 
 /* VMCB segment register, APM2 Table B-2. */
 struct vmcb_seg {
@@ -333,31 +330,5 @@ static inline int vmcb_is_intercept(const struct vmcb_control *c, unsigned bit)
 #define NPF_FETCH               BIT_ULL(4)
 #define NPF_FINAL_GPA           BIT_ULL(32)
 #define NPF_GUEST_PT            BIT_ULL(33)
-
-/* MSRs the hypervisor owns, APM2 15.30. */
-#define MSR_EFER                0xc0000080u
-#define MSR_VM_CR               0xc0010114u
-#define MSR_IGNNE               0xc0010115u
-#define MSR_SMM_CTL             0xc0010116u
-#define MSR_VM_HSAVE_PA         0xc0010117u
-#define MSR_SVM_KEY             0xc0010118u
-#define MSR_PAT                 0x00000277u
-#define MSR_DEBUGCTL            0x000001d9u
-
-#define EFER_SCE                BIT_ULL(0)
-#define EFER_LME                BIT_ULL(8)
-#define EFER_LMA                BIT_ULL(10)
-#define EFER_NXE                BIT_ULL(11)
-#define EFER_SVME               BIT_ULL(12)
-#define EFER_LMSLE              BIT_ULL(13)
-#define EFER_FFXSR              BIT_ULL(14)
-#define EFER_TCE                BIT_ULL(15)
-#define EFER_AUTOIBRS           BIT_ULL(21)
-
-#define VM_CR_DPD               BIT_ULL(0)
-#define VM_CR_R_INIT            BIT_ULL(1)
-#define VM_CR_DIS_A20M          BIT_ULL(2)
-#define VM_CR_LOCK              BIT_ULL(3)
-#define VM_CR_SVMDIS            BIT_ULL(4)
 
 #endif /* SVMHV_SVM_VMCB_H */

@@ -11,15 +11,6 @@
 #include "hv/hypercall.h"
 #include "tests/l1hv/l1hv.h"
 
-#define CR0_PE          BIT_ULL(0)
-#define CR0_NW          BIT_ULL(29)
-#define CR0_CD          BIT_ULL(30)
-#define CR4_PAE         BIT_ULL(5)
-#define MSR_FS_BASE     0xc0000100u
-#define MSR_KERNEL_GS   0xc0000102u
-#define MSR_SYSENTER_ESP 0x175u
-#define MSR_APIC_BASE   0x1bu
-
 #define IOIO_TYPE_IN    BIT_ULL(0)
 #define IOIO_SZ8        BIT_ULL(4)
 #define IOIO_SZ16       BIT_ULL(5)
@@ -619,7 +610,7 @@ static void sc_vmsave_vmload(void)
 	mem_zero(c, 4096);
 	probe_begin();
 	fs0 = rdmsr(MSR_FS_BASE);
-	kgs0 = rdmsr(MSR_KERNEL_GS);
+	kgs0 = rdmsr(MSR_KERNEL_GS_BASE);
 	esp0 = rdmsr(MSR_SYSENTER_ESP);
 	v[0] = probe_svm_insn(INSN_VMSAVE, (uint64_t)a);
 	mem_copy(b, a, 4096);
@@ -628,12 +619,12 @@ static void sc_vmsave_vmload(void)
 	b->save.sysenter_esp = esp_x;
 	v[1] = v[0] == PROBE_NO_FAULT ? probe_svm_insn(INSN_VMLOAD, (uint64_t)b) : 0xfe;
 	fs1 = rdmsr(MSR_FS_BASE);
-	kgs1 = rdmsr(MSR_KERNEL_GS);
+	kgs1 = rdmsr(MSR_KERNEL_GS_BASE);
 	esp1 = rdmsr(MSR_SYSENTER_ESP);
 	v[2] = probe_svm_insn(INSN_VMSAVE, (uint64_t)c);
 	v[3] = v[0] == PROBE_NO_FAULT ? probe_svm_insn(INSN_VMLOAD, (uint64_t)a) : 0xfe;
 	fs2 = rdmsr(MSR_FS_BASE);
-	kgs2 = rdmsr(MSR_KERNEL_GS);
+	kgs2 = rdmsr(MSR_KERNEL_GS_BASE);
 	esp2 = rdmsr(MSR_SYSENTER_ESP);
 	probe_end();
 	report_check(v[0] == PROBE_NO_FAULT && a->save.fs.base == fs0 &&

@@ -10,7 +10,6 @@
 
 #include "tests/l1hv/l1hv.h"
 
-#define MSR_FS_BASE     0xc0000100u
 
 /* L1's state that every L2 copies, read once by svm_enable(). */
 static struct {

@@ -6,18 +6,8 @@
  * only after probe_end(), because reporting calls the firmware.
  */
 #include "hv/hypercall.h"
+#include "svm/vmcb.h"           /* VMEXIT_* codes */
 #include "tests/payload/payload.h"
-
-#define EXIT_CPUID      0x72u           /* APM2 Appendix C */
-#define EXIT_MSR        0x7cu
-#define EXIT_VMMCALL    0x81u
-
-#define MSR_EFER        0xc0000080u
-#define EFER_SVME       (1ull << 12)
-#define MSR_VM_CR       0xc0010114u
-#define MSR_VM_HSAVE_PA 0xc0010117u
-#define MSR_SVM_KEY     0xc0010118u
-#define MSR_APIC_BASE   0x0000001bu
 
 #define CPUID_LOOPS     16
 
@@ -230,7 +220,7 @@ static void check_exit_counters(uint64_t self)
 {
 	struct counts c;
 
-	measure(SVMHV_HC_EXIT_COUNT, EXIT_CPUID, self, WORK_CPUID_LOOP, &c);
+	measure(SVMHV_HC_EXIT_COUNT, VMEXIT_CPUID, self, WORK_CPUID_LOOP, &c);
 	report_diag("cpuid exits %lu -> %lu", c.before.rdx, c.after.rdx);
 	if (report_check(counts_ok(&c), "hypercall: EXIT_COUNT answers", "%s", counts_why(&c))) {
 		report_check(delta(&c) == CPUID_LOOPS,
@@ -246,11 +236,11 @@ static void check_exit_counters(uint64_t self)
 	report_check(counts_ok(&c) && delta(&c) >= 2, "hypercall: EXIT_TOTAL rises",
 		     "%s, %lu -> %lu around one CPUID", counts_why(&c), c.before.rdx,
 		     c.after.rdx);
-	measure(SVMHV_HC_EXIT_COUNT, EXIT_VMMCALL, self, WORK_NONE, &c);
+	measure(SVMHV_HC_EXIT_COUNT, VMEXIT_VMMCALL, self, WORK_NONE, &c);
 	report_check(counts_ok(&c) && delta(&c) == 1,
 		     "hypercall: EXIT_COUNT(VMMCALL) counts each hypercall once",
 		     "%s, rose by %lu", counts_why(&c), delta(&c));
-	measure(SVMHV_HC_EXIT_COUNT, EXIT_MSR, self, WORK_RDMSR_EFER, &c);
+	measure(SVMHV_HC_EXIT_COUNT, VMEXIT_MSR, self, WORK_RDMSR_EFER, &c);
 	report_check(counts_ok(&c) && delta(&c) == 1,
 		     "hypercall: EXIT_COUNT(MSR) counts one RDMSR EFER",
 		     "%s, rose by %lu", counts_why(&c), delta(&c));
@@ -261,7 +251,7 @@ static void check_errors(uint64_t nvcpus)
 	struct hcall h;
 	unsigned vec;
 
-	vec = hypercall(SVMHV_HC_EXIT_COUNT, nvcpus, EXIT_CPUID, 0, &h);
+	vec = hypercall(SVMHV_HC_EXIT_COUNT, nvcpus, VMEXIT_CPUID, 0, &h);
 	report_check(vec == PROBE_NO_FAULT && (int64_t)h.rax == SVMHV_EINVAL,
 		     "hypercall: EXIT_COUNT bad vCPU gives EINVAL", "%s", hc_why(vec, &h));
 	vec = hypercall(SVMHV_HC_EXIT_TOTAL, 0x7654321, 0, 0, &h);

@@ -11,7 +11,6 @@
 #include "hv/hypercall.h"
 #include "tests/payload/payload.h"
 
-#define PAGE            4096ull
 #define SCAN_MAX        (1ull << 30)    /* scan at most 1 GiB */
 #define WRITE_PATTERN   0x5a17c0de5a17c0deull
 
@@ -19,7 +18,7 @@ static const char canary[] = "svmhv-secret-canary-5a17";
 #define CANARY_LEN      (sizeof(canary) - 1)
 
 /* The previous page's tail, then this page: finds a canary split in two. */
-static uint8_t window[CANARY_LEN - 1 + PAGE] __attribute__((aligned(8)));
+static uint8_t window[CANARY_LEN - 1 + PAGE_SIZE] __attribute__((aligned(8)));
 
 struct scan {
 	uint64_t pages, faults, not_ff, found;
@@ -48,7 +47,7 @@ static void check_memory_map(uint64_t base, uint64_t size)
 	}
 	for (UINTN i = 0; i < n; i++) {
 		EFI_MEMORY_DESCRIPTOR *d = (void *)((uint8_t *)map + i * dsize);
-		uint64_t lo = d->PhysicalStart, hi = lo + d->NumberOfPages * PAGE;
+		uint64_t lo = d->PhysicalStart, hi = lo + d->NumberOfPages * PAGE_SIZE;
 
 		lo = lo > base ? lo : base;
 		hi = hi < end ? hi : end;
@@ -92,7 +91,7 @@ static void scan_page(struct scan *s, uint64_t pa, int *prev_ff)
 {
 	uint8_t *page = window + CANARY_LEN - 1;
 	uint64_t q = 0;
-	unsigned vec = probe_copy(page, pa, PAGE / 8);
+	unsigned vec = probe_copy(page, pa, PAGE_SIZE / 8);
 	size_t at;
 	int ff;
 
@@ -105,7 +104,7 @@ static void scan_page(struct scan *s, uint64_t pa, int *prev_ff)
 		*prev_ff = 1;
 		return;
 	}
-	ff = all_ff((const uint64_t *)page, PAGE / 8, &q);
+	ff = all_ff((const uint64_t *)page, PAGE_SIZE / 8, &q);
 	if (!ff && !s->not_ff++) {
 		s->first_not_ff = pa;
 		s->not_ff_value = q;
@@ -115,7 +114,7 @@ static void scan_page(struct scan *s, uint64_t pa, int *prev_ff)
 			s->first_found = pa - (CANARY_LEN - 1) + at;
 	}
 	for (size_t i = 0; i < CANARY_LEN - 1; i++)
-		window[i] = page[PAGE - (CANARY_LEN - 1) + i];
+		window[i] = page[PAGE_SIZE - (CANARY_LEN - 1) + i];
 	*prev_ff = ff;
 }
 
@@ -128,7 +127,7 @@ static void check_scan(uint64_t base, uint64_t size)
 	for (size_t i = 0; i < sizeof(window); i++)
 		window[i] = 0xff;
 	probe_begin();
-	for (uint64_t off = 0; off < len; off += PAGE)
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
 		scan_page(&s, base + off, &prev_ff);
 	probe_end();
 	report_diag("scanned %lu pages from 0x%lx", s.pages, base);
@@ -149,20 +148,20 @@ static void check_scan(uint64_t base, uint64_t size)
  */
 static void check_scanner(void)
 {
-	static uint8_t plant[2 * PAGE] __attribute__((aligned(PAGE)));
-	const uint64_t base = (uint64_t)plant, at = base + PAGE - 10;
+	static uint8_t plant[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+	const uint64_t base = (uint64_t)plant, at = base + PAGE_SIZE - 10;
 	struct scan s = { 0 };
 	int prev_ff = 1;
 
 	for (size_t i = 0; i < sizeof(plant); i++)
 		plant[i] = 0xff;
 	for (size_t i = 0; i < CANARY_LEN; i++)
-		plant[PAGE - 10 + i] = (uint8_t)canary[i];
+		plant[PAGE_SIZE - 10 + i] = (uint8_t)canary[i];
 	for (size_t i = 0; i < sizeof(window); i++)
 		window[i] = 0xff;
 	probe_begin();
 	scan_page(&s, base, &prev_ff);
-	scan_page(&s, base + PAGE, &prev_ff);
+	scan_page(&s, base + PAGE_SIZE, &prev_ff);
 	probe_end();
 	report_check(s.found == 1 && s.first_found == at && s.not_ff == 2 && !s.faults,
 		     "memory: scanner finds a canary planted across a page boundary",
@@ -173,7 +172,7 @@ static void check_scanner(void)
 /* Write into the first, middle and last qword of the range; read back. */
 static void check_writes(uint64_t base, uint64_t size)
 {
-	const uint64_t at[3] = { base, base + (size / 2 & ~(PAGE - 1)), base + size - 8 };
+	const uint64_t at[3] = { base, base + (size / 2 & ~(PAGE_SIZE - 1)), base + size - 8 };
 	unsigned wvec[3], rvec[3];
 	uint64_t back[3];
 	struct hcall h;
@@ -219,7 +218,7 @@ void check_memory(void)
 		return;
 	}
 	report_diag("svmhv memory 0x%lx..0x%lx (%lu KiB)", base, base + size, size >> 10);
-	if (!report_check(size && !(base & (PAGE - 1)) && !(size & (PAGE - 1)) &&
+	if (!report_check(size && !(base & (PAGE_SIZE - 1)) && !(size & (PAGE_SIZE - 1)) &&
 			  base + size > base, "hypercall: MEMINFO",
 			  "base 0x%lx size 0x%lx not page-aligned/empty", base, size)) {
 		for (size_t i = 0; i < sizeof(dep_checks) / sizeof(dep_checks[0]); i++)

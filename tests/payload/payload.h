@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svm/x86.h"
+
 #define PAYLOAD_LINE_MAX        160
 
 /* report.c: formatting and the check counters. */
@@ -43,11 +45,7 @@ int fmt_str(char *buf, size_t size, const char *fmt, ...)
  * firmware's IDT is swapped out: call no firmware service in between.
  * Each probe returns the exception vector it raised, or PROBE_NO_FAULT.
  */
-#define PROBE_NO_FAULT          0xffu
-#define VEC_DB                  1u
-#define VEC_UD                  6u
-#define VEC_GP                  13u
-#define VEC_PF                  14u
+#define PROBE_NO_FAULT          0xffu       /* vectors: VEC_* of svm/x86.h */
 
 struct hcall {
 	uint64_t rax, rbx, rcx, rdx;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host unit tests for hv/apic.c, ICR decoding: xAPIC and x2APIC forms, every
+ * Host unit tests for hv/apic/apic.c, ICR decoding: xAPIC and x2APIC forms, every
  * delivery mode, destination mode, level/trigger and shorthand, refused
  * encodings. QEMU 7.2 TCG has no x2APIC, so
  * these tests are the only proof of the x2APIC path. Destination resolution
@@ -19,7 +19,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/apic.h"
+#include "hv/apic/apic.h"
 
 /* xAPIC ICR as the guest writes it: ICR_HI (destination << 24), ICR_LO. */
 #define XICR(dest, lo)  (((uint64_t)(dest) << 56) | (lo))

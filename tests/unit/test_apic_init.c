@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host unit tests for hv/apic_init.c: the INIT, RESET and SIPI states
+ * Host unit tests for hv/apic/init.c: the INIT, RESET and SIPI states
  * (every field, and nothing else touched) and the INIT/SIPI state machine.
  * Expected values are APM2 Table 14-1 / SDM3 Table 9-1, written out here
  * independently of the builder's constants.
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/apic_init.h"
+#include "hv/apic/init.h"
 
 static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit, uint64_t base)
 {

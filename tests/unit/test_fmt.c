@@ -42,6 +42,18 @@ static void test_width_and_flags(void **state)
 	CHECK("%q", "%q");
 }
 
+static void test_precision(void **state)
+{
+	static const char unterminated[3] = { 'x', 'y', 'z' };
+
+	(void)state;
+	CHECK("abc|ab|abcd", "%.3s|%.*s|%.9s", "abcdef", 2, "abcdef", "abcd");
+	CHECK("  ab", "%4.2s", "abcdef");
+	CHECK("|", "%.0s|", "abc");
+	/* Bytes past the precision are never read: ASan checks this one. */
+	CHECK("xyz", "%.3s", unterminated);
+}
+
 static void test_truncation(void **state)
 {
 	char b[5];
@@ -60,6 +72,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_width_and_flags),
+		cmocka_unit_test(test_precision),
 		cmocka_unit_test(test_truncation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host unit tests for hv/insn.c, the instruction length decoder.
+ * Host unit tests for hv/insn/insn.c, the instruction length decoder.
  *
  * The table below was produced with GNU binutils 2.40: each instruction was
  * assembled with `as` (.code16/.code32/.code64) or written as raw bytes, and
@@ -8,7 +8,7 @@
  * i386:x86-64, AMD64 semantics). Entries marked "hand:" are cases objdump
  * cannot judge (it splits REX chains, accepts #UD forms such as 66h before
  * VEX, ignores the 15-byte limit); their value comes from the manuals cited
- * in hv/insn.c.
+ * in hv/insn/insn.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/insn.h"
+#include "hv/insn/insn.h"
 #include "svm/vmcb.h"
 
 #define M16     HV_INSN_MODE_16

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host unit tests for hv/apic.c, IPI destination resolution: physical,
+ * Host unit tests for hv/apic/apic.c, IPI destination resolution: physical,
  * broadcast, xAPIC flat and cluster logical, x2APIC logical, shorthands,
  * lowest priority, CPUs not present, APICs in different modes.
  * Expected masks are worked out by hand from SDM3 10.6.2 and 10.12.10.
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "hv/apic.h"
+#include "hv/apic/apic.h"
 
 #define DFR_FLAT        0xffffffffu     /* reset value: flat model */
 #define DFR_CLUSTER     0x0fffffffu

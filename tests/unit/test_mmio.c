@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host unit tests for hv/mmio.c, the MMIO store decoder.
+ * Host unit tests for hv/insn/store.c, the MMIO store decoder.
  *
  * Encodings were produced with GNU binutils 2.40: `as` (--64, --32, and
  * .code16) then `objdump -d --insn-width=16` (-m i8086 for 16-bit); the
  * objdump text is the comment of each entry. Entries marked "hand:" are
  * byte sequences objdump does not show as one instruction (a REX prefix
  * cancelled by a later legacy prefix, #UD forms); their expected result
- * comes from the manuals cited in hv/mmio.c.
+ * comes from the manuals cited in hv/insn/store.c.
  *
  * The register file is gprs[i] = F0E0D0C0B0A09080h + i * 0101010101010101h,
  * so every register and byte is distinct: RAX = F0E0D0C0B0A09080h (AH = 90h),
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/mmio.h"
+#include "hv/insn/store.h"
 
 #define M16     HV_INSN_MODE_16
 #define M32     HV_INSN_MODE_32

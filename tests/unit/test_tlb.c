@@ -466,44 +466,6 @@ static void test_reason_names(void **state)
 	assert_int_equal(TLB_REASON_SHARED_ASID, 8);
 }
 
-static char lines[4][512];
-static int nlines;
-
-static void capture(void *arg, const char *line)
-{
-	(void)arg;
-	if (nlines < 4)
-		strcpy(lines[nlines++], line);
-}
-
-static void test_print_counters(void **state)
-{
-	(void)state;
-	warm(0, 0);
-	nlines = 0;
-	tlb_print_counters(&vc[0], capture, NULL);
-	assert_int_equal(nlines, 3);
-	assert_string_equal(lines[0], "tlb: vcpu 0 asid_l1 1 asid_l2 2");
-	assert_string_equal(lines[1], "tlb: vcpu 0 L1 flushes 1 satisfied 0 invlpga 0 new_pcpu=1");
-	assert_string_equal(lines[2], "tlb: vcpu 0 L2 flushes 1 satisfied 0 invlpga 0 "
-			    "new_pcpu=1 asid_change=1");
-}
-
-static void test_print_asid_plan(void **state)
-{
-	struct asid_plan p;
-
-	(void)state;
-	nlines = 0;
-	asid_plan(&p, 16, 8, ASID_POLICY_FALLBACK);
-	tlb_print_asid_plan(&p, capture, NULL);
-	asid_plan(&p, 16, 8, ASID_POLICY_STRICT);
-	tlb_print_asid_plan(&p, capture, NULL);
-	assert_non_null(strstr(lines[0], "16 hardware ASIDs (15 usable), 8 vCPUs need 16"));
-	assert_non_null(strstr(lines[0], "FALLBACK"));
-	assert_non_null(strstr(lines[1], "ERROR: not enough ASIDs"));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,8 +497,6 @@ int main(void)
 		cmocka_unit_test_setup(test_shadow_resync_take, fba),
 		cmocka_unit_test_setup(test_counter_read, fba),
 		cmocka_unit_test_setup(test_reason_names, fba),
-		cmocka_unit_test_setup(test_print_counters, fba),
-		cmocka_unit_test_setup(test_print_asid_plan, fba),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

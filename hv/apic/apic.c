@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ICR decoding and IPI destination resolution. See hv/apic.h.
+ * ICR decoding and IPI destination resolution. See hv/apic/apic.h.
  *
  * Manuals: AMD64 APM Vol. 2 rev. 3.42 (APM2) 16.5, 16.6, 16.11; Intel SDM
  * Vol. 3A Dec 2023 (SDM3) 10.6 "Issuing Interprocessor Interrupts" and
  * 10.12 "x2APIC". Where they leave a case open, svmhv does what KVM's
  * lapic.c does (noted below).
  */
-#include "hv/apic.h"
+#include "hv/apic/apic.h"
 
 /* Messages indexed by result - HV_ICR_ERESERVED (the lowest code). */
 #define ICR_IDX(e)      ((e) - HV_ICR_ERESERVED)
@@ -160,7 +160,7 @@ unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus
 			continue;
 		mask |= 1ull << i;
 		n++;
-		/* Lowest priority: one CPU, the first match (see hv/apic.h). */
+		/* Lowest priority: one CPU, the first match (see hv/apic/apic.h). */
 		if (ipi->delivery == HV_APIC_DM_LOWEST)
 			break;
 	}

@@ -2,7 +2,7 @@
 /*
  * Architected processor states for virtual INIT and SIPI, and the per-vCPU
  * INIT/SIPI state machine. svmhv never lets INIT or SIPI reach the hardware
- * (see hv/apic.h): it rebuilds the target vCPU's state with these builders.
+ * (see hv/apic/apic.h): it rebuilds the target vCPU's state with these builders.
  *
  * Pure: builders over struct vmcb_save, host unit tests build them.
  *

@@ -8,17 +8,15 @@
  * intercepted. Fixed, lowest-priority, NMI and SMI IPIs go to the hardware
  * as the guest asked. See: APM2 16.5 (IPIs), 16.11 (x2APIC), 15.25 (NPT).
  */
-#include "hv/apic.h"
-#include "hv/arch.h"
+#include "hv/apic/apic.h"
+#include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/hv.h"
-#include "hv/lapic.h"
-#include "hv/mmio.h"
+#include "hv/apic/lapic.h"
+#include "hv/insn/store.h"
 #include "hv/smp.h"
 #include "mm/npt.h"
 
-#define VEC_UD  6
-#define VEC_GP  13
 
 int hv_apic_is_page(uint64_t gpa)
 {
@@ -33,6 +31,8 @@ int hv_apic_setup(void)
 
 	hv.apic_base = hv_lapic_base();
 	rc = npt_map_range(&hv.npt, hv.apic_base, 4096, NPT_IDENTITY, NPT_PERM_RO, &chg);
+	if (!rc)
+		rc = gmem_add_emulated(&hv.gmem, hv.apic_base, APIC_PAGE_SIZE);
 	if (rc)
 		hv_err("apic", "cannot write-protect the APIC page at %llx (%d)",
 		       (unsigned long long)hv.apic_base, rc);

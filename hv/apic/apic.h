@@ -11,15 +11,17 @@
  * Programmable Interrupt Controller"; Intel SDM Vol. 3A Dec 2023 (SDM3)
  * chapter 10 (numbered 11 in later revisions) "APIC".
  */
-#ifndef SVMHV_HV_APIC_H
-#define SVMHV_HV_APIC_H
+#ifndef SVMHV_HV_APIC_APIC_H
+#define SVMHV_HV_APIC_APIC_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "svm/x86.h"
+
 /*
- * The APIC page. The IA32_APIC_BASE MSR bits are in hv/lapic.h (the
- * physical APIC's access code). See: APM2 16.3.1, SDM3 10.4.4.
+ * The APIC page. The IA32_APIC_BASE MSR bits are in svm/x86.h.
+ * See: APM2 16.3.1, SDM3 10.4.4.
  */
 #define APIC_DEFAULT_BASE       0xfee00000ull
 #define APIC_PAGE_SIZE          0x1000u
@@ -57,11 +59,7 @@
  * x2APIC: register at xAPIC offset off is MSR 0x800 + off / 16; the ICR is
  * one 64-bit MSR. See: APM2 16.11 (x2APIC), SDM3 10.12.1.2, Table 10-6.
  */
-#define X2APIC_MSR_BASE         0x800u
-#define X2APIC_MSR(off)         (X2APIC_MSR_BASE + ((off) >> 4))
-/* Spelled exactly as in hv/lapic.h: an identical redefinition is legal C. */
-#define MSR_X2APIC_ICR          0x830u
-#define MSR_X2APIC_SELF_IPI     0x83fu
+#define X2APIC_MSR(off)         (MSR_X2APIC_BASE + ((off) >> 4))
 _Static_assert(X2APIC_MSR(APIC_ICR_LO) == MSR_X2APIC_ICR, "x2APIC ICR MSR");
 _Static_assert(X2APIC_MSR(APIC_SELF_IPI) == MSR_X2APIC_SELF_IPI, "x2APIC SELF IPI MSR");
 
@@ -179,4 +177,4 @@ uint32_t hv_x2apic_ldr(uint32_t x2apic_id);
 unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus,
 			unsigned ncpu, unsigned self, uint64_t *mask_out);
 
-#endif /* SVMHV_HV_APIC_H */
+#endif /* SVMHV_HV_APIC_APIC_H */

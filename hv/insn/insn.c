@@ -14,14 +14,12 @@
  * the VEX/EVEX/XOP maps, give every opcode the same shape (ModRM, plus imm8 in
  * 0F3A), so an opcode that is new or unknown to us still gets its length.
  */
-#include "hv/insn.h"
+#include "hv/insn/insn.h"
 #include "svm/vmcb.h"
 
 #include <stdbool.h>
 
 /* Architectural bits used by hv_insn_mode_from() (EFER_LMA is in vmcb.h). */
-#define INSN_CR0_PE             BIT_ULL(0)      /* See: APM2 3.1.1 */
-#define INSN_RFLAGS_VM          BIT_ULL(17)     /* See: APM2 3.1.6 */
 
 /*
  * Per-opcode format of the one-byte and 0F maps: whether a ModRM byte
@@ -423,7 +421,7 @@ int hv_insn_length(const uint8_t *buf, size_t avail, enum hv_insn_mode mode)
 enum hv_insn_mode hv_insn_mode_from(uint64_t efer, uint64_t cr0, uint16_t cs_attrib,
 				    uint64_t rflags)
 {
-	if (!(cr0 & INSN_CR0_PE) || (rflags & INSN_RFLAGS_VM))
+	if (!(cr0 & CR0_PE) || (rflags & RFLAGS_VM))
 		return HV_INSN_MODE_16;
 	if ((efer & EFER_LMA) && (cs_attrib & SEG_ATTR_L))
 		return HV_INSN_MODE_64;

@@ -12,14 +12,14 @@
  * Manuals: AMD64 APM Vol. 3 rev. 3.35 (APM3) chapter 1 and the MOV, XCHG,
  * MOVNTI pages; Intel SDM Vol. 2 Dec 2023 (SDM2) chapter 2.
  */
-#ifndef SVMHV_HV_MMIO_H
-#define SVMHV_HV_MMIO_H
+#ifndef SVMHV_HV_INSN_STORE_H
+#define SVMHV_HV_INSN_STORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/insn.h"
+#include "hv/insn/insn.h"
 
 /* GPR numbers: the ModRM/REX encoding order. See: APM3 Table 1-9. */
 enum hv_gpr {
@@ -79,4 +79,4 @@ uint64_t hv_mmio_store_value(const struct hv_mmio_store *s, const uint64_t gprs[
  */
 void hv_mmio_reg_write(const struct hv_mmio_store *s, uint64_t gprs[HV_GPR_COUNT], uint64_t val);
 
-#endif /* SVMHV_HV_MMIO_H */
+#endif /* SVMHV_HV_INSN_STORE_H */

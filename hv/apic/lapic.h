@@ -4,20 +4,13 @@
  * xAPIC (MMIO at the APIC base) or x2APIC (MSRs) mode, and raw IPIs.
  * See: APM2 16.3 (APIC registers), 16.11 (x2APIC).
  */
-#ifndef SVMHV_HV_LAPIC_H
-#define SVMHV_HV_LAPIC_H
+#ifndef SVMHV_HV_APIC_LAPIC_H
+#define SVMHV_HV_APIC_LAPIC_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hv/apic.h"       /* register offsets and ICR bits */
-
-#define MSR_APIC_BASE           0x1bu
-#define APIC_BASE_BSP           (1ull << 8)
-#define APIC_BASE_EXTD          (1ull << 10)    /* x2APIC mode */
-#define APIC_BASE_EN            (1ull << 11)
-#define APIC_BASE_ADDR_MASK     0x000ffffffffff000ull
-
+#include "hv/apic/apic.h"       /* register offsets and ICR bits */
 
 bool hv_lapic_x2apic(void);
 uint64_t hv_lapic_base(void);

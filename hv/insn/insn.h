@@ -12,8 +12,8 @@
  * Appendix A "Opcode and Operand Encodings"; Intel SDM Vol. 2 (Dec 2023)
  * chapter 2 and Appendix A "Opcode Map".
  */
-#ifndef SVMHV_HV_INSN_H
-#define SVMHV_HV_INSN_H
+#ifndef SVMHV_HV_INSN_INSN_H
+#define SVMHV_HV_INSN_INSN_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -50,4 +50,4 @@ int hv_insn_length(const uint8_t *buf, size_t avail, enum hv_insn_mode mode);
 enum hv_insn_mode hv_insn_mode_from(uint64_t efer, uint64_t cr0, uint16_t cs_attrib,
 				    uint64_t rflags);
 
-#endif /* SVMHV_HV_INSN_H */
+#endif /* SVMHV_HV_INSN_INSN_H */

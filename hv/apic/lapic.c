@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-#include "hv/lapic.h"
+#include "hv/apic/lapic.h"
 
-#include "hv/arch.h"
+#include "svm/hw.h"
 
 #define ICR_SPIN_LIMIT  1000000u
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * MMIO store decoder. See hv/mmio.h.
+ * MMIO store decoder. See hv/insn/store.h.
  *
  * hv_insn_length() has already validated the whole instruction and its
  * length, so this file only looks at the prefixes, the opcode and the ModRM
@@ -10,7 +10,7 @@
  * Manuals: AMD64 APM Vol. 3 rev. 3.35 (APM3) 1.2 (prefixes), 1.4 (ModRM),
  * Appendix A; Intel SDM Vol. 2 Dec 2023 (SDM2) 2.1, 2.2.1 (REX).
  */
-#include "hv/mmio.h"
+#include "hv/insn/store.h"
 
 #define REX_W           0x08
 #define REX_R           0x04
@@ -39,7 +39,7 @@ const char *hv_mmio_strerror(int err)
 
 /*
  * Returns the opcode's offset. REX counts only right before the opcode: a
- * legacy prefix after it cancels it, as in hv/insn.c. See: APM3 1.2.7.
+ * legacy prefix after it cancels it, as in hv/insn/insn.c. See: APM3 1.2.7.
  * 67h, segment overrides and F2/F3 do not change what is stored (the NPF
  * gives the address; F2/F3 on these opcodes are ignored or HLE hints).
  */

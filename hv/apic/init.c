@@ -1,21 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * INIT/SIPI processor states and the INIT/SIPI state machine. See
- * hv/apic_init.h.
+ * hv/apic/init.h.
  *
  * Manuals: AMD64 APM Vol. 2 rev. 3.42 (APM2) 14.1.3 Table 14-1; Intel SDM
  * Vol. 3A Dec 2023 (SDM3) 9.1 Table 9-1. Segment attributes follow SDM3
  * Table 9-1 ("present, R/W, accessed") and QEMU's x86_cpu_reset(); the APM
  * does not spell them out.
  */
-#include "hv/apic_init.h"
+#include "hv/apic/init.h"
 
-#define INIT_CR0_ET             (1ull << 4)
-#define INIT_CR0_NW             (1ull << 29)
-#define INIT_CR0_CD             (1ull << 30)
-#define INIT_RFLAGS             0x2ull          /* bit 1 reads as one */
-#define INIT_DR6                0xffff0ff0ull
-#define INIT_DR7                0x400ull
 #define INIT_RIP                0xfff0ull
 #define INIT_CS_SEL             0xf000u
 #define INIT_CS_BASE            0xffff0000ull
@@ -65,13 +59,13 @@ void hv_vmcb_init_state(struct vmcb_save *s)
 	s->efer = EFER_SVME;
 	/* CD and NW are unchanged by INIT, ET is set, all else clear.
 	 * See: SDM3 Table 9-1 note 2; KVM "Preserve guest's CR0.CD/NW on INIT". */
-	s->cr0 = (s->cr0 & (INIT_CR0_CD | INIT_CR0_NW)) | INIT_CR0_ET;
+	s->cr0 = (s->cr0 & (CR0_CD | CR0_NW)) | CR0_ET;
 	s->cr2 = 0;
 	s->cr3 = 0;
 	s->cr4 = 0;
-	s->dr6 = INIT_DR6;
-	s->dr7 = INIT_DR7;
-	s->rflags = INIT_RFLAGS;
+	s->dr6 = DR6_INIT;
+	s->dr7 = DR7_FIXED;
+	s->rflags = RFLAGS_FIXED;
 	s->rip = INIT_RIP;
 	s->rsp = 0;
 	s->rax = 0;             /* 0, or the BIST result, which svmhv never has */
@@ -84,7 +78,7 @@ void hv_vmcb_init_state(struct vmcb_save *s)
 
 void hv_vmcb_reset_state(struct vmcb_save *s)
 {
-	s->cr0 = INIT_CR0_CD | INIT_CR0_NW;
+	s->cr0 = CR0_CD | CR0_NW;
 	hv_vmcb_init_state(s);
 	s->g_pat = HV_PAT_DEFAULT;
 }

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Thin wrappers around privileged x86 instructions, for the freestanding
- * hypervisor only (host unit tests never include this header).
+ * Thin wrappers around privileged x86 and SVM instructions: the only place
+ * svmhv's C code executes them. Freestanding hypervisor only.
  */
-#ifndef SVMHV_HV_ARCH_H
-#define SVMHV_HV_ARCH_H
+#ifndef SVMHV_SVM_HW_H
+#define SVMHV_SVM_HW_H
 
 #include <stdint.h>
 
-#include "hv/policy.h"      /* struct cpuid_regs */
+#include "svm/x86.h"        /* struct cpuid_regs */
 
 struct __attribute__((packed)) desc_ptr {
 	uint16_t limit;
@@ -110,4 +110,4 @@ static inline __attribute__((noreturn)) void halt_forever(void)
 	}
 }
 
-#endif /* SVMHV_HV_ARCH_H */
+#endif /* SVMHV_SVM_HW_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Counters as console lines. See hv/stats.h. */
+#include "hv/stats.h"
+
+#include "hv/fmt.h"
+
+#define LINE_MAX 400
+
+static void tlb_ctx_line(const struct tlb_vcpu *v, int ctx, hv_line_fn print, void *arg)
+{
+	char l[LINE_MAX];
+	int n = hv_snprintf(l, sizeof(l), "tlb: vcpu %u L%d flushes %llu satisfied %llu invlpga %llu",
+			    v->id, ctx + 1, (unsigned long long)v->cnt.flushes[ctx],
+			    (unsigned long long)v->cnt.satisfied[ctx],
+			    (unsigned long long)v->cnt.invlpga[ctx]);
+
+	for (uint32_t r = 0; r < TLB_REASON_COUNT; r++)
+		if (v->cnt.reason[ctx][r])
+			n += hv_snprintf(l + n, sizeof(l) - (size_t)n, " %s=%llu", tlb_reason_name(r),
+					 (unsigned long long)v->cnt.reason[ctx][r]);
+	print(arg, l);
+}
+
+void hv_stats_tlb(const struct tlb_vcpu *v, hv_line_fn print, void *arg)
+{
+	char l[LINE_MAX];
+
+	hv_snprintf(l, sizeof(l), "tlb: vcpu %u asid_l1 %u asid_l2 %u%s%s", v->id,
+		    v->asid[TLB_CTX_L1], v->asid[TLB_CTX_L2],
+		    v->shared ? " (shared: flush on every nested transition)" : "",
+		    v->dom->cfg.force_tlb_flush ? " force_tlb_flush" : "");
+	print(arg, l);
+	for (int ctx = 0; ctx < TLB_NR_CTX; ctx++)
+		tlb_ctx_line(v, ctx, print, arg);
+}
+
+void hv_stats_asid_plan(const struct asid_plan *plan, hv_line_fn print, void *arg)
+{
+	char l[LINE_MAX];
+	const char *verdict = plan->status == 0 ? asid_mode_name(plan->mode) :
+			      plan->status == -ASID_ENOSPC ?
+			      "ERROR: not enough ASIDs (need at least one per vCPU, or allow the fallback)" :
+			      "ERROR: invalid vCPU count";
+
+	hv_snprintf(l, sizeof(l), "asid: %u hardware ASIDs (%u usable), %u vCPUs need %u for "
+		    "separate L1/L2 ASIDs: %s", plan->hw_count, plan->usable, plan->nr_vcpus,
+		    plan->need_split, verdict);
+	print(arg, l);
+}
