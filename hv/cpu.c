@@ -114,3 +114,10 @@ void hv_cpu_load_host_state(struct hv_cpu *cpu, uint64_t host_cr3)
 	lidt(&idtr);
 	write_cr3(host_cr3);
 }
+
+/* Hard reset through the PCI reset control register (CF9h); returns if it failed. */
+void hv_platform_reset(void)
+{
+	outb(0xcf9, 0x02);
+	outb(0xcf9, 0x06);
+}

@@ -1,101 +1,117 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * #VMEXIT dispatch for L1. Called by svm/world.asm with GIF = 0 and the guest
- * state saved. Every exit code svmhv intercepts has an entry in
- * svm_exit_handlers[]; an exit without one dumps the VMCB and panics.
+ * The exits svmhv handles itself, from vmcb01 (L1) or, when they are not
+ * L1's, from vmcb02 (L2): every exit code svmhv intercepts has an entry in
+ * svm_exit_handlers[], which returns a verdict the run loop (hv/run.c) acts
+ * on. An exit without a handler dumps the VMCB and panics.
  * See: APM2 15.6, Appendix C (exit codes).
  */
 #include "hv/hv.h"
 
-#include "svm/hw.h"
+#include "hv/apic/vapic.h"
 #include "hv/console.h"
 #include "hv/hc.h"
-#include "hv/nested.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
+#include "hv/run.h"
 #include "hv/smp.h"
 #include "hv/stats.h"
+#include "svm/hw.h"
 
-typedef void (*exit_handler_t)(struct vcpu *v);
+typedef struct hv_verdict (*exit_handler_t)(struct vcpu *v);
 
-
-static void svm_exit_cpuid(struct vcpu *v)
+static struct hv_verdict svm_exit_cpuid(struct vcpu *v)
 {
 	struct vmcb_save *s = &v->vmcb->save;
+	struct svm_gprs *g = &v->world.regs;
 	struct cpuid_regs r;
-	uint32_t leaf = (uint32_t)s->rax, sub = (uint32_t)v->regs.rcx;
+	uint32_t leaf = (uint32_t)s->rax, sub = (uint32_t)g->rcx;
 
 	cpuid_count(leaf, sub, &r);
 	hv_cpuid_filter(leaf, sub, &r, &hv.cpuid_ctx);
 	s->rax = r.eax;
-	v->regs.rbx = r.ebx;
-	v->regs.rcx = r.ecx;
-	v->regs.rdx = r.edx;
-	hv_skip_insn(v);
+	g->rbx = r.ebx;
+	g->rcx = r.ecx;
+	g->rdx = r.edx;
+	return hv_skip_insn(v);
 }
 
-static void svm_exit_msr(struct vcpu *v)
+/* RDMSR: EDX:EAX = val. */
+static void msr_result(struct vcpu *v, uint64_t val)
+{
+	v->vmcb->save.rax = (uint32_t)val;
+	v->world.regs.rdx = val >> 32;
+}
+
+/* 0: done (skip the instruction); -1: #GP. */
+static int msr_efer(struct vcpu *v, bool write, uint64_t val)
 {
 	struct vmcb_save *s = &v->vmcb->save;
-	uint32_t msr = (uint32_t)v->regs.rcx;
-	bool write = v->vmcb->control.exit_info_1 & 1;
-	uint64_t val = (s->rax & 0xffffffffull) | (v->regs.rdx << 32), efer;
-
+	struct nested_vcpu *n = &v->nested;
 	/* L2's EFER holds SVME as L1 gave it; L1's SVME is virtual. */
-	bool svme = v->nested.in_l2 || v->nested.svme;
+	bool svme = n->in_l2 || n->svme;
+	uint64_t efer;
 
+	if (!write) {
+		msr_result(v, hv_efer_read(s->efer, svme));
+		return 0;
+	}
+	if (hv_efer_write(s->efer, val, s->cr0, hv.efer_allowed |
+			  (hv.boot.nested ? EFER_SVME : 0), &efer))
+		return -1;
+	s->efer = efer;
+	if (!n->in_l2)
+		n->svme = val & EFER_SVME;
+	return 0;
+}
+
+static int msr_hsave_pa(struct vcpu *v, bool write, uint64_t val)
+{
+	if (!write) {
+		msr_result(v, v->nested.hsave_pa);
+		return 0;
+	}
+	if ((val & PAGE_OFFSET_MASK) || val >= (1ull << hv.feat.maxphyaddr) ||
+	    gmem_is_hv(&hv.gmem, val, PAGE_SIZE))
+		return -1;
+	v->nested.hsave_pa = val;
+	return 0;
+}
+
+/* 0: done; -1: #GP. See hv_msr_policy() for who owns which MSR. */
+static int msr_access(struct vcpu *v, uint32_t msr, bool write, uint64_t val)
+{
 	switch (hv_msr_policy(msr, write, hv.boot.nested)) {
 	case HV_MSR_EFER:
-		if (!write) {
-			val = hv_efer_read(s->efer, svme);
-			s->rax = (uint32_t)val;
-			v->regs.rdx = val >> 32;
-		} else if (hv_efer_write(s->efer, val, s->cr0, hv.efer_allowed |
-					 (hv.boot.nested ? EFER_SVME : 0), &efer) == 0) {
-			s->efer = efer;
-			if (!v->nested.in_l2)
-				v->nested.svme = val & EFER_SVME;
-		} else {
-			break;
-		}
-		hv_skip_insn(v);
-		return;
+		return msr_efer(v, write, val);
 	case HV_MSR_HSAVE_PA:
-		if (!write) {
-			s->rax = (uint32_t)v->nested.hsave_pa;
-			v->regs.rdx = v->nested.hsave_pa >> 32;
-		} else if (!(val & 0xfff) && val < (1ull << hv.feat.maxphyaddr) &&
-			   !gmem_is_hv(&hv.gmem, val, 4096)) {
-			v->nested.hsave_pa = val;
-		} else {
-			break;
-		}
-		hv_skip_insn(v);
-		return;
+		return msr_hsave_pa(v, write, val);
 	case HV_MSR_VM_CR:
-		if (!write) {                   /* SVM enabled, not locked */
-			s->rax = 0;
-			v->regs.rdx = 0;
-		}
-		hv_skip_insn(v);
-		return;
+		if (!write)                     /* SVM enabled, not locked */
+			msr_result(v, 0);
+		return 0;
 	case HV_MSR_APIC_BASE:
-		if (hv_apic_base_write(v, val))
-			break;
-		hv_skip_insn(v);
-		return;
+		return hv_apic_base_write(v, val);
 	case HV_MSR_X2APIC_ICR:
-		if (hv_apic_icr_write(v, val, true))
-			break;
-		hv_skip_insn(v);
-		return;
+		return hv_apic_icr_write(v, val, true);
 	case HV_MSR_GP:
 	case HV_MSR_OUTSIDE_MAP:
 		break;
 	}
+	return -1;
+}
+
+static struct hv_verdict svm_exit_msr(struct vcpu *v)
+{
+	uint32_t msr = (uint32_t)v->world.regs.rcx;
+	bool write = v->vmcb->control.exit_info_1 & 1;
+	uint64_t val = (v->vmcb->save.rax & 0xffffffffull) | (v->world.regs.rdx << 32);
+
+	if (msr_access(v, msr, write, val) == 0)
+		return hv_skip_insn(v);
 	hv_debug("msr", "#GP: %s MSR %x value %llx", write ? "WRMSR" : "RDMSR", msr,
 		 (unsigned long long)val);
-	hv_inject_exception(v, VEC_GP, 1, 0);
+	return hv_inject_err(VEC_GP, 0);
 }
 
 static uint64_t hc_tlb_flushes(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err)
@@ -137,29 +153,79 @@ static void hv_dump_counters(void)
 	}
 }
 
-static void svm_exit_vmmcall(struct vcpu *v)
+static struct hv_verdict svm_exit_vmmcall(struct vcpu *v)
 {
 	struct vmcb_save *s = &v->vmcb->save;
+	struct svm_gprs *g = &v->world.regs;
 	struct hv_hc_env env = {
 		.vcpus = hv.vcpus, .nvcpu = hv.ncpu, .self = v->index,
 		.mem_base = hv.boot.pool_pa, .mem_size = hv.boot.pool_size,
 		.tlb_flushes = hc_tlb_flushes, .asids = hc_asids,
 		.apic_ids = hv.apic_ids, .cpl = s->cpl, .dump = hv_dump_counters,
 	};
-	struct hv_hc_regs r = { s->rax, v->regs.rbx, v->regs.rcx, v->regs.rdx };
+	struct hv_hc_regs r = { s->rax, g->rbx, g->rcx, g->rdx };
 
 	hv_hypercall(&env, &r);
 	s->rax = r.rax;
-	v->regs.rbx = r.rbx;
-	v->regs.rcx = r.rcx;
-	v->regs.rdx = r.rdx;
-	hv_skip_insn(v);
+	g->rbx = r.rbx;
+	g->rcx = r.rcx;
+	g->rdx = r.rdx;
+	return hv_skip_insn(v);
 }
 
-/* SVM instructions from L1: nested SVM emulation (#UD when not offered). */
-static void svm_exit_svm_insn(struct vcpu *v)
+static struct hv_verdict nested_fault(struct vcpu *v, enum nested_result r, const char *why)
 {
-	hv_nested_svm_insn(v, v->vmcb->control.exit_code);
+	hv_debug("nested", "vCPU %u: exit %llx: %s: %s", v->index,
+		 (unsigned long long)v->vmcb->control.exit_code, r == NESTED_GP ? "#GP" : "#UD",
+		 why ? why : "not allowed here");
+	return r == NESTED_GP ? hv_inject_err(VEC_GP, 0) : hv_inject(VEC_UD);
+}
+
+/*
+ * SVM instructions from L1: nested SVM emulation (nested/nested.h), #UD when
+ * not offered. The architecture's own faults come first (nested_insn_check),
+ * then the instruction, which continues at next_rip unless it entered L2.
+ */
+static struct hv_verdict svm_exit_svm_insn(struct vcpu *v)
+{
+	struct nested_vcpu *n = &v->nested;
+	uint64_t code = v->vmcb->control.exit_code, next_rip;
+	enum nested_result r = nested_insn_check(n, &hv.nested, v->vmcb01);
+	struct hv_verdict vd;
+	const char *why = NULL;
+
+	if (r != NESTED_DONE || code == VMEXIT_SKINIT)   /* SKINIT: never offered */
+		return nested_fault(v, r == NESTED_DONE ? NESTED_UD : r, why);
+	vd = hv_next_rip(v, &next_rip);
+	if (vd.action != HV_RESUME)
+		return vd;
+	switch (code) {
+	case VMEXIT_VMRUN:
+		r = nested_vmrun(n, &hv.nested, v->vmcb01, &v->tlb, next_rip, &why);
+		if (r == NESTED_DONE && why)
+			hv_debug("nested", "vCPU %u: VMRUN of %llx: VMEXIT_INVALID, %s", v->index,
+				 (unsigned long long)n->vmcb12_gpa, why);
+		break;
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+		r = nested_vmload_vmsave(n, &hv.nested, v->vmcb01, code == VMEXIT_VMLOAD, &why);
+		break;
+	case VMEXIT_STGI:
+		nested_stgi(n);
+		break;
+	case VMEXIT_CLGI:
+		nested_clgi(n);
+		break;
+	default:                                /* INVLPGA */
+		nested_invlpga(n, &v->tlb, v->vmcb01->save.rax, (uint32_t)v->world.regs.rcx);
+		break;
+	}
+	if (r == NESTED_ENTER_L2)
+		return hv_verdict_of(HV_ENTER_L2);
+	if (r != NESTED_DONE)
+		return nested_fault(v, r, why);
+	hv_set_rip(v, next_rip);
+	return hv_resume();
 }
 
 /*
@@ -168,14 +234,16 @@ static void svm_exit_svm_insn(struct vcpu *v)
  * delivery now passes through svmhv. They are reflected unchanged; for #DB
  * the hardware has already updated DR6 in the VMCB. See: APM2 15.12.
  */
-static void svm_exit_excp_db(struct vcpu *v)
+static struct hv_verdict svm_exit_excp_db(struct vcpu *v)
 {
-	hv_inject_exception(v, VEC_DB, 0, 0);
+	(void)v;
+	return hv_inject(VEC_DB);
 }
 
-static void svm_exit_excp_ac(struct vcpu *v)
+static struct hv_verdict svm_exit_excp_ac(struct vcpu *v)
 {
-	hv_inject_exception(v, VEC_AC, 1, 0);
+	(void)v;
+	return hv_inject_err(VEC_AC, 0);
 }
 
 /*
@@ -184,21 +252,18 @@ static void svm_exit_excp_ac(struct vcpu *v)
  * mapped read-only to a blank page: that write is dropped and the
  * instruction skipped. See: APM2 15.25.6 (exit_info_1 bits).
  */
-static void svm_exit_npf(struct vcpu *v)
+static struct hv_verdict svm_exit_npf(struct vcpu *v)
 {
 	uint64_t info = v->vmcb->control.exit_info_1, gpa = v->vmcb->control.exit_info_2;
 	static unsigned warned;
 
-	if ((info & NPF_WRITE) && hv_apic_is_page(gpa)) {
-		hv_apic_npf_write(v, gpa);
-		return;
-	}
+	if ((info & NPF_WRITE) && hv_apic_is_page(gpa))
+		return hv_apic_npf_write(v, gpa);
 	if ((info & NPF_WRITE) && gmem_is_hv(&hv.gmem, gpa, 1)) {
 		if (warned++ < 8)
 			hv_warn("npf", "guest write to svmhv memory at %llx (rip %llx) dropped",
 				(unsigned long long)gpa, (unsigned long long)v->vmcb->save.rip);
-		hv_skip_insn(v);
-		return;
+		return hv_skip_insn(v);
 	}
 	hv_panic(v, "unexpected nested page fault at gpa %llx info %llx",
 		 (unsigned long long)gpa, (unsigned long long)info);
@@ -209,19 +274,16 @@ static void svm_exit_npf(struct vcpu *v)
  * svmhv's ICR virtualization (a CPU not under svmhv, or a bug). The INIT
  * stays pending in the hardware, so this CPU cannot go on.
  */
-static void svm_exit_init(struct vcpu *v)
+static struct hv_verdict svm_exit_init(struct vcpu *v)
 {
 	hv_panic(v, "physical INIT received on vCPU %u: an IPI bypassed svmhv", v->index);
 }
 
-/* Triple fault in L1: the machine would reset; do so after saying why. */
-static void svm_exit_shutdown(struct vcpu *v)
+/* Triple fault (in L1, or in L2 without L1's SHUTDOWN intercept). */
+static struct hv_verdict svm_exit_shutdown(struct vcpu *v)
 {
-	hv_err("exit", "guest shutdown (triple fault) on vCPU %u; resetting the machine", v->index);
-	vmcb_dump(v->vmcb);
-	outb(0xcf9, 0x02);
-	outb(0xcf9, 0x06);      /* PCI reset control: hard reset */
-	hv_panic(v, "machine reset failed after guest shutdown");
+	(void)v;
+	return hv_verdict_of(HV_STOP);
 }
 
 static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
@@ -243,18 +305,11 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[HV_EXIT_SLOT_NPF]      = svm_exit_npf,
 };
 
-void svm_handle_exit(struct vcpu *v)
+struct hv_verdict hv_handle_exit(struct vcpu *v)
 {
 	uint64_t code = v->vmcb->control.exit_code;
 	int slot = hv_exit_slot(code);
 
-	__atomic_store_n(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
-	tlb_after_vmexit(&v->tlb, v->vmcb, slot == HV_EXIT_SLOT_INVALID);
-	v->exit_total++;
-	if (slot >= 0)
-		v->exit_counts[slot]++;
-	if (v->nested.in_l2 && hv_nested_route(v))
-		goto out;               /* L1's exit, reflected into its vmcb12 */
 	if (slot == HV_EXIT_SLOT_INVALID)
 		hv_panic(v, "VMRUN failed: VMEXIT_INVALID (inconsistent guest state)");
 	if (slot < 0 || !svm_exit_handlers[slot])
@@ -262,14 +317,10 @@ void svm_handle_exit(struct vcpu *v)
 	/*
 	 * An exit taken while the CPU was delivering an event leaves that event
 	 * in EXITINTINFO; inject it again (same format as EVENTINJ) unless the
-	 * handler replaces it, so no interrupt or exception is lost.
+	 * verdict replaces it, so no interrupt or exception is lost.
 	 * See: APM2 15.7.2.
 	 */
 	if (v->vmcb->control.exit_int_info & SVM_EVTINJ_VALID)
 		v->vmcb->control.event_inj = v->vmcb->control.exit_int_info;
-	svm_exit_handlers[slot](v);
-	if (v->nested.reflect)
-		hv_nested_reflect(v);   /* an L0 handler raised what L1 intercepts */
-out:
-	hv_vcpu_prepare_run(v);
+	return svm_exit_handlers[slot](v);
 }

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A vCPU's instructions: fetching the bytes at CS:RIP through the guest's
- * page tables (guest-physical access rules: mm/gmem.h), skipping them, its
- * registers in encoding order, and injecting exceptions.
+ * page tables (guest-physical access rules: mm/gmem.h), skipping them, and
+ * its registers in encoding order. Faults come back as verdicts (hv/run.h).
  */
 #include "hv/hv.h"
 
 #include "hv/console.h"
 #include "hv/insn/insn.h"
+#include "hv/run.h"
 #include "mm/gmem.h"
 #include "mm/gwalk.h"
-#include "hv/nested.h"
 
 static int gread_cb(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
@@ -18,44 +18,27 @@ static int gread_cb(void *ctx, uint64_t gpa, void *buf, size_t len)
 	return gmem_read(&hv.gmem, gpa, buf, len);
 }
 
-void hv_inject_exception(struct vcpu *v, unsigned vec, int has_err, uint32_t err)
-{
-	uint64_t ev;
-
-	if (hv_nested_exception(v, vec, has_err, err))
-		return;                 /* L1 intercepts it: an exit to L1 instead */
-	ev = vec | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
-
-	if (has_err)
-		ev |= SVM_EVTINJ_VALID_ERR | ((uint64_t)err << SVM_EVTINJ_ERR_SHIFT);
-	v->vmcb->control.event_inj = ev;
-}
-
 /*
  * The bytes of an instruction the guest just executed could not be read: its
- * page tables changed meanwhile (another CPU), or the address is bad. Reflect
+ * page tables changed meanwhile (another CPU), or the address is bad. Raise
  * what the CPU itself would have raised.
  */
-static int fetch_fault(struct vcpu *v, uint64_t lin, int rc, const struct gpa_fault *f)
+static struct hv_verdict fetch_fault(uint64_t lin, int rc, const struct gpa_fault *f)
 {
 	hv_warn("exit", "cannot fetch the instruction at %llx (%d)", (unsigned long long)lin, rc);
-	if (rc == GPA_EPF) {
-		v->vmcb->save.cr2 = f->addr;
-		hv_inject_exception(v, VEC_PF, 1, f->error_code);
-	} else if (rc == GPA_ENONCANON) {
-		hv_inject_exception(v, VEC_GP, 1, 0);
-	} else {
-		hv_inject_exception(v, VEC_UD, 0, 0);
-	}
-	return -1;
+	if (rc == GPA_EPF)
+		return hv_inject_pf(f->error_code, f->addr);
+	if (rc == GPA_ENONCANON)
+		return hv_inject_err(VEC_GP, 0);
+	return hv_inject(VEC_UD);
 }
 
 /*
  * Fetch the bytes of the instruction at the guest's CS:RIP through its own
  * page tables: up to 15, fewer when the instruction ends before an unmapped
- * page. Returns 0, or -1 after injecting the fault the fetch raised.
+ * page. HV_RESUME with f filled, or the fault the fetch raised.
  */
-int hv_fetch_insn(struct vcpu *v, struct hv_fetched *f)
+struct hv_verdict hv_fetch_insn(struct vcpu *v, struct hv_fetched *f)
 {
 	struct vmcb_save *s = &v->vmcb->save;
 	struct gpa_mmu mmu = {
@@ -83,72 +66,66 @@ int hv_fetch_insn(struct vcpu *v, struct hv_fetched *f)
 			rc = GPA_OK;
 	}
 	if (rc != GPA_OK)
-		return fetch_fault(v, lin, rc, &fault);
-	return 0;
+		return fetch_fault(lin, rc, &fault);
+	return hv_resume();
 }
 
 /* Set RIP after an emulated or skipped instruction of len bytes. */
 void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len)
 {
-	v->vmcb->save.rip = (f->rip + len) & f->ip_mask;
-	/* The instruction ends any STI/MOV SS interrupt shadow. */
+	hv_set_rip(v, (f->rip + len) & f->ip_mask);
+}
+
+/* Continue the guest at rip: the instruction ends any STI/MOV SS shadow. */
+void hv_set_rip(struct vcpu *v, uint64_t rip)
+{
+	v->vmcb->save.rip = rip;
 	v->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
 
-/* The RIP after the instruction that exited, without moving RIP. */
-int hv_next_rip(struct vcpu *v, uint64_t *next_rip)
+/*
+ * The RIP after the instruction that exited, without moving RIP: next_rip
+ * with NRIPS, else decoded. HV_RESUME, or the fault the fetch raised (#PF,
+ * #GP), or #UD when the decoder does not know the bytes.
+ */
+struct hv_verdict hv_next_rip(struct vcpu *v, uint64_t *next_rip)
 {
 	struct hv_fetched f;
+	struct hv_verdict vd;
 	int len;
 
 	if (hv.feat.nrips && v->vmcb->control.next_rip) {
 		*next_rip = v->vmcb->control.next_rip;
-		return 0;
+		return hv_resume();
 	}
-	if (hv_fetch_insn(v, &f))
-		return -1;
-	len = hv_insn_length(f.bytes, f.len, f.mode);
-	if (len <= 0) {
-		hv_inject_exception(v, VEC_UD, 0, 0);
-		return -1;
-	}
-	*next_rip = (f.rip + (uint64_t)len) & f.ip_mask;
-	return 0;
-}
-
-/*
- * Advance the guest past the instruction that exited: next_rip with NRIPS,
- * else decode its length. Returns 0, or -1 after injecting the fault the
- * fetch raised (#PF, #GP) or #UD when the decoder does not know the bytes.
- */
-int hv_skip_insn(struct vcpu *v)
-{
-	struct vmcb *vmcb = v->vmcb;
-	struct hv_fetched f;
-	int len;
-
-	if (hv.feat.nrips && vmcb->control.next_rip) {
-		vmcb->save.rip = vmcb->control.next_rip;
-		vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
-		return 0;
-	}
-	if (hv_fetch_insn(v, &f))
-		return -1;
+	vd = hv_fetch_insn(v, &f);
+	if (vd.action != HV_RESUME)
+		return vd;
 	len = hv_insn_length(f.bytes, f.len, f.mode);
 	if (len <= 0) {
 		hv_warn("exit", "cannot decode the instruction at %llx (%d): #UD",
 			(unsigned long long)f.rip, len);
-		hv_inject_exception(v, VEC_UD, 0, 0);
-		return -1;
+		return hv_inject(VEC_UD);
 	}
-	hv_advance_rip(v, &f, (unsigned)len);
-	return 0;
+	*next_rip = (f.rip + (uint64_t)len) & f.ip_mask;
+	return hv_resume();
+}
+
+/* Advance the guest past the instruction that exited (or raise its fault). */
+struct hv_verdict hv_skip_insn(struct vcpu *v)
+{
+	uint64_t next_rip;
+	struct hv_verdict vd = hv_next_rip(v, &next_rip);
+
+	if (vd.action == HV_RESUME)
+		hv_set_rip(v, next_rip);
+	return vd;
 }
 
 /* The guest's GPRs in encoding order (rax, rcx, rdx, rbx, rsp, ...). */
 void hv_gprs_get(const struct vcpu *v, uint64_t g[16])
 {
-	const struct vcpu_regs *r = &v->regs;
+	const struct svm_gprs *r = &v->world.regs;
 
 	g[0] = v->vmcb->save.rax; g[1] = r->rcx; g[2] = r->rdx; g[3] = r->rbx;
 	g[4] = v->vmcb->save.rsp; g[5] = r->rbp; g[6] = r->rsi; g[7] = r->rdi;
@@ -158,7 +135,7 @@ void hv_gprs_get(const struct vcpu *v, uint64_t g[16])
 
 void hv_gprs_set(struct vcpu *v, const uint64_t g[16])
 {
-	struct vcpu_regs *r = &v->regs;
+	struct svm_gprs *r = &v->world.regs;
 
 	v->vmcb->save.rax = g[0]; r->rcx = g[1]; r->rdx = g[2]; r->rbx = g[3];
 	v->vmcb->save.rsp = g[4]; r->rbp = g[5]; r->rsi = g[6]; r->rdi = g[7];

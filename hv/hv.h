@@ -9,11 +9,13 @@
 #include "hv/boot_info.h"
 #include "hv/cpu.h"
 #include "hv/insn/insn.h"
+#include "hv/run.h"
 #include "hv/policy.h"
 #include "hv/vcpu.h"
 #include "mm/gmem.h"
 #include "mm/npt.h"
 #include "mm/pmm.h"
+#include "nested/nested.h"
 #include "svm/svm.h"
 
 #define HV_MAX_CPUS     HV_BOOT_MAX_CPUS
@@ -33,6 +35,7 @@ struct hv_state {
 	uint64_t apic_base;             /* the write-protected xAPIC page */
 	struct vmcb_control vmcb01_control;     /* vmcb01's controls at rest */
 	struct hv_cpuid_ctx cpuid_ctx;          /* what CPUID offers the guest */
+	struct nested_env nested;               /* what nested SVM needs of svmhv */
 	struct asid_plan asid_plan;     /* split L1/L2 ASIDs, or shared (fallback) */
 	struct asid_pool asid_pool;
 	struct asid_vcpu asids[HV_MAX_CPUS];    /* fixed at boot, by CPU index */
@@ -47,29 +50,24 @@ struct hv_state {
 
 extern struct hv_state hv;
 
-/* Guest memory and instruction helpers (hv/guest.c). */
+/* Set-up (hv/setup.c): once on the boot CPU, then once per CPU taken over. */
+int hv_setup(const struct hv_boot_info *info);
+int hv_setup_cpu(unsigned idx, struct vcpu **v_out);
+void hv_setup_report(void);
+
+/* A vCPU's instructions (hv/guest.c); faults come back as verdicts. */
 struct hv_fetched {
 	uint8_t bytes[15];
 	size_t len;                     /* bytes fetched */
 	enum hv_insn_mode mode;
 	uint64_t rip, ip_mask;
 };
-int hv_next_rip(struct vcpu *v, uint64_t *next_rip);
-int hv_fetch_insn(struct vcpu *v, struct hv_fetched *f);
+struct hv_verdict hv_fetch_insn(struct vcpu *v, struct hv_fetched *f);
+struct hv_verdict hv_next_rip(struct vcpu *v, uint64_t *next_rip);
+struct hv_verdict hv_skip_insn(struct vcpu *v);
 void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len);
-int hv_skip_insn(struct vcpu *v);
+void hv_set_rip(struct vcpu *v, uint64_t rip);
 void hv_gprs_get(const struct vcpu *v, uint64_t g[16]);
 void hv_gprs_set(struct vcpu *v, const uint64_t g[16]);
-void hv_inject_exception(struct vcpu *v, unsigned vec, int has_err, uint32_t err);
-
-/* Local APIC virtualization (hv/apic/vapic.c). */
-int hv_apic_setup(void);
-int hv_apic_is_page(uint64_t gpa);
-void hv_apic_npf_write(struct vcpu *v, uint64_t gpa);
-int hv_apic_icr_write(struct vcpu *v, uint64_t icr, bool x2apic);
-int hv_apic_base_write(struct vcpu *v, uint64_t val);
-
-/* Exit dispatch (hv/exit.c), called by svm/world.asm. */
-void svm_handle_exit(struct vcpu *v);
 
 #endif

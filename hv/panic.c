@@ -6,14 +6,9 @@
 #include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/fmt.h"
-#include "hv/vcpu.h"
+#include "hv/hv.h"
+#include "hv/smp.h"
 
-static struct vcpu *panic_vcpu;
-
-void hv_panic_set_vcpu(struct vcpu *vcpu)
-{
-	panic_vcpu = vcpu;
-}
 
 static void print(const char *fmt, ...)
 {
@@ -68,10 +63,11 @@ void vmcb_dump(const struct vmcb *v)
 
 static void dump_vcpu(const struct vcpu *v)
 {
-	const struct vcpu_regs *r = &v->regs;
+	const struct svm_gprs *r;
 
 	if (!v)
 		return;
+	r = &v->world.regs;
 	print("vCPU %u: exits %llu\n", v->index, (unsigned long long)v->exit_total);
 	print("  rbx %llx rcx %llx rdx %llx rsi %llx rdi %llx rbp %llx\n",
 	      (unsigned long long)r->rbx, (unsigned long long)r->rcx,
@@ -100,9 +96,10 @@ static void backtrace(void)
 	}
 }
 
-static void __attribute__((noreturn)) panic_tail(void)
+/* The vCPU to dump: the one given, else the one this CPU runs (if any yet). */
+static void __attribute__((noreturn)) panic_tail(const struct vcpu *v)
 {
-	dump_vcpu(panic_vcpu);
+	dump_vcpu(v ? v : hv.cpus[hv_this_cpu()].vcpu);
 	backtrace();
 	print("svmhv: PANIC: this CPU is halted\n");
 	halt_forever();
@@ -118,9 +115,7 @@ void hv_panic(struct vcpu *vcpu, const char *fmt, ...)
 	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	print("\nsvmhv: PANIC: %s\n", buf);
-	if (vcpu)
-		panic_vcpu = vcpu;
-	panic_tail();
+	panic_tail(vcpu);
 }
 
 void hv_panic_exception(unsigned vec, uint64_t err, uint64_t rip, uint64_t rsp,
@@ -130,5 +125,5 @@ void hv_panic_exception(unsigned vec, uint64_t err, uint64_t rip, uint64_t rsp,
 	      "cr2 %llx\n", vec, (unsigned long long)err, (unsigned long long)rip,
 	      (unsigned long long)rsp, (unsigned long long)rflags,
 	      (unsigned long long)read_cr2());
-	panic_tail();
+	panic_tail(NULL);
 }

@@ -15,8 +15,6 @@ void __attribute__((noreturn, format(printf, 2, 3)))
 hv_panic(struct vcpu *vcpu, const char *fmt, ...);
 void __attribute__((noreturn))
 hv_panic_exception(unsigned vec, uint64_t err, uint64_t rip, uint64_t rsp, uint64_t rflags);
-/* The vCPU this CPU is running, for dumps (NULL before the first VMRUN). */
-void hv_panic_set_vcpu(struct vcpu *vcpu);
 void vmcb_dump(const struct vmcb *vmcb);
 
 #define HV_ASSERT(cond) \

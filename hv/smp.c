@@ -15,12 +15,10 @@
  */
 #include "hv/smp.h"
 
-#include "hv/apic/init.h"
-#include "svm/hw.h"
-#include "hv/console.h"
-#include "hv/hv.h"
 #include "hv/apic/lapic.h"
-#include "hv/nested.h"
+#include "hv/hv.h"
+#include "svm/atomic.h"
+#include "svm/hw.h"
 
 uint32_t hv_read_apic_id(void)
 {
@@ -67,103 +65,46 @@ void hv_apic_send_nmi(uint32_t apic_id)
  */
 void hv_kick_cpu(struct hv_cpu *cpu)
 {
-	if (!__atomic_exchange_n(&cpu->kick_pending, 1, __ATOMIC_SEQ_CST))
+	if (!svm_atomic_xchg(&cpu->kick_pending, 1, __ATOMIC_SEQ_CST))
 		hv_apic_send_nmi(cpu->apic_id);
 }
 
 void hv_vcpu_request(struct vcpu *v, uint32_t req)
 {
-	__atomic_or_fetch(&v->requests, req, __ATOMIC_SEQ_CST);
+	svm_atomic_or(&v->requests, req, __ATOMIC_SEQ_CST);
 	if (v->cpu == &hv.cpus[hv_this_cpu()])
 		return;                 /* served on this CPU before its next VMRUN */
-	if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == HV_MODE_IN_GUEST)
+	if (svm_atomic_load(&v->mode, __ATOMIC_SEQ_CST) == HV_MODE_IN_GUEST)
 		hv_kick_cpu(v->cpu);
 }
 
 /*
- * INIT: the architected INIT state, held until a SIPI (the boot CPU restarts
- * at the reset vector instead). See: APM2 14.1.3, Intel SDM Vol 3 9.1.
+ * Wait until t cannot run guest code older than a request posted before this
+ * call: it is outside guest mode (it serves requests before its next VMRUN),
+ * or it has #VMEXITed since. A kicked vCPU exits at once (the NMI is
+ * intercepted), so this ends. See hv_vcpu_request() for the handshake.
  */
-static void serve_init(struct vcpu *v)
+void hv_vcpu_wait_kicked(struct vcpu *t)
 {
-	enum hv_mp_state st = (enum hv_mp_state)v->mp_state;
-	struct cpuid_regs r;
+	uint64_t seen = svm_atomic_load(&t->exit_total, __ATOMIC_ACQUIRE);
 
-	if (!hv_nested_init(v))
-		return;                 /* held until L1's STGI */
-	if (hv_mp_on_init(&st, v->index == 0) == HV_MP_LOAD_INIT) {
-		hv_vmcb_init_state(&v->vmcb01->save);
-		v->regs = (struct vcpu_regs){ 0 };
-		cpuid_count(1, 0, &r);
-		v->regs.rdx = r.eax;    /* EDX = processor signature after INIT */
-		v->vmcb01->control.event_inj = 0;
-		v->vmcb01->control.int_state = 0;
-		/* INIT flushes the TLB: this vCPU's contexts start afresh. */
-		tlb_forced_exit(&v->tlb, true);
-	}
-	v->mp_state = st;
-	hv_debug("smp", "vCPU %u: INIT%s", v->index, st == HV_MP_WAIT_SIPI ? ", waiting for SIPI" : "");
+	while (svm_atomic_load(&t->mode, __ATOMIC_SEQ_CST) == HV_MODE_IN_GUEST &&
+	       svm_atomic_load(&t->exit_total, __ATOMIC_ACQUIRE) == seen)
+		cpu_relax();
 }
 
-static void serve_sipi(struct vcpu *v)
+/*
+ * VMEXIT_NMI: a kick (its requests are served before the next VMRUN), or an
+ * NMI for the guest, held by nested/gif.h and delivered by the run loop as
+ * L1's GIF and intercepts allow (without nested SVM, GIF is always 1).
+ */
+struct hv_verdict hv_smp_nmi_exit(struct vcpu *v)
 {
-	enum hv_mp_state st = (enum hv_mp_state)v->mp_state;
-
-	if (hv_mp_on_sipi(&st) == HV_MP_LOAD_SIPI) {
-		hv_vmcb_sipi_state(&v->vmcb01->save, v->sipi_vector);
-		hv_debug("smp", "vCPU %u: SIPI, starting at %x:0000", v->index,
-			 (unsigned)v->sipi_vector << 8);
-	}
-	v->mp_state = st;
-}
-
-static void serve(struct vcpu *v, uint32_t req)
-{
-	if (req & HV_REQ_INIT)
-		serve_init(v);
-	if (req & HV_REQ_SIPI)
-		serve_sipi(v);
-	/* HV_REQ_TLB only wakes the vCPU: tlb_before_vmrun() applies the flush. */
-}
-
-void hv_vcpu_prepare_run(struct vcpu *v)
-{
-	for (;;) {
-		__atomic_store_n(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
-		uint32_t req = __atomic_exchange_n(&v->requests, 0, __ATOMIC_SEQ_CST);
-
-		if (req)
-			serve(v, req);
-		if (v->mp_state == HV_MP_WAIT_SIPI) {
-			cpu_relax();    /* held in host mode until a SIPI arrives */
-			continue;
-		}
-		__atomic_store_n(&v->mode, HV_MODE_IN_GUEST, __ATOMIC_SEQ_CST);
-		if (!__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST)) {
-			enum tlb_ctx ctx = hv_nested_prepare(v);
-
-			/* Last write to the VMCB: pending flushes, ASID. */
-			tlb_before_vmrun(&v->tlb, v->cpu->tlb, v->vmcb, ctx);
-			return;
-		}
-	}
-}
-
-void hv_smp_nmi_exit(struct vcpu *v)
-{
-	struct vmcb_control *c = &v->vmcb->control;
-
 	/* The intercepted NMI is still pending: open GIF so the host takes it. */
-	__asm__ volatile("stgi\n\tnop\n\tclgi" ::: "memory");
-	if (__atomic_exchange_n(&v->cpu->kick_pending, 0, __ATOMIC_SEQ_CST))
-		return;                 /* a kick: the requests are served before VMRUN */
-	if (hv.boot.nested) {
-		nested_gif_nmi(&v->nested.gif);  /* delivered per L1's GIF and intercepts */
-		return;
-	}
-	if (c->event_inj & SVM_EVTINJ_VALID) {
-		hv_warn("smp", "vCPU %u: NMI dropped behind a pending event", v->index);
-		return;
-	}
-	c->event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+	stgi();
+	__asm__ volatile("nop" ::: "memory");
+	clgi();
+	if (!svm_atomic_xchg(&v->cpu->kick_pending, 0, __ATOMIC_SEQ_CST))
+		nested_gif_nmi(&v->nested.gif);
+	return hv_resume();
 }

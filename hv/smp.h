@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "hv/run.h"
+
 struct vcpu;
 
 /* Index of the CPU running this code (0 until the CPU is known). */
@@ -21,10 +23,10 @@ struct hv_cpu;
 void hv_kick_cpu(struct hv_cpu *cpu);
 /* Post requests (HV_REQ_*) to v and make sure it sees them soon. */
 void hv_vcpu_request(struct vcpu *v, uint32_t req);
-/* Serve v's requests and return when it may run (hv/exit.c, before VMRUN). */
-void hv_vcpu_prepare_run(struct vcpu *v);
+/* Return once t runs no guest code older than a request posted before. */
+void hv_vcpu_wait_kicked(struct vcpu *t);
 /* VMEXIT_NMI: a kick or a real NMI for the guest. */
-void hv_smp_nmi_exit(struct vcpu *v);
+struct hv_verdict hv_smp_nmi_exit(struct vcpu *v);
 /* Host NMI handler count (hv/cpu.c). */
 void hv_smp_host_nmi(void);
 

@@ -9,21 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nested/exit.h"
-#include "nested/gif.h"
-#include "nested/vmcb12.h"
+#include "nested/nested.h"
 #include "svm/tlb.h"
 #include "svm/vmcb.h"
-
-/*
- * Guest general-purpose registers the hardware does not keep in the VMCB
- * (RAX and RSP live in vmcb->save). svm/world.asm reads and writes them at
- * the offsets asserted below.
- */
-struct vcpu_regs {
-	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-};
+#include "svm/world.h"
 
 /* Exit counters: one slot per exit code svmhv can see, see hv_exit_slot(). */
 #define HV_EXIT_SLOT_NPF        0xa5    /* 0x400..0x403 -> 0xa5..0xa8 */
@@ -53,26 +42,6 @@ static inline uint64_t hv_exit_code_of_slot(unsigned slot)
 
 struct hv_cpu;
 
-/* Nested SVM state of one vCPU (hv/nested.c); unused unless nested=1. */
-struct vcpu_nested {
-	bool svme;                      /* L1's (virtual) EFER.SVME */
-	bool in_l2;                     /* vmcb02 is what runs */
-	bool reflect;                   /* an L0 handler turned the exit into L1's */
-	bool init_held;                 /* INIT waiting for L1's GIF */
-	uint64_t hsave_pa;              /* L1's VM_HSAVE_PA */
-	uint64_t vmcb12_gpa;
-	struct nested_vmcb12_cache cache;
-	struct nested_hsave hsave;
-	struct nested_gif gif;
-	struct vmcb *vmcb02;
-	uint64_t vmcb02_pa;
-	struct vmcb *vmcb12;            /* private copy of L1's vmcb12 page */
-	uint8_t *msrpm, *iopm;          /* merged maps vmcb02 points at */
-	uint64_t msrpm_pa, iopm_pa;
-	uint8_t *l1_msrpm, *l1_iopm;    /* copies of L1's maps, for routing */
-	bool l1_msrpm_valid, l1_iopm_valid;
-};
-
 /* Requests other CPUs post to a vCPU (vcpu->requests), served before VMRUN. */
 #define HV_REQ_INIT             (1u << 0)       /* emulated INIT IPI */
 #define HV_REQ_SIPI             (1u << 1)       /* emulated SIPI, vector in sipi_vector */
@@ -83,14 +52,11 @@ struct vcpu_nested {
 #define HV_MODE_IN_GUEST        1
 
 struct vcpu {
-	struct vcpu_regs regs;          /* +0x00, must stay first (world.asm) */
-	uint64_t vmcb_pa;               /* +0x70 the VMCB to run: vmcb01 or vmcb02 */
-	uint64_t host_save_pa;          /* +0x78 VMSAVE area with host FS/GS/TR/... */
-	uint64_t host_if;               /* +0x80 host RFLAGS.IF while the guest runs */
-	struct vmcb *vmcb;              /* the VMCB world.asm runs */
+	struct svm_world world;         /* must stay first: svm/world.asm's contract */
+	struct vmcb *vmcb;              /* the VMCB world.vmcb_pa names: vmcb01 or vmcb02 */
 	struct vmcb *vmcb01;
 	uint64_t vmcb01_pa;
-	struct hv_cpu *cpu;             /* physical CPU this vCPU runs on */
+	struct hv_cpu *cpu;             /* physical CPU this vCPU runs on, for life */
 	unsigned index;
 	struct tlb_vcpu tlb;            /* ASIDs and flush requests (svm/tlb.c) */
 	uint32_t requests;              /* HV_REQ_*, atomic */
@@ -100,15 +66,12 @@ struct vcpu {
 	uint8_t apic_x2;                /* the guest put its APIC in x2APIC mode */
 	uint8_t sipi_vector;
 	uint8_t mp_state;               /* enum hv_mp_state (hv/apic/init.h) */
-	struct vcpu_nested nested;
-	uint64_t exit_total;
+	bool init_pending;              /* an INIT held while L1's GIF is 0 */
+	struct nested_vcpu nested;      /* nested SVM (nested/nested.h) */
+	uint64_t exit_total;            /* atomic reads from other CPUs */
 	uint64_t exit_counts[HV_EXIT_SLOTS];
 };
 
-_Static_assert(offsetof(struct vcpu, regs) == 0, "world.asm: regs first");
-_Static_assert(offsetof(struct vcpu_regs, r15) == 0x68, "world.asm: r15");
-_Static_assert(offsetof(struct vcpu, vmcb_pa) == 0x70, "world.asm: vmcb_pa");
-_Static_assert(offsetof(struct vcpu, host_save_pa) == 0x78, "world.asm: host_save_pa");
-_Static_assert(offsetof(struct vcpu, host_if) == 0x80, "world.asm: host_if");
+_Static_assert(offsetof(struct vcpu, world) == 0, "svm_world_switch(&v->world)");
 
 #endif /* SVMHV_HV_VCPU_H */

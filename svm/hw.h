@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Thin wrappers around privileged x86 and SVM instructions: the only place
- * svmhv's C code executes them. Freestanding hypervisor only.
+ * svmhv's C code executes them. Host builds (SVMHV_HOST_TEST) get the same
+ * names as functions of a fake CPU (tests/harness/fake_hw.c), so the run
+ * loop, exit handlers and nested glue run in unit tests and the model checker.
  */
 #ifndef SVMHV_SVM_HW_H
 #define SVMHV_SVM_HW_H
@@ -9,6 +11,24 @@
 #include <stdint.h>
 
 #include "svm/x86.h"        /* struct cpuid_regs */
+
+#ifdef SVMHV_HOST_TEST
+void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
+uint64_t rdmsr(uint32_t msr);
+void wrmsr(uint32_t msr, uint64_t val);
+uint64_t read_cr2(void);
+void outb(uint16_t port, uint8_t v);
+uint8_t inb(uint16_t port);
+void cpu_relax(void);
+void cli(void);
+uint64_t rdtsc(void);
+void stgi(void);
+void clgi(void);
+void invlpga(uint64_t va, uint32_t asid);
+void vmsave(uint64_t pa);
+void vmload(uint64_t pa);
+void halt_forever(void) __attribute__((noreturn));
+#else
 
 struct __attribute__((packed)) desc_ptr {
 	uint16_t limit;
@@ -99,6 +119,15 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+static inline void stgi(void) { __asm__ volatile("stgi" ::: "memory"); }
+static inline void clgi(void) { __asm__ volatile("clgi" ::: "memory"); }
+
+/* INVLPGA va, asid: one page of one ASID on this CPU. See: APM2 15.16.2. */
+static inline void invlpga(uint64_t va, uint32_t asid)
+{
+	__asm__ volatile("invlpga %%rax, %%ecx" ::"a"(va), "c"(asid) : "memory");
+}
+
 static inline void vmsave(uint64_t pa) { __asm__ volatile("vmsave %%rax" ::"a"(pa) : "memory"); }
 static inline void vmload(uint64_t pa) { __asm__ volatile("vmload %%rax" ::"a"(pa) : "memory"); }
 
@@ -110,4 +139,5 @@ static inline __attribute__((noreturn)) void halt_forever(void)
 	}
 }
 
+#endif /* SVMHV_HOST_TEST */
 #endif /* SVMHV_SVM_HW_H */

@@ -8,6 +8,8 @@
  * intercepted. Fixed, lowest-priority, NMI and SMI IPIs go to the hardware
  * as the guest asked. See: APM2 16.5 (IPIs), 16.11 (x2APIC), 15.25 (NPT).
  */
+#include "hv/apic/vapic.h"
+
 #include "hv/apic/apic.h"
 #include "svm/hw.h"
 #include "hv/console.h"
@@ -15,10 +17,11 @@
 #include "hv/apic/lapic.h"
 #include "hv/insn/store.h"
 #include "hv/smp.h"
+#include "hv/npt.h"
 #include "mm/npt.h"
 
 
-int hv_apic_is_page(uint64_t gpa)
+bool hv_apic_is_page(uint64_t gpa)
 {
 	return hv.apic_base && (gpa & ~0xfffull) == hv.apic_base;
 }
@@ -26,11 +29,10 @@ int hv_apic_is_page(uint64_t gpa)
 /* Write-protect the xAPIC page for every vCPU (before the first VMRUN). */
 int hv_apic_setup(void)
 {
-	struct npt_change chg = { 0 };
 	int rc;
 
 	hv.apic_base = hv_lapic_base();
-	rc = npt_map_range(&hv.npt, hv.apic_base, 4096, NPT_IDENTITY, NPT_PERM_RO, &chg);
+	rc = hv_npt_map(hv.apic_base, APIC_PAGE_SIZE, NPT_IDENTITY, NPT_PERM_RO, NULL);
 	if (!rc)
 		rc = gmem_add_emulated(&hv.gmem, hv.apic_base, APIC_PAGE_SIZE);
 	if (rc)
@@ -146,22 +148,22 @@ static void apic_reg_write(struct vcpu *v, unsigned off, uint32_t val)
 }
 
 /* A guest store to the write-protected xAPIC page, reported as an NPF. */
-void hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
+struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 {
 	struct hv_fetched f;
 	struct hv_mmio_store st;
 	uint64_t g[16];
 	unsigned off = (unsigned)(gpa & 0xfff);
+	struct hv_verdict vd = hv_fetch_insn(v, &f);
 	int rc;
 
-	if (hv_fetch_insn(v, &f))
-		return;
+	if (vd.action != HV_RESUME)
+		return vd;
 	rc = hv_mmio_decode_store(f.bytes, f.len, f.mode, &st);
 	if (rc) {
 		hv_warn("apic", "vCPU %u: store to APIC %x at rip %llx not emulated (%s): #UD",
 			v->index, off, (unsigned long long)f.rip, hv_mmio_strerror(rc));
-		hv_inject_exception(v, VEC_UD, 0, 0);
-		return;
+		return hv_inject(VEC_UD);
 	}
 	hv_gprs_get(v, g);
 	if (st.width == 4 && !(off & 3)) {
@@ -177,6 +179,7 @@ void hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 			st.width, off);
 	}
 	hv_advance_rip(v, &f, st.len);
+	return hv_resume();
 }
 
 /*

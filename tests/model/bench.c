@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Benchmark mode: the real svm/tlb.c in the simulated machine, contract vs
+ * Benchmark mode: svmhv on the simulated machine, contract vs
  * force_tlb_flush (seed patch 25). Figures go to BENCHMARKS.md.
  */
 #include "tests/model/model.h"
@@ -13,7 +13,7 @@
 
 static struct m_config bench_config(bool fba, bool force, unsigned pages)
 {
-	return (struct m_config){ .name = "bench", .npcpu = 1, .nvcpu = 1,
+	return (struct m_config){ .name = "bench", .nvcpu = 1,
 				  .flush_by_asid = fba, .force = force,
 				  .tlb_sets = BENCH_SETS, .tlb_ways = BENCH_WAYS,
 				  .nva = pages, .ngpa = pages, .check = false };

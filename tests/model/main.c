@@ -9,6 +9,7 @@
  *         with the shrunk sequence) or 1 (survived N steps)
  *   model --config C --seed S --episode E   replay one episode, print it
  *   model --bench                           contract vs force_tlb_flush figures
+ *   model --interleave                      requests between pCPUs, every interleaving
  */
 #include "tests/model/model.h"
 
@@ -24,7 +25,7 @@ struct args {
 	uint64_t steps, seed, episode;
 	unsigned len;
 	int config;                     /* -1: all */
-	bool mutant, bench, replay, quiet;
+	bool mutant, bench, replay, quiet, interleave;
 };
 
 static int usage(void)
@@ -39,10 +40,12 @@ static int parse(int argc, char **argv, struct args *a)
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(o, "--mutant") || !strcmp(o, "--bench") || !strcmp(o, "--quiet")) {
+		if (!strcmp(o, "--mutant") || !strcmp(o, "--bench") || !strcmp(o, "--quiet") ||
+		    !strcmp(o, "--interleave")) {
 			a->mutant |= o[2] == 'm';
 			a->bench |= o[2] == 'b';
 			a->quiet |= o[2] == 'q';
+			a->interleave |= o[2] == 'i';
 			continue;
 		}
 		if (!v)
@@ -74,6 +77,18 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Requests between CPUs, every interleaving within the preemption bound. */
+static int run_interleave(bool verbose)
+{
+	double t0 = now();
+	int rc = m_interleave(verbose);
+
+	printf("%s - model: requests between two pCPUs over every interleaving (%.2f s)\n",
+	       rc ? "not ok" : "ok", now() - t0);
+	return rc;
+}
+
+/* The random model first (it shrinks a failure to a trace), then interleavings. */
 static int run_mutant(const struct args *a, unsigned *all, unsigned n)
 {
 	struct m_result r;
@@ -81,16 +96,24 @@ static int run_mutant(const struct args *a, unsigned *all, unsigned n)
 
 	if (rc < 0)
 		return 2;
-	if (rc == 0) {
-		printf("survived: mutant %s, %llu steps, seed %llu\n", MODEL_MUTANT_NAME,
-		       (unsigned long long)r.steps, (unsigned long long)a->seed);
-		return 1;
+	if (rc > 0) {
+		printf("killed: mutant %s: %s in config %s after %llu steps (episode %llu), "
+		       "shortest failing sequence %u events\n", MODEL_MUTANT_NAME,
+		       m_verdict_name(r.verdict), m_configs[r.config].name,
+		       (unsigned long long)r.steps, (unsigned long long)r.episode, r.nshrunk);
+		return 0;
 	}
-	printf("killed: mutant %s: %s in config %s after %llu steps (episode %llu), "
-	       "shortest failing sequence %u events\n", MODEL_MUTANT_NAME,
-	       m_verdict_name(r.verdict), m_configs[r.config].name,
-	       (unsigned long long)r.steps, (unsigned long long)r.episode, r.nshrunk);
-	return 0;
+	rc = m_interleave(false);
+	if (rc < 0)
+		return 2;
+	if (rc > 0) {
+		printf("killed: mutant %s: survived %llu random steps; lost request in an "
+		       "interleaving of two pCPUs\n", MODEL_MUTANT_NAME, (unsigned long long)r.steps);
+		return 0;
+	}
+	printf("survived: mutant %s, %llu steps and every interleaving, seed %llu\n",
+	       MODEL_MUTANT_NAME, (unsigned long long)r.steps, (unsigned long long)a->seed);
+	return 1;
 }
 
 static int run_configs(const struct args *a, unsigned *all, unsigned n)
@@ -129,5 +152,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < m_nconfigs; i++)
 		if (a.config < 0 || a.config == (int)i)
 			all[n++] = i;
-	return a.mutant ? run_mutant(&a, all, n) : run_configs(&a, all, n);
+	if (a.interleave)
+		return run_interleave(true);
+	return a.mutant ? run_mutant(&a, all, n) : run_configs(&a, all, n) | run_interleave(true);
 }

@@ -1,28 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The TLB-contract model checker (DESIGN.md "The TLB contract", issue 3).
+ * The TLB-contract model checker (DESIGN.md "The TLB contract").
  *
- * A simulated machine: several pCPUs, each with an ASID-tagged,
- * set-associative TLB; svmhv's nested page tables (npt0: L1 page -> host
- * page); L1's own page table (pt1); L2 address spaces with their page tables
- * (pt2) and L1's nested page tables for them (npt1); per vCPU, svmhv's shadow
- * of npt1 composed with npt0 (what the hardware really walks for L2).
+ * svmhv itself runs here: the real run loop (hv/run.c), exit handlers,
+ * nested glue (nested/nested.c) and TLB contract (svm/tlb.c), built for the
+ * host on the fake CPU of tests/harness/. Each simulated event is what the
+ * hardware would do: a guest memory access, a page-table edit, or a #VMEXIT
+ * (L1's VMRUN, INVLPGA, STGI/CLGI, an L2 exit L1 intercepts, an NMI, ...) that
+ * svmhv then handles exactly as on the machine, before the model executes the
+ * VMRUN svmhv prepared, with hardware semantics: the VMCB's ASID and
+ * TLB_CONTROL act on an ASID-tagged, set-associative TLB per pCPU. So a
+ * mistake in the glue (a VMCB switch the TLB is not told about, flushes
+ * served before the VMCB is final, a failed VMRUN taken for a flush) fails
+ * the proof just as one in svm/tlb.c does.
  *
- * The real svm/asid.c and svm/tlb.c make every flush decision: the simulated
- * nested code (VMRUN / #VMEXIT / INVLPGA emulation) only reports events to
- * them and executes the VMCB they prepare, exactly as hv/ and nested/ will.
+ * Memory: svmhv's nested page tables (npt0: L1 page -> host page); L1's own
+ * page table (pt1); L2 address spaces with their page tables (pt2) and L1's
+ * nested page tables for them (npt1); per vCPU, a shadow of npt1 composed with
+ * npt0, which nested paging will make svmhv's (until then the model keeps it,
+ * resynced when svm/tlb.c says so).
  *
  * Beside it, an architectural model of what L1 may legally see: per vCPU and
- * per L1-visible ASID (0 = L1 itself, 1.. = the ASIDs L1 puts in vmcb12), the
- * set of translations that were current at some time since L1 (or its L2)
- * last invalidated them with an architectural operation (INVLPG, MOV CR3,
- * INVLPGA, VMRUN with TLB_CONTROL, INIT). Two layers for L2: guest-virtual ->
- * L2-physical and L2-physical -> L1-physical (nested), APM2 15.16 / 15.25.
+ * per L1-visible ASID (0 = L1 itself, 1.. = the ASIDs L1 puts in vmcb12, over
+ * the whole 32-bit range: m_vasid[]), the translations current at some time
+ * since L1 (or its L2) last invalidated them architecturally (INVLPG, MOV
+ * CR3, INVLPGA, VMRUN with TLB_CONTROL, INIT). APM2 15.16 / 15.25.
  *
  * Invariant after every step: every entry the hardware TLB would use (the
  * ASID a pCPU is running) maps to the current host page of an L1 page that
- * is in the allowed set. Plus precision checks: no flush the contract does
- * not call for, and force_tlb_flush / shared-ASID flushes where they must be.
+ * is in the allowed set. Plus precision: no flush the contract does not call
+ * for, and force_tlb_flush / shared-ASID flushes where they must be.
  */
 #ifndef SVMHV_TESTS_MODEL_H
 #define SVMHV_TESTS_MODEL_H
@@ -31,17 +38,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "svm/tlb.h"
+#include "tests/harness/harness.h"
 
-#define M_MAX_PCPU      4
-#define M_MAX_VCPU      5
-#define M_NVASID        10      /* L1 multiplexes ASIDs 1..10 on each vCPU */
+#define M_MAX_VCPU      4       /* each pinned to its own pCPU */
+#define M_NVASID        10      /* vmcb12 ASIDs L1 multiplexes on each vCPU */
 #define M_NGUEST        3       /* L2 address spaces L1 runs */
 #define M_NONE          0xffffffffu
 
+/* The vmcb12 ASID values, by index 1..M_NVASID (0: L1): low bits alias. */
+extern const uint32_t m_vasid[M_NVASID + 1];
+
 struct m_config {
 	const char *name;
-	unsigned npcpu, nvcpu;
+	unsigned nvcpu;
 	bool flush_by_asid;
 	bool force;                     /* force_tlb_flush */
 	bool shared;                    /* too few ASIDs: ASID_MODE_SHARED */
@@ -57,19 +66,22 @@ enum m_ev_type {
 	EV_L2_PTE,              /* the same in L2's page table, by L2 (or by L1) */
 	EV_L2_CR3,
 	EV_L1_NPT,              /* a: guest, b: gpa2, c: gpa1 / M_NONE */
-	EV_VMRUN,               /* a: guest, b: vmcb12 ASID, c: TLB_CONTROL, d: abandon */
-	EV_VMEXIT,              /* L2 exits to L1 */
-	EV_L0_EXIT,             /* an exit svmhv handles itself, resumes */
-	EV_INVLPGA,             /* a: va, b: 0 zero / 1 current / 2 other, c: other ASID */
-	EV_HV_NPT,              /* a: gpa1, b: 0 unmap / 1 remap, c: 1 = no calling vCPU */
-	EV_MOVE,                /* a: pCPU / M_NONE = deschedule, b: swap if busy */
-	EV_FORCED_EXIT,         /* a: 1 = INIT (architectural flush) */
+	EV_VMRUN,               /* a: guest, b: vmcb12 ASID index, c: TLB_CONTROL,
+				 * d: 0 ok / 1 vmcb12 fails svmhv's checks / 2 the CPU
+				 * refuses vmcb02; e: 1 = L1 intercepts NMI */
+	EV_VMEXIT,              /* L2 exits to L1 (VMMCALL, or SHUTDOWN if a) */
+	EV_L0_EXIT,             /* an exit svmhv handles itself (CPUID), resumes */
+	EV_INVLPGA,             /* a: va, b: 0 zero / 1 current / 2 other, c: other index */
+	EV_HV_NPT,              /* a: gpa1, b: 0 unmap / 1 remap; by the vCPU's exit */
+	EV_INIT,                /* another CPU sends INIT (then SIPI) */
+	EV_NMI,                 /* an NMI for the guest (not a kick) */
+	EV_GIF,                 /* L1 executes a: 0 CLGI / 1 STGI */
 	EV_COUNT
 };
 
 struct m_event {
 	uint8_t type, vcpu;
-	uint32_t a, b, c, d;
+	uint32_t a, b, c, d, e;
 };
 
 enum m_verdict { M_OK = 0, M_STALE, M_UNNEEDED, M_MISSING_FORCED, M_CONTRACT };
@@ -85,14 +97,17 @@ struct m_shadow {
 };
 
 struct m_vcpu {
-	struct tlb_vcpu tlb;
-	struct vmcb *vmcb01, *vmcb02;
-	int pcpu;                       /* -1: descheduled */
-	int prev_pcpu;                  /* before the last move, -1 none */
-	int ctx;                        /* TLB_CTX_* svmhv runs next */
-	bool in_guest;
+	struct vcpu *hv;                /* svmhv's vCPU; pinned to pCPU = index */
+	struct vmcb *vmcb12;            /* L1's vmcb12 page, in guest RAM */
+	bool in_guest;                  /* VMRUN executed, no #VMEXIT yet */
+	bool nmi_pending;               /* an NMI reached this pCPU outside guest mode */
+	bool init_sent;                 /* INIT posted, not yet taken */
+	bool reboot;                    /* INIT taken: L1 sets itself up again */
+	bool refuse_l2;                 /* the next VMRUN of vmcb02 fails its checks */
+	int ctx;                        /* TLB_CTX_* of the VMCB that runs (in_guest) */
 	int hw_ctx;                     /* ctx of the last hardware VMRUN, -1 none */
-	uint32_t guest, vasid;          /* current vmcb12; vasid 0 = none yet */
+	uint32_t guest, vasid;          /* L2's space and vmcb12 ASID index (L2 ran) */
+	uint32_t next_guest;            /* the space L1's last accepted VMRUN runs */
 	uint32_t last_va;               /* generator locality only */
 	bool may_flush[TLB_NR_CTX];     /* a flush would not be gratuitous */
 	struct m_shadow *shadow;        /* [ngpa] */
@@ -102,31 +117,27 @@ struct m_vcpu {
 
 struct m_world {
 	const struct m_config *cfg;
-	struct asid_pool pool;
-	struct tlb_domain dom;
-	struct tlb_pcpu tpcpu[M_MAX_PCPU];
-	struct tlb_vcpu *slots[M_MAX_VCPU];
 	struct m_vcpu vcpu[M_MAX_VCPU];
-	int on_pcpu[M_MAX_PCPU];        /* vCPU index or -1 */
-	struct m_tlbe *tlb[M_MAX_PCPU];
-	uint8_t *victim[M_MAX_PCPU];
+	struct m_tlbe *tlb[M_MAX_VCPU];         /* one TLB per pCPU */
+	uint8_t *victim[M_MAX_VCPU];
 	uint32_t *pt1, *npt0;           /* [nva], [ngpa] */
 	uint32_t *pt2[M_NGUEST], *npt1[M_NGUEST];
 	uint32_t next_hpa;
-	int cur;                        /* vCPU whose exit svmhv is handling */
+	unsigned depth;                 /* nested hardware events (livelock guard) */
 	enum m_verdict verdict;
 	char why[256];
 	uint64_t refills[TLB_NR_CTX], accesses[TLB_NR_CTX];
 };
 
-/* world.c: the machine, the nested flow, the invariants. */
+/* world.c: the machine, events, the invariants. */
 int m_world_init(struct m_world *w, const struct m_config *cfg);
+int m_world_boot(struct m_world *w);    /* every vCPU in guest mode, SVM on */
 void m_world_free(struct m_world *w);
 void m_exec(struct m_world *w, const struct m_event *ev);
 void m_check(struct m_world *w);
 uint64_t m_flushes(const struct m_world *w);
-void m_kick(void *arg, struct tlb_vcpu *target);
-void m_invlpga(void *arg, uint64_t va, uint32_t asid);
+void m_fail(struct m_world *w, enum m_verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* arch.c: the L1-visible architectural TLB model. */
 void arch_activate(struct m_world *w, struct m_vcpu *v);
@@ -167,5 +178,8 @@ const char *m_verdict_name(enum m_verdict v);
 
 /* bench.c */
 int m_bench(FILE *out);
+
+/* interleave.c: the request word and the kick handshake, over every interleaving. */
+int m_interleave(bool verbose);
 
 #endif /* SVMHV_TESTS_MODEL_H */

@@ -14,16 +14,16 @@
 
 #define SMALL   .tlb_sets = 4, .tlb_ways = 4, .nva = 8, .ngpa = 8, .check = true
 
+/* vCPU i runs on pCPU i, for life, as in svmhv. */
 const struct m_config m_configs[] = {
-	{ .name = "fba",          .npcpu = 3, .nvcpu = 4, .flush_by_asid = true, SMALL },
-	{ .name = "nofba",        .npcpu = 3, .nvcpu = 4, SMALL },
-	{ .name = "fba-force",    .npcpu = 3, .nvcpu = 4, .flush_by_asid = true, .force = true, SMALL },
-	{ .name = "nofba-force",  .npcpu = 3, .nvcpu = 4, .force = true, SMALL },
-	{ .name = "fba-shared",   .npcpu = 3, .nvcpu = 4, .flush_by_asid = true, .shared = true, SMALL },
-	{ .name = "nofba-shared", .npcpu = 3, .nvcpu = 4, .shared = true, SMALL },
-	{ .name = "nofba-1pcpu",  .npcpu = 1, .nvcpu = 3, SMALL },
-	{ .name = "fba-pinned",   .npcpu = 2, .nvcpu = 2, .flush_by_asid = true, SMALL },
-	{ .name = "fba-roam",     .npcpu = 2, .nvcpu = 1, .flush_by_asid = true, SMALL },
+	{ .name = "fba",          .nvcpu = 3, .flush_by_asid = true, SMALL },
+	{ .name = "nofba",        .nvcpu = 3, SMALL },
+	{ .name = "fba-force",    .nvcpu = 3, .flush_by_asid = true, .force = true, SMALL },
+	{ .name = "nofba-force",  .nvcpu = 3, .force = true, SMALL },
+	{ .name = "fba-shared",   .nvcpu = 3, .flush_by_asid = true, .shared = true, SMALL },
+	{ .name = "nofba-shared", .nvcpu = 3, .shared = true, SMALL },
+	{ .name = "nofba-1cpu",   .nvcpu = 1, SMALL },
+	{ .name = "fba-2cpu",     .nvcpu = 2, .flush_by_asid = true, SMALL },
 };
 const unsigned m_nconfigs = sizeof(m_configs) / sizeof(m_configs[0]);
 const char *m_prog = "build/host/model";
@@ -79,12 +79,12 @@ static int pick(struct m_rng *r, const uint8_t *weights)
 
 static const uint8_t w_l1[EV_COUNT] = {
 	[EV_ACCESS] = 30, [EV_L1_PTE] = 10, [EV_L1_CR3] = 2, [EV_L1_NPT] = 8, [EV_L2_PTE] = 8,
-	[EV_VMRUN] = 14, [EV_INVLPGA] = 10, [EV_HV_NPT] = 3, [EV_MOVE] = 8,
-	[EV_FORCED_EXIT] = 2, [EV_L0_EXIT] = 3,
+	[EV_VMRUN] = 14, [EV_INVLPGA] = 10, [EV_HV_NPT] = 3, [EV_INIT] = 2, [EV_L0_EXIT] = 3,
+	[EV_NMI] = 2, [EV_GIF] = 3,
 };
 static const uint8_t w_l2[EV_COUNT] = {
 	[EV_ACCESS] = 35, [EV_L2_PTE] = 10, [EV_L2_CR3] = 2, [EV_VMEXIT] = 14,
-	[EV_HV_NPT] = 3, [EV_MOVE] = 5, [EV_FORCED_EXIT] = 3, [EV_L0_EXIT] = 3,
+	[EV_HV_NPT] = 3, [EV_INIT] = 3, [EV_L0_EXIT] = 3, [EV_NMI] = 4,
 };
 
 static uint32_t page_or_none(struct m_rng *r, unsigned n)
@@ -97,10 +97,11 @@ static void gen_vmrun(const struct m_vcpu *v, struct m_rng *r, struct m_event *e
 	static const uint8_t ctl[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 				       1, 1, 3, 3, 3, 7, 7, 7 };
 
-	ev->a = chance(r, 70) ? v->guest : below(r, M_NGUEST);
+	ev->a = chance(r, 70) ? v->next_guest : below(r, M_NGUEST);
 	ev->b = v->vasid && chance(r, 60) ? v->vasid : 1 + below(r, M_NVASID);
 	ev->c = ctl[below(r, sizeof(ctl))];
-	ev->d = chance(r, 10) ? 1 : chance(r, 5) ? 2 : 0;
+	ev->d = chance(r, 4) ? 1 : chance(r, 5) ? 2 : 0;
+	ev->e = chance(r, 30);
 }
 
 /* One event that fits the machine's state (replays tolerate misfits). */
@@ -112,8 +113,7 @@ void m_gen(struct m_world *w, struct m_rng *r, struct m_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	ev->vcpu = (uint8_t)below(r, c->nvcpu);
 	v = &w->vcpu[ev->vcpu];
-	ev->type = (uint8_t)(v->pcpu < 0 && chance(r, 50) ? EV_MOVE :
-			     pick(r, v->ctx == TLB_CTX_L1 ? w_l1 : w_l2));
+	ev->type = (uint8_t)pick(r, v->hv->nested.in_l2 ? w_l2 : w_l1);
 	ev->a = chance(r, 50) ? v->last_va : below(r, c->nva);      /* locality */
 	w->vcpu[ev->vcpu].last_va = ev->a;
 	switch (ev->type) {
@@ -122,11 +122,12 @@ void m_gen(struct m_world *w, struct m_rng *r, struct m_event *ev)
 		ev->c = chance(r, 50);
 		break;
 	case EV_L1_NPT:
-		ev->a = chance(r, 70) ? v->guest : below(r, M_NGUEST);
+		ev->a = chance(r, 70) ? v->next_guest : below(r, M_NGUEST);
 		ev->b = below(r, c->ngpa);
 		ev->c = page_or_none(r, c->ngpa);
 		break;
 	case EV_VMRUN: gen_vmrun(v, r, ev); break;
+	case EV_VMEXIT: ev->a = chance(r, 5); break;
 	case EV_INVLPGA:
 		ev->b = chance(r, 30) ? 0 : chance(r, 70) ? 1 : 2;
 		ev->c = 1 + below(r, M_NVASID);
@@ -134,14 +135,8 @@ void m_gen(struct m_world *w, struct m_rng *r, struct m_event *ev)
 	case EV_HV_NPT:
 		ev->a = below(r, c->ngpa);
 		ev->b = w->npt0[ev->a] == M_NONE || chance(r, 60);
-		ev->c = chance(r, 30);
 		break;
-	case EV_MOVE:
-		ev->a = chance(r, 15) ? M_NONE : v->prev_pcpu >= 0 && chance(r, 50) ?
-			(uint32_t)v->prev_pcpu : below(r, c->npcpu);
-		ev->b = chance(r, 70);
-		break;
-	case EV_FORCED_EXIT: ev->a = chance(r, 50); break;
+	case EV_GIF: ev->a = v->hv->nested.gif.gif ? 0 : chance(r, 80); break;
 	default: break;
 	}
 }
@@ -156,7 +151,9 @@ static void pr_page(FILE *f, const char *what, uint32_t page)
 
 void m_event_print(FILE *f, const struct m_event *ev)
 {
-	static const char *const ctl_other[] = { "zero", "current", "other" };
+	static const char *const invlpga_asid[] = { "zero", "current", "other" };
+	static const char *const vmrun_end[] = { "", " (vmcb12 fails svmhv's checks)",
+						 " (the CPU refuses vmcb02: VMEXIT_INVALID)" };
 
 	fprintf(f, "vcpu%u ", ev->vcpu);
 	switch (ev->type) {
@@ -174,30 +171,23 @@ void m_event_print(FILE *f, const struct m_event *ev)
 		pr_page(f, "L1 page", ev->c);
 		break;
 	case EV_VMRUN:
-		fprintf(f, "L1 VMRUN guest %u vmcb12 ASID %u TLB_CONTROL %u%s", ev->a, ev->b,
-			ev->c, ev->d == 1 ? " (entry abandoned: nested #VMEXIT before VMRUN)" :
-			ev->d == 2 ? " (the CPU refuses vmcb02: VMEXIT_INVALID)" : "");
+		fprintf(f, "L1 VMRUN guest %u vmcb12 ASID %x TLB_CONTROL %u%s%s", ev->a,
+			m_vasid[ev->b % (M_NVASID + 1)], ev->c, ev->e ? " intercepting NMI" : "",
+			vmrun_end[ev->d % 3]);
 		break;
-	case EV_VMEXIT: fprintf(f, "L2 #VMEXIT to L1"); break;
-	case EV_L0_EXIT: fprintf(f, "exit handled by svmhv, resume"); break;
+	case EV_VMEXIT: fprintf(f, "L2 %s, L1 intercepts it", ev->a ? "shuts down" : "VMMCALL"); break;
+	case EV_L0_EXIT: fprintf(f, "CPUID, handled by svmhv"); break;
 	case EV_INVLPGA:
-		fprintf(f, "L1 INVLPGA va %u, %s ASID", ev->a, ctl_other[ev->b]);
+		fprintf(f, "L1 INVLPGA va %u, %s ASID", ev->a, invlpga_asid[ev->b % 3]);
 		if (ev->b == 2)
-			fprintf(f, " %u", ev->c);
+			fprintf(f, " %x", m_vasid[ev->c % (M_NVASID + 1)]);
 		break;
 	case EV_HV_NPT:
-		fprintf(f, "svmhv %s L1 page %u%s", ev->b ? "remaps" : "unmaps", ev->a,
-			ev->c ? " (from outside any vCPU)" : "");
+		fprintf(f, "svmhv %s L1 page %u", ev->b ? "remaps" : "unmaps", ev->a);
 		break;
-	case EV_MOVE:
-		if (ev->a == M_NONE)
-			fprintf(f, "descheduled");
-		else
-			fprintf(f, "moves to pcpu %u%s", ev->a, ev->b ? " (swapping if busy)" : "");
-		break;
-	case EV_FORCED_EXIT:
-		fprintf(f, "forced nested exit (%s)", ev->a ? "INIT" : "EFER.SVME cleared");
-		break;
+	case EV_INIT: fprintf(f, "INIT from another CPU (SIPI when it waits)"); break;
+	case EV_NMI: fprintf(f, "an NMI for the guest"); break;
+	case EV_GIF: fprintf(f, "L1 %s", ev->a ? "STGI" : "CLGI"); break;
 	default: fprintf(f, "?"); break;
 	}
 	fputc('\n', f);

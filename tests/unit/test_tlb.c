@@ -1,4 +1,4 @@
-/* Host tests of the TLB contract (svm/tlb.c): every entry point. */
+/* Host tests of the TLB contract (svm/tlb.c): every entry point of its API. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,14 +15,22 @@ static struct tlb_pcpu pcpus[2];
 static struct tlb_vcpu vc[2], *slots[2];
 static struct tlb_domain dom;
 static struct vmcb vmcb01[2], vmcb02[2];
-static struct { int n; struct tlb_vcpu *last; } kicks;
+static struct { int n, waits; unsigned kicked; struct tlb_vcpu *last; } kicks;
 static struct { int n; uint64_t va; uint32_t asid; } inv;
 
 static void kick_cb(void *arg, struct tlb_vcpu *t)
 {
 	(void)arg;
 	kicks.n++;
+	kicks.kicked |= 1u << t->id;
 	kicks.last = t;
+}
+
+static void wait_cb(void *arg, struct tlb_vcpu *t)
+{
+	(void)arg;
+	assert_true(kicks.kicked & (1u << t->id));     /* waited on after its kick */
+	kicks.waits++;
 }
 
 static void inv_cb(void *arg, uint64_t va, uint32_t asid)
@@ -33,10 +41,11 @@ static void inv_cb(void *arg, uint64_t va, uint32_t asid)
 	inv.asid = asid;
 }
 
+/* vCPU i is pinned to pCPU i. */
 static void setup_cfg(bool fba, bool force, bool shared)
 {
 	struct tlb_config c = { .flush_by_asid = fba, .force_tlb_flush = force };
-	struct tlb_ops o = { .kick = kick_cb, .invlpga = inv_cb };
+	struct tlb_ops o = { .kick = kick_cb, .wait = wait_cb, .invlpga = inv_cb };
 
 	memset(vmcb01, 0, sizeof(vmcb01));
 	memset(vmcb02, 0, sizeof(vmcb02));
@@ -46,7 +55,7 @@ static void setup_cfg(bool fba, bool force, bool shared)
 	for (uint32_t i = 0; i < 2; i++) {
 		struct asid_vcpu a = { shared ? 1 + i : 1 + 2 * i, shared ? 1 + i : 2 + 2 * i };
 
-		assert_int_equal(tlb_vcpu_init(&dom, &vc[i], i, &a), 0);
+		assert_int_equal(tlb_vcpu_init(&dom, &vc[i], i, i, &a), 0);
 	}
 }
 
@@ -55,42 +64,41 @@ static int nofba(void **s) { (void)s; setup_cfg(false, false, false); return 0; 
 static int force(void **s) { (void)s; setup_cfg(true, true, false); return 0; }
 static int shared(void **s) { (void)s; setup_cfg(true, false, true); return 0; }
 
-/* One VMRUN of vCPU i's ctx on pCPU p; returns the TLB_CONTROL it carried. */
-static uint8_t run(int i, int p, enum tlb_ctx ctx)
+/* One VMRUN of vCPU i's current context; returns the TLB_CONTROL it carried. */
+static uint8_t run(int i)
 {
-	struct vmcb *vm = ctx == L2 ? &vmcb02[i] : &vmcb01[i];
+	struct vmcb *vm = vc[i].ctx == L2 ? &vmcb02[i] : &vmcb01[i];
 	uint8_t ctl;
 
-	tlb_before_vmrun(&vc[i], &pcpus[p], vm, ctx);
+	tlb_before_vmrun(&vc[i], vm);
 	ctl = vm->control.tlb_control;
-	assert_int_equal(vm->control.asid, vc[i].asid[ctx]);
+	assert_int_equal(vm->control.asid, vc[i].asid[vc[i].ctx]);
 	tlb_after_vmexit(&vc[i], vm, false);
 	assert_int_equal(vm->control.tlb_control, TLB_CONTROL_DO_NOTHING);
 	return ctl;
 }
 
-/* L1 of vCPU i VMRUNs vmcb12 (vasid, ctl12): the nested/ flow. L2's TLB_CONTROL. */
-static uint8_t nested_entry(int i, int p, uint32_t vasid, uint8_t ctl12)
+/* L1 of vCPU i VMRUNs vmcb12 (vasid, ctl12): L2's TLB_CONTROL. */
+static uint8_t nested_entry(int i, uint32_t vasid, uint8_t ctl12)
 {
-	tlb_nested_vmrun(&vc[i], vasid, ctl12);
-	memset(&vmcb02[i], 0xff, sizeof(vmcb02[i]));
-	tlb_vmcb_rebuilt(&vc[i], &vmcb02[i], L2);
-	tlb_vmcb_switch(&vc[i], L1);
-	return run(i, p, L2);
+	tlb_l1_vmrun(&vc[i], vasid, ctl12);
+	memset(&vmcb02[i], 0xff, sizeof(vmcb02[i]));    /* vmcb02 built from scratch */
+	tlb_enter_l2(&vc[i]);
+	return run(i);
 }
 
-static uint8_t nested_exit(int i, int p)
+static uint8_t nested_exit(int i)
 {
-	tlb_vmcb_switch(&vc[i], L2);
-	return run(i, p, L1);
+	tlb_leave_l2(&vc[i]);
+	return run(i);
 }
 
-/* Both contexts of vCPU i have run on p, with vmcb12 ASID 1: steady state. */
-static void warm(int i, int p)
+/* Both contexts of vCPU i have run, with vmcb12 ASID 1: steady state. */
+static void warm(int i)
 {
-	run(i, p, L1);
-	nested_entry(i, p, 1, 0);
-	nested_exit(i, p);
+	run(i);
+	nested_entry(i, 1, 0);
+	nested_exit(i);
 }
 
 static void test_domain_init(void **state)
@@ -115,123 +123,102 @@ static void test_vcpu_init(void **state)
 	struct asid_vcpu bad = { 0, 2 }, ok = { 3, 4 };
 
 	(void)state;
-	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, &bad), -ASID_EINVAL);
-	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 2, &ok), -ASID_EINVAL);
-	assert_int_equal(tlb_vcpu_init(&dom, &vc[1], 1, &ok), 0);
+	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 0, &bad), -ASID_EINVAL);
+	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 2, 0, &ok), -ASID_EINVAL);
+	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 2, &ok), -ASID_EINVAL);
+	assert_int_equal(tlb_vcpu_init(&dom, &vc[1], 1, 1, &ok), 0);
 	assert_ptr_equal(slots[1], &vc[1]);
+	assert_ptr_equal(vc[1].pcpu, &pcpus[1]);
 	assert_int_equal(vc[1].asid[L2], 4);
+	assert_int_equal(vc[1].ctx, L1);
 	assert_false(vc[1].shared);
-	assert_false(tlb_pending(&vc[1], L1));
-	assert_int_equal(vc[1].last_pcpu[L1], TLB_PCPU_NONE);
+	/* Each context's first VMRUN flushes its ASID. */
+	assert_true(tlb_pending(&vc[1], L1));
+	assert_true(tlb_pending(&vc[1], L2));
 }
 
-/* First run on a pCPU flushes (FlushByASID: 3); the next VMRUN does not. */
+/* First run flushes (FlushByASID: 3); the next VMRUN does not. */
 static void test_before_after_vmrun(void **state)
 {
 	uint64_t n;
 
 	(void)state;
 	vmcb01[0].control.clean = 0xffffffff;
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
 	assert_int_equal(vmcb01[0].control.clean & BIT(2), 0);  /* ASID clean bit */
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_DO_NOTHING);
+	assert_int_equal(run(0), TLB_CONTROL_DO_NOTHING);
 	assert_true(tlb_counter_read(&vc[0], L1, TLB_REASON_NEW_PCPU, &n));
 	assert_int_equal(n, 1);
 	assert_int_equal(pcpus[0].flush_gen, 0);        /* no flush-all */
+	/* A stale TLB_CONTROL in the VMCB never survives tlb_before_vmrun(). */
+	vmcb01[0].control.tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;
+	assert_int_equal(run(0), TLB_CONTROL_DO_NOTHING);
 }
 
 /* Without FlushByASID: TLB_CONTROL 1, published as a flush-all of the pCPU. */
 static void test_no_flush_by_asid(void **state)
 {
 	(void)state;
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_FLUSH_ALL_ASID);
+	assert_int_equal(run(0), TLB_CONTROL_FLUSH_ALL_ASID);
 	assert_int_equal(pcpus[0].flush_gen, 1);
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_DO_NOTHING);
+	assert_int_equal(pcpus[1].flush_gen, 0);
+	assert_int_equal(run(0), TLB_CONTROL_DO_NOTHING);
 }
 
-/* A vCPU that runs on a different pCPU than last time flushes; each context. */
-static void test_new_pcpu(void **state)
-{
-	(void)state;
-	warm(0, 0);
-	assert_int_equal(run(0, 1, L1), TLB_CONTROL_FLUSH_ASID);
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_FLUSH_ASID);
-	assert_int_equal(nested_entry(0, 0, 1, 0), TLB_CONTROL_DO_NOTHING);   /* L2 never left */
-	assert_int_equal(nested_exit(0, 1), TLB_CONTROL_FLUSH_ASID);
-	assert_int_equal(nested_entry(0, 1, 1, 0), TLB_CONTROL_FLUSH_ASID);
-}
-
-/* A flush-all satisfies requests stamped for its pCPU before it, of any vCPU. */
+/* A flush-all satisfies the other context's requests made before it. */
 static void test_flush_all_satisfies(void **state)
 {
 	(void)state;
-	warm(0, 0);
-	warm(1, 0);
-	tlb_request(&vc[1], TLB_MASK_BOTH, TLB_REASON_NPT_CHANGE);     /* v1 stamped p0 */
-	tlb_request(&vc[0], TLB_MASK_L1, TLB_REASON_NPT_CHANGE);
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_FLUSH_ALL_ASID);
-	assert_int_equal(run(1, 0, L1), TLB_CONTROL_DO_NOTHING);
-	assert_int_equal(vc[1].cnt.satisfied[L1], 1);
-	tlb_request(&vc[1], TLB_MASK_L1, TLB_REASON_NPT_CHANGE);       /* after it */
-	assert_int_equal(run(1, 0, L1), TLB_CONTROL_FLUSH_ALL_ASID);
-	assert_int_equal(nested_entry(1, 0, 1, 0), TLB_CONTROL_DO_NOTHING);
+	warm(0);
+	tlb_npt_changed(&dom, &vc[0]);          /* both contexts; L1 runs first */
+	assert_int_equal(run(0), TLB_CONTROL_FLUSH_ALL_ASID);
+	assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_DO_NOTHING);
+	assert_int_equal(vc[0].cnt.satisfied[L2], 1);
+	nested_exit(0);
+	assert_int_equal(nested_entry(0, 1, TLB_CONTROL_FLUSH_ASID), TLB_CONTROL_FLUSH_ALL_ASID);
 }
 
-/* Local request: applied at the next VMRUN of that context only. */
-static void test_request(void **state)
-{
-	(void)state;
-	warm(0, 0);
-	tlb_request(&vc[0], TLB_MASK_L2, TLB_REASON_NPT_CHANGE);
-	assert_true(tlb_pending(&vc[0], L2));
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_DO_NOTHING);
-	assert_int_equal(nested_entry(0, 0, 1, 0), TLB_CONTROL_FLUSH_ASID);
-	assert_false(tlb_pending(&vc[0], L2));
-	assert_int_equal(kicks.n, 0);
-}
-
-/* Remote: flag, then kick; a flush-all already in flight does not satisfy it. */
-static void test_request_remote(void **state)
-{
-	(void)state;
-	warm(1, 0);
-	tlb_request_remote(&vc[1], TLB_MASK_L1, TLB_REASON_NPT_CHANGE);
-	assert_int_equal(kicks.n, 1);
-	assert_ptr_equal(kicks.last, &vc[1]);
-	assert_true(tlb_pending(&vc[1], L1));
-	pcpus[0].flush_gen++;                           /* a flush-all committed now */
-	assert_int_equal(run(1, 0, L1), TLB_CONTROL_FLUSH_ALL_ASID);
-}
-
-/* svmhv's NPT change: both contexts of every vCPU, remote ones kicked, shadows. */
+/* svmhv's NPT change: both contexts of every vCPU, remote ones kicked and waited for. */
 static void test_npt_changed(void **state)
 {
 	(void)state;
-	warm(0, 0);
-	warm(1, 1);
+	warm(0);
+	warm(1);
 	assert_true(tlb_shadow_resync_take(&vc[1]));
 	tlb_npt_changed(&dom, &vc[0]);
 	assert_int_equal(kicks.n, 1);
+	assert_int_equal(kicks.waits, 1);
 	assert_ptr_equal(kicks.last, &vc[1]);
 	for (int i = 0; i < 2; i++) {
 		assert_true(tlb_pending(&vc[i], L1) && tlb_pending(&vc[i], L2));
 		assert_true(tlb_shadow_resync_take(&vc[i]));
 	}
-	tlb_npt_changed(&dom, NULL);
+	tlb_npt_changed(&dom, NULL);                    /* from outside any vCPU */
 	assert_int_equal(kicks.n, 3);
-	assert_int_equal(run(1, 1, L1), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(kicks.waits, 3);
+	assert_int_equal(run(1), TLB_CONTROL_FLUSH_ASID);
 	assert_int_equal(vc[1].cnt.reason[L1][TLB_REASON_NPT_CHANGE], 1);
+}
+
+/* A remote request is not satisfied by a flush-all that may have been in flight. */
+static void test_remote_needs_a_later_flush(void **state)
+{
+	(void)state;
+	warm(1);
+	tlb_npt_changed(&dom, &vc[0]);
+	pcpus[1].flush_gen++;                           /* a flush-all committed now */
+	assert_int_equal(run(1), TLB_CONTROL_FLUSH_ALL_ASID);
 }
 
 /* Steady state: a nested round trip never flushes. */
 static void test_nested_vmrun_steady(void **state)
 {
 	(void)state;
-	warm(0, 0);
+	warm(0);
 	assert_true(tlb_shadow_resync_take(&vc[0]));     /* the first entry's */
 	for (int i = 0; i < 100; i++) {
-		assert_int_equal(nested_entry(0, 0, 1, 0), TLB_CONTROL_DO_NOTHING);
-		assert_int_equal(nested_exit(0, 0), TLB_CONTROL_DO_NOTHING);
+		assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_DO_NOTHING);
+		assert_int_equal(nested_exit(0), TLB_CONTROL_DO_NOTHING);
 	}
 	assert_false(tlb_shadow_resync_take(&vc[0]));
 }
@@ -240,10 +227,10 @@ static void test_nested_vmrun_steady(void **state)
 static void test_nested_vmrun_flush_all(void **state)
 {
 	(void)state;
-	warm(0, 0);
-	assert_int_equal(nested_entry(0, 0, 1, TLB_CONTROL_FLUSH_ALL_ASID), TLB_CONTROL_FLUSH_ASID);
+	warm(0);
+	assert_int_equal(nested_entry(0, 1, TLB_CONTROL_FLUSH_ALL_ASID), TLB_CONTROL_FLUSH_ASID);
 	assert_true(tlb_shadow_resync_take(&vc[0]));
-	assert_int_equal(nested_exit(0, 0), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(nested_exit(0), TLB_CONTROL_FLUSH_ASID);
 	assert_int_equal(vc[0].cnt.reason[L1][TLB_REASON_L1_FLUSH_ALL], 1);
 }
 
@@ -251,9 +238,9 @@ static void test_nested_vmrun_flush_all(void **state)
 static void test_nested_vmrun_flush_all_nofba(void **state)
 {
 	(void)state;
-	warm(0, 0);
-	assert_int_equal(nested_entry(0, 0, 1, 1), TLB_CONTROL_FLUSH_ALL_ASID);
-	assert_int_equal(nested_exit(0, 0), TLB_CONTROL_DO_NOTHING);
+	warm(0);
+	assert_int_equal(nested_entry(0, 1, 1), TLB_CONTROL_FLUSH_ALL_ASID);
+	assert_int_equal(nested_exit(0), TLB_CONTROL_DO_NOTHING);
 	assert_int_equal(vc[0].cnt.satisfied[L1], 1);
 }
 
@@ -261,52 +248,56 @@ static void test_nested_vmrun_flush_all_nofba(void **state)
 static void test_nested_vmrun_flush_asid(void **state)
 {
 	(void)state;
-	warm(0, 0);
+	warm(0);
 	for (uint8_t ctl = 3; ctl <= 7; ctl += 4) {
-		assert_int_equal(nested_entry(0, 0, 1, ctl), TLB_CONTROL_FLUSH_ASID);
+		assert_int_equal(nested_entry(0, 1, ctl), TLB_CONTROL_FLUSH_ASID);
 		assert_true(tlb_shadow_resync_take(&vc[0]));
-		assert_int_equal(nested_exit(0, 0), TLB_CONTROL_DO_NOTHING);
+		assert_int_equal(nested_exit(0), TLB_CONTROL_DO_NOTHING);
 	}
 	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_L1_FLUSH_ASID], 2);
 }
 
-/* A different vmcb12 ASID: asid_l2's entries belong to another L1 ASID. */
+/* A different vmcb12 ASID, over the whole 32-bit range (no aliasing). */
 static void test_nested_vmrun_asid_change(void **state)
 {
+	static const uint32_t asids[] = { 2, 0x102, 0x10002, 0x80000002u, 0xffffffffu,
+					  0xffff, 0x1ffff, 0x100000001ull & 0xffffffffu };
+
 	(void)state;
-	warm(0, 0);
-	for (uint32_t a = 2; a < 12; a++) {             /* L1 multiplexes 10 ASIDs */
-		nested_exit(0, 0);
-		assert_int_equal(nested_entry(0, 0, a, 0), TLB_CONTROL_FLUSH_ASID);
+	warm(0);
+	for (unsigned i = 0; i < sizeof(asids) / sizeof(asids[0]); i++) {
+		nested_exit(0);
+		assert_int_equal(nested_entry(0, asids[i], 0), TLB_CONTROL_FLUSH_ASID);
 		assert_true(tlb_shadow_resync_take(&vc[0]));
 	}
-	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 11);
+	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 9);
 }
 
 /* The CPU refused vmcb02 (VMEXIT_INVALID): the flush it carried never ran. */
 static void test_vmrun_failed_keeps_flush(void **state)
 {
 	(void)state;
-	warm(0, 0);
-	tlb_nested_vmrun(&vc[0], 2, 0);                 /* ASID change: L2 flush */
-	tlb_vmcb_switch(&vc[0], L1);
-	tlb_before_vmrun(&vc[0], &pcpus[0], &vmcb02[0], L2);
+	warm(0);
+	tlb_l1_vmrun(&vc[0], 2, 0);                     /* ASID change: L2 flush */
+	tlb_enter_l2(&vc[0]);
+	tlb_before_vmrun(&vc[0], &vmcb02[0]);
 	assert_int_equal(vmcb02[0].control.tlb_control, TLB_CONTROL_FLUSH_ASID);
 	tlb_after_vmexit(&vc[0], &vmcb02[0], true);
 	assert_int_equal(vmcb02[0].control.tlb_control, TLB_CONTROL_DO_NOTHING);
 	assert_true(tlb_pending(&vc[0], L2));
 	assert_int_equal(vc[0].cnt.flushes[L2], 1);     /* only warm()'s first run */
-	tlb_vmcb_switch(&vc[0], L2);                     /* VMEXIT_INVALID to L1 */
-	run(0, 0, L1);
-	tlb_vmcb_switch(&vc[0], L1);                     /* L1 tries again, same ASID */
-	assert_int_equal(run(0, 0, L2), TLB_CONTROL_FLUSH_ASID);
+	tlb_leave_l2(&vc[0]);                            /* VMEXIT_INVALID to L1 */
+	run(0);
+	tlb_l1_vmrun(&vc[0], 2, 0);                     /* L1 tries again, same ASID */
+	tlb_enter_l2(&vc[0]);
+	assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
 	assert_false(tlb_pending(&vc[0], L2));
 }
 
 static void test_invlpga_zero(void **state)
 {
 	(void)state;
-	warm(0, 0);
+	warm(0);
 	tlb_invlpga(&vc[0], 0x1000, 0);
 	assert_int_equal(inv.n, 1);
 	assert_int_equal(inv.va, 0x1000);
@@ -317,7 +308,7 @@ static void test_invlpga_zero(void **state)
 static void test_invlpga_current(void **state)
 {
 	(void)state;
-	warm(0, 0);
+	warm(0);
 	tlb_invlpga(&vc[0], 0x2000, 1);
 	assert_int_equal(inv.n, 1);
 	assert_int_equal(inv.asid, vc[0].asid[L2]);
@@ -328,93 +319,61 @@ static void test_invlpga_current(void **state)
 static void test_invlpga_other(void **state)
 {
 	(void)state;
-	warm(0, 0);
+	warm(0);
 	tlb_invlpga(&vc[0], 0x2000, 5);
+	tlb_invlpga(&vc[0], 0x2000, 0x101);     /* aliases ASID 1 in its low 8 bits */
 	assert_int_equal(inv.n, 0);
 	assert_false(tlb_pending(&vc[0], L2));
-	assert_int_equal(nested_entry(0, 0, 5, 0), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(nested_entry(0, 5, 0), TLB_CONTROL_FLUSH_ASID);
 }
 
-/* L2 last ran on p0, L1 now on p1: p0's entries are out of reach, flush L2. */
-static void test_invlpga_other_pcpu(void **state)
+/* A context that never ran has nothing to invalidate. */
+static void test_invlpga_never_ran(void **state)
 {
 	(void)state;
-	warm(0, 0);
-	run(0, 1, L1);
-	tlb_invlpga(&vc[0], 0x3000, 1);
+	run(0);
+	tlb_l1_vmrun(&vc[0], 1, 0);
+	tlb_invlpga(&vc[0], 0x2000, 1);
 	assert_int_equal(inv.n, 0);
-	assert_true(tlb_pending(&vc[0], L2));
-	assert_int_equal(nested_entry(0, 0, 1, 0), TLB_CONTROL_FLUSH_ASID);
-	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_INVLPGA], 1);
 }
 
-static void test_forced_exit(void **state)
+static void test_forced_leave(void **state)
 {
 	(void)state;
-	warm(0, 0);
-	tlb_forced_exit(&vc[0], false);                 /* EFER.SVME cleared */
+	warm(0);
+	tlb_forced_leave(&vc[0], false);                /* EFER.SVME cleared */
 	assert_true(tlb_pending(&vc[0], L2));
 	assert_false(tlb_pending(&vc[0], L1));
 	assert_true(tlb_shadow_resync_take(&vc[0]));
-	tlb_vmcb_switch(&vc[0], L2);
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_DO_NOTHING);
-	tlb_forced_exit(&vc[0], true);                  /* INIT */
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(run(0), TLB_CONTROL_DO_NOTHING);
+	tlb_forced_leave(&vc[0], true);                 /* INIT */
+	assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
 	/* the same vmcb12 ASID afterwards is a new one */
-	assert_int_equal(nested_entry(0, 0, 1, 0), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_FLUSH_ASID);
 	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 2);
 	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_FORCED_EXIT], 1);
 }
 
-/* A flush prepared on vmcb02 that never ran: taken off, pending again. */
-static void test_vmcb_switch_abandoned(void **state)
-{
-	(void)state;
-	warm(0, 0);
-	tlb_nested_vmrun(&vc[0], 1, TLB_CONTROL_FLUSH_ASID);
-	tlb_vmcb_switch(&vc[0], L1);
-	tlb_before_vmrun(&vc[0], &pcpus[0], &vmcb02[0], L2);
-	assert_int_equal(vmcb02[0].control.tlb_control, TLB_CONTROL_FLUSH_ASID);
-	tlb_vmcb_switch(&vc[0], L2);                    /* event for L1: no VMRUN */
-	assert_int_equal(vmcb02[0].control.tlb_control, TLB_CONTROL_DO_NOTHING);
-	assert_true(tlb_pending(&vc[0], L2));
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_DO_NOTHING);
-	assert_int_equal(nested_entry(0, 0, 1, 0), TLB_CONTROL_FLUSH_ASID);
-}
-
 /* Requests belong to their context: a pending L1 flush is not spent on L2. */
-static void test_vmcb_switch_keeps_context(void **state)
+static void test_switch_keeps_context(void **state)
 {
 	(void)state;
-	warm(0, 0);
-	tlb_request(&vc[0], TLB_MASK_L1, TLB_REASON_NPT_CHANGE);
-	assert_int_equal(nested_entry(0, 0, 1, 0), TLB_CONTROL_DO_NOTHING);
-	assert_int_equal(nested_exit(0, 0), TLB_CONTROL_FLUSH_ASID);
-}
-
-/* A rebuilt vmcb02 has the right ASID, no stale TLB_CONTROL, and loses nothing. */
-static void test_vmcb_rebuilt(void **state)
-{
-	(void)state;
-	warm(0, 0);
-	tlb_request(&vc[0], TLB_MASK_L2, TLB_REASON_NPT_CHANGE);
-	tlb_before_vmrun(&vc[0], &pcpus[0], &vmcb02[0], L2);      /* never runs */
-	memset(&vmcb02[0], 0, sizeof(vmcb02[0]));
-	tlb_vmcb_rebuilt(&vc[0], &vmcb02[0], L2);
-	assert_int_equal(vmcb02[0].control.asid, vc[0].asid[L2]);
-	assert_int_equal(vmcb02[0].control.tlb_control, 0);
-	assert_true(tlb_pending(&vc[0], L2));
-	assert_int_equal(run(0, 0, L2), TLB_CONTROL_FLUSH_ASID);
+	warm(0);
+	tlb_forced_leave(&vc[0], true);
+	tlb_l1_vmrun(&vc[0], 1, 0);
+	assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_FLUSH_ASID);  /* L2's own */
+	assert_true(tlb_pending(&vc[0], L1));
+	assert_int_equal(nested_exit(0), TLB_CONTROL_FLUSH_ASID);
 }
 
 /* force_tlb_flush: both contexts on every transition: 2 per round trip. */
 static void test_force_option(void **state)
 {
 	(void)state;
-	warm(0, 0);
+	warm(0);
 	for (int i = 0; i < 10; i++) {
-		assert_int_equal(nested_entry(0, 0, 1, 0), TLB_CONTROL_FLUSH_ASID);
-		assert_int_equal(nested_exit(0, 0), TLB_CONTROL_FLUSH_ASID);
+		assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_FLUSH_ASID);
+		assert_int_equal(nested_exit(0), TLB_CONTROL_FLUSH_ASID);
 	}
 	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_FORCE_OPTION], 11);
 }
@@ -424,10 +383,10 @@ static void test_shared_asid(void **state)
 {
 	(void)state;
 	assert_true(vc[0].shared);
-	warm(0, 0);
-	assert_int_equal(nested_entry(0, 0, 1, 0), TLB_CONTROL_FLUSH_ASID);
-	assert_int_equal(nested_exit(0, 0), TLB_CONTROL_FLUSH_ASID);
-	assert_int_equal(run(0, 0, L1), TLB_CONTROL_DO_NOTHING);
+	warm(0);
+	assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(nested_exit(0), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(run(0), TLB_CONTROL_DO_NOTHING);
 	assert_int_equal(vc[0].cnt.reason[L1][TLB_REASON_SHARED_ASID], 2);
 }
 
@@ -443,7 +402,7 @@ static void test_counter_read(void **state)
 	uint64_t n = 99;
 
 	(void)state;
-	warm(0, 0);
+	warm(0);
 	assert_true(tlb_counter_read(&vc[0], L2, TLB_REASON_ALL, &n));
 	assert_int_equal(n, 1);
 	assert_true(tlb_counter_read(&vc[0], L2, TLB_REASON_ASID_CHANGE, &n));
@@ -473,11 +432,9 @@ int main(void)
 		cmocka_unit_test_setup(test_vcpu_init, fba),
 		cmocka_unit_test_setup(test_before_after_vmrun, fba),
 		cmocka_unit_test_setup(test_no_flush_by_asid, nofba),
-		cmocka_unit_test_setup(test_new_pcpu, fba),
 		cmocka_unit_test_setup(test_flush_all_satisfies, nofba),
-		cmocka_unit_test_setup(test_request, fba),
-		cmocka_unit_test_setup(test_request_remote, nofba),
 		cmocka_unit_test_setup(test_npt_changed, fba),
+		cmocka_unit_test_setup(test_remote_needs_a_later_flush, nofba),
 		cmocka_unit_test_setup(test_nested_vmrun_steady, fba),
 		cmocka_unit_test_setup(test_nested_vmrun_flush_all, fba),
 		cmocka_unit_test_setup(test_nested_vmrun_flush_all_nofba, nofba),
@@ -487,11 +444,9 @@ int main(void)
 		cmocka_unit_test_setup(test_invlpga_zero, fba),
 		cmocka_unit_test_setup(test_invlpga_current, fba),
 		cmocka_unit_test_setup(test_invlpga_other, fba),
-		cmocka_unit_test_setup(test_invlpga_other_pcpu, fba),
-		cmocka_unit_test_setup(test_forced_exit, fba),
-		cmocka_unit_test_setup(test_vmcb_switch_abandoned, fba),
-		cmocka_unit_test_setup(test_vmcb_switch_keeps_context, fba),
-		cmocka_unit_test_setup(test_vmcb_rebuilt, fba),
+		cmocka_unit_test_setup(test_invlpga_never_ran, fba),
+		cmocka_unit_test_setup(test_forced_leave, fba),
+		cmocka_unit_test_setup(test_switch_keeps_context, fba),
 		cmocka_unit_test_setup(test_force_option, force),
 		cmocka_unit_test_setup(test_shared_asid, shared),
 		cmocka_unit_test_setup(test_shadow_resync_take, fba),

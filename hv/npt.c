@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svmhv's own page tables: L1's nested page tables (an identity map with
+ * svmhv's pool replaced by a read-only blank page, and the pages whose
+ * stores svmhv emulates read-only) and svmhv's host page tables, built at
+ * boot by one builder (mm/npt.h); and the one way to change L1's nested page
+ * tables afterwards, which tells the TLB contract and returns only when no
+ * vCPU can still use the old translation. See: APM2 15.25 (nested paging).
+ */
+#include "hv/npt.h"
+
+#include "hv/console.h"
+#include "hv/hv.h"
+#include "svm/atomic.h"
+#include "svm/hw.h"
+
+static void *npt_alloc_cb(void *ctx, uint64_t *pa)
+{
+	(void)ctx;
+	return pmm_alloc_page(&hv.pmm, pa);
+}
+
+static void *npt_ptr_cb(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)pa;   /* host page tables are an identity map */
+}
+
+/*
+ * L1's nested page tables (identity, svmhv's pool replaced by a read-only
+ * blank page) and svmhv's own identity page tables, from one builder.
+ */
+int hv_npt_setup(void)
+{
+	struct npt_range prot = { hv.boot.pool_pa, hv.boot.pool_size };
+	/*
+	 * Without 1 GiB pages a 48-bit map would cost 1 GiB of tables: map
+	 * 512 GiB (2 MiB of tables) and say so. Such CPUs predate large MMIO.
+	 */
+	unsigned bits = hv.feat.gbpages || hv.feat.maxphyaddr <= 39 ? hv.feat.maxphyaddr : 39;
+	struct npt_params p = {
+		.maxphyaddr = bits, .gb_pages = hv.feat.gbpages,
+		.protect = &prot, .nprotect = 1,
+	};
+	uint8_t *blank = pmm_alloc_page(&hv.pmm, &hv.blank_pa);
+
+	if (!blank)
+		return HV_ERR_NOMEM;
+	if (bits != hv.feat.maxphyaddr)
+		hv_warn("mm", "no 1 GiB pages: guest-physical space limited to %u bits", bits);
+	for (unsigned i = 0; i < PAGE_SIZE; i++)
+		blank[i] = 0xff;        /* reads of svmhv memory: all ones, like a hole */
+	p.blank_pa = hv.blank_pa;
+	hv.npt = (struct npt){ .alloc = npt_alloc_cb, .ptr = npt_ptr_cb };
+	hv.npt_root = npt_build(&hv.npt, &p);
+	p = (struct npt_params){ .maxphyaddr = bits,
+				 .gb_pages = hv.feat.gbpages, .host = true };
+	hv.host_pt = (struct npt){ .alloc = npt_alloc_cb, .ptr = npt_ptr_cb };
+	hv.host_cr3 = npt_build(&hv.host_pt, &p);
+	if (!hv.npt_root || !hv.host_cr3) {
+		hv_err("mm", "out of reserved memory building page tables; raise heap=");
+		return HV_ERR_NOMEM;
+	}
+	return 0;
+}
+
+/* Writers of hv.npt are serialised (mm/npt.h); the hardware reads it any time. */
+static uint32_t npt_lock;
+
+int hv_npt_map(uint64_t gpa, uint64_t size, uint64_t target, unsigned perm, struct vcpu *self)
+{
+	struct npt_change chg = { 0 };
+	int rc;
+
+	while (svm_atomic_xchg(&npt_lock, 1, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	rc = npt_map_range(&hv.npt, gpa, size, target, perm, &chg);
+	svm_atomic_store(&npt_lock, 0, __ATOMIC_RELEASE);
+	if (TLB_RULE(glue_npt_changed))
+		tlb_npt_changed(&hv.tlb, self ? &self->tlb : NULL);
+	return rc;
+}

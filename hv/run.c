@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run loop of one vCPU: everything from one VMRUN to the next, in the
+ * order it happens.
+ *
+ *   hv_run_prepare()   requests from other CPUs (INIT, SIPI, TLB), the
+ *                      wait for a SIPI, events held by L1's GIF (NMIs), the
+ *                      kick handshake, then the TLB contract's last write
+ *   svm_world_switch() VMRUN of vmcb01 (L1) or vmcb02 (L2)
+ *   hv_run_exit()      the TLB contract's commit, counters, whose exit it is
+ *                      (L2's may be L1's), the handler's verdict, and acting
+ *                      on it: inject, reflect to L1, enter L2, stop
+ *
+ * Handlers decide (hv/exit.c, nested/); only this file injects events,
+ * reflects exits and switches VMCBs (switch_vmcb(), the one helper).
+ * See: APM2 15.5 (VMRUN), 15.6 (#VMEXIT), 15.7 (EXITINTINFO), 15.17 (GIF),
+ * 15.20 (event injection).
+ */
+#include "hv/run.h"
+
+#include "hv/apic/init.h"
+#include "hv/console.h"
+#include "hv/hv.h"
+#include "hv/panic.h"
+#include "hv/smp.h"
+#include "svm/atomic.h"
+#include "svm/hw.h"
+#include "svm/world.h"
+
+/* ---- the one VMCB switch ---- */
+
+/* Which VMCB runs, and the TLB contract told which context that is. */
+static void switch_vmcb(struct vcpu *v, enum tlb_ctx to)
+{
+	struct nested_vcpu *n = &v->nested;
+
+	if (TLB_RULE(glue_switch_tlb)) {
+		if (to == TLB_CTX_L2)
+			tlb_enter_l2(&v->tlb);
+		else
+			tlb_leave_l2(&v->tlb);
+	}
+	v->vmcb = to == TLB_CTX_L2 ? n->vmcb02 : v->vmcb01;
+	v->world.vmcb_pa = to == TLB_CTX_L2 ? n->vmcb02_pa : v->vmcb01_pa;
+}
+
+/* The emulated #VMEXIT: vmcb02's exit into L1's vmcb12, L1 runs next. */
+static void reflect(struct vcpu *v)
+{
+	if (nested_is_vmrun_failure(v->nested.vmcb02->control.exit_code))
+		hv_warn("nested", "vCPU %u: the CPU refused vmcb02 (a check nested/ lacks)",
+			v->index);
+	nested_vmexit(&v->nested, &hv.nested, v->vmcb01);
+	switch_vmcb(v, TLB_CTX_L1);
+}
+
+/* ---- before VMRUN ---- */
+
+/*
+ * INIT: the architected INIT state, held until a SIPI (the boot CPU restarts
+ * at the reset vector instead). L2 is dropped first, and INIT flushes the
+ * TLB. See: APM2 14.1.3, 16.5; Intel SDM Vol 3 9.1.
+ */
+static void serve_init(struct vcpu *v)
+{
+	enum hv_mp_state st = (enum hv_mp_state)v->mp_state;
+	struct cpuid_regs r;
+
+	v->init_pending = false;
+	if (TLB_RULE(glue_init_flush))
+		tlb_forced_leave(&v->tlb, true);
+	if (v->nested.in_l2) {
+		nested_forced_leave(&v->nested, v->vmcb01);
+		switch_vmcb(v, TLB_CTX_L1);
+	}
+	nested_init(&v->nested);
+	if (hv_mp_on_init(&st, v->index == 0) == HV_MP_LOAD_INIT) {
+		hv_vmcb_init_state(&v->vmcb01->save);
+		v->world.regs = (struct svm_gprs){ 0 };
+		cpuid_count(1, 0, &r);
+		v->world.regs.rdx = r.eax;      /* EDX = processor signature after INIT */
+		v->vmcb01->control.event_inj = 0;
+		v->vmcb01->control.int_state = 0;
+	}
+	v->mp_state = st;
+	hv_debug("smp", "vCPU %u: INIT%s", v->index, st == HV_MP_WAIT_SIPI ? ", waiting for SIPI" : "");
+}
+
+static void serve_sipi(struct vcpu *v)
+{
+	enum hv_mp_state st = (enum hv_mp_state)v->mp_state;
+
+	if (hv_mp_on_sipi(&st) == HV_MP_LOAD_SIPI) {
+		hv_vmcb_sipi_state(&v->vmcb01->save, v->sipi_vector);
+		hv_debug("smp", "vCPU %u: SIPI, starting at %x:0000", v->index,
+			 (unsigned)v->sipi_vector << 8);
+	}
+	v->mp_state = st;
+}
+
+/* While L1's GIF is 0 an INIT waits (L2 runs only with L1's GIF = 1). */
+static bool init_ready(const struct vcpu *v)
+{
+	return v->nested.in_l2 || nested_gif_init_ready(&v->nested.gif);
+}
+
+/* Requests other CPUs posted (hv_vcpu_request()); HV_REQ_TLB only wakes. */
+static void serve_requests(struct vcpu *v, uint32_t req)
+{
+	if (req & HV_REQ_INIT)
+		v->init_pending = true;
+	if (v->init_pending && init_ready(v))
+		serve_init(v);
+	if (req & HV_REQ_SIPI)
+		serve_sipi(v);
+}
+
+static void inject_nmi(struct vmcb *vmcb)
+{
+	vmcb->control.event_inj = VEC_NMI | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+}
+
+/* An NMI nested/gif.h held, delivered now, or a self-kick to ask again. */
+static void nmi_action(struct vcpu *v, struct vmcb *vmcb, enum nested_gif_action act)
+{
+	if (act == NESTED_GIF_INJECT_NMI)
+		inject_nmi(vmcb);
+	else if (act == NESTED_GIF_KICK)
+		hv_kick_cpu(v->cpu);
+}
+
+/*
+ * Events L1's GIF held, and the physical-interrupt gate: L2 runs with the
+ * host IF of L1's VMRUN (V_INTR_MASKING); L1 with GIF = 0 runs with its
+ * interrupts held (V_INTR_MASKING, host IF 0). An NMI for L1 while L2 runs
+ * may be L1's #VMEXIT: then L1 runs next. See: APM2 15.17, 15.21.1.
+ */
+static void deliver_events(struct vcpu *v)
+{
+	struct nested_vcpu *n = &v->nested;
+	struct vmcb_control *c01 = &v->vmcb01->control;
+	enum nested_gif_action act;
+
+	v->world.host_if = 0;
+	if (n->in_l2) {
+		act = nested_gif_l2_event(&n->gif,
+					  nested_l1_intercepts(VMEXIT_NMI, 0, 0, &n->cache, NULL, NULL),
+					  n->vmcb02->control.event_inj & SVM_EVTINJ_VALID);
+		if (act != NESTED_GIF_REFLECT_NMI) {
+			nmi_action(v, n->vmcb02, act);
+			v->world.host_if = nested_gif_vmcb02_hif(&n->hsave, n->vmcb02);
+			return;
+		}
+		nested_synth_exit(n->vmcb02, VMEXIT_NMI, 0, 0);
+		reflect(v);
+	}
+	if (n->gif.gif)
+		c01->int_ctl &= ~V_INTR_MASKING_MASK;
+	else
+		c01->int_ctl |= V_INTR_MASKING_MASK;
+	nmi_action(v, v->vmcb01, nested_gif_l1_event(&n->gif, c01->event_inj & SVM_EVTINJ_VALID));
+}
+
+/*
+ * Everything before VMRUN. The kick handshake (hv/smp.c): mode = IN_GUEST,
+ * then a last look at the requests, both sequentially consistent, so a
+ * poster either sees IN_GUEST and kicks, or is seen here. The TLB contract
+ * comes last, once the VMCB that runs is final (delivering an event may
+ * switch it): a mutant serving it earlier is killed by the model checker.
+ * false: the vCPU waits (for a SIPI); call again.
+ */
+bool hv_run_prepare(struct vcpu *v)
+{
+	for (;;) {
+		svm_atomic_store(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
+		serve_requests(v, svm_atomic_xchg(&v->requests, 0, __ATOMIC_SEQ_CST));
+		if (v->mp_state == HV_MP_WAIT_SIPI)
+			return false;
+		if (!TLB_RULE(glue_vmcb_final))         /* mutant: flushes before the switch */
+			tlb_before_vmrun(&v->tlb, v->vmcb);
+		deliver_events(v);
+		svm_atomic_store(&v->mode, HV_MODE_IN_GUEST, __ATOMIC_SEQ_CST);
+		if (!svm_atomic_load(&v->requests, __ATOMIC_SEQ_CST))
+			break;
+	}
+	if (TLB_RULE(glue_vmcb_final))
+		tlb_before_vmrun(&v->tlb, v->vmcb);    /* the last write to the VMCB */
+	return true;
+}
+
+/* ---- after #VMEXIT ---- */
+
+/* Raise exc in the guest that exited; L2's goes to L1 if L1 intercepts it. */
+static void inject(struct vcpu *v, const struct hv_exc *exc)
+{
+	struct nested_vcpu *n = &v->nested;
+	uint64_t ev = exc->vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
+
+	if (exc->set_cr2)
+		v->vmcb->save.cr2 = exc->cr2;
+	if (n->in_l2 && nested_exception_to_l1(&n->cache, exc->vector)) {
+		nested_synth_exception(n->vmcb02, exc->vector, exc->has_err, exc->err,
+				       n->vmcb02->save.cr2);
+		reflect(v);
+		return;
+	}
+	if (exc->has_err)
+		ev |= SVM_EVTINJ_VALID_ERR | ((uint64_t)exc->err << SVM_EVTINJ_ERR_SHIFT);
+	v->vmcb->control.event_inj = ev;
+}
+
+/* The guest shut down (triple fault): the machine would reset; do so. */
+static void __attribute__((noreturn)) stop(struct vcpu *v)
+{
+	hv_err("exit", "guest shutdown (triple fault) on vCPU %u; resetting the machine", v->index);
+	vmcb_dump(v->vmcb);
+	hv_platform_reset();
+	hv_panic(v, "machine reset failed after guest shutdown");
+}
+
+static void act(struct vcpu *v, const struct hv_verdict *vd)
+{
+	switch (vd->action) {
+	case HV_RESUME:
+		return;
+	case HV_INJECT:
+		inject(v, &vd->exc);
+		return;
+	case HV_REFLECT:
+		reflect(v);
+		return;
+	case HV_ENTER_L2:
+		switch_vmcb(v, TLB_CTX_L2);
+		return;
+	case HV_STOP:
+		stop(v);
+	}
+}
+
+/* An exit from vmcb02: L1's (reflect), a #UD for L2, or svmhv's own. */
+static struct hv_verdict route_l2(struct vcpu *v)
+{
+	switch (nested_route(&v->nested, (uint32_t)v->world.regs.rcx)) {
+	case NESTED_ROUTE_L1:
+		return hv_verdict_of(HV_REFLECT);
+	case NESTED_ROUTE_L2_UD:
+		return hv_inject(VEC_UD);
+	default:
+		return hv_handle_exit(v);
+	}
+}
+
+static void count_exit(struct vcpu *v, uint64_t code)
+{
+	int slot = hv_exit_slot(code);
+
+	if (slot >= 0)
+		v->exit_counts[slot]++;
+	svm_atomic_store(&v->exit_total, v->exit_total + 1, __ATOMIC_RELEASE);
+}
+
+void hv_run_exit(struct vcpu *v)
+{
+	uint64_t code = v->vmcb->control.exit_code;
+	bool failed = TLB_RULE(glue_vmrun_failed) && nested_is_vmrun_failure(code);
+	struct hv_verdict vd;
+
+	svm_atomic_store(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
+	tlb_after_vmexit(&v->tlb, v->vmcb, failed);
+	count_exit(v, code);
+	vd = v->nested.in_l2 ? route_l2(v) : hv_handle_exit(v);
+	act(v, &vd);
+}
+
+void hv_run(void *vcpu)
+{
+	struct vcpu *v = vcpu;
+
+	for (;;) {
+		while (!hv_run_prepare(v))
+			cpu_relax();            /* held in host mode until a SIPI */
+		svm_world_switch(&v->world);
+		hv_run_exit(v);
+	}
+}

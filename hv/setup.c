@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svmhv's state, set up before any CPU is taken over (hv_setup(), once) and
+ * for each CPU as it is taken (hv_setup_cpu()). The takeover itself, which
+ * changes the CPU's state, is hv/main.c.
+ * See: APM2 15.4 (enabling SVM), 15.25 (nested paging), 15.30 (SVM MSRs).
+ */
+#include "hv/hv.h"
+
+#include "hv/apic/vapic.h"
+#include "hv/console.h"
+#include "hv/hypercall.h"
+#include "hv/npt.h"
+#include "hv/policy.h"
+#include "hv/smp.h"
+#include "hv/stats.h"
+#include "svm/hw.h"
+#include "svm/msrpm.h"
+
+struct hv_state hv;
+
+/* Never read: it marks svmhv's memory so a guest-side scan can prove a leak. */
+const char hv_secret_canary[] __attribute__((used)) = "svmhv-secret-canary-5a17";
+
+static void *alloc(size_t pages, uint64_t *pa)
+{
+	void *p = pmm_alloc_pages(&hv.pmm, pages, 1, pa);
+
+	if (!p)
+		hv_err("mm", "out of reserved memory (%zu pages wanted); raise heap=", pages);
+	return p;
+}
+
+static uint64_t efer_allowed(void)
+{
+	struct cpuid_regs e1, e21 = { 0 }, max;
+
+	cpuid_count(0x80000000u, 0, &max);
+	cpuid_count(0x80000001u, 0, &e1);
+	if (max.eax >= 0x80000021u)
+		cpuid_count(0x80000021u, 0, &e21);
+	return hv_efer_allowed(e1.ecx, e1.edx, e21.eax);
+}
+
+/* MSRs svmhv owns: EFER is emulated, the SVM control MSRs #GP. */
+static int build_permission_maps(void)
+{
+	static const uint32_t msrs[] = { MSR_EFER, MSR_VM_CR, MSR_IGNNE, MSR_SMM_CTL,
+					 MSR_VM_HSAVE_PA, MSR_SVM_KEY };
+	uint8_t *msrpm = alloc(SVM_MSRPM_SIZE / PAGE_SIZE, &hv.msrpm_pa);
+	uint8_t *iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &hv.iopm_pa);
+
+	if (!msrpm || !iopm)
+		return HV_ERR_NOMEM;
+	svm_msrpm_init(msrpm, false);
+	svm_iopm_init(iopm, false);
+	for (unsigned i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
+		svm_msrpm_set(msrpm, msrs[i], true, true);
+	/* Writes only: the APIC base (x2APIC mode) and the x2APIC ICR. */
+	svm_msrpm_set(msrpm, MSR_APIC_BASE, false, true);
+	svm_msrpm_set(msrpm, MSR_X2APIC_ICR, false, true);
+	return 0;
+}
+
+static void tlb_print(void *arg, const char *line)
+{
+	(void)arg;
+	hv_info("tlb", "%s", line);
+}
+
+/* ops.kick: make a vCPU in guest mode exit so it sees a TLB request. */
+static void tlb_kick(void *arg, struct tlb_vcpu *target)
+{
+	(void)arg;
+	hv_vcpu_request(hv.vcpus[target->id], HV_REQ_TLB);
+}
+
+/* ops.wait: until a kicked vCPU runs no guest code older than the request. */
+static void tlb_wait(void *arg, struct tlb_vcpu *target)
+{
+	(void)arg;
+	hv_vcpu_wait_kicked(hv.vcpus[target->id]);
+}
+
+/* ops.invlpga: INVLPGA va, asid on this pCPU. */
+static void tlb_invlpga_insn(void *arg, uint64_t va, uint32_t asid)
+{
+	(void)arg;
+	invlpga(va, asid);
+}
+
+/*
+ * Static ASIDs for every CPU present, fixed for svmhv's lifetime: vCPU i gets
+ * L1 = base + 2i and L2 = L1 + 1, or one shared ASID when the hardware has
+ * too few (every nested transition then flushes). See: DESIGN.md.
+ */
+static int setup_asids(void)
+{
+	const struct tlb_config cfg = {
+		.flush_by_asid = hv.feat.flush_by_asid,
+		.force_tlb_flush = hv.boot.force_tlb_flush,
+	};
+	const struct tlb_ops ops = { .kick = tlb_kick, .wait = tlb_wait,
+				     .invlpga = tlb_invlpga_insn };
+	int rc = asid_plan(&hv.asid_plan, hv.feat.nasid, hv.ncpu, ASID_POLICY_FALLBACK);
+
+	hv_stats_asid_plan(&hv.asid_plan, tlb_print, 0);
+	if (rc || hv.asid_plan.status) {
+		hv_err("tlb", "not enough ASIDs (%u) for %u CPUs", hv.feat.nasid, hv.ncpu);
+		return HV_ERR_INVAL;
+	}
+	if (asid_pool_init_hw(&hv.asid_pool, hv.feat.nasid))
+		return HV_ERR_INVAL;
+	for (unsigned i = 0; i < hv.ncpu; i++)
+		if (asid_vcpu_alloc(&hv.asid_pool, hv.asid_plan.mode, &hv.asids[i]))
+			return HV_ERR_INVAL;
+	if (hv.boot.force_tlb_flush)
+		hv_info("tlb", "force_tlb_flush: both contexts flushed on every nested transition");
+	return tlb_domain_init(&hv.tlb, hv.tlb_pcpus, hv.ncpu, hv.tlb_slots, hv.ncpu, &cfg,
+			       &ops) ? HV_ERR_INVAL : 0;
+}
+
+static void vmcb01_init_control(struct vmcb_control *c)
+{
+	static const unsigned intercepts[] = {
+		INTERCEPT_NMI, INTERCEPT_INIT, INTERCEPT_CPUID, INTERCEPT_MSR_PROT,
+		INTERCEPT_SHUTDOWN, INTERCEPT_INVLPGA,
+		INTERCEPT_VMRUN, INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
+		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
+	};
+	for (unsigned i = 0; i < sizeof(intercepts) / sizeof(intercepts[0]); i++)
+		vmcb_set_intercept(c, intercepts[i]);
+	/* #DB and #AC: see svm_exit_excp_db() for why. */
+	c->intercept_exceptions = BIT(1) | BIT(17);
+	c->iopm_base_pa = hv.iopm_pa;
+	c->msrpm_base_pa = hv.msrpm_pa;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->n_cr3 = hv.npt_root;
+	/*
+	 * V_INTR_MASKING = 0 and no INTR/NMI intercept: physical interrupts go
+	 * straight to the guest through its IDT, gated by its RFLAGS.IF. svmhv's
+	 * host side runs with GIF = 0 and never sees them. See: APM2 15.21.1.
+	 */
+	c->int_ctl = 0;
+	/* ASID and TLB_CONTROL belong to svm/tlb.c (tlb_before_vmrun). */
+}
+
+_Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "a vCPU is one page of the pool");
+
+static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
+{
+	uint64_t pa, stack_pa;
+	struct vcpu *v = alloc(1, &pa);
+	uint8_t *stack = alloc((HV_STACK_SIZE + HV_IST_SIZE) / PAGE_SIZE, &stack_pa);
+
+	if (!v || !stack || !alloc(1, &cpu->host_save_pa) || !alloc(1, &cpu->hsave_pa))
+		return HV_ERR_NOMEM;
+	cpu->stack_top = stack + HV_STACK_SIZE + HV_IST_SIZE;
+	v->vmcb01 = alloc(1, &v->vmcb01_pa);
+	if (!v->vmcb01)
+		return HV_ERR_NOMEM;
+	v->world.vmcb_pa = v->vmcb01_pa;
+	nested_gif_init(&v->nested.gif);        /* GIF = 1, also without nested SVM */
+	if (hv.boot.nested && nested_vcpu_init(&v->nested, alloc))
+		return HV_ERR_NOMEM;
+	v->vmcb = v->vmcb01;
+	v->world.host_save_pa = cpu->host_save_pa;
+	v->cpu = cpu;
+	v->index = cpu->index;
+	cpu->vcpu = v;
+	cpu->tlb = &hv.tlb_pcpus[cpu->index];
+	if (tlb_vcpu_init(&hv.tlb, &v->tlb, cpu->index, cpu->index, &hv.asids[cpu->index]))
+		return HV_ERR_INVAL;
+	v->vmcb01->control = hv.vmcb01_control;
+	*out = v;
+	return 0;
+}
+
+/* What nested SVM needs of svmhv (nested/nested.h). */
+static void nested_env_init(void)
+{
+	struct cpuid_regs l1, l7;
+
+	cpuid_count(1, 0, &l1);
+	cpuid_count(7, 0, &l7);
+	hv.nested = (struct nested_env){
+		.enabled = hv.boot.nested, .mem = &hv.gmem,
+		.caps = {
+			.maxphyaddr = hv.feat.maxphyaddr, .efer_allowed = hv.efer_allowed,
+			.cr4_allowed = nested_cr4_allowed(l1.ecx, l1.edx, l7.ebx, l7.ecx),
+			.svmhv_base = hv.boot.pool_pa, .svmhv_size = hv.boot.pool_size,
+		},
+		.n_cr3 = hv.npt_root, .hv_msrpm = (const uint8_t *)(uintptr_t)hv.msrpm_pa,
+		.nrips = hv.feat.nrips,
+	};
+	nested_intercepts_from_vmcb(&hv.nested.host, &hv.vmcb01_control);
+}
+
+static void banner(void)
+{
+	char feats[160];
+
+	svm_features_str(&hv.feat, feats, sizeof(feats));
+	hv_info("hv", "svmhv %u.%u.%u: SVM revision %u, %u ASIDs, MAXPHYADDR %u, features: %s",
+		SVMHV_VERSION_MAJOR, SVMHV_VERSION_MINOR, SVMHV_VERSION_PATCH,
+		hv.feat.revision, hv.feat.nasid, hv.feat.maxphyaddr, feats);
+	if (!hv.feat.nrips)
+		hv_info("hv", "no NRIPS: instruction lengths are decoded by svmhv");
+	if (!hv.feat.flush_by_asid)
+		hv_info("hv", "no FlushByASID: TLB flushes fall back to flush-all");
+}
+
+/* Host state and vCPU for CPU index idx, running this code. */
+int hv_setup_cpu(unsigned idx, struct vcpu **v_out)
+{
+	struct hv_cpu *cpu = &hv.cpus[idx < HV_MAX_CPUS ? idx : 0];
+	int err;
+
+	if (idx >= hv.ncpu || cpu->apic_id != hv_read_apic_id()) {
+		hv_err("hv", "CPU index %u does not match APIC ID %u", idx, hv_read_apic_id());
+		return HV_ERR_INVAL;
+	}
+	err = setup_cpu(cpu, v_out);
+	if (err)
+		return err;
+	__atomic_store_n(&hv.vcpus[idx], *v_out, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/*
+ * Steps 1-4 of the blue pill, on the boot CPU: svmhv's own copy of the boot
+ * information, features, the heap, and the tables every CPU shares. Nothing
+ * here touches the CPU's state, so host tests run it with a fake CPU.
+ */
+int hv_setup(const struct hv_boot_info *info)
+{
+	struct svm_raw raw;
+	uint64_t image_end = (info->image_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	int err;
+
+	/* 1. Own copies of everything: the caller's memory belongs to the firmware. */
+	hv.boot = *info;
+	hv.ncpu = info->ncpu ? info->ncpu : 1;
+	for (unsigned i = 0; i < hv.ncpu; i++) {
+		hv.cpus[i].index = i;
+		hv.cpus[i].apic_id = info->ncpu ? info->apic_ids[i] : hv_read_apic_id();
+		hv.apic_ids[i] = hv.cpus[i].apic_id;
+	}
+	hv_console_init(hv.boot.serial_port, (enum log_level)hv.boot.log_level);
+	hv_console_set_cpu_hook(hv_this_cpu);
+	/* 2. Features again, from this CPU (boot/ checked them already). */
+	svm_read_raw(&raw);
+	if (svm_decode_features(&raw, &hv.feat) != SVM_OK)
+		return HV_ERR_NOSVM;
+	hv.efer_allowed = efer_allowed();
+	hv.gmem = (struct gmem){ .maxphyaddr = hv.feat.maxphyaddr,
+				 .hv = { hv.boot.pool_pa, hv.boot.pool_size } };
+	banner();
+	/* 3. The heap: the reserved pool after the image copy. */
+	pmm_init(&hv.pmm, (void *)(uintptr_t)(hv.boot.pool_pa + image_end),
+		 hv.boot.pool_pa + image_end, hv.boot.pool_size - image_end);
+	/* 4. Tables shared by all CPUs: page tables, permission maps, IDT. */
+	err = hv_npt_setup();
+	if (!err)
+		err = build_permission_maps();
+	if (!err)
+		err = hv_apic_setup();
+	if (!err)
+		err = setup_asids();
+	if (err)
+		return err;
+	vmcb01_init_control(&hv.vmcb01_control);
+	hv.cpuid_ctx = (struct hv_cpuid_ctx){ hv.boot.nested, hv.feat.nasid,
+					      hv_nested_svm_edx(hv.feat.edx) };
+	nested_env_init();
+	if (hv.boot.nested)
+		hv_info("nested", "SVM offered to the guest (nested=1): revision 1, %u ASIDs, "
+			"EDX %x", hv.feat.nasid, hv.cpuid_ctx.svm_edx);
+	return 0;
+}
+
+void hv_setup_report(void)
+{
+	uint64_t image_end = (hv.boot.image_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+
+	hv_info("mm", "reserved %llu KiB at %llx: image %llu KiB, heap used %llu KiB, free %llu KiB",
+		(unsigned long long)(hv.boot.pool_size >> 10),
+		(unsigned long long)hv.boot.pool_pa, (unsigned long long)(image_end >> 10),
+		(unsigned long long)(hv.pmm.used >> 10),
+		(unsigned long long)(pmm_free_bytes(&hv.pmm) >> 10));
+}

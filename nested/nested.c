@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Nested SVM for one vCPU: L1's SVM instructions as copy -> check -> merge,
+ * and the emulated #VMEXIT. See nested/nested.h for the contract.
+ * See: APM2 15.5 (VMRUN), 15.6 (#VMEXIT), 15.5.2 (VMLOAD/VMSAVE), 15.17 (GIF).
+ */
+#include "nested/nested.h"
+
+#include "svm/msrpm.h"
+
+int nested_vcpu_init(struct nested_vcpu *n, nested_alloc_fn alloc)
+{
+	uint64_t pa;
+
+	n->vmcb02 = alloc(1, &n->vmcb02_pa);
+	n->vmcb12 = alloc(1, &pa);
+	n->msrpm = alloc(SVM_MSRPM_SIZE / PAGE_SIZE, &n->msrpm_pa);
+	n->iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &n->iopm_pa);
+	n->l1_msrpm = alloc(SVM_MSRPM_SIZE / PAGE_SIZE, &pa);
+	n->l1_iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &pa);
+	nested_gif_init(&n->gif);
+	return n->vmcb02 && n->vmcb12 && n->msrpm && n->iopm && n->l1_msrpm && n->l1_iopm ?
+	       0 : -1;
+}
+
+enum nested_result nested_insn_check(const struct nested_vcpu *n, const struct nested_env *e,
+				     const struct vmcb *vmcb01)
+{
+	const struct vmcb_save *s = &vmcb01->save;
+	uint64_t efer = (s->efer & ~EFER_SVME) | (n->svme ? EFER_SVME : 0);
+
+	if (!e->enabled)
+		return NESTED_UD;
+	switch (nested_svm_insn_check(efer, s->cr0, s->rflags, s->cpl)) {
+	case NESTED_INSN_OK:
+		return NESTED_DONE;
+	case NESTED_INSN_GP:
+		return NESTED_GP;
+	default:
+		return NESTED_UD;
+	}
+}
+
+/* A guest-physical page L1 names in rAX: #GP unless it is L1's. */
+static bool l1_page(const struct nested_env *e, uint64_t gpa)
+{
+	return nested_vmcb12_gpa_check(gpa, e->caps.maxphyaddr, e->caps.svmhv_base,
+				       e->caps.svmhv_size) == 0;
+}
+
+/* After a failed check or a finished L2: L1 resumes after its VMRUN. */
+static void back_to_l1(struct nested_vcpu *n, struct vmcb *vmcb01, const struct vmcb *vmcb02)
+{
+	nested_vmexit_load_l1(vmcb01, &n->hsave, vmcb02);
+	nested_gif_vmexit(&n->gif);
+	n->in_l2 = false;
+}
+
+/* Copy L1's permission maps (addresses checked by nested_vmcb12_check) and merge. */
+static void merge_maps(struct nested_vcpu *n, const struct nested_env *e)
+{
+	const struct nested_vmcb12_cache *c = &n->cache;
+
+	n->l1_msrpm_valid = nested_l1_uses_msrpm(c) &&
+			    gmem_read(e->mem, c->msrpm_base_pa, n->l1_msrpm, SVM_MSRPM_SIZE) == 0;
+	n->l1_iopm_valid = nested_l1_uses_iopm(c) &&
+			   gmem_read(e->mem, c->iopm_base_pa, n->l1_iopm, SVM_IOPM_SIZE) == 0;
+	nested_merge_msrpm(n->msrpm, n->l1_msrpm_valid ? n->l1_msrpm : NULL, e->hv_msrpm);
+	/* svmhv itself intercepts no I/O port. */
+	nested_merge_iopm(n->iopm, n->l1_iopm_valid ? n->l1_iopm : NULL, NULL);
+}
+
+enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *e,
+				struct vmcb *vmcb01, struct tlb_vcpu *tlb, uint64_t next_rip,
+				const char **why)
+{
+	uint64_t gpa = vmcb01->save.rax;
+	struct nested_host host;
+
+	if (!l1_page(e, gpa)) {
+		*why = "rAX is not a page of L1's memory";
+		return NESTED_GP;
+	}
+	if (!n->hsave_pa) {
+		*why = "VM_HSAVE_PA is not set";
+		return NESTED_GP;
+	}
+	if (gmem_read(e->mem, gpa, n->vmcb12, sizeof(*n->vmcb12))) {
+		*why = "vmcb12 cannot be read";
+		return NESTED_GP;
+	}
+	n->vmcb12_gpa = gpa;
+	nested_cache_from_vmcb(&n->cache, n->vmcb12);
+	nested_vmrun_save_l1(&n->hsave, vmcb01, next_rip);
+	if (nested_vmcb12_check(&n->cache, &e->caps, why)) {
+		nested_vmrun_fail(n->vmcb12);
+		gmem_write(e->mem, gpa, n->vmcb12, 0x400);      /* the control area only */
+		back_to_l1(n, vmcb01, NULL);
+		return NESTED_DONE;
+	}
+	if (TLB_RULE(glue_l1_vmrun))
+		tlb_l1_vmrun(tlb, n->cache.asid, n->cache.tlb_control);
+	merge_maps(n, e);
+	host = (struct nested_host){
+		.intercepts = e->host, .n_cr3 = e->n_cr3,
+		.msrpm_pa = n->msrpm_pa, .iopm_pa = n->iopm_pa,
+		.l1_tsc_offset = vmcb01->control.tsc_offset,
+		.asid_l2 = tlb->asid[TLB_CTX_L2], .l1_nrips = e->nrips,
+		.l1_save = &vmcb01->save,
+	};
+	nested_build_vmcb02(n->vmcb02, &n->cache, &host);
+	nested_gif_vmrun(&n->gif);
+	n->in_l2 = true;
+	return NESTED_ENTER_L2;
+}
+
+void nested_vmexit(struct nested_vcpu *n, const struct nested_env *e, struct vmcb *vmcb01)
+{
+	nested_reflect_exit(n->vmcb12, n->vmcb02, &n->cache, e->nrips);
+	gmem_write(e->mem, n->vmcb12_gpa, n->vmcb12, sizeof(*n->vmcb12));
+	back_to_l1(n, vmcb01, n->vmcb02);
+}
+
+/* Where VMLOAD/VMSAVE state sits in a VMCB page: FS, GS | LDTR | TR | STAR..SYSENTER_EIP. */
+static const struct { uint16_t off, len; } vmload_ranges[] = {
+	{ offsetof(struct vmcb, save.fs), 2 * sizeof(struct vmcb_seg) },
+	{ offsetof(struct vmcb, save.ldtr), sizeof(struct vmcb_seg) },
+	{ offsetof(struct vmcb, save.tr), sizeof(struct vmcb_seg) },
+	{ offsetof(struct vmcb, save.star), offsetof(struct vmcb, save.cr2) -
+					    offsetof(struct vmcb, save.star) },
+};
+
+/*
+ * VMLOAD / VMSAVE: the state they move is vmcb01's save area for L1. Only
+ * those fields of L1's page are read or written, as the CPU does.
+ */
+enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
+					struct vmcb *vmcb01, bool load, const char **why)
+{
+	struct vmcb_save *s = &vmcb01->save;
+	uint64_t gpa = s->rax;
+	struct vmcb *page = n->vmcb12;          /* scratch; no VMRUN in flight */
+	uint8_t *p = (uint8_t *)page;
+
+	if (!l1_page(e, gpa)) {
+		*why = "rAX is not a page of L1's memory";
+		return NESTED_GP;
+	}
+	if (!load)
+		nested_copy_vmload_state(&page->save, s);
+	for (unsigned i = 0; i < sizeof(vmload_ranges) / sizeof(vmload_ranges[0]); i++) {
+		uint64_t off = vmload_ranges[i].off, len = vmload_ranges[i].len;
+
+		if (load ? gmem_read(e->mem, gpa + off, p + off, len) :
+			   gmem_write(e->mem, gpa + off, p + off, len)) {
+			*why = "the page cannot be accessed";
+			return NESTED_GP;
+		}
+	}
+	if (load)
+		nested_copy_vmload_state(s, &page->save);
+	return NESTED_DONE;
+}
+
+void nested_stgi(struct nested_vcpu *n)
+{
+	nested_gif_stgi(&n->gif);
+}
+
+void nested_clgi(struct nested_vcpu *n)
+{
+	nested_gif_clgi(&n->gif);
+}
+
+void nested_invlpga(struct nested_vcpu *n, struct tlb_vcpu *tlb, uint64_t va, uint32_t asid)
+{
+	(void)n;
+	if (TLB_RULE(glue_invlpga))
+		tlb_invlpga(tlb, va, asid);
+}
+
+enum nested_route nested_route(const struct nested_vcpu *n, uint32_t ecx)
+{
+	const struct vmcb_control *c = &n->vmcb02->control;
+
+	return nested_exit_route(c->exit_code, c->exit_info_1, ecx, &n->cache,
+				 n->l1_msrpm_valid ? n->l1_msrpm : NULL,
+				 n->l1_iopm_valid ? n->l1_iopm : NULL);
+}
+
+void nested_forced_leave(struct nested_vcpu *n, struct vmcb *vmcb01)
+{
+	if (n->in_l2)
+		back_to_l1(n, vmcb01, n->vmcb02);
+}
+
+void nested_init(struct nested_vcpu *n)
+{
+	nested_gif_init(&n->gif);
+	n->svme = false;
+	n->hsave_pa = 0;
+}

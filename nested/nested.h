@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nested/nested — L1's SVM instructions and the emulated #VMEXIT, for one
+ * vCPU: the glue that moves state between L1's memory and the VMCBs, around
+ * the pure decisions of vmcb12.h, check.h, merge.h, exit.h and gif.h.
+ * See: APM2 15.5 (VMRUN), 15.6 (#VMEXIT), 15.5.2 (VMLOAD/VMSAVE), 15.17 (GIF),
+ * 15.16.2 (INVLPGA).
+ *
+ * L1 runs on vmcb01; while it "runs L2", svmhv runs vmcb02 (built from the
+ * checked copy of vmcb12) on the vCPU's L2 ASID. L1 gets no nested paging:
+ * L2's physical space is L1's, mapped by svmhv's own nested page tables.
+ *
+ * Nothing here injects, logs or switches VMCBs: each call returns what
+ * happened, and the run loop (hv/run.c) acts on it, and its one VMCB-switch
+ * helper is the only code that changes which VMCB runs. Every TLB event is
+ * reported to svm/tlb.h. L1's memory is reached through mm/gmem.h only.
+ */
+#ifndef SVMHV_NESTED_NESTED_H
+#define SVMHV_NESTED_NESTED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/gmem.h"
+#include "nested/check.h"
+#include "nested/exit.h"
+#include "nested/gif.h"
+#include "nested/merge.h"
+#include "nested/vmcb12.h"
+#include "svm/tlb.h"
+#include "svm/vmcb.h"
+
+/* What nested SVM needs of svmhv, fixed at boot by hv/. */
+struct nested_env {
+	bool enabled;                   /* nested=1: SVM offered to L1 */
+	const struct gmem *mem;         /* L1's physical memory */
+	struct nested_caps caps;        /* MAXPHYADDR, EFER/CR4 bits, svmhv's range */
+	struct nested_intercepts host;  /* svmhv's vmcb01 intercepts at rest */
+	uint64_t n_cr3;                 /* svmhv's nested page tables, for vmcb02 */
+	const uint8_t *hv_msrpm;        /* svmhv's MSRPM, merged into L2's */
+	bool nrips;                     /* NRIPS offered to L1 */
+};
+
+/* Nested SVM state of one vCPU; unused unless env.enabled. */
+struct nested_vcpu {
+	bool svme;                      /* L1's (virtual) EFER.SVME */
+	bool in_l2;                     /* vmcb02 is what runs */
+	uint64_t hsave_pa;              /* L1's VM_HSAVE_PA */
+	uint64_t vmcb12_gpa;
+	struct nested_vmcb12_cache cache;
+	struct nested_hsave hsave;
+	struct nested_gif gif;
+	struct vmcb *vmcb02;
+	uint64_t vmcb02_pa;
+	struct vmcb *vmcb12;            /* private copy of L1's vmcb12 page */
+	uint8_t *msrpm, *iopm;          /* merged maps vmcb02 points at */
+	uint64_t msrpm_pa, iopm_pa;
+	uint8_t *l1_msrpm, *l1_iopm;    /* copies of L1's maps, for routing */
+	bool l1_msrpm_valid, l1_iopm_valid;
+};
+
+/* What an emulated instruction did; the run loop acts on it. */
+enum nested_result {
+	NESTED_DONE = 0,                /* L1 continues after the instruction */
+	NESTED_ENTER_L2,                /* VMRUN accepted: vmcb02 is ready to run */
+	NESTED_GP,                      /* #GP(0) in L1, nothing changed */
+	NESTED_UD,                      /* #UD in L1, nothing changed */
+};
+
+/* Page allocator: n zeroed pages, their address in *pa; NULL when exhausted. */
+typedef void *(*nested_alloc_fn)(size_t pages, uint64_t *pa);
+
+int nested_vcpu_init(struct nested_vcpu *n, nested_alloc_fn alloc);
+
+/*
+ * May L1 execute an SVM instruction now (APM Vol. 3): NESTED_DONE, or the
+ * fault it takes first (#UD without nested SVM or EFER.SVME, #GP at CPL > 0).
+ */
+enum nested_result nested_insn_check(const struct nested_vcpu *n, const struct nested_env *e,
+				     const struct vmcb *vmcb01);
+
+/*
+ * VMRUN from L1 (rAX in vmcb01): copy vmcb12 once, check the copy, build
+ * vmcb02 from it. next_rip: L1's RIP after its VMRUN. NESTED_ENTER_L2, or
+ * NESTED_DONE when the checks failed (vmcb12 holds VMEXIT_INVALID, L1 goes
+ * on after its VMRUN), or NESTED_GP. *why names the failed check or refusal.
+ */
+enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *e,
+				struct vmcb *vmcb01, struct tlb_vcpu *tlb, uint64_t next_rip,
+				const char **why);
+
+/* VMLOAD (load) / VMSAVE from L1 with rAX in vmcb01: NESTED_DONE or _GP. */
+enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
+					struct vmcb *vmcb01, bool load, const char **why);
+
+/* STGI / CLGI from L1. STGI may release a held NMI (the run loop delivers it). */
+void nested_stgi(struct nested_vcpu *n);
+void nested_clgi(struct nested_vcpu *n);
+
+/* INVLPGA va, asid from L1 (rAX, ECX). */
+void nested_invlpga(struct nested_vcpu *n, struct tlb_vcpu *tlb, uint64_t va, uint32_t asid);
+
+/* Whose is this exit from vmcb02? ecx: L2's ECX (MSR exits). */
+enum nested_route nested_route(const struct nested_vcpu *n, uint32_t ecx);
+
+/*
+ * The emulated #VMEXIT to L1: vmcb02's exit and L2's state into vmcb12 (also
+ * written back to L1's page), L1's state from the host save area into
+ * vmcb01, GIF = 0. The caller then switches to vmcb01.
+ */
+void nested_vmexit(struct nested_vcpu *n, const struct nested_env *e, struct vmcb *vmcb01);
+
+/*
+ * svmhv drops L2 (INIT): L1's state back into vmcb01, no #VMEXIT for L1.
+ * The caller tells the TLB (tlb_forced_leave()) and switches to vmcb01.
+ */
+void nested_forced_leave(struct nested_vcpu *n, struct vmcb *vmcb01);
+
+/* INIT resets L1's virtual SVM state: EFER.SVME, VM_HSAVE_PA, GIF = 1. */
+void nested_init(struct nested_vcpu *n);
+
+#endif /* SVMHV_NESTED_NESTED_H */

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/* The fake CPU behind svm/hw.h in host builds. See fake_hw.h. */
+#include "tests/harness/fake_hw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hv/apic/apic.h"
+#include "hv/apic/lapic.h"
+#include "hv/cpu.h"
+#include "svm/hw.h"
+#include "svm/svm.h"
+#include "svm/world.h"
+
+struct fake_hw fake;
+
+/* MSRs the fake keeps, by slot. */
+static const uint32_t msr_slots[] = {
+	MSR_EFER, MSR_VM_CR, MSR_VM_HSAVE_PA, MSR_APIC_BASE, MSR_PAT, MSR_DEBUGCTL,
+};
+
+struct fake_cpu_config fake_cpu_tcg(void)
+{
+	return (struct fake_cpu_config){
+		.svm_edx = SVM_FEATURE_NPT | SVM_FEATURE_VGIF, .nasid = 16,
+		.maxphyaddr = 36, .gbpages = true,
+	};
+}
+
+void fake_hw_reset(const struct fake_cpu_config *cfg, unsigned ncpu)
+{
+	memset(&fake, 0, offsetof(struct fake_hw, console));
+	memset(&fake.console_len, 0, sizeof(fake) - offsetof(struct fake_hw, console_len));
+	fake.console[0] = '\0';
+	fake.cfg = *cfg;
+	fake.ncpu = ncpu;
+	for (unsigned c = 0; c < ncpu; c++) {
+		fake.msr[c][0] = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+		fake.msr[c][3] = FAKE_APIC_BASE | APIC_BASE_EN | (c ? 0 : APIC_BASE_BSP);
+		fake.apic_regs[c][APIC_ID / 16] = c << 24;
+	}
+}
+
+static int msr_slot(uint32_t msr)
+{
+	for (unsigned i = 0; i < sizeof(msr_slots) / sizeof(msr_slots[0]); i++)
+		if (msr_slots[i] == msr)
+			return (int)i;
+	return -1;
+}
+
+void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	(void)sub;
+	*r = (struct cpuid_regs){ 0 };
+	switch (leaf) {
+	case 0:
+		r->eax = 0xd;
+		r->ebx = 0x68747541;    /* "AuthenticAMD" */
+		r->edx = 0x69746e65;
+		r->ecx = 0x444d4163;
+		break;
+	case 1:
+		r->eax = 0x00a00f11;
+		r->ebx = fake.cur << 24;
+		r->ecx = BIT(0) | BIT(13);              /* SSE3, CX16 */
+		r->edx = BIT(0) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(9) | BIT(13) |
+			 BIT(16) | BIT(24) | BIT(25) | BIT(26);
+		break;
+	case 0x80000000u:
+		r->eax = 0x8000000au;
+		break;
+	case 0x80000001u:
+		r->ecx = CPUID_80000001_ECX_SVM;
+		r->edx = CPUID_80000001_EDX_SYSCALL | CPUID_80000001_EDX_NX |
+			 CPUID_80000001_EDX_LM |
+			 (fake.cfg.gbpages ? CPUID_80000001_EDX_PAGE1GB : 0);
+		break;
+	case 0x80000008u:
+		r->eax = fake.cfg.maxphyaddr | (48u << 8);
+		break;
+	case 0x8000000au:
+		r->eax = 1;
+		r->ebx = fake.cfg.nasid;
+		r->edx = fake.cfg.svm_edx;
+		break;
+	default:
+		break;
+	}
+}
+
+uint64_t rdmsr(uint32_t msr)
+{
+	int s = msr_slot(msr);
+
+	return s < 0 ? 0 : fake.msr[fake.cur][s];
+}
+
+void wrmsr(uint32_t msr, uint64_t val)
+{
+	int s = msr_slot(msr);
+
+	if (s >= 0)
+		fake.msr[fake.cur][s] = val;
+}
+
+uint64_t read_cr2(void)
+{
+	return 0;
+}
+
+/* The UART: THR writes are the console; LSR always says "ready". */
+void outb(uint16_t port, uint8_t v)
+{
+	if (port != 0x3f8 || fake.console_len + 1 >= sizeof(fake.console))
+		return;
+	fake.console[fake.console_len++] = (char)v;
+	fake.console[fake.console_len] = '\0';
+	if (fake.console_echo && v != '\r')
+		fputc(v, stderr);
+}
+
+uint8_t inb(uint16_t port)
+{
+	return port == 0x3f8 + 5 ? 0x60 : 0;
+}
+
+void cpu_relax(void)
+{
+	if (fake.relax)
+		fake.relax(fake.arg);
+}
+
+void cli(void)
+{
+}
+
+uint64_t rdtsc(void)
+{
+	static uint64_t tsc;
+
+	return tsc += 1000;
+}
+
+void stgi(void)
+{
+	fake.gif[fake.cur] = true;
+}
+
+void clgi(void)
+{
+	fake.gif[fake.cur] = false;
+}
+
+void invlpga(uint64_t va, uint32_t asid)
+{
+	fake.invlpgas++;
+	if (fake.invlpga)
+		fake.invlpga(fake.arg, va, asid);
+}
+
+void vmsave(uint64_t pa)
+{
+	(void)pa;
+}
+
+void vmload(uint64_t pa)
+{
+	(void)pa;
+}
+
+void halt_forever(void)
+{
+	if (fake.halt)
+		longjmp(*fake.halt, 1);
+	fprintf(stderr, "fake_hw: svmhv halted the CPU (a panic); console:\n%s\n", fake.console);
+	abort();
+}
+
+bool fake_console_has(const char *s)
+{
+	return strstr(fake.console, s) != NULL;
+}
+
+void fake_console_clear(void)
+{
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+}
+
+/* ---- the physical local APIC (hv/apic/lapic.h) ---- */
+
+bool hv_lapic_x2apic(void)
+{
+	return false;
+}
+
+uint64_t hv_lapic_base(void)
+{
+	return FAKE_APIC_BASE;
+}
+
+uint32_t hv_lapic_read(unsigned reg)
+{
+	return fake.apic_regs[fake.cur][(reg / 16) % 64];
+}
+
+void hv_lapic_write(unsigned reg, uint32_t val)
+{
+	fake.apic_regs[fake.cur][(reg / 16) % 64] = val;
+}
+
+/* IPIs: NMIs to one CPU (physical destination) are what svmhv sends itself. */
+void hv_lapic_send_icr(uint64_t icr, uint32_t restore_hi)
+{
+	unsigned dest = (unsigned)(icr >> APIC_ICR_XAPIC_DEST_SHIFT);
+
+	(void)restore_hi;
+	fake.ipis++;
+	fake.last_icr = icr;
+	if (((icr & APIC_ICR_DM_MASK) >> APIC_ICR_DM_SHIFT) != HV_APIC_DM_NMI ||
+	    dest >= fake.ncpu)
+		return;
+	fake.nmis[dest]++;
+	if (fake.nmi)
+		fake.nmi(fake.arg, dest);
+}
+
+/* ---- the rest of the CPU svmhv's host side touches ---- */
+
+void hv_platform_reset(void)
+{
+	fake.resets++;
+}
+
+void svm_world_switch(struct svm_world *w)
+{
+	(void)w;
+	fprintf(stderr, "fake_hw: svm_world_switch: tests run the loop's halves instead\n");
+	abort();
+}
+
+void svm_world_start(void *host_stack_top, void (*loop)(void *), void *arg)
+{
+	(void)host_stack_top;
+	(void)loop;
+	(void)arg;
+	abort();
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fake CPU for host builds of svmhv (SVMHV_HOST_TEST): behind svm/hw.h's
+ * instruction wrappers, the local APIC (hv/apic/lapic.h) and the world
+ * switch (svm/world.h). It answers CPUID from a feature set the test picks
+ * (so paths QEMU's TCG never takes, e.g. NRIPS or FlushByASID, run on the
+ * host), keeps MSRs, records what svmhv printed, the IPIs it sent and the
+ * INVLPGAs it executed, and lets a test or the model checker hook in where
+ * another CPU would run (cpu_relax(), an NMI sent to a CPU).
+ */
+#ifndef SVMHV_TESTS_HARNESS_FAKE_HW_H
+#define SVMHV_TESTS_HARNESS_FAKE_HW_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FAKE_MAX_CPUS           8
+#define FAKE_CONSOLE_SIZE       (256 * 1024)
+#define FAKE_APIC_BASE          0xfee00000ull
+
+struct fake_cpu_config {
+	uint32_t svm_edx;               /* CPUID 8000_000A EDX: SVM features */
+	uint32_t nasid;                 /* CPUID 8000_000A EBX */
+	unsigned maxphyaddr;            /* CPUID 8000_0008 EAX[7:0] */
+	bool gbpages;                   /* CPUID 8000_0001 EDX[26] */
+};
+
+struct fake_hw {
+	struct fake_cpu_config cfg;
+	unsigned ncpu;
+	unsigned cur;                   /* the CPU running svmhv's code now */
+	uint64_t msr[FAKE_MAX_CPUS][16];
+	uint32_t apic_regs[FAKE_MAX_CPUS][64];  /* xAPIC registers, by offset / 16 */
+	char console[FAKE_CONSOLE_SIZE];        /* what svmhv printed (THR writes) */
+	size_t console_len;
+	bool console_echo;              /* also write it to stderr */
+	unsigned nmis[FAKE_MAX_CPUS];   /* NMIs sent to each CPU (by APIC ID) */
+	unsigned ipis;                  /* every ICR write */
+	uint64_t last_icr;
+	unsigned invlpgas;
+	bool gif[FAKE_MAX_CPUS];
+	unsigned resets;                /* hv_platform_reset() calls */
+	jmp_buf *halt;                  /* halt_forever(): longjmp here, else abort() */
+	/* Hooks; any may be NULL. */
+	void (*relax)(void *arg);       /* cpu_relax(): other CPUs run now */
+	void (*nmi)(void *arg, unsigned cpu);   /* an NMI was sent to cpu */
+	void (*invlpga)(void *arg, uint64_t va, uint32_t asid);
+	void *arg;
+};
+
+extern struct fake_hw fake;
+
+/* A fresh fake machine: ncpu CPUs with APIC IDs 0..ncpu-1, CPU 0 running. */
+void fake_hw_reset(const struct fake_cpu_config *cfg, unsigned ncpu);
+
+/* The default CPU: QEMU TCG's -cpu max as svmhv sees it (NPT, VGIF, 16 ASIDs). */
+struct fake_cpu_config fake_cpu_tcg(void);
+
+/* Does the console hold s (since the last fake_console_clear())? */
+bool fake_console_has(const char *s);
+void fake_console_clear(void);
+
+#endif /* SVMHV_TESTS_HARNESS_FAKE_HW_H */
