@@ -36,7 +36,8 @@ EFI_LIBS   := -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 NASMFLAGS  := -f elf64 -g -w+all -w+error
 
 # Host unit tests: same sources, host compiler, sanitizers, cmocka.
-HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 	-D_DEFAULT_SOURCE -DSVMHV_HOST_TEST -I. -MMD -MP
 HOST_LDLIBS := -lcmocka

@@ -17,7 +17,7 @@ struct hv_hc_env {
 	unsigned nvcpu;
 	unsigned self;                  /* index of the calling vCPU */
 	uint64_t mem_base, mem_size;    /* svmhv's reserved memory */
-	/* TLB flush counter for (vcpu, ctx, reason); NULL until the TLB contract. */
+	/* TLB flush counter for (vcpu, ctx, reason) (svm/tlb.c tlb_counter_read). */
 	uint64_t (*tlb_flushes)(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err);
 	void (*asids)(const struct vcpu *v, uint64_t *l1, uint64_t *l2);
 	const uint32_t *apic_ids;       /* APIC ID of each CPU present (nvcpu) */

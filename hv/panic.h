@@ -17,6 +17,7 @@ void __attribute__((noreturn))
 hv_panic_exception(unsigned vec, uint64_t err, uint64_t rip, uint64_t rsp, uint64_t rflags);
 void vmcb_dump(const struct vmcb *vmcb);
 
+/* An invariant of svmhv's own (never a guest's doing) broke: panic, naming it. */
 #define HV_ASSERT(cond) \
 	do { if (!(cond)) hv_panic(0, "assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)
 

@@ -154,10 +154,7 @@ static void deliver_events(struct vcpu *v)
 		nested_synth_exit(n->vmcb02, VMEXIT_NMI, 0, 0);
 		reflect(v);
 	}
-	if (n->gif.gif)
-		c01->int_ctl &= ~V_INTR_MASKING_MASK;
-	else
-		c01->int_ctl |= V_INTR_MASKING_MASK;
+	c01->int_ctl = nested_gif_l1_int_ctl(&n->gif, c01->int_ctl);
 	nmi_action(v, v->vmcb01, nested_gif_l1_event(&n->gif, c01->event_inj & SVM_EVTINJ_VALID));
 }
 
@@ -183,6 +180,9 @@ bool hv_run_prepare(struct vcpu *v)
 		if (!svm_atomic_load(&v->requests, __ATOMIC_SEQ_CST))
 			break;
 	}
+	/* The VMCB that runs is the one the nested state and the TLB context name. */
+	HV_ASSERT(v->vmcb == (v->nested.in_l2 ? v->nested.vmcb02 : v->vmcb01));
+	HV_ASSERT(v->tlb.ctx == (v->nested.in_l2 ? TLB_CTX_L2 : TLB_CTX_L1));
 	if (TLB_RULE(glue_vmcb_final))
 		tlb_before_vmrun(&v->tlb, v->vmcb);    /* the last write to the VMCB */
 	return true;

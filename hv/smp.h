@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Every CPU under svmhv: CPU lookup, kicks (an NMI to a CPU running a guest),
- * requests between CPUs (emulated INIT/SIPI, remote TLB flushes), and the
- * wait-for-SIPI state. See: APM2 15.13.2 (NMI intercept), 16.5 (IPIs).
+ * posting requests to another vCPU (emulated INIT/SIPI, remote TLB flushes)
+ * and waiting for a kicked one; the run loop (hv/run.c) serves them.
+ * See: APM2 15.13.2 (NMI intercept), 16.5 (IPIs).
  */
 #ifndef SVMHV_HV_SMP_H
 #define SVMHV_HV_SMP_H

@@ -39,19 +39,6 @@ void nested_gif_nmi(struct nested_gif *g)
 	g->nmi_held = true;
 }
 
-bool nested_gif_intr_ready(bool gif, uint64_t rflags, bool v_intr_masking,
-			   uint64_t host_rflags)
-{
-	if (!gif)
-		return false;
-	return ((v_intr_masking ? host_rflags : rflags) & RFLAGS_IF) != 0;
-}
-
-bool nested_gif_nmi_ready(bool gif, bool nmi_blocked)
-{
-	return gif && !nmi_blocked;
-}
-
 bool nested_gif_init_ready(const struct nested_gif *g)
 {
 	return g->gif;
@@ -85,15 +72,9 @@ enum nested_gif_action nested_gif_l2_event(struct nested_gif *g, bool l1_interce
 	return NESTED_GIF_INJECT_NMI;
 }
 
-void nested_gif_apply_l1(const struct nested_gif *g, struct vmcb_control *c01,
-			 uint64_t base_int_ctl, uint32_t base_intercept_cr)
+uint64_t nested_gif_l1_int_ctl(const struct nested_gif *g, uint64_t int_ctl)
 {
-	c01->int_ctl = base_int_ctl;
-	c01->intercept_cr = base_intercept_cr;
-	if (g->gif)
-		return;
-	c01->int_ctl |= V_INTR_MASKING_MASK;
-	c01->intercept_cr |= INTERCEPT_CR8_READ_MASK | INTERCEPT_CR8_WRITE_MASK;
+	return g->gif ? int_ctl & ~V_INTR_MASKING_MASK : int_ctl | V_INTR_MASKING_MASK;
 }
 
 bool nested_gif_vmcb02_hif(const struct nested_hsave *h, const struct vmcb *vmcb02)

@@ -8,10 +8,10 @@
  * Model. L1's GIF is a flag: CLGI clears it, STGI sets it, VMRUN sets it,
  * #VMEXIT clears it. While it is 0, events for L1 are held, not lost:
  *   - physical INTR: stay pending in the local APIC. vmcb01 runs with
- *     V_INTR_MASKING = 1 and svmhv's host RFLAGS.IF = 0, so the CPU does not
- *     even recognize them (APM2 15.21.1), and with CR8 reads / writes
- *     intercepted so L1's CR8 still means the real TPR (the caller emulates
- *     MOV CR8: nested_gif_apply_l1()).
+ *     V_INTR_MASKING = 1 (nested_gif_l1_int_ctl()) and svmhv's host
+ *     RFLAGS.IF = 0, so the CPU does not even recognize them (APM2 15.21.1).
+ *     Not done: with V_INTR_MASKING, L1's MOV CR8 meanwhile reaches V_TPR,
+ *     not the real TPR (no L1 in the tests writes CR8 with GIF = 0).
  *   - NMI: svmhv intercepts NMIs anyway (kicks) and takes them in host
  *     mode; one meant for L1 is recorded (nested_gif_nmi()) and injected
  *     once GIF is 1 again (nested_gif_l1_event()).
@@ -60,14 +60,6 @@ void nested_gif_vmrun(struct nested_gif *g);    /* VMRUN sets GIF */
 void nested_gif_vmexit(struct nested_gif *g);   /* #VMEXIT clears GIF */
 void nested_gif_nmi(struct nested_gif *g);      /* an NMI for the guest (not a kick) */
 
-/*
- * May a maskable interrupt be taken now? GIF, then either the guest's
- * RFLAGS.IF or, with V_INTR_MASKING, the host's (APM2 15.21.1).
- */
-bool nested_gif_intr_ready(bool gif, uint64_t rflags, bool v_intr_masking,
-			   uint64_t host_rflags);
-/* May an NMI be taken now? GIF and not inside an NMI handler. */
-bool nested_gif_nmi_ready(bool gif, bool nmi_blocked);
 bool nested_gif_init_ready(const struct nested_gif *g);
 
 /* Before running vmcb01: deliver a held NMI to L1? */
@@ -76,12 +68,8 @@ enum nested_gif_action nested_gif_l1_event(struct nested_gif *g, bool event_inj_
 enum nested_gif_action nested_gif_l2_event(struct nested_gif *g, bool l1_intercepts_nmi,
 					   bool event_inj_busy);
 
-/*
- * vmcb01's int_ctl and CR intercepts for L1's GIF, from svmhv's values at
- * rest: GIF = 0 adds V_INTR_MASKING and the CR8 read / write intercepts.
- */
-void nested_gif_apply_l1(const struct nested_gif *g, struct vmcb_control *c01,
-			 uint64_t base_int_ctl, uint32_t base_intercept_cr);
+/* vmcb01's int_ctl for L1's GIF: with GIF = 0, V_INTR_MASKING holds its interrupts. */
+uint64_t nested_gif_l1_int_ctl(const struct nested_gif *g, uint64_t int_ctl);
 
 /* RFLAGS.IF the world switch must give the host while vmcb02 runs. */
 bool nested_gif_vmcb02_hif(const struct nested_hsave *h, const struct vmcb *vmcb02);

@@ -26,10 +26,6 @@
 #define INTERCEPT_MCOMMIT       (64 + 3)
 #define INTERCEPT_TLBSYNC       (64 + 4)
 
-/* CR8 read / write bits of intercept_cr (APM2 15.9). */
-#define INTERCEPT_CR8_READ_MASK  BIT(8)
-#define INTERCEPT_CR8_WRITE_MASK BIT(24)
-
 /* virt_ext (VMCB +0x0b8), APM2 15.23, 15.33.1. */
 #define VIRT_EXT_LBR_ENABLE     BIT_ULL(0)
 #define VIRT_EXT_V_VMLOAD_VMSAVE BIT_ULL(1)

@@ -19,7 +19,7 @@ for mode in contract force_tlb_flush; do
 		"$IMG/$mode.cfg:EFI/BOOT/svmhv.cfg" build/l1hv.efi:l1hv.efi >/dev/null
 done
 # Alternate the modes so a busy host slows both alike; keep each one's median.
-for rep in $(seq "$REPS"); do
+for _ in $(seq "$REPS"); do
 	for mode in contract force_tlb_flush; do
 		qemu_boot "bench-$mode" "$IMG/$mode.img" 'L1HV: done|PANIC|FATAL' >/dev/null
 		line[$mode]=$(grep -m1 -o 'bench: .*' "$QEMU_TXT" || true)

@@ -2,7 +2,7 @@
 # Run every test suite (tests/suites/NN-*.sh) and print one summary line.
 # Each suite prints "ok - name" / "not ok - name" lines; see tests/README.md.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 mkdir -p build/test-logs
 passed=0 failed=0
 failures=()

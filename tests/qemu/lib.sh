@@ -45,6 +45,20 @@ tap_check() {
 }
 
 # Serial log -> text: drop ANSI/VT100 escapes (OVMF's terminal emits them) and CRs.
+# build_step NAME LOG CMD...: run CMD with its output in LOG, then "ok - NAME",
+# or the log's tail and "not ok - NAME". Returns CMD's status.
+build_step() {
+	local name=$1 log=$2
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		tap_ok "$name"
+		return 0
+	fi
+	sed 's/^/# /' "$log" | tail -30
+	tap_fail "$name"
+	return 1
+}
+
 qemu_clean() {
 	sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Za-z0-9]//g' \
 	    -e 's/\x1b[=>c78]//g' -e 's/\r//g' "$1" > "$2"

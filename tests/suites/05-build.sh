@@ -3,7 +3,7 @@
 # warning-free under -Werror, the PE image is what UEFI loads, and the static
 # analysers (scripts/lint.sh: cppcheck, clang-tidy) find nothing.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 mkdir -p build/test-logs
 rc=0
 check() { # name command...

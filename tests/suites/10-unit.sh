@@ -2,7 +2,7 @@
 # Host unit tests: build every tests/unit/*.mk test with ASan/UBSan and run it
 # with cmocka's TAP output, prefixing case names with the test binary's name.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 mkdir -p build/test-logs
 if ! make -s unit-bins >build/test-logs/unit-build.log 2>&1; then
 	cat build/test-logs/unit-build.log

@@ -23,21 +23,11 @@ END_RE='PAYLOAD: done|PAYLOAD: FATAL|PANIC'
 # startup.nsh lines (CRLF) for the UEFI shell.
 nsh() { printf '%s\r\n' '@echo -off' 'fs0:' "$@"; }
 
-if make -s build/payload.efi >build/test-logs/qemu-build-payload.log 2>&1; then
-	tap_ok "qemu: payload.efi builds"
-else
-	sed 's/^/# /' build/test-logs/qemu-build-payload.log | tail -40
-	tap_fail "qemu: payload.efi builds"
-	exit 1
-fi
+build_step "qemu: payload.efi builds" build/test-logs/qemu-build-payload.log \
+	make -s build/payload.efi || exit 1
 have_svmhv=0
-if make -s build/svmhv.efi >build/test-logs/qemu-build-svmhv.log 2>&1; then
-	tap_ok "qemu: svmhv.efi builds"
-	have_svmhv=1
-else
-	sed 's/^/# /' build/test-logs/qemu-build-svmhv.log | tail -20
-	tap_fail "qemu: svmhv.efi builds" "svmhv boots skipped"
-fi
+build_step "qemu: svmhv.efi builds" build/test-logs/qemu-build-svmhv.log \
+	make -s build/svmhv.efi && have_svmhv=1
 
 # --- images --------------------------------------------------------------------
 cat > "$IMG/svmhv.cfg" <<'EOF'
@@ -158,6 +148,7 @@ must_fail=(
 )
 counts=$(payload_lines 1 | grep -E '^done ' | head -1)
 echo "# payload without svmhv (mode=svmhv): ${counts:-no done line}"
+# shellcheck disable=SC2016 # expanded by eval, inside tap_check
 tap_check "qemu: without svmhv: payload (mode=svmhv) runs to the end and reports failures" \
 	"got '${counts:-nothing}'" eval '[[ "$counts" =~ ^done\ [0-9]+\ passed,\ [1-9][0-9]*\ failed$ ]]'
 for c in "${must_fail[@]}"; do

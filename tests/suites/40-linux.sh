@@ -11,22 +11,12 @@ dir=build/test-logs/linux
 mkdir -p "$dir"
 export RUN_DIR=$dir RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 
-if scripts/guest.sh >"$dir/guest-build.log" 2>&1; then
-	tap_ok "linux: guest kernel + initramfs build (scripts/guest.sh)"
-	sed 's/^/# /' "$dir/guest-build.log" | tail -2
-else
-	sed 's/^/# /' "$dir/guest-build.log" | tail -30
-	tap_fail "linux: guest kernel + initramfs build (scripts/guest.sh)"
-	exit 1
-fi
+build_step "linux: guest kernel + initramfs build (scripts/guest.sh)" "$dir/guest-build.log" \
+	scripts/guest.sh || exit 1
+sed 's/^/# /' "$dir/guest-build.log" | tail -2
 have_svmhv=0
-if make -s build/svmhv.efi >"$dir/svmhv-build.log" 2>&1; then
-	tap_ok "linux: svmhv.efi builds"
+build_step "linux: svmhv.efi builds" "$dir/svmhv-build.log" make -s build/svmhv.efi &&
 	have_svmhv=1
-else
-	sed 's/^/# /' "$dir/svmhv-build.log" | tail -20
-	tap_fail "linux: svmhv.efi builds" "Linux-under-svmhv boot skipped"
-fi
 
 [ $have_svmhv = 0 ] || { scripts/run.sh --batch >"$dir/linux.out" 2>&1; echo $? >"$dir/linux.rc"; } &
 { scripts/run.sh --bare --batch >"$dir/linux-bare.out" 2>&1; echo $? >"$dir/linux-bare.rc"; } &

@@ -39,19 +39,11 @@ mkdir -p "$dir" "$gdir"
 QEMU_LOGDIR=$(cd "$dir" && pwd)
 
 # --- build: svmhv, the base guest, the SMP additions --------------------------------------
-if scripts/guest.sh >"$dir/guest-build.log" 2>&1; then
-	tap_ok "smp: guest kernel + initramfs build (scripts/guest.sh)"
-else
-	sed 's/^/# /' "$dir/guest-build.log" | tail -30
-	tap_fail "smp: guest kernel + initramfs build (scripts/guest.sh)"
-	exit 1
-fi
-have_svmhv=1
-if ! make -s build/svmhv.efi >"$dir/svmhv-build.log" 2>&1; then
-	sed 's/^/# /' "$dir/svmhv-build.log" | tail -20
-	tap_fail "smp: svmhv.efi builds" "boots under svmhv skipped"
-	have_svmhv=0
-fi
+build_step "smp: guest kernel + initramfs build (scripts/guest.sh)" "$dir/guest-build.log" \
+	scripts/guest.sh || exit 1
+have_svmhv=0
+build_step "smp: svmhv.efi builds" "$dir/svmhv-build.log" make -s build/svmhv.efi &&
+	have_svmhv=1
 
 # build_smp_initrd: build/guest/initrd.img + a second gzip'ed cpio with our files (the
 # kernel unpacks concatenated archives in order), so nothing of guest.sh is duplicated.

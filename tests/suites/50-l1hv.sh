@@ -21,20 +21,15 @@ mkdir -p "$IMG" build/test-logs
 END_RE='L1HV: done|FATAL|PANIC'
 UNDER_SVMHV=${L1HV_UNDER_SVMHV:-1}
 
-if make -s build/l1hv.efi >build/test-logs/l1hv-build.log 2>&1; then
-	tap_ok "l1hv: l1hv.efi builds"
-else
-	sed 's/^/# /' build/test-logs/l1hv-build.log | tail -40
-	tap_fail "l1hv: l1hv.efi builds"
+build_step "l1hv: l1hv.efi builds" build/test-logs/l1hv-build.log make -s build/l1hv.efi ||
 	exit 1
-fi
 
 modes=(bare)
 printf '%s\r\n' '@echo -off' 'fs0:' '\l1hv.efi expect=bare' > "$IMG/l1hv-bare.nsh"
 scripts/image.sh "$IMG/l1hv-bare.img" build/l1hv.efi:l1hv.efi "$IMG/l1hv-bare.nsh:startup.nsh"
 if [ "$UNDER_SVMHV" = 1 ]; then
-	if make -s build/svmhv.efi >build/test-logs/l1hv-build-svmhv.log 2>&1; then
-		tap_ok "l1hv: svmhv.efi builds"
+	if build_step "l1hv: svmhv.efi builds" build/test-logs/l1hv-build-svmhv.log \
+		make -s build/svmhv.efi; then
 		cat > "$IMG/l1hv-svmhv.cfg" <<'EOF'
 # tests/suites/50-l1hv.sh: svmhv chain-loads l1hv, which runs L2s through svmhv's nested SVM
 serial=0x3f8
@@ -46,9 +41,6 @@ EOF
 		scripts/image.sh "$IMG/l1hv-svmhv.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 			"$IMG/l1hv-svmhv.cfg:EFI/BOOT/svmhv.cfg" build/l1hv.efi:l1hv.efi
 		modes+=(svmhv)
-	else
-		sed 's/^/# /' build/test-logs/l1hv-build-svmhv.log | tail -20
-		tap_fail "l1hv: svmhv.efi builds" "the svmhv run is skipped"
 	fi
 else
 	echo "# l1hv under svmhv not run (L1HV_UNDER_SVMHV=0)"

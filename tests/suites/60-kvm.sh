@@ -27,20 +27,9 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 export SMP=${SMP:-2} GUEST_MODULES=kvm_amd
 
-if scripts/guest.sh >"$dir/guest-build.log" 2>&1; then
-	tap_ok "kvm: guest kernel + initramfs with kvm_amd and kvmtest (scripts/guest.sh)"
-else
-	sed 's/^/# /' "$dir/guest-build.log" | tail -30
-	tap_fail "kvm: guest kernel + initramfs with kvm_amd and kvmtest (scripts/guest.sh)"
-	exit 1
-fi
-if make -s build/svmhv.efi >"$dir/svmhv-build.log" 2>&1; then
-	tap_ok "kvm: svmhv.efi builds"
-else
-	sed 's/^/# /' "$dir/svmhv-build.log" | tail -20
-	tap_fail "kvm: svmhv.efi builds"
-	exit 1
-fi
+build_step "kvm: guest kernel + initramfs with kvm_amd and kvmtest (scripts/guest.sh)" \
+	"$dir/guest-build.log" scripts/guest.sh || exit 1
+build_step "kvm: svmhv.efi builds" "$dir/svmhv-build.log" make -s build/svmhv.efi || exit 1
 
 kargs="svmhv.modules=kvm_amd kvm_amd.nested=1 kvm_amd.npt=0 kvm_amd.dump_invalid_vmcb=1"
 kargs+=" svmhv.run=kvmtest"

@@ -97,40 +97,17 @@ static void test_nmi_l2_injected(void **state)
 	assert_int_equal(nested_gif_l2_event(&g, false, false), NESTED_GIF_NONE);
 }
 
-static void test_intr_ready(void **state)
+static void test_l1_int_ctl(void **state)
 {
-	(void)state;
-	/* gif, guest IF, V_INTR_MASKING, host IF */
-	assert_false(nested_gif_intr_ready(false, RFLAGS_IF, false, RFLAGS_IF));
-	assert_true(nested_gif_intr_ready(true, RFLAGS_IF, false, 0));
-	assert_false(nested_gif_intr_ready(true, 0, false, RFLAGS_IF));
-	assert_true(nested_gif_intr_ready(true, 0, true, RFLAGS_IF));
-	assert_false(nested_gif_intr_ready(true, RFLAGS_IF, true, 0));
-	assert_true(nested_gif_nmi_ready(true, false));
-	assert_false(nested_gif_nmi_ready(true, true));
-	assert_false(nested_gif_nmi_ready(false, false));
-}
-
-static void test_apply_l1(void **state)
-{
-	struct vmcb_control c;
 	struct nested_gif g;
-	const uint32_t base_cr = BIT(16);       /* say svmhv intercepts CR0 writes */
 
 	(void)state;
-	memset(&c, 0, sizeof(c));
 	nested_gif_init(&g);
-	nested_gif_apply_l1(&g, &c, V_TPR_MASK & 3, base_cr);
-	assert_int_equal(c.int_ctl, 3);
-	assert_int_equal(c.intercept_cr, base_cr);
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 3 | V_INTR_MASKING_MASK), 3);
 	nested_gif_clgi(&g);
-	nested_gif_apply_l1(&g, &c, 3, base_cr);
-	assert_int_equal(c.int_ctl, 3 | V_INTR_MASKING_MASK);
-	assert_int_equal(c.intercept_cr, base_cr | BIT(8) | BIT(24));
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 3), 3 | V_INTR_MASKING_MASK);
 	nested_gif_stgi(&g);
-	nested_gif_apply_l1(&g, &c, 3, base_cr);
-	assert_int_equal(c.int_ctl, 3);
-	assert_int_equal(c.intercept_cr, base_cr);
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 3), 3);
 }
 
 static void test_vmcb02_hif(void **state)
@@ -156,8 +133,7 @@ int main(void)
 		cmocka_unit_test(test_nmi_held_until_stgi),
 		cmocka_unit_test(test_nmi_l2_reflected),
 		cmocka_unit_test(test_nmi_l2_injected),
-		cmocka_unit_test(test_intr_ready),
-		cmocka_unit_test(test_apply_l1),
+		cmocka_unit_test(test_l1_int_ctl),
 		cmocka_unit_test(test_vmcb02_hif),
 	};
 
