@@ -5,7 +5,8 @@
 set -euo pipefail
 
 PKGS=(build-essential gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools cpio
-      libcmocka-dev pkg-config binutils dpkg-dev xz-utils zstd python3 cppcheck clang-tidy)
+      libcmocka-dev pkg-config binutils dpkg-dev xz-utils zstd python3 cppcheck clang-tidy
+      sbsigntool openssl)
 
 missing=()
 for p in "${PKGS[@]}"; do
