@@ -12,6 +12,7 @@
  */
 #include <efi.h>
 #include <efilib.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "hv/fmt.h"
@@ -26,12 +27,19 @@ static const uint32_t leaves[] = {
 	0x8000000au,    /* SVM revision, ASID count, SVM feature bits (APM3 App. E.4.9) */
 };
 
-static void write_line(const char *line)
+/* One formatted line (hv/fmt.c), as UCS-2 with CR LF on the console (the serial port). */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
 {
+	char line[LINE_MAX_CHARS];
 	CHAR16 buf[LINE_MAX_CHARS + 3];
 	size_t n = 0;
+	va_list ap;
 
-	while (line[n] && n < LINE_MAX_CHARS) {
+	va_start(ap, fmt);
+	hv_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	while (n < sizeof(line) && line[n]) {
 		buf[n] = (CHAR16)(uint8_t)line[n];
 		n++;
 	}
@@ -65,17 +73,14 @@ static int leaf_present(uint32_t leaf)
 
 static void dump_leaf(uint32_t leaf)
 {
-	char line[LINE_MAX_CHARS];
 	uint32_t r[4];
 
 	if (!leaf_present(leaf)) {
-		hv_snprintf(line, sizeof(line), "CPUID: %08x.0 absent", leaf);
-	} else {
-		cpuid(leaf, 0, r);
-		hv_snprintf(line, sizeof(line), "CPUID: %08x.0 eax=%08x ebx=%08x ecx=%08x edx=%08x",
-			    leaf, r[0], r[1], r[2], r[3]);
+		say("CPUID: %08x.0 absent", leaf);
+		return;
 	}
-	write_line(line);
+	cpuid(leaf, 0, r);
+	say("CPUID: %08x.0 eax=%08x ebx=%08x ecx=%08x edx=%08x", leaf, r[0], r[1], r[2], r[3]);
 }
 
 /* Called by GNU-EFI's crt0 (SysV ABI) after self-relocation. */
@@ -83,10 +88,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	InitializeLib(image, systab);
-	write_line("");
+	say("%s", "");
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++)
 		dump_leaf(leaves[i]);
-	write_line("CPUID: done");
+	say("%s", "CPUID: done");
 	RT->ResetSystem(EfiResetShutdown, EFI_SUCCESS, 0, NULL);
 	return EFI_SUCCESS;
 }
