@@ -6,6 +6,7 @@
 #   make test       every test (host unit tests, model checker, QEMU, Linux); ends "N passed, M failed"
 #   make bench      benchmark figures (see BENCHMARKS.md)
 #   make deps       install missing Debian packages (apt-get, as root)
+#   make esp DEST=d lay out EFI/svmhv/{svmhv.efi,svmhv.cfg,INSTALL.txt} under d (e.g. /boot/efi)
 #
 # Sub-makefiles (*.mk) in the source folders add EFI applications, host unit tests
 # and benchmark programs to the lists below; see tests/README.md.
@@ -118,6 +119,10 @@ run-batch: deps all efi-apps
 
 kvm-run: deps all efi-apps
 	@scripts/run.sh --kvm
+
+.PHONY: esp
+esp: all
+	@scripts/esp.sh "$(DEST)" $(BUILD)/svmhv.efi
 
 test: deps
 	@scripts/test.sh

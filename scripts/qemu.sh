@@ -11,7 +11,9 @@
 #                 the default is TCG: -accel tcg -cpu max.
 #
 # Environment overrides:
-#   QEMU=qemu-system-x86_64   QEMU binary
+#   QEMU=qemu-system-x86_64   QEMU binary; one unpacked at ROOT/usr/bin (scripts/qemu10.sh)
+#                             gets -L ROOT/usr/share/qemu and QEMU_MODULE_DIR=ROOT/usr/lib/
+#                             x86_64-linux-gnu/qemu, as Debian's QEMU is not relocatable
 #   SMP=1  MEM=1G             vCPUs and memory
 #   CPU=max                   -cpu model under TCG (under --kvm: host)
 #   OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
@@ -84,10 +86,18 @@ else
 	accel=(-accel tcg -cpu "${CPU:-max}")
 fi
 
+# A QEMU unpacked outside /usr (scripts/qemu10.sh): its own ROMs and modules, not the host's.
+qroot=$(dirname "$(dirname "$(dirname "$(realpath -m "$(command -v "$QEMU" || echo "$QEMU")")")")")
+datadir=()
+if [ "$qroot" != / ] && [ -d "$qroot/usr/share/qemu" ]; then
+	datadir=(-L "$qroot/usr/share/qemu")
+	export QEMU_MODULE_DIR=${QEMU_MODULE_DIR:-$qroot/usr/lib/x86_64-linux-gnu/qemu}
+fi
+
 vars=${image%.img}.vars.fd
 cp -f "$OVMF_VARS" "$vars"
 
-args=(-machine q35 "${accel[@]}" -m "$MEM" -smp "$SMP" -nographic -no-reboot -net none
+args=("${datadir[@]}" -machine q35 "${accel[@]}" -m "$MEM" -smp "$SMP" -nographic -no-reboot -net none
       -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
       -drive "if=pflash,format=raw,unit=1,file=$vars"
       -drive "format=raw,file=$image"
