@@ -1,0 +1,10 @@
+# AMD IOMMU support (hv/iommu/): ACPI/IVRS walk, device table, commands and
+# events, I/O page tables, interrupt and DMA-engine filters. svmhv.efi builds
+# these files (HV_DIRS takes subfolders) but nothing calls them yet: see
+# /work/notes/iommu.md, integration plan.
+UNIT_TESTS += test_iommu_acpi test_iommu_amdvi test_iommu_iopt test_iommu_irq test_iommu_dma
+test_iommu_acpi_SRCS := tests/unit/test_iommu_acpi.c hv/iommu/acpi.c hv/iommu/ivrs.c
+test_iommu_amdvi_SRCS := tests/unit/test_iommu_amdvi.c hv/iommu/amdvi.c hv/fmt.c
+test_iommu_iopt_SRCS := tests/unit/test_iommu_iopt.c hv/iommu/iopt.c
+test_iommu_irq_SRCS := tests/unit/test_iommu_irq.c hv/iommu/irq.c
+test_iommu_dma_SRCS := tests/unit/test_iommu_dma.c hv/iommu/dmaguard.c
