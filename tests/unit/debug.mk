@@ -1,0 +1,10 @@
+# svmhv's debugging core (hv/debug/): the console escape filter, the monitor's
+# line editor and commands, the GDB remote protocol framing and command layer.
+UNIT_TESTS += test_escape
+test_escape_SRCS := tests/unit/test_escape.c hv/debug/escape.c hv/fmt.c
+
+# The same sources built with the hypervisor's freestanding flags, to prove they
+# need no libc (svmhv.efi does not link them until the run loop uses them).
+DEBUG_CORE_SRCS := $(sort $(wildcard hv/debug/*.c))
+.PHONY: debug-efi-objs
+debug-efi-objs: $(DEBUG_CORE_SRCS:%.c=$(BUILD)/efi/%.o)
