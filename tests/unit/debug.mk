@@ -8,3 +8,8 @@ test_escape_SRCS := tests/unit/test_escape.c hv/debug/escape.c hv/fmt.c
 DEBUG_CORE_SRCS := $(sort $(wildcard hv/debug/*.c))
 .PHONY: debug-efi-objs
 debug-efi-objs: $(DEBUG_CORE_SRCS:%.c=$(BUILD)/efi/%.o)
+
+GDBSTUB_SRCS := hv/debug/rsp.c hv/debug/gdbstub.c hv/debug/gdb_packets.c \
+	hv/debug/gdb_regs.c hv/debug/gdb_bp.c hv/debug/gdb_data.c hv/fmt.c
+UNIT_TESTS += test_gdbstub
+test_gdbstub_SRCS := tests/unit/test_gdbstub.c tests/debug/fake_target.c $(GDBSTUB_SRCS)
