@@ -13,3 +13,7 @@ GDBSTUB_SRCS := hv/debug/rsp.c hv/debug/gdbstub.c hv/debug/gdb_packets.c \
 	hv/debug/gdb_regs.c hv/debug/gdb_bp.c hv/debug/gdb_data.c hv/fmt.c
 UNIT_TESTS += test_gdbstub
 test_gdbstub_SRCS := tests/unit/test_gdbstub.c tests/debug/fake_target.c $(GDBSTUB_SRCS)
+
+# gdbstub-host: the stub on a TCP socket for Debian's gdb (tests/debug/gdb-check.sh).
+HOST_PROGS += gdbstub-host
+gdbstub-host_SRCS := tests/debug/gdbstub-host.c tests/debug/fake_target.c $(GDBSTUB_SRCS)
