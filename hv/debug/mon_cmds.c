@@ -230,7 +230,7 @@ static void dump(struct mon *m, uint64_t addr, size_t want, size_t got)
 	}
 	mon_hexdump(m, addr, m->mem, got);
 	if (got < want)
-		mon_printf(m, "(stopped at %llx: not readable)\r\n", (unsigned long long)(addr + got));
+		mon_printf(m, "(stopped at %llx: not readable)\r\n", (unsigned long long)addr + got);
 }
 
 enum mon_verdict mon_cmd_mem(struct mon *m, int argc, char **argv)

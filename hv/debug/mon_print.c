@@ -92,7 +92,7 @@ void mon_hexdump(struct mon *m, uint64_t addr, const uint8_t *p, size_t len)
 	for (off = 0; off < len; off += 16) {
 		char line[100];
 		size_t n = (size_t)hv_snprintf(line, sizeof(line), "%016llx ",
-					       (unsigned long long)(addr + off));
+					       (unsigned long long)addr + off);
 
 		for (i = 0; i < 16; i++)
 			n += (size_t)(off + i < len

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
+# gdb expressions ($pc, $rax...) are meant literally: no shell expansion.
+# shellcheck disable=SC2016
 # Real-gdb check of svmhv's GDB stub core: Debian's gdb connects to
 # build/host/gdbstub-host (the stub + a fake target on 127.0.0.1), reads
 # registers and memory, sets a breakpoint, continues, steps, uses a watchpoint
 # and detaches. Prints TAP lines; the gdb transcript is in build/test-logs/.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 command -v gdb >/dev/null || { echo "ok - gdb-check # SKIP gdb not installed"; exit 0; }
 make -s build/host/gdbstub-host || { echo "not ok - gdbstub-host build"; exit 1; }
 logs=build/test-logs/debug
