@@ -3,8 +3,8 @@
 UNIT_TESTS += test_escape
 test_escape_SRCS := tests/unit/test_escape.c hv/debug/escape.c hv/fmt.c
 
-# The same sources built with the hypervisor's freestanding flags, to prove they
-# need no libc (svmhv.efi does not link them until the run loop uses them).
+# The same sources built alone with the hypervisor's freestanding flags (svmhv.efi
+# also links them, through the Makefile's hv/*/*.c): `make debug-efi-objs`.
 DEBUG_CORE_SRCS := $(sort $(wildcard hv/debug/*.c))
 .PHONY: debug-efi-objs
 debug-efi-objs: $(DEBUG_CORE_SRCS:%.c=$(BUILD)/efi/%.o)
