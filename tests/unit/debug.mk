@@ -19,6 +19,6 @@ HOST_PROGS += gdbstub-host
 gdbstub-host_SRCS := tests/debug/gdbstub-host.c tests/debug/fake_target.c $(GDBSTUB_SRCS)
 
 MONITOR_SRCS := hv/debug/monitor.c hv/debug/mon_cmds.c hv/debug/mon_log.c hv/debug/mon_print.c \
-	hv/debug/mon_vmcb.c svm/tlb.c svm/asid.c hv/fmt.c
+	hv/debug/mon_vmcb.c svm/tlb.c svm/asid.c hv/fmt.c tests/harness/atomic_hook.c
 UNIT_TESTS += test_monitor
 test_monitor_SRCS := tests/unit/test_monitor.c $(MONITOR_SRCS)
