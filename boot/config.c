@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 
+#include "hv/debug/escape.h"
 #include "hv/fmt.h"
 
 /* ---- characters and words ------------------------------------------------ */
@@ -86,6 +87,17 @@ static bool parse_uint(const char *v, size_t n, uint32_t limit, uint32_t *out)
 
 /* ---- option values -------------------------------------------------------- */
 
+/* One source being parsed: its working copy and what went wrong. */
+struct parser {
+	struct hv_config    cfg;        /* working copy, committed on success */
+	unsigned            seen;       /* bit i: options[i] given already */
+	struct config_error *err;
+	bool                file;
+	unsigned            line;       /* file: current line */
+	unsigned            token;      /* load options: current token */
+	char                why[CONFIG_MSG_MAX];        /* a setter's own reason, or "" */
+};
+
 static int copy_value(char *dst, size_t max, const char *v, size_t n,
 		      bool path)
 {
@@ -100,28 +112,70 @@ static int copy_value(char *dst, size_t max, const char *v, size_t n,
 	return 0;
 }
 
-static int set_next(struct hv_config *c, const char *v, size_t n)
+static int set_next(struct parser *ps, const char *v, size_t n)
 {
+	struct hv_config *c = &ps->cfg;
+
 	return copy_value(c->next, CONFIG_NEXT_MAX, v, n, true);
 }
 
-static int set_args(struct hv_config *c, const char *v, size_t n)
+static int set_args(struct parser *ps, const char *v, size_t n)
 {
+	struct hv_config *c = &ps->cfg;
+
 	return copy_value(c->args, CONFIG_ARGS_MAX, v, n, false);
 }
 
-static int set_serial(struct hv_config *c, const char *v, size_t n)
+/* A 16550's I/O port, or off/none (0). */
+static int parse_port(const char *v, size_t n, uint16_t *port)
 {
 	uint32_t x;
 
 	if (word_eq(v, n, "off") || word_eq(v, n, "none")) {
-		c->serial_port = 0;
+		*port = 0;
 		return 0;
 	}
 	if (!parse_uint(v, n, CONFIG_SERIAL_MAX, &x) || x == 0)
 		return CONFIG_EVALUE;
-	c->serial_port = (uint16_t)x;
+	*port = (uint16_t)x;
 	return 0;
+}
+
+static int set_serial(struct parser *ps, const char *v, size_t n)
+{
+	return parse_port(v, n, &ps->cfg.serial_port);
+}
+
+/* svmhv's own UART for the monitor and the GDB stub; see boot/config.h. */
+static int set_debug_serial(struct parser *ps, const char *v, size_t n)
+{
+	return parse_port(v, n, &ps->cfg.debug_serial);
+}
+
+/* The monitor's escape sequence in caret notation (hv/debug/escape.h). */
+static int set_escape(struct parser *ps, const char *v, size_t n)
+{
+	char text[ESC_TEXT_MAX + 1];
+	size_t i;
+
+	if (word_eq(v, n, "off") || word_eq(v, n, "none")) {
+		ps->cfg.escape.len = 0;
+		return 0;
+	}
+	if (n > ESC_TEXT_MAX)
+		return CONFIG_ETOOLONG;
+	for (i = 0; i < n; i++)
+		text[i] = v[i];
+	text[n] = '\0';
+	if (!esc_parse(text, &ps->cfg.escape, ps->why, sizeof(ps->why)))
+		return 0;
+	/* "escape: reason" -> "reason": the message names the option already. */
+	for (i = 0; ps->why[i] && ps->why[i] == "escape: "[i]; i++)
+		;
+	if (i == 8)
+		for (n = 0; (ps->why[n] = ps->why[n + 8]) != '\0'; n++)
+			;
+	return CONFIG_EVALUE;
 }
 
 static const char *const log_names[] = {
@@ -131,8 +185,9 @@ static const char *const log_names[] = {
 };
 #define LOG_LEVELS (sizeof(log_names) / sizeof(log_names[0]))
 
-static int set_log(struct hv_config *c, const char *v, size_t n)
+static int set_log(struct parser *ps, const char *v, size_t n)
 {
+	struct hv_config *c = &ps->cfg;
 	uint32_t x;
 
 	for (x = 0; x < LOG_LEVELS; x++)
@@ -160,18 +215,23 @@ static int parse_bool(const char *v, size_t n, bool *out)
 	return CONFIG_EVALUE;
 }
 
-static int set_force_tlb_flush(struct hv_config *c, const char *v, size_t n)
+static int set_force_tlb_flush(struct parser *ps, const char *v, size_t n)
 {
+	struct hv_config *c = &ps->cfg;
+
 	return parse_bool(v, n, &c->force_tlb_flush);
 }
 
-static int set_nested(struct hv_config *c, const char *v, size_t n)
+static int set_nested(struct parser *ps, const char *v, size_t n)
 {
+	struct hv_config *c = &ps->cfg;
+
 	return parse_bool(v, n, &c->nested);
 }
 
-static int set_heap(struct hv_config *c, const char *v, size_t n)
+static int set_heap(struct parser *ps, const char *v, size_t n)
 {
+	struct hv_config *c = &ps->cfg;
 	uint32_t x;
 
 	if (!parse_uint(v, n, CONFIG_HEAP_MAX_MIB, &x) ||
@@ -188,7 +248,7 @@ static int set_heap(struct hv_config *c, const char *v, size_t n)
 
 struct option {
 	const char *name;
-	int (*set)(struct hv_config *c, const char *v, size_t n);
+	int (*set)(struct parser *ps, const char *v, size_t n);
 	const char *bad_value;  /* message tails, see fail_value() */
 	const char *too_long;
 };
@@ -202,19 +262,13 @@ static const struct option options[] = {
 	  BAD("force_tlb_flush", "0|1|yes|no|true|false|on|off"), 0 },
 	{ "heap", set_heap, BAD("heap", "4..1024 MiB"), 0 },
 	{ "nested", set_nested, BAD("nested", "0|1|yes|no|true|false|on|off"), 0 },
+	{ "escape", set_escape, BAD("escape", "caret notation such as ^\\^\\, or off"),
+	  LONG("escape", ESC_TEXT_MAX) },
+	{ "debug_serial", set_debug_serial, BAD("debug_serial", "1..0xfff8, off or none"), 0 },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 /* ---- one source ----------------------------------------------------------- */
-
-struct parser {
-	struct hv_config    cfg;        /* working copy, committed on success */
-	unsigned            seen;       /* bit i: options[i] given already */
-	struct config_error *err;
-	bool                file;
-	unsigned            line;       /* file: current line */
-	unsigned            token;      /* load options: current token */
-};
 
 /* Record an error and its message "<where>: <text>". */
 static int fail_msg(struct parser *ps, int code, size_t col, const char *fmt, ...)
@@ -267,6 +321,10 @@ static int fail_value(struct parser *ps, int rc, const struct option *opt,
 {
 	if (rc == CONFIG_ETOOLONG)
 		return fail(ps, rc, col, opt->too_long, 0, 0, "");
+	if (ps->why[0])         /* the setter knows better than the table */
+		return fail_msg(ps, rc, col, "bad value '%.*s%s' for '%s': %s",
+				(int)(n < QUOTE_MAX ? n : QUOTE_MAX), v, n > QUOTE_MAX ? "..." : "",
+				opt->name, ps->why);
 	return fail(ps, rc, col, "bad value ", v, n, opt->bad_value);
 }
 
@@ -290,7 +348,8 @@ static int apply(struct parser *ps, const char *key, size_t klen, size_t kcol,
 		return fail(ps, CONFIG_EUNKNOWN, kcol, "unknown option ", key, klen, "");
 	if (ps->seen & (1u << i))
 		return fail(ps, CONFIG_EDUP, kcol, "duplicate option ", key, klen, "");
-	rc = options[i].set(&ps->cfg, val, vlen);
+	ps->why[0] = '\0';
+	rc = options[i].set(ps, val, vlen);
 	if (rc)
 		return fail_value(ps, rc, &options[i], val, vlen, vcol);
 	ps->seen |= 1u << i;
@@ -431,6 +490,7 @@ void config_defaults(struct hv_config *c)
 		.nested = false,
 		.heap_mib = CONFIG_DEFAULT_HEAP_MIB,
 	};
+	esc_parse(ESC_DEFAULT, &c->escape, NULL, 0);
 }
 
 static int parse(struct hv_config *c, const char *text, size_t len,
@@ -448,6 +508,10 @@ static int parse(struct hv_config *c, const char *text, size_t len,
 		return fail(&ps, CONFIG_EINVAL, 0, "no config or text", 0, 0, "");
 	ps.cfg = *c;
 	rc = file ? parse_file(&ps, text, len) : parse_options(&ps, text, len);
+	if (rc == 0 && ps.cfg.debug_serial && ps.cfg.debug_serial == ps.cfg.serial_port)
+		rc = fail_msg(&ps, CONFIG_EVALUE, 0, "debug_serial=0x%x is also serial=: "
+			      "svmhv's own line must be a second UART (or leave it off)",
+			      ps.cfg.debug_serial);
 	if (rc == 0)
 		*c = ps.cfg;
 	return rc;
@@ -467,16 +531,20 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 
 int config_format(const struct hv_config *c, char *buf, size_t len)
 {
-	char serial[8] = "off", log[8];
+	char serial[8] = "off", dbg[8] = "off", log[8], esc[ESC_MAX_LEN * 4 + 1];
 
 	if (c->serial_port)
 		hv_snprintf(serial, sizeof(serial), "0x%x", c->serial_port);
+	if (c->debug_serial)
+		hv_snprintf(dbg, sizeof(dbg), "0x%x", c->debug_serial);
+	esc_format(&c->escape, esc, sizeof(esc));
 	if (c->log_level < LOG_LEVELS)
 		hv_snprintf(log, sizeof(log), "%s", log_names[c->log_level]);
 	else
 		hv_snprintf(log, sizeof(log), "%u", c->log_level);
 	return hv_snprintf(buf, buf ? len : 0,
-			   "serial=%s log=%s force_tlb_flush=%s heap=%uMiB nested=%s next=%s args='%s'",
+			   "serial=%s log=%s force_tlb_flush=%s heap=%uMiB nested=%s escape=%s "
+			   "debug_serial=%s next=%s args='%s'",
 			   serial, log, c->force_tlb_flush ? "on" : "off", c->heap_mib,
-			   c->nested ? "on" : "off", c->next[0] ? c->next : "none", c->args);
+			   c->nested ? "on" : "off", esc, dbg, c->next[0] ? c->next : "none", c->args);
 }

@@ -31,6 +31,13 @@
  *   force_tlb_flush=B  0/1, yes/no, true/false, on/off.
  *   nested=B           offer SVM to the guest (nested SVM, experimental); as above.
  *   heap=MIB           svmhv's heap in MiB, 4..1024.
+ *   escape=SEQ|off     the byte sequence typed on the serial line that opens
+ *                      svmhv's monitor, in caret notation (hv/debug/escape.h):
+ *                      default ^\^\ (Ctrl-\ twice). off: svmhv leaves the
+ *                      guest's UART alone (no monitor on the shared line).
+ *   debug_serial=PORT|off  a second 16550 that is svmhv's alone: monitor and
+ *                      GDB stub there, hidden from the guest. Must differ from
+ *                      serial=. Default off.
  *
  * Pure: included by the freestanding hypervisor and by host unit tests.
  */
@@ -40,6 +47,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "hv/debug/escape.h"
 
 #define CONFIG_NEXT_MAX         255     /* chars, without the NUL */
 #define CONFIG_ARGS_MAX         1023
@@ -68,6 +77,8 @@ struct hv_config {
 	bool     force_tlb_flush;
 	bool     nested;                        /* offer SVM to the guest */
 	uint32_t heap_mib;
+	struct esc_seq escape;                  /* monitor escape; len 0 = off */
+	uint16_t debug_serial;                  /* svmhv's own UART, 0 = none */
 };
 
 /* Error codes (negative returns). */
@@ -80,7 +91,7 @@ struct hv_config {
 #define CONFIG_ELINE            (-7)    /* svmhv.cfg line over CONFIG_LINE_MAX */
 #define CONFIG_EINVAL           (-8)    /* NULL config or text */
 
-#define CONFIG_MSG_MAX          160
+#define CONFIG_MSG_MAX          256
 
 struct config_error {
 	int      code;          /* one of CONFIG_E*, 0 if no error */
@@ -92,7 +103,8 @@ struct config_error {
 					 * option 'seriall'" */
 };
 
-/* The defaults: serial 0x3f8, log info, no forced flushes, 16 MiB heap. */
+/* The defaults: serial 0x3f8, log info, no forced flushes, 16 MiB heap,
+ * escape ^\^\, no debug_serial. */
 void config_defaults(struct hv_config *c);
 
 /* Parse svmhv.cfg (@len bytes, need not be NUL-terminated). 0 or CONFIG_E*. */
@@ -105,7 +117,8 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 
 /*
  * One-line summary for the boot log, e.g.
- *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=off next=\EFI\x.efi args='quiet'
+ *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=off escape=^\^\
+ *   debug_serial=off next=\EFI\x.efi args='quiet'
  * Formatted by hv_snprintf (hv/fmt.h): always NUL-terminates if @len > 0
  * and returns the bytes stored, without the NUL.
  */

@@ -61,6 +61,16 @@ cfg_template() {
 # Offer SVM to the guest, so a guest hypervisor (Linux KVM with kvm_amd
 # npt=0) can run its own VMs (booleans as above). Default: off.
 #nested=off
+
+# The keys typed on the serial line that open svmhv's monitor (all CPUs
+# stopped; inspect, or hand the line to gdb): caret notation, ^\^\ is
+# Ctrl-\ twice; off leaves the guest's UART alone. See docs/debugging.md.
+# Default: ^\^\.
+#escape=^\^\
+
+# A second UART that is svmhv's alone (monitor and GDB stub there, hidden
+# from the guest), e.g. 0x2f8 for COM2; off. Default: off.
+#debug_serial=off
 EOF
 }
 

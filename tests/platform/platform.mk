@@ -6,4 +6,4 @@ cpuidump_SRCS := tests/platform/cpuidump.c hv/fmt.c
 # cfgcheck (build/host/cfgcheck): svmhv's own option parser on a svmhv.cfg file, for
 # the `make esp` template check in tests/suites/07-platform.sh.
 HOST_PROGS += cfgcheck
-cfgcheck_SRCS := tests/platform/cfgcheck.c boot/config.c hv/fmt.c
+cfgcheck_SRCS := tests/platform/cfgcheck.c boot/config.c hv/debug/escape.c hv/fmt.c

@@ -81,6 +81,11 @@ static void test_defaults(void **state)
 	assert_int_equal(c.log_level, CONFIG_LOG_INFO);
 	assert_false(c.force_tlb_flush);
 	assert_int_equal(c.heap_mib, 16);
+	/* The monitor's escape is Ctrl-\ twice; no second UART. */
+	assert_int_equal(c.escape.len, 2);
+	assert_int_equal(c.escape.bytes[0], 0x1c);
+	assert_int_equal(c.escape.bytes[1], 0x1c);
+	assert_int_equal(c.debug_serial, 0);
 }
 
 static void test_file_full(void **state)
@@ -473,6 +478,64 @@ static void test_override(void **state)
 	assert_int_equal(c.heap_mib, 64);
 }
 
+/* escape= takes hv/debug/escape.c's caret notation; its reasons reach the message. */
+static void test_escape_values(void **state)
+{
+	struct hv_config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(file(&c, "escape=^]^]x\n", NULL), 0);
+	assert_int_equal(c.escape.len, 3);
+	assert_memory_equal(c.escape.bytes, "\x1d\x1dx", 3);
+	assert_int_equal(opts(&c, "escape=OFF", NULL), 0);
+	assert_int_equal(c.escape.len, 0);
+	assert_int_equal(opts(&c, "escape=^_\\x01", NULL), 0);
+	assert_int_equal(c.escape.len, 2);
+	assert_int_equal(c.escape.bytes[1], 1);
+	file_err("escape=^\\\n", CONFIG_EVALUE, 1, 8,
+		 "svmhv.cfg line 1: bad value '^\\' for 'escape': needs at least 2 bytes");
+	file_err("escape=ab\n", CONFIG_EVALUE, 1, 8,
+		 "svmhv.cfg line 1: bad value 'ab' for 'escape': must start with a rarely "
+		 "typed control character such as ^\\ ^] ^^ ^_ (not printable, NUL, ^C ^D ^H "
+		 "^I ^J ^M ^Q ^S ^Z ESC or DEL)");
+	opts_err("escape=^1^1", CONFIG_EVALUE, 1, 8,
+		 "load options token 1: bad value '^1^1' for 'escape': '^1' is not a control "
+		 "character (use ^@..^_, ^a..^z or ^?)");
+	file_err("escape=^\\^\\^\\^\\^\\^\\^\\^\\^\\\n", CONFIG_EVALUE, 1, 8,
+		 "svmhv.cfg line 1: bad value '^\\^\\^\\^\\^\\^\\^\\^\\^\\' for 'escape': longer than 8 bytes");
+	file_err("escape=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", CONFIG_ETOOLONG, 1, 8,
+		 "svmhv.cfg line 1: value too long for 'escape' (max 48)");
+	file_err("escape=\n", CONFIG_EVALUE, 1, 8,
+		 "svmhv.cfg line 1: bad value '' for 'escape': empty (use \"off\" to disable)");
+}
+
+/* debug_serial= is a port like serial=, and never the same one. */
+static void test_debug_serial_values(void **state)
+{
+	struct hv_config c;
+	struct config_error e;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(file(&c, "debug_serial=0x2f8\n", NULL), 0);
+	assert_int_equal(c.debug_serial, 0x2f8);
+	assert_int_equal(opts(&c, "debug_serial=none", NULL), 0);
+	assert_int_equal(c.debug_serial, 0);
+	file_err("debug_serial=0\n", CONFIG_EVALUE, 1, 14,
+		 "svmhv.cfg line 1: bad value '0' for 'debug_serial' (expected 1..0xfff8, off or none)");
+	file_err("debug_serial=0x2f8\nserial=0x2f8\n", CONFIG_EVALUE, 2, 0,
+		 "svmhv.cfg line 2: debug_serial=0x2f8 is also serial=: svmhv's own line "
+		 "must be a second UART (or leave it off)");
+	/* Across sources: the file's serial= and the load options' debug_serial=. */
+	config_defaults(&c);
+	assert_int_equal(file(&c, "serial=0x2f8\n", NULL), 0);
+	assert_int_equal(opts(&c, "debug_serial=0x2f8", &e), CONFIG_EVALUE);
+	assert_int_equal(c.debug_serial, 0);
+	assert_int_equal(opts(&c, "debug_serial=0x3f8", &e), 0);
+	assert_int_equal(c.debug_serial, 0x3f8);
+}
+
 static void test_format(void **state)
 {
 	struct hv_config c;
@@ -483,14 +546,15 @@ static void test_format(void **state)
 	config_defaults(&c);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=0x3f8 log=info force_tlb_flush=off heap=16MiB "
-			    "nested=off next=none args=''");
+			    "nested=off escape=^\\^\\ debug_serial=off next=none args=''");
 	assert_int_equal(n, (int)strlen(buf));
 
 	assert_int_equal(file(&c, "serial=off\nlog=4\nforce_tlb_flush=1\nheap=1024\n"
-			      "nested=yes\nnext=\\EFI\\x.efi\nargs=a b=c\n", NULL), 0);
+			      "nested=yes\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
+			      "debug_serial=0x2f8\n", NULL), 0);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=off log=trace force_tlb_flush=on heap=1024MiB "
-			    "nested=on next=\\EFI\\x.efi args='a b=c'");
+			    "nested=on escape=off debug_serial=0x2f8 next=\\EFI\\x.efi args='a b=c'");
 
 	/* Truncated and terminated like hv_snprintf: the bytes stored are counted. */
 	char small[10];
@@ -526,6 +590,8 @@ int main(void)
 		cmocka_unit_test(test_flush_values),
 		cmocka_unit_test(test_nested_values),
 		cmocka_unit_test(test_heap_values),
+		cmocka_unit_test(test_escape_values),
+		cmocka_unit_test(test_debug_serial_values),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_options_errors),
 		cmocka_unit_test(test_override),
