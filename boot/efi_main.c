@@ -82,11 +82,27 @@ static int install_copy(const struct hv_boot_info *info)
 	return efi_rebase_copy(copy, info->image_size);
 }
 
+/*
+ * TSC ticks per millisecond, timed over the firmware's 10 ms Stall(): svmhv
+ * has no timer of its own, and the monitor's rates and the escape filter's
+ * idle flush need a clock. See: UEFI 2.10, 7.5.2 Stall().
+ */
+static uint64_t tsc_khz(void)
+{
+	uint64_t t0 = rdtsc(), t1;
+
+	BS->Stall(10000);
+	t1 = rdtsc();
+	return t1 > t0 ? (t1 - t0) / 10 : 1000000;
+}
+
 static int virtualize(const struct hv_config *cfg)
 {
 	struct hv_boot_info info = {
 		.serial_port = cfg->serial_port, .log_level = cfg->log_level,
 		.force_tlb_flush = cfg->force_tlb_flush, .nested = cfg->nested,
+		.escape = cfg->escape, .debug_serial = cfg->debug_serial,
+		.tsc_khz = tsc_khz(),
 	};
 	EFI_STATUS st;
 	unsigned ncpu;

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/debug/escape.h"
+
 #define HV_BOOT_MAX_CPUS 64
 
 struct hv_boot_info {
@@ -18,6 +20,9 @@ struct hv_boot_info {
 	uint8_t log_level;      /* enum log_level */
 	bool force_tlb_flush;
 	bool nested;            /* offer SVM to the guest */
+	struct esc_seq escape;  /* opens the monitor on the shared line; len 0: off */
+	uint16_t debug_serial;  /* svmhv's own UART for monitor and GDB stub, 0 = none */
+	uint64_t tsc_khz;       /* TSC ticks per ms, measured against the firmware's Stall() */
 	unsigned cpu_index;     /* hv_entry_ap: this AP's index, 1.. */
 	unsigned ncpu;          /* enabled CPUs; index 0 is the boot CPU */
 	uint32_t apic_ids[HV_BOOT_MAX_CPUS];
