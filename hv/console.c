@@ -25,8 +25,37 @@
 
 static uint16_t con_port;
 static enum log_level con_level = LOG_INFO;
+static uint32_t con_areas = ~0u;
 static unsigned (*con_cpu_hook)(void);
+static void (*con_divert)(const char *s);
 static volatile int con_lock;
+
+/*
+ * Subsystems ("areas") whose info/debug/trace lines can be switched off at
+ * run time (the monitor's "log" command); errors and warnings always print.
+ * A prefix not listed here belongs to "other", the last bit.
+ */
+const char *const hv_log_areas[HV_LOG_NR_AREAS] = {
+	"boot", "hv", "exit", "msr", "npf", "apic", "smp", "nested", "mm", "tlb",
+	"stats", "iommu", "debug", "other",
+};
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static unsigned area_of(const char *subsys)
+{
+	for (unsigned i = 0; i + 1 < HV_LOG_NR_AREAS; i++)
+		if (str_eq(subsys, hv_log_areas[i]))
+			return i;
+	return HV_LOG_NR_AREAS - 1;
+}
 
 void hv_console_init(uint16_t port, enum log_level level)
 {
@@ -46,6 +75,27 @@ void hv_console_init(uint16_t port, enum log_level level)
 enum log_level hv_console_level(void)
 {
 	return con_level;
+}
+
+uint32_t hv_console_areas(void)
+{
+	return con_areas;
+}
+
+void hv_console_set(enum log_level level, uint32_t areas)
+{
+	con_level = level;
+	con_areas = areas;
+}
+
+uint16_t hv_console_port(void)
+{
+	return con_port;
+}
+
+void hv_console_divert(void (*fn)(const char *s))
+{
+	__atomic_store_n(&con_divert, fn, __ATOMIC_RELEASE);
 }
 
 void hv_console_set_cpu_hook(unsigned (*hook)(void))
@@ -89,10 +139,26 @@ static void unlock_console(bool held)
 		__atomic_store_n(&con_lock, 0, __ATOMIC_RELEASE);
 }
 
+bool hv_console_lock(void)
+{
+	return lock_console();
+}
+
+void hv_console_unlock(bool held)
+{
+	unlock_console(held);
+}
+
 void hv_console_write(const char *s)
 {
-	bool held = lock_console();
+	void (*divert)(const char *) = __atomic_load_n(&con_divert, __ATOMIC_ACQUIRE);
+	bool held;
 
+	if (divert) {
+		divert(s);
+		return;
+	}
+	held = lock_console();
 	uart_puts(s);
 	unlock_console(held);
 }
@@ -105,6 +171,8 @@ void hv_log(enum log_level level, const char *subsys, const char *fmt, ...)
 	va_list ap;
 
 	if (level > con_level || !con_port)
+		return;
+	if (level > LOG_WARN && !(con_areas & (1u << area_of(subsys))))
 		return;
 	n = hv_snprintf(line, sizeof(line), "[svmhv] cpu%u %c %s: ",
 			con_cpu_hook ? con_cpu_hook() : 0, letters[level], subsys);

@@ -9,6 +9,7 @@
 #ifndef SVMHV_HV_CONSOLE_H
 #define SVMHV_HV_CONSOLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
@@ -16,6 +17,24 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
 /* port 0 disables the serial console (messages are dropped). */
 void hv_console_init(uint16_t port, enum log_level level);
 enum log_level hv_console_level(void);
+/*
+ * Run-time control (the monitor's "log"): the level, and one bit per area of
+ * hv_log_areas[] (the subsystem prefix); an area's info, debug and trace
+ * lines print only while its bit is set, errors and warnings always.
+ */
+#define HV_LOG_NR_AREAS 14
+extern const char *const hv_log_areas[HV_LOG_NR_AREAS];
+uint32_t hv_console_areas(void);
+void hv_console_set(enum log_level level, uint32_t areas);
+uint16_t hv_console_port(void);
+/*
+ * While fn is set, console text goes to fn instead of the UART: the shared
+ * line is the GDB stub's, and svmhv's lines wait in a queue (hv/dbg/line.c).
+ */
+void hv_console_divert(void (*fn)(const char *s));
+/* The console's line lock, for one byte the guest sends on the same UART. */
+bool hv_console_lock(void);
+void hv_console_unlock(bool held);
 /* Hook returning the CPU index printed in every line (default: 0). */
 void hv_console_set_cpu_hook(unsigned (*hook)(void));
 
