@@ -85,7 +85,26 @@ $(BUILD)/$(1).efi: $(BUILD)/$(1).so
 		--subsystem=10 $$< $$@
 endef
 
-$(eval $(call efi_link,svmhv,$(HV_OBJS)))
+# svmhv links twice: with an empty symbol table, then with the table generated
+# from that first link (hv/dbg/symtab.h); the table sits last, so no function
+# moves, which the symcheck step verifies.
+$(BUILD)/efi/symtab0.asm: scripts/symtab.sh
+	@mkdir -p $(dir $@)
+	$(Q)scripts/symtab.sh > $@
+$(BUILD)/efi/symtab.asm: $(BUILD)/svmhv-nosyms.so scripts/symtab.sh
+	@echo "  SYMTAB  $@"
+	$(Q)scripts/symtab.sh $< > $@
+$(BUILD)/efi/symtab0.o $(BUILD)/efi/symtab.o: %.o: %.asm
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
+$(eval $(call efi_link,svmhv-nosyms,$(HV_OBJS) $(BUILD)/efi/symtab0.o))
+$(eval $(call efi_link,svmhv,$(HV_OBJS) $(BUILD)/efi/symtab.o))
+$(BUILD)/svmhv.symcheck: $(BUILD)/svmhv.so $(BUILD)/svmhv-nosyms.so
+	$(Q)nm -n $(BUILD)/svmhv-nosyms.so | awk '$$2 ~ /^[tT]$$/' > $@.1
+	$(Q)nm -n $(BUILD)/svmhv.so | awk '$$2 ~ /^[tT]$$/' > $@.2
+	$(Q)cmp -s $@.1 $@.2 || { echo "the symbol table moved svmhv's code" \
+		"(linker.ld: .svmhv_syms must come last)"; exit 1; }
+	$(Q)rm -f $@.1 $@.2; touch $@
+$(BUILD)/svmhv.efi: $(BUILD)/svmhv.symcheck
 $(foreach a,$(EFI_APPS),$(eval $(call efi_link,$(a),$(patsubst %.c,$(BUILD)/efi/%.o,$(patsubst %.asm,$(BUILD)/efi/%.o,$($(a)_SRCS))))))
 
 # Host unit tests: tests/unit/<name>.mk sets UNIT_TESTS += <name>, <name>_SRCS := ...
