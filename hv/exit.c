@@ -10,6 +10,7 @@
 
 #include "hv/apic/vapic.h"
 #include "hv/console.h"
+#include "hv/dbg/dbg.h"
 #include "hv/hc.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
@@ -229,15 +230,15 @@ static struct hv_verdict svm_exit_svm_insn(struct vcpu *v)
 }
 
 /*
- * #DB and #AC are intercepted only so that a guest cannot hang the physical
- * CPU with an endless chain of them (CVE-2015-5307, CVE-2015-8104): every
- * delivery now passes through svmhv. They are reflected unchanged; for #DB
- * the hardware has already updated DR6 in the VMCB. See: APM2 15.12.
+ * #DB and #AC are intercepted so that a guest cannot hang the physical CPU
+ * with an endless chain of them (CVE-2015-5307, CVE-2015-8104): every
+ * delivery now passes through svmhv. They are reflected unchanged, except a
+ * #DB of gdb's (a step, a DR0-3 breakpoint: hv/dbg/gdb_exc.c); for #DB the
+ * hardware has already updated DR6 in the VMCB. See: APM2 15.12.
  */
 static struct hv_verdict svm_exit_excp_db(struct vcpu *v)
 {
-	(void)v;
-	return hv_inject(VEC_DB);
+	return hv_dbg_debug_exc(v);
 }
 
 static struct hv_verdict svm_exit_excp_ac(struct vcpu *v)
@@ -289,6 +290,20 @@ static struct hv_verdict svm_exit_shutdown(struct vcpu *v)
 static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_EXCP_BASE + VEC_DB] = svm_exit_excp_db,
 	[VMEXIT_EXCP_BASE + VEC_AC] = svm_exit_excp_ac,
+	/* The debugger (hv/dbg/): its UART, gdb's INT3s and debug registers. */
+	[VMEXIT_IOIO]           = hv_dbg_ioio,
+	[VMEXIT_EXCP_BASE + VEC_BP] = hv_dbg_breakpoint,
+	[VMEXIT_SWINT]          = hv_dbg_breakpoint,
+	[VMEXIT_DR0_READ + 0]   = hv_dbg_dr_access,
+	[VMEXIT_DR0_READ + 1]   = hv_dbg_dr_access,
+	[VMEXIT_DR0_READ + 2]   = hv_dbg_dr_access,
+	[VMEXIT_DR0_READ + 3]   = hv_dbg_dr_access,
+	[VMEXIT_DR0_READ + 7]   = hv_dbg_dr_access,
+	[VMEXIT_DR0_WRITE + 0]  = hv_dbg_dr_access,
+	[VMEXIT_DR0_WRITE + 1]  = hv_dbg_dr_access,
+	[VMEXIT_DR0_WRITE + 2]  = hv_dbg_dr_access,
+	[VMEXIT_DR0_WRITE + 3]  = hv_dbg_dr_access,
+	[VMEXIT_DR0_WRITE + 7]  = hv_dbg_dr_access,
 	[VMEXIT_NMI]            = hv_smp_nmi_exit,
 	[VMEXIT_INIT]           = svm_exit_init,
 	[VMEXIT_CPUID]          = svm_exit_cpuid,

@@ -5,6 +5,7 @@
 
 #include "svm/hw.h"
 #include "hv/console.h"
+#include "hv/dbg/dbg.h"
 #include "hv/fmt.h"
 #include "hv/hv.h"
 #include "hv/smp.h"
@@ -82,7 +83,24 @@ static void dump_vcpu(const struct vcpu *v)
 		vmcb_dump(v->vmcb);
 }
 
-/* Frame-pointer backtrace; bounded, stops at the world switch's zero frame. */
+/* "  #i ADDR function+0xOFF", from svmhv's symbol table (hv/dbg/symtab.h). */
+static void frame(int i, uint64_t addr)
+{
+	uint64_t off = 0;
+	const char *name = hv_dbg_symbol(addr, &off);
+
+	if (name)
+		print("  #%d %llx %s+0x%llx\n", i, (unsigned long long)addr, name,
+		      (unsigned long long)off);
+	else
+		print("  #%d %llx\n", i, (unsigned long long)addr);
+}
+
+/*
+ * Frame-pointer backtrace (svmhv is built with -fno-omit-frame-pointer);
+ * bounded, stops at the world switch's zero frame. A return address points
+ * after the call, so it is looked up one byte back.
+ */
 static void backtrace(void)
 {
 	uint64_t *fp = __builtin_frame_address(0);
@@ -91,7 +109,7 @@ static void backtrace(void)
 	for (int i = 0; i < 16 && fp && ((uint64_t)(uintptr_t)fp & 7) == 0; i++) {
 		if (!fp[1])
 			break;
-		print("  #%d %llx\n", i, (unsigned long long)fp[1]);
+		frame(i, fp[1] - 1);
 		fp = (uint64_t *)(uintptr_t)fp[0];
 	}
 }
@@ -99,7 +117,10 @@ static void backtrace(void)
 /* The vCPU to dump: the one given, else the one this CPU runs (if any yet). */
 static void __attribute__((noreturn)) panic_tail(const struct vcpu *v)
 {
-	dump_vcpu(v ? v : hv.cpus[hv_this_cpu()].vcpu);
+	if (!v)
+		v = hv.cpus[hv_this_cpu()].vcpu;
+	dump_vcpu(v);
+	hv_dbg_panic_trace(v);
 	backtrace();
 	print("svmhv: PANIC: this CPU is halted\n");
 	halt_forever();
@@ -125,5 +146,6 @@ void hv_panic_exception(unsigned vec, uint64_t err, uint64_t rip, uint64_t rsp,
 	      "cr2 %llx\n", vec, (unsigned long long)err, (unsigned long long)rip,
 	      (unsigned long long)rsp, (unsigned long long)rflags,
 	      (unsigned long long)read_cr2());
+	frame(-1, rip);         /* where it happened: #-1, then the frames below */
 	panic_tail(NULL);
 }

@@ -20,6 +20,7 @@
 
 #include "hv/apic/init.h"
 #include "hv/console.h"
+#include "hv/dbg/dbg.h"
 #include "hv/hv.h"
 #include "hv/panic.h"
 #include "hv/smp.h"
@@ -113,6 +114,8 @@ static void serve_requests(struct vcpu *v, uint32_t req)
 		serve_init(v);
 	if (req & HV_REQ_SIPI)
 		serve_sipi(v);
+	if (req & HV_REQ_STOP)
+		hv_dbg_park(v);         /* the debugger stopped every vCPU */
 }
 
 static void inject_nmi(struct vmcb *vmcb)
@@ -183,6 +186,7 @@ bool hv_run_prepare(struct vcpu *v)
 	/* The VMCB that runs is the one the nested state and the TLB context name. */
 	HV_ASSERT(v->vmcb == (v->nested.in_l2 ? v->nested.vmcb02 : v->vmcb01));
 	HV_ASSERT(v->tlb.ctx == (v->nested.in_l2 ? TLB_CTX_L2 : TLB_CTX_L1));
+	hv_dbg_before_vmrun(v);
 	if (TLB_RULE(glue_vmcb_final))
 		tlb_before_vmrun(&v->tlb, v->vmcb);    /* the last write to the VMCB */
 	return true;
@@ -194,11 +198,12 @@ bool hv_run_prepare(struct vcpu *v)
 static void inject(struct vcpu *v, const struct hv_exc *exc)
 {
 	struct nested_vcpu *n = &v->nested;
-	uint64_t ev = exc->vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
+	uint64_t ev = exc->vector | SVM_EVTINJ_VALID |
+		      (exc->soft ? SVM_EVTINJ_TYPE_SOFT : SVM_EVTINJ_TYPE_EXEPT);
 
 	if (exc->set_cr2)
 		v->vmcb->save.cr2 = exc->cr2;
-	if (n->in_l2 && nested_exception_to_l1(&n->cache, exc->vector)) {
+	if (n->in_l2 && !exc->soft && nested_exception_to_l1(&n->cache, exc->vector)) {
 		nested_synth_exception(n->vmcb02, exc->vector, exc->has_err, exc->err,
 				       n->vmcb02->save.cr2);
 		reflect(v);
@@ -268,8 +273,10 @@ void hv_run_exit(struct vcpu *v)
 	svm_atomic_store(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 	tlb_after_vmexit(&v->tlb, v->vmcb, failed);
 	count_exit(v, code);
+	hv_dbg_exit_begin(v, code);     /* the exit trace; the debug line is read */
 	vd = v->nested.in_l2 ? route_l2(v) : hv_handle_exit(v);
 	act(v, &vd);
+	hv_dbg_exit_end(v);
 }
 
 void hv_run(void *vcpu)

@@ -27,6 +27,7 @@ struct hv_exc {
 	bool has_err;
 	uint32_t err;
 	bool set_cr2;                   /* #PF: CR2 = cr2 */
+	bool soft;                      /* INT n: a software interrupt (EVENTINJ type 4) */
 	uint64_t cr2;
 };
 

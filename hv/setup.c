@@ -9,6 +9,7 @@
 
 #include "hv/apic/vapic.h"
 #include "hv/console.h"
+#include "hv/dbg/dbg.h"
 #include "hv/hypercall.h"
 #include "hv/npt.h"
 #include "hv/policy.h"
@@ -173,7 +174,7 @@ static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 		return HV_ERR_INVAL;
 	v->vmcb01->control = hv.vmcb01_control;
 	*out = v;
-	return 0;
+	return hv_dbg_setup_vcpu(v);
 }
 
 /* What nested SVM needs of svmhv (nested/nested.h). */
@@ -270,6 +271,7 @@ int hv_setup(const struct hv_boot_info *info)
 	if (err)
 		return err;
 	vmcb01_init_control(&hv.vmcb01_control);
+	hv_dbg_setup(&hv.vmcb01_control);       /* the serial debugger: its UART's ports */
 	hv.cpuid_ctx = (struct hv_cpuid_ctx){ hv.boot.nested, hv.feat.nasid,
 					      hv_nested_svm_edx(hv.feat.edx) };
 	nested_env_init();

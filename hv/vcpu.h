@@ -46,6 +46,7 @@ struct hv_cpu;
 #define HV_REQ_INIT             (1u << 0)       /* emulated INIT IPI */
 #define HV_REQ_SIPI             (1u << 1)       /* emulated SIPI, vector in sipi_vector */
 #define HV_REQ_TLB              (1u << 2)       /* remote TLB flush posted in tlb state */
+#define HV_REQ_STOP             (1u << 3)       /* the debugger stops every vCPU (hv/dbg/) */
 
 /* Where a vCPU is, for kicks: only a vCPU in guest mode needs an NMI. */
 #define HV_MODE_OUTSIDE_GUEST   0

@@ -28,6 +28,8 @@ void invlpga(uint64_t va, uint32_t asid);
 void vmsave(uint64_t pa);
 void vmload(uint64_t pa);
 void halt_forever(void) __attribute__((noreturn));
+uint64_t read_dr(unsigned n);
+void write_dr(unsigned n, uint64_t v);
 #else
 
 struct __attribute__((packed)) desc_ptr {
@@ -72,6 +74,32 @@ static inline uint64_t read_dr6(void)
 { uint64_t v; __asm__ volatile("mov %%dr6, %0" : "=r"(v)); return v; }
 static inline uint64_t read_dr7(void)
 { uint64_t v; __asm__ volatile("mov %%dr7, %0" : "=r"(v)); return v; }
+
+/* DR0-DR3 and DR7 by number (the debugger loads gdb's breakpoints). */
+static inline uint64_t read_dr(unsigned n)
+{
+	uint64_t v = 0;
+
+	switch (n) {
+	case 0: __asm__ volatile("mov %%dr0, %0" : "=r"(v)); break;
+	case 1: __asm__ volatile("mov %%dr1, %0" : "=r"(v)); break;
+	case 2: __asm__ volatile("mov %%dr2, %0" : "=r"(v)); break;
+	case 3: __asm__ volatile("mov %%dr3, %0" : "=r"(v)); break;
+	case 7: __asm__ volatile("mov %%dr7, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
+static inline void write_dr(unsigned n, uint64_t v)
+{
+	switch (n) {
+	case 0: __asm__ volatile("mov %0, %%dr0" ::"r"(v)); break;
+	case 1: __asm__ volatile("mov %0, %%dr1" ::"r"(v)); break;
+	case 2: __asm__ volatile("mov %0, %%dr2" ::"r"(v)); break;
+	case 3: __asm__ volatile("mov %0, %%dr3" ::"r"(v)); break;
+	case 7: __asm__ volatile("mov %0, %%dr7" ::"r"(v)); break;
+	}
+}
 
 static inline uint64_t read_rflags(void)
 {

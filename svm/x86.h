@@ -80,6 +80,7 @@
 #define RFLAGS_FIXED            BIT_ULL(1)      /* reads as 1 */
 #define RFLAGS_TF               BIT_ULL(8)
 #define RFLAGS_IF               BIT_ULL(9)
+#define RFLAGS_RF               BIT_ULL(16)     /* no instruction breakpoint for one insn */
 #define RFLAGS_VM               BIT_ULL(17)
 #define RFLAGS_AC               BIT_ULL(18)
 

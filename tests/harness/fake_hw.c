@@ -136,6 +136,17 @@ void cli(void)
 {
 }
 
+uint64_t read_dr(unsigned n)
+{
+	return n < 8 ? fake.dr[fake.cur][n] : 0;
+}
+
+void write_dr(unsigned n, uint64_t v)
+{
+	if (n < 8)
+		fake.dr[fake.cur][n] = v;
+}
+
 uint64_t rdtsc(void)
 {
 	static uint64_t tsc;

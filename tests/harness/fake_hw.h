@@ -41,6 +41,7 @@ struct fake_hw {
 	uint64_t last_icr;
 	unsigned invlpgas;
 	bool gif[FAKE_MAX_CPUS];
+	uint64_t dr[FAKE_MAX_CPUS][8];  /* debug registers (the guest's DR0-3 live there) */
 	unsigned resets;                /* hv_platform_reset() calls */
 	jmp_buf *halt;                  /* halt_forever(): longjmp here, else abort() */
 	/* Hooks; any may be NULL. */

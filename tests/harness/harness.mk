@@ -9,4 +9,5 @@ HARNESS_SRCS := tests/harness/fake_hw.c tests/harness/harness.c tests/harness/at
 	mm/gmem.c mm/gwalk.c mm/npt.c mm/pmm.c \
 	nested/nested.c nested/check.c nested/merge.c nested/exit.c nested/reflect.c \
 	nested/gif.c nested/vmcb12.c \
-	svm/tlb.c svm/asid.c svm/msrpm.c svm/svm.c svm/svm_hw.c
+	svm/tlb.c svm/asid.c svm/msrpm.c svm/svm.c svm/svm_hw.c \
+	$(sort $(wildcard hv/dbg/*.c hv/debug/*.c))
