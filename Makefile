@@ -7,6 +7,8 @@
 #   make bench      benchmark figures (see BENCHMARKS.md)
 #   make deps       install missing Debian packages (apt-get, as root)
 #   make esp DEST=d lay out EFI/svmhv/{svmhv.efi,svmhv.cfg,INSTALL.txt} under d (e.g. /boot/efi)
+#   make gdb        debug svmhv itself: QEMU's gdbstub, gdb with build/svmhv.so's symbols
+#                   where svmhv relocated itself (GDB_EX='cmd; cmd' for a batch run)
 #
 # Sub-makefiles (*.mk) in the source folders add EFI applications, host unit tests
 # and benchmark programs to the lists below; see tests/README.md.
@@ -59,7 +61,7 @@ HOST_PROGS  :=
 
 -include $(sort $(wildcard tests/*.mk tests/*/*.mk))
 
-.PHONY: all deps run run-batch test unit bench clean kvm-run lint
+.PHONY: all deps run run-batch test unit bench clean kvm-run lint gdb
 all: $(BUILD)/svmhv.efi
 
 $(BUILD)/efi/%.o: %.c
@@ -138,6 +140,9 @@ run-batch: deps all efi-apps
 
 kvm-run: deps all efi-apps
 	@scripts/run.sh --kvm
+
+gdb: deps all
+	@scripts/gdb.sh
 
 .PHONY: esp
 esp: all

@@ -10,6 +10,11 @@
 #   scripts/run.sh --bare     no svmhv: OVMF's shell boots the same Linux directly
 #                             (a control run; with --batch it passes when the guest
 #                             reports, and says it is NOT under svmhv)
+#   scripts/run.sh --image-only   write svmhv.cfg and the disk image, print the
+#                             image's path, start nothing (scripts/gdb.sh, test suites)
+#
+# svmhv's monitor: type Ctrl-\ Ctrl-\ on the console (svmhv.cfg escape=);
+# see docs/debugging.md for its commands and for gdb on the same line.
 #
 # It builds the guest (scripts/guest.sh), writes svmhv.cfg (next=\vmlinuz,
 # args=initrd=\initrd.img console=ttyS0 ...), makes a FAT image (scripts/image.sh)
@@ -31,10 +36,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export SMP=${SMP:-2}
 
-batch=0 kvm=0 bare=0
+batch=0 kvm=0 bare=0 image_only=0
 for a in "$@"; do
 	case $a in
 	--batch) batch=1 ;;
+	--image-only) image_only=1 ;;
 	--kvm) kvm=1 ;;
 	--bare) bare=1 ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -74,7 +80,11 @@ else
 	} > "$dir/$name.cfg"
 	files+=(build/svmhv.efi:EFI/BOOT/BOOTX64.EFI "$dir/$name.cfg:EFI/BOOT/svmhv.cfg")
 fi
-scripts/image.sh "$dir/$name.img" "${files[@]}"
+scripts/image.sh "$dir/$name.img" "${files[@]}" >&2
+if [ $image_only = 1 ]; then
+	echo "$dir/$name.img"
+	exit 0
+fi
 qemu_args=()
 [ $kvm = 0 ] || qemu_args+=(--kvm)
 
@@ -82,6 +92,9 @@ if [ $batch = 0 ]; then
 	echo "run.sh: $([ $bare = 1 ] && echo "Linux without svmhv" || echo "svmhv + Linux")" \
 	     "in QEMU $([ $kvm = 1 ] && echo KVM || echo TCG); serial console here." \
 	     "Quit: Ctrl-A X (Ctrl-A C: QEMU monitor). In the guest: svmhv-info, poweroff -f."
+	[ $bare = 1 ] || echo "run.sh: svmhv's monitor (all CPUs stopped): type Ctrl-\\ Ctrl-\\;" \
+	     "'help' lists its commands, 'continue' resumes the guest, 'gdb' hands the line" \
+	     "to gdb. See docs/debugging.md."
 	exec scripts/qemu.sh "${qemu_args[@]}" "$dir/$name.img"
 fi
 

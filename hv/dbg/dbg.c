@@ -13,6 +13,8 @@
  */
 int hv_dbg_setup(struct vmcb_control *c01)
 {
+	__builtin_memset(&dbg, 0, sizeof(dbg));
+	__builtin_memset(dbg_vcpus, 0, sizeof(dbg_vcpus));
 	dbg.tsc_ms = hv.boot.tsc_khz ? hv.boot.tsc_khz : 1000000;
 	for (unsigned i = 0; i < HV_MAX_CPUS; i++)
 		dbg_vcpus[i].run = GDB_RUN_CONT;

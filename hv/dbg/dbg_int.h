@@ -60,7 +60,7 @@ struct dbg {
 	struct gdb_hw_debug hw;
 	uint32_t hw_gen;
 	bool hw_active, sw_active;
-	uint32_t iochk;                 /* the next read of port 0x61 shows IOCHK (atomic) */
+	uint32_t iochk;                 /* vCPU + 1 whose next read of port 0x61 shows IOCHK */
 };
 
 extern struct dbg dbg;

@@ -186,30 +186,57 @@ void dbg_poll(struct vcpu *v)
 
 /* ---- the guest's port I/O ----------------------------------------------------------------- */
 
-/* One byte of the guest's IN/OUT at port; *ev says what the line saw. */
-static uint8_t io_byte(uint16_t port, bool in, uint8_t val, enum suart_event *ev)
+/*
+ * svmhv's own UART as the guest sees it: an idle 16550 that holds nothing
+ * and keeps nothing. The firmware found it before svmhv came and may poll
+ * it (reads of 0xff would say "data ready" forever); Linux's probe writes
+ * IER and reads 0 back, so it registers no port there.
+ */
+static uint8_t hidden_uart(unsigned reg)
 {
-	uint8_t r = 0xff;
+	return reg == UART_LSR ? UART_LSR_THRE | UART_LSR_TEMT :
+	       reg == UART_IIR ? UART_IIR_NONE : 0;
+}
+
+/* The monitor's "nmi": the NMI'd vCPU's next read of port 0x61 shows IOCHK. */
+static uint8_t nmi_reason(const struct vcpu *v, bool in, uint8_t val)
+{
+	uint32_t want = v->index + 1;
+
+	if (!in) {
+		outb(NMI_REASON_PORT, val);
+		return 0;
+	}
+	val = inb(NMI_REASON_PORT);
+	if (svm_atomic_cas(&dbg.iochk, &want, 0, __ATOMIC_SEQ_CST)) {
+		val |= NMI_REASON_IOCHK;
+		dbg_iopm_set(NMI_REASON_PORT, 1, false);
+	}
+	return val;
+}
+
+/* One byte of the guest's IN/OUT at port; *ev says what the line saw. */
+static uint8_t io_byte(const struct vcpu *v, uint16_t port, bool in, uint8_t val,
+		       enum suart_event *ev)
+{
+	uint8_t r = 0;
 
 	*ev = SUART_EV_NONE;
-	if (dbg.shared_port && port - dbg.shared_port < UART_NR_REGS) {
+	if (dbg.shared_port && (uint16_t)(port - dbg.shared_port) < UART_NR_REGS) {
 		dbg_lock();
 		if (in)
 			r = suart_guest_in(&dbg.shared, port - dbg.shared_port, dbg_now(), ev);
 		else
 			suart_guest_out(&dbg.shared, port - dbg.shared_port, val, dbg_now(), ev);
 		dbg_unlock();
+	} else if (dbg.own_port && (uint16_t)(port - dbg.own_port) < UART_NR_REGS) {
+		r = hidden_uart((unsigned)(port - dbg.own_port));
 	} else if (port == NMI_REASON_PORT) {
-		/* The monitor's "nmi": one read shows IOCHK, as an NMI button does. */
-		if (in)
-			r = inb(port) | (svm_atomic_xchg(&dbg.iochk, 0, __ATOMIC_SEQ_CST) ?
-					 NMI_REASON_IOCHK : 0);
-		else
-			outb(port, val);
-		if (!dbg.iochk)
-			dbg_iopm_set(NMI_REASON_PORT, 1, false);
+		r = nmi_reason(v, in, val);
+	} else {
+		r = 0xff;       /* nothing else is intercepted */
 	}
-	return r;       /* svmhv's own UART: nothing there for the guest */
+	return r;
 }
 
 /*
@@ -233,7 +260,7 @@ struct hv_verdict hv_dbg_ioio(struct vcpu *v)
 			(unsigned long long)v->vmcb->save.rip);
 	} else {
 		for (unsigned i = 0; i < n; i++) {
-			result |= (uint64_t)io_byte((uint16_t)(port + i), in,
+			result |= (uint64_t)io_byte(v, (uint16_t)(port + i), in,
 						    (uint8_t)(rax >> (8 * i)), &e) << (8 * i);
 			if (e != SUART_EV_NONE)
 				ev = e;

@@ -226,7 +226,7 @@ static int nmi(void *ctx, unsigned i)
 	if (!dbg_vcpu(i))
 		return -1;
 	dbg_vcpus[i].nmi = true;
-	svm_atomic_store(&dbg.iochk, 1, __ATOMIC_SEQ_CST);
+	svm_atomic_store(&dbg.iochk, i + 1, __ATOMIC_SEQ_CST);
 	dbg_iopm_set(NMI_REASON_PORT, 1, true);
 	return 0;
 }

@@ -252,10 +252,20 @@ void suart_guest_out(struct suart *u, unsigned reg, uint8_t val, uint64_t now,
 	}
 	switch (reg) {
 	case UART_THR:
-		if (u->hold_tx)
-			tx_push(u, val);
-		else
+		if (!u->hold_tx) {
 			out(u, reg, val);
+			return;
+		}
+		tx_push(u, val);
+		/*
+		 * Held, the byte never empties the real THR, so no THR-empty
+		 * interrupt would follow and an interrupt-driven driver would
+		 * stall: enabling THRI again with THR empty raises one.
+		 */
+		if ((u->ier_real & UART_IER_THRI) && !(u->lcr & UART_LCR_DLAB)) {
+			out(u, UART_IER, u->ier_real & ~UART_IER_THRI);
+			out(u, UART_IER, u->ier_real);
+		}
 		return;
 	case UART_IER:
 		u->ier_guest = val;

@@ -110,6 +110,8 @@ int harness_init(const struct harness_config *c)
 		map_fixed(HARNESS_POOL_PA, HARNESS_POOL_SIZE);
 		mapped = true;
 	}
+	if (c->monitor)
+		esc_parse(ESC_DEFAULT, &info.escape, NULL, 0);
 	fake_hw_reset(&cpu, c->ncpu);
 	memset(&hv, 0, sizeof(hv));
 	ram_used = 0;

@@ -26,6 +26,16 @@
 #   payload_result RUN NAME  "ok", "not ok" or "missing" for one check of that run
 #   tap_ok NAME / tap_fail NAME [DETAIL] / tap_check NAME DETAIL CMD...
 #       print one TAP line; any failure sets TAP_FAILED=1
+#   qemu_start NAME IMAGE [qemu.sh args...]
+#       For tests that talk on the serial line: start a fresh QEMU in the
+#       background whose serial port is a TCP server on 127.0.0.1:QEMU_SERIAL_PORT
+#       (a free port is picked unless set); what it sends is also written to
+#       QEMU_LOGDIR/NAME.log. Returns at once with QEMU_PID set.
+#   qemu_finish TIMEOUT
+#       Wait up to TIMEOUT seconds for that QEMU to exit by itself (power off,
+#       reset with -no-reboot), else stop it; then QEMU_LOG, QEMU_TXT,
+#       QEMU_OFF and QEMU_SECS as after qemu_boot.
+#   free_port      a TCP port nobody listens on, on 127.0.0.1
 # Sourcing this file traps INT/TERM: background boots and their QEMUs are
 # stopped before the script exits, so an interrupted run leaves no QEMU behind.
 
@@ -157,6 +167,49 @@ qemu_boot() {
 	if [ $end = error ] || [ $end = timeout ]; then
 		sed 's/^/# qemu stderr: /' "$dir/$name.qemu-stderr"
 	fi
+}
+
+free_port() {
+	local p i
+	for ((i = 0; i < 50; i++)); do
+		p=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+	done
+	return 1
+}
+
+qemu_start() {
+	local name=$1 image=$2
+	shift 2
+	mkdir -p "$QEMU_LOGDIR"
+	QEMU_NAME=$name
+	QEMU_LOG=$QEMU_LOGDIR/$name.log
+	QEMU_TXT=$QEMU_LOGDIR/$name.txt
+	rm -f "$QEMU_LOG" "$QEMU_TXT"
+	QEMU_SERIAL_PORT=${QEMU_SERIAL_PORT:-$(free_port)}
+	QEMU_T0=$(_now_ms)
+	QEMU_EXTRA="${QEMU_EXTRA:-} -chardev socket,id=ser0,host=127.0.0.1,port=$QEMU_SERIAL_PORT,server=on,wait=off,logfile=$QEMU_LOG" \
+		"$SVMHV_ROOT/scripts/qemu.sh" --serial chardev:ser0 "$image" "$@" \
+		</dev/null >"$QEMU_LOGDIR/$name.qemu-stderr" 2>&1 &
+	QEMU_PID=$!
+	# shellcheck disable=SC2064  # expand the PID now
+	trap "_stop_pid $QEMU_PID; exit 143" INT TERM
+}
+
+qemu_finish() {
+	local t=$1 i
+	QEMU_OFF=0
+	for ((i = 0; i < t * 5; i++)); do
+		kill -0 "$QEMU_PID" 2>/dev/null || { QEMU_OFF=1; break; }
+		sleep 0.2
+	done
+	[ $QEMU_OFF = 1 ] || _stop_pid "$QEMU_PID"
+	wait "$QEMU_PID" 2>/dev/null || true
+	trap '_qemu_kill_jobs; exit 143' INT TERM
+	[ -f "$QEMU_LOG" ] || : > "$QEMU_LOG"
+	qemu_clean "$QEMU_LOG" "$QEMU_TXT"
+	QEMU_SECS=$(( ($(_now_ms) - QEMU_T0 + 500) / 1000 ))
+	echo "# qemu $QEMU_NAME: ${QEMU_SECS}s$([ "$QEMU_OFF" = 1 ] && echo ', exited by itself')"
 }
 
 # Reload the results of an earlier (maybe background) qemu_boot NAME.

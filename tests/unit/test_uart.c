@@ -335,8 +335,17 @@ static void test_hold_tx(void **state)
 	out[n] = '\0';
 	assert_string_equal(out, "ok[svmhv] x\r\n");
 	assert_int_equal(U.st.tx_held, 13);
-	/* Full: counted, never overwritten. */
+	/* An interrupt-driven driver gets its THR-empty interrupts while held. */
 	suart_hold_tx(&U, true);
+	gout(UART_IER, UART_IER_THRI);
+	assert_int_equal(gin(UART_IIR, 2), 0xc0 | UART_IIR_THRI);
+	assert_false(hw_irq());
+	gout(UART_THR, 'x');
+	assert_true(hw_irq());
+	assert_int_equal(gin(UART_IIR, 2), 0xc0 | UART_IIR_THRI);
+	assert_int_equal(hw.nsent, 0);
+	suart_tx_pop(&U);
+	/* Full: counted, never overwritten. */
 	for (unsigned i = 0; i < SUART_TXQ + 5; i++)
 		gout(UART_THR, 'a');
 	assert_int_equal(U.st.tx_dropped, 5);
