@@ -83,7 +83,8 @@ const char *hv_dbg_symbol(uint64_t addr, uint64_t *offset)
 
 	if (addr < base || addr >= (uint64_t)(uintptr_t)_etext)
 		return NULL;
-	return symtab_lookup(&hv_symtab, (size_t)(hv_symtab_end - (const char *)&hv_symtab),
+	return symtab_lookup(&hv_symtab,
+			     (size_t)((uintptr_t)hv_symtab_end - (uintptr_t)&hv_symtab),
 			     addr - base, offset);
 }
 #endif

@@ -21,6 +21,7 @@ while [ $n -lt "${SVMHV_DBG_ROUNDS:-600}" ]; do
 	sync
 	echo "SVMHV-DBG-TICK $n"
 	n=$((n + 1))
+	# shellcheck disable=SC3045  # busybox sh has read -t
 	if read -r -t 1 line; then
 		case $line in
 		done) break ;;

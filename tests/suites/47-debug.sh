@@ -38,6 +38,7 @@ build_step "debug: svmhv.efi builds" "$dir/svmhv-build.log" make -s build/svmhv.
 
 # The base initramfs plus a second gzip'ed cpio with /usr/bin/svmhv-dbg (the kernel
 # unpacks concatenated archives in order; nothing of scripts/guest.sh is repeated).
+# shellcheck disable=SC2317  # called through build_step
 build_initrd() {
 	local tree=$gdir/tree
 	rm -rf "$tree"
@@ -84,7 +85,10 @@ tap_check "debug: shared: the guest powers off after its run" "QEMU did not exit
 tap_check "debug: shared: no svmhv PANIC" "$(grep -a -m1 PANIC "$QEMU_TXT")" eval '! qemu_has -F PANIC'
 bad=$(kernel_clean)
 tap_check "debug: shared: kernel log has no panic/Oops/BUG/stall" "$bad" [ -z "$bad" ]
-[ $TAP_FAILED = 0 ] && [ $failed = 0 ] || { qemu_tail 40; failed=1; }
+if [ $TAP_FAILED != 0 ] || [ $failed != 0 ]; then
+	qemu_tail 40
+	failed=1
+fi
 unset QEMU_SERIAL_PORT
 
 # --- 2. svmhv's own line ---------------------------------------------------------------------
@@ -109,6 +113,7 @@ unset QEMU_SERIAL_PORT
 
 # --- 3. make gdb: svmhv itself ----------------------------------------------------------------
 TAP_FAILED=0
+# shellcheck disable=SC2016  # $pc is gdb's
 GDB_PORT=$(free_port) SERIAL_PORT=$(free_port) GDB_TIMEOUT=180 \
 	GDB_EX='break hv_handle_exit; continue; frame; list; set var $pc = 0x700000000000; detach; shell sleep 8' \
 	make -s gdb >"$dir/make-gdb.out" 2>&1
