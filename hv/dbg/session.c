@@ -111,8 +111,14 @@ void dbg_session(struct vcpu *v, enum dbg_why why, const struct gdb_stop *stop)
 	struct dbg_vcpu *d = &dbg_vcpus[v->index];
 
 	if (!dbg_master_take(v)) {
-		/* Another vCPU has the debugger and stops this one: tell gdb later. */
-		if (why == DBG_REPORT_STOP) {
+		/*
+		 * Another vCPU has the debugger and stops this one. A breakpoint
+		 * (INT3, or a DR0-3 execute one: a fault) simply hits again when
+		 * this vCPU runs on, if gdb still has it; a watchpoint or a step
+		 * (traps: done) is told to gdb when this vCPU is let go.
+		 */
+		if (why == DBG_REPORT_STOP &&
+		    (stop->kind == GDB_STOP_WATCH || stop->kind == GDB_STOP_STEP)) {
 			d->stop = *stop;
 			d->have_stop = true;
 		}

@@ -111,6 +111,8 @@ void dbg_vcpu_resume(struct vcpu *v)
  * HV_REQ_STOP, from hv_run_prepare(): spin in host mode until the debugger
  * lets this vCPU run (or step) again. parked_gen is refreshed while
  * spinning, so a new stop that comes before this vCPU left finds it parked.
+ * A stop this vCPU saw while another one had the debugger (a watchpoint
+ * that fired meanwhile) is reported now, before it runs on.
  */
 void hv_dbg_park(struct vcpu *v)
 {
@@ -120,6 +122,12 @@ void hv_dbg_park(struct vcpu *v)
 		svm_atomic_store(&d->parked_gen, svm_atomic_load(&dbg.stop_gen, __ATOMIC_SEQ_CST),
 				 __ATOMIC_SEQ_CST);
 		cpu_relax();
+	}
+	if (d->have_stop) {
+		struct gdb_stop st = d->stop;
+
+		d->have_stop = false;
+		dbg_session(v, DBG_REPORT_STOP, &st);
 	}
 	dbg_vcpu_resume(v);
 }
