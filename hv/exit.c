@@ -292,6 +292,7 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_EXCP_BASE + VEC_AC] = svm_exit_excp_ac,
 	/* The debugger (hv/dbg/): its UART, gdb's INT3s and debug registers. */
 	[VMEXIT_IOIO]           = hv_dbg_ioio,
+	[VMEXIT_HLT]            = hv_dbg_hlt,
 	[VMEXIT_EXCP_BASE + VEC_BP] = hv_dbg_breakpoint,
 	[VMEXIT_SWINT]          = hv_dbg_breakpoint,
 	[VMEXIT_DR0_READ + 0]   = hv_dbg_dr_access,

@@ -41,6 +41,7 @@ void hv_dbg_exit_end(struct vcpu *v);                   /* a single step done by
 
 /* Exit handlers (hv/exit.c). */
 struct hv_verdict hv_dbg_ioio(struct vcpu *v);
+struct hv_verdict hv_dbg_hlt(struct vcpu *v);           /* only while an escape byte is held */
 struct hv_verdict hv_dbg_breakpoint(struct vcpu *v);   /* #BP, and INT3 seen as INTn */
 struct hv_verdict hv_dbg_debug_exc(struct vcpu *v);    /* #DB */
 struct hv_verdict hv_dbg_dr_access(struct vcpu *v);    /* MOV DR while gdb owns DR0-3/7 */

@@ -53,6 +53,7 @@ struct dbg {
 	uint64_t last_poll;
 	struct mon mon;
 	struct gdb_stub stub;
+	struct esc_filter gdb_esc;      /* the escape between gdb's packets: back to the monitor */
 	/* set by the stub's callbacks, acted on after gdb_stub_input() returns */
 	uint8_t resume_run[HV_MAX_CPUS];
 	bool resume_req, interrupt_req;
@@ -80,6 +81,7 @@ void dbg_poll(struct vcpu *v);
 bool dbg_iopm_set(uint16_t port, unsigned n, bool on);
 
 bool dbg_line_setup(void);
+void hv_dbg_before_vmrun_line(struct vcpu *v);
 
 /* gdb_ops.c: guest-virtual memory as vCPU i's kernel sees it */
 bool dbg_gva_to_gpa(unsigned i, uint64_t gva, uint64_t *gpa);

@@ -123,6 +123,9 @@ void dbg_gdb_prepare(struct vcpu *v, uint8_t run)
 
 void hv_dbg_before_vmrun(struct vcpu *v)
 {
+	if (!dbg.enabled)
+		return;
+	hv_dbg_before_vmrun_line(v);
 	if (dbg_vcpus[v->index].stepping && !v->nested.in_l2)
 		v->vmcb->control.int_ctl |= V_INTR_MASKING_MASK;
 }

@@ -134,9 +134,14 @@ void dbg_line_gdb_running(bool running)
 	hv_console_divert(running ? divert : NULL);
 }
 
-/* The line is the guest's again: held output goes out first. */
+/*
+ * The line is the guest's again: held output goes out first; what was
+ * typed after the monitor's "continue" is the guest's input (gdb's last
+ * bytes are not).
+ */
 void dbg_line_give_back(void)
 {
+	bool keep = dbg.mode == DBG_LINE_MONITOR;
 	int c;
 	uint8_t b;
 
@@ -151,7 +156,7 @@ void dbg_line_give_back(void)
 		hv_warn("debug", "%llu bytes of output were dropped while gdb had the line",
 			(unsigned long long)dbg.line->st.tx_dropped);
 	dbg.line->st.tx_dropped = 0;
-	suart_set_owner(dbg.line, SUART_GUEST);
+	suart_give_back(dbg.line, keep, dbg_now());
 	dbg_unlock();
 }
 
@@ -182,6 +187,32 @@ void dbg_poll(struct vcpu *v)
 	ev = suart_poll(dbg.line, now);
 	dbg_unlock();
 	line_event(v, ev);
+}
+
+/*
+ * A partial escape is held: the guest must get it within DBG_IDLE_MS even
+ * if it idles in HLT with no exits at all (x2APIC, TSC-deadline timer on
+ * hardware). Until it is released, HLT is intercepted on the vCPUs that
+ * pass here, and each HLT exit reads the line and goes straight back to
+ * the guest's idle loop (a short busy wait, at most DBG_IDLE_MS).
+ */
+void hv_dbg_before_vmrun_line(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->vmcb01->control;
+	bool want = dbg.line && suart_holding(dbg.line);
+
+	if (want != (bool)vmcb_is_intercept(c, INTERCEPT_HLT)) {
+		if (want)
+			vmcb_set_intercept(c, INTERCEPT_HLT);
+		else
+			vmcb_clr_intercept(c, INTERCEPT_HLT);
+	}
+}
+
+struct hv_verdict hv_dbg_hlt(struct vcpu *v)
+{
+	dbg_poll(v);
+	return hv_skip_insn(v);
 }
 
 /* ---- the guest's port I/O ----------------------------------------------------------------- */

@@ -13,6 +13,10 @@
  * handler: it reads the line and feeds the monitor or the stub until they
  * let the guest go. While the guest runs under gdb, any vCPU that reads the
  * line hands gdb's bytes to the stub (a Ctrl-C opens the loop again).
+ *
+ * The escape sequence typed between gdb's packets (gdb died, the cable was
+ * moved) detaches the stub and opens the monitor, every vCPU still stopped:
+ * the line can always be taken back.
  */
 #include "hv/dbg/dbg_int.h"
 
@@ -57,7 +61,42 @@ static void run_as_gdb_says(struct vcpu *v)
 static void attach(struct vcpu *v)
 {
 	dbg.mode = DBG_LINE_GDB;
+	esc_init(&dbg.gdb_esc, &hv.boot.escape);
 	gdb_stub_attach(&dbg.stub, v->index);
+}
+
+/*
+ * Every vCPU stopped, the stub attached: gdb is dropped as if it had sent
+ * 'D' (its breakpoints go), and the monitor takes the line.
+ */
+static void stub_to_monitor(struct vcpu *v)
+{
+	static const char detach[] = "$D#44";
+	struct gdb_stop st = { .vcpu = v->index, .kind = GDB_STOP_SIGNAL };
+
+	if (dbg.stub.state == GDB_ST_RUNNING)
+		gdb_stub_stopped(&dbg.stub, &st);
+	for (unsigned i = 0; detach[i]; i++)
+		gdb_stub_input(&dbg.stub, (uint8_t)detach[i]);
+	dbg.resume_req = false;         /* its resume is the monitor's call now */
+	dbg_line_gdb_running(false);
+	dbg.mode = DBG_LINE_MONITOR;
+	mon_enter(&dbg.mon);
+}
+
+/*
+ * A byte from the line for the stub, through the escape filter while the
+ * stub is between packets (inside one, every byte is gdb's). out[] gets the
+ * bytes due to the stub; true: the escape sequence, for the monitor.
+ */
+static bool gdb_filter(uint8_t c, uint8_t *out, size_t *n)
+{
+	if (dbg.stub.rsp.state != RSP_IDLE && !dbg.gdb_esc.held) {
+		out[0] = c;
+		*n = 1;
+		return false;
+	}
+	return esc_feed(&dbg.gdb_esc, c, out, n);
 }
 
 /* One byte for the monitor; false when the loop is over. */
@@ -78,10 +117,17 @@ static bool monitor_byte(struct vcpu *v, uint8_t c)
 /* One byte for the stub while the target is stopped; false when it runs or left. */
 static bool stub_byte(struct vcpu *v, uint8_t c)
 {
-	enum gdb_verdict gv;
+	enum gdb_verdict gv = GDB_V_STOPPED;
+	uint8_t out[ESC_MAX_LEN];
+	size_t n;
 
+	if (gdb_filter(c, out, &n)) {
+		stub_to_monitor(v);
+		return true;
+	}
 	dbg.resume_req = false;
-	gv = gdb_stub_input(&dbg.stub, c);
+	for (size_t i = 0; i < n && gv == GDB_V_STOPPED; i++)
+		gv = gdb_stub_input(&dbg.stub, out[i]);
 	if (gv == GDB_V_STOPPED)
 		return true;
 	if (gv == GDB_V_DETACHED)
@@ -130,7 +176,9 @@ void dbg_session(struct vcpu *v, enum dbg_why why, const struct gdb_stop *stop)
 	}
 	dbg_stop_others(v);
 	dbg_line_gdb_running(false);
-	if (why == DBG_OPEN_MONITOR) {
+	if (why == DBG_OPEN_MONITOR && dbg.mode == DBG_LINE_GDB) {
+		stub_to_monitor(v);
+	} else if (why == DBG_OPEN_MONITOR) {
 		dbg.mode = DBG_LINE_MONITOR;
 		mon_enter(&dbg.mon);
 	} else if (why == DBG_OPEN_GDB) {
@@ -147,18 +195,25 @@ void dbg_session(struct vcpu *v, enum dbg_why why, const struct gdb_stop *stop)
  */
 void dbg_feed_running(struct vcpu *v)
 {
-	bool intr;
+	bool intr, esc = false;
+	uint8_t out[ESC_MAX_LEN];
+	size_t n;
 	int c;
 
 	dbg_lock();
 	dbg.interrupt_req = false;
-	while (dbg.mode == DBG_LINE_GDB && dbg.running && !dbg.interrupt_req &&
-	       (c = suart_getc(dbg.line)) >= 0)
-		gdb_stub_input(&dbg.stub, (uint8_t)c);
+	while (dbg.mode == DBG_LINE_GDB && dbg.running && !dbg.interrupt_req && !esc &&
+	       (c = suart_getc(dbg.line)) >= 0) {
+		esc = gdb_filter((uint8_t)c, out, &n);
+		for (size_t i = 0; i < n; i++)
+			gdb_stub_input(&dbg.stub, out[i]);
+	}
 	intr = dbg.interrupt_req;
 	dbg.interrupt_req = false;
 	dbg_unlock();
-	if (intr) {
+	if (esc) {
+		dbg_session(v, DBG_OPEN_MONITOR, NULL);
+	} else if (intr) {
 		struct gdb_stop st = { .vcpu = v->index, .kind = GDB_STOP_INTERRUPT };
 
 		dbg_session(v, DBG_REPORT_STOP, &st);

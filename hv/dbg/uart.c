@@ -300,11 +300,34 @@ void suart_init(struct suart *u, const struct suart_io *io, const struct esc_seq
 	u->iir_fifo = in(u, UART_IIR) & UART_IIR_FIFO;
 }
 
+bool suart_holding(const struct suart *u)
+{
+	return u->esc.held && u->owner == SUART_GUEST;
+}
+
 void suart_set_owner(struct suart *u, enum suart_owner owner)
 {
 	u->owner = owner;
 	if (owner == SUART_GUEST)
 		u->svm_len = 0;         /* what svmhv did not read was svmhv's */
+}
+
+/*
+ * The line goes back to the guest. keep: what arrived after the monitor's
+ * last command was typed for the guest (it goes through the filter again);
+ * otherwise it was gdb's and is dropped.
+ */
+void suart_give_back(struct suart *u, bool keep, uint64_t now)
+{
+	unsigned n = u->svm_len, head = u->svm_head;
+
+	u->owner = SUART_GUEST;
+	u->svm_len = 0;
+	for (unsigned i = 0; keep && i < n && u->owner == SUART_GUEST; i++) {
+		u->st.rx--;             /* counted when it arrived */
+		receive(u, u->svmq[(head + i) % SUART_SVMQ], 0, now);
+	}
+	update_ier(u);
 }
 
 int suart_getc(struct suart *u)

@@ -138,8 +138,13 @@ void suart_guest_out(struct suart *u, unsigned reg, uint8_t val, uint64_t now,
 /* Read what the UART received; release a partial match idle since `idle`. */
 enum suart_event suart_poll(struct suart *u, uint64_t now);
 
+/* A partial escape is held back from the guest (released when idle). */
+bool suart_holding(const struct suart *u);
+
 /* svmhv's side of the line. */
 void suart_set_owner(struct suart *u, enum suart_owner owner);
+/* Back to the guest; keep: unread bytes were typed for it (after "continue"). */
+void suart_give_back(struct suart *u, bool keep, uint64_t now);
 int suart_getc(struct suart *u);                /* a byte for svmhv, or -1 */
 bool suart_tx_ready(struct suart *u);           /* THR empty: svmhv may send a byte */
 void suart_putc(struct suart *u, uint8_t c);    /* after suart_tx_ready() */

@@ -342,6 +342,12 @@ def shared(args):
         line.expect(rb"SVMHV-DBG-SAID after-gdb", 30, start) is not None)
     if not tap("the monitor opens a third time", line.monitor()):
         return
+    out = line.cmd("gdb")
+    start = line.mark()
+    line.send(ESCAPE)       # no gdb came: the escape between packets takes the line back
+    tap("the escape brings the monitor back from an idle GDB stub",
+        line.expect(rb"svmhv monitor: all vCPUs stopped", 20, start) is not None and
+        line.expect(re.escape(PROMPT), 20, start) is not None)
     out = line.cmd("exits")
     second = exit_totals(out)
     tap("exit counts rose between two monitor sessions",

@@ -102,7 +102,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 2: rx(a, b); break;
 		case 3: now += a; suart_poll(&u, now); break;
-		case 4: suart_set_owner(&u, a & 1 ? SUART_SVMHV : SUART_GUEST); break;
+		case 4:
+			if (a & 2)
+				suart_give_back(&u, a & 4, now);
+			else
+				suart_set_owner(&u, a & 1 ? SUART_SVMHV : SUART_GUEST);
+			break;
 		case 5: suart_hold_tx(&u, a & 1); break;
 		case 6: suart_getc(&u); break;
 		case 7: suart_tx_pop(&u); break;

@@ -121,9 +121,21 @@ void outb(uint16_t port, uint8_t v)
 		fputc(v, stderr);
 }
 
+/* COM1: THR always empty; received bytes from fake.rx; no interrupt pending. */
 uint8_t inb(uint16_t port)
 {
-	return port == 0x3f8 + 5 ? 0x60 : 0;
+	bool data = fake.rx && fake.rx_pos < fake.rx_len;
+
+	switch (port) {
+	case 0x3f8:
+		return data ? (uint8_t)fake.rx[fake.rx_pos++] : 0;
+	case 0x3f8 + 2:
+		return 0x01;
+	case 0x3f8 + 5:
+		return (uint8_t)(0x60 | (data ? 1 : 0));
+	default:
+		return 0;
+	}
 }
 
 void cpu_relax(void)

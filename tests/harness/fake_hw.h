@@ -35,6 +35,8 @@ struct fake_hw {
 	uint32_t apic_regs[FAKE_MAX_CPUS][64];  /* xAPIC registers, by offset / 16 */
 	char console[FAKE_CONSOLE_SIZE];        /* what svmhv printed (THR writes) */
 	size_t console_len;
+	const char *rx;                 /* what the line sends COM1 (RBR, LSR.DR), or NULL */
+	size_t rx_len, rx_pos;
 	bool console_echo;              /* also write it to stderr */
 	unsigned nmis[FAKE_MAX_CPUS];   /* NMIs sent to each CPU (by APIC ID) */
 	unsigned ipis;                  /* every ICR write */

@@ -321,6 +321,71 @@ static void test_gdb_memory(void **state)
 	assert_int_equal(dbg_gdb_ops.write_mem(NULL, 0, HARNESS_POOL_PA, "x", 1), 0);
 }
 
+/* While another CPU would run: vCPU 1 parks when the master asks it to. */
+static void park_vcpu1(void *arg)
+{
+	(void)arg;
+	if (svm_atomic_load(&dbg_vcpus[1].run, __ATOMIC_SEQ_CST) == GDB_RUN_STOP)
+		svm_atomic_store(&dbg_vcpus[1].parked_gen, dbg.stop_gen, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * A whole session on the line, on vCPU 0's UART exit: the escape opens the
+ * monitor (vCPU 1 is stopped), "gdb" hands the line to the stub, gdb asks
+ * why it stopped, the escape between packets brings the monitor back (the
+ * stub detached), "continue" resumes everything and gives the line back.
+ */
+static void test_session(void **state)
+{
+	static const char line[] = "ab\x1c\x1cvcpus\rgdb\r+$?#3f\x1c\x1c"
+				   "help vcpus\rcontinue\rzz";
+	enum suart_event ev;
+
+	(void)state;
+	fake.rx = line;
+	fake.rx_len = sizeof(line) - 1;
+	fake.relax = park_vcpu1;
+	assert_int_equal(guest_inb(0, 0x3fd) & UART_LSR_DR, UART_LSR_DR);  /* "ab" first */
+	fake.relax = NULL;
+	assert_int_equal(dbg.mode, DBG_LINE_GUEST);
+	assert_int_equal(dbg.master, 0);
+	assert_int_equal(dbg.stop_gen, 1);
+	assert_non_null(strstr(fake.console, "svmhv monitor: all vCPUs stopped"));
+	assert_non_null(strstr(fake.console, "   1     1  L1      0"));
+	assert_non_null(strstr(fake.console, "GDB stub's"));
+	assert_non_null(strstr(fake.console, "$T05thread:1;#"));       /* gdb's '?' */
+	assert_non_null(strstr(fake.console, "$OK#9a"));               /* the stub detached */
+	assert_non_null(strstr(strstr(fake.console, "$OK#9a"), "svmhv monitor: all vCPUs"));
+	assert_non_null(strstr(fake.console, "help vcpus\r\nvcpus"));
+	assert_non_null(strstr(fake.console, "resuming the guest"));
+	assert_int_equal(dbg_vcpus[1].run, GDB_RUN_CONT);
+	/* The guest's bytes: those before the escape, and those after "continue". */
+	assert_int_equal(guest_inb(0, 0x3f8), 'a');
+	assert_int_equal(guest_inb(0, 0x3f8), 'b');
+	assert_int_equal(suart_guest_in(&dbg.shared, UART_RBR, 0, &ev), 'z');
+	assert_int_equal(suart_guest_in(&dbg.shared, UART_RBR, 0, &ev), 'z');
+	assert_int_equal(suart_guest_in(&dbg.shared, UART_LSR, 0, &ev) & UART_LSR_DR, 0);
+}
+
+/* While an escape byte is held, HLT exits; each one reads the line and goes on. */
+static void test_hlt_while_held(void **state)
+{
+	struct vmcb_control *c = &vcpu(0)->vmcb01->control;
+	uint64_t rip;
+
+	(void)state;
+	assert_false(vmcb_is_intercept(c, INTERCEPT_HLT));
+	dbg.shared.esc.held = 1;
+	assert_true(harness_prepare(0));
+	assert_true(vmcb_is_intercept(c, INTERCEPT_HLT));
+	rip = code(0, "\xf4", 1);
+	harness_exit(0, VMEXIT_HLT, 0, 0, 1);
+	assert_int_equal(vcpu(0)->vmcb->save.rip, rip + 1);
+	dbg.shared.esc.held = 0;
+	assert_true(harness_prepare(0));
+	assert_false(vmcb_is_intercept(c, INTERCEPT_HLT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +398,8 @@ int main(void)
 		cmocka_unit_test_setup(test_gdb_int3_known, with_monitor),
 		cmocka_unit_test_setup(test_debug_registers, with_monitor),
 		cmocka_unit_test_setup(test_gdb_memory, with_monitor),
+		cmocka_unit_test_setup(test_session, with_monitor),
+		cmocka_unit_test_setup(test_hlt_while_held, with_monitor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -207,14 +207,23 @@ static void test_escape_hands_over(void **state)
 	buf[5] = '\0';
 	assert_string_equal(buf, "help\r");
 	assert_int_equal(suart_getc(&U), -1);
-	/* Given back: the guest gets bytes again, svmhv's leftovers are dropped. */
-	hw_rx_str("q");
+	/* Given back after gdb: its leftovers are dropped; the guest gets bytes again. */
+	hw_rx_str("+");
 	suart_poll(&U, 4);
-	suart_set_owner(&U, SUART_GUEST);
+	suart_give_back(&U, false, 4);
 	assert_int_equal(suart_getc(&U), -1);
 	hw_rx_str("y");
 	assert_int_equal(guest_read(buf, 63, 5), 1);
 	assert_string_equal(buf, "y");
+	/* After the monitor: what was typed after "continue" is the guest's. */
+	hw_rx_str("\x1c\x1c" "c\rls\r");
+	assert_int_equal(suart_poll(&U, 6), SUART_EV_ESCAPE);
+	suart_poll(&U, 6);
+	assert_int_equal(suart_getc(&U), 'c');
+	assert_int_equal(suart_getc(&U), '\r');
+	suart_give_back(&U, true, 7);
+	assert_int_equal(guest_read(buf, 63, 8), 3);
+	assert_string_equal(buf, "ls\r");
 }
 
 /* A held partial match is released after the idle time, by suart_poll(). */
