@@ -23,6 +23,7 @@ import argparse
 import os
 import re
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -116,8 +117,12 @@ class Line:
         out = self.text(start, (m.start() if m.group(0) == PROMPT else m.end()) if m else None)
         return out.split("\n", 1)[1] if "\n" in out else out
 
-    def relay_gdb(self, gdb_cmds, tag, logdir, timeout=180):
-        """Debian's gdb in batch mode through a local relay to this line."""
+    def relay_gdb(self, gdb_cmds, tag, logdir, timeout=180, interrupt_after=None):
+        """Debian's gdb in batch mode through a local relay to this line.
+
+        interrupt_after: a packet of gdb's; once it was sent, the next resume
+        is interrupted 2 s later the way a user does it: SIGINT to gdb, which
+        sends Ctrl-C (0x03) down the line."""
         ls = socket.socket()
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         ls.bind(("127.0.0.1", 0))
@@ -141,8 +146,14 @@ class Line:
         detached = False        # after the stub's OK to 'D', the bytes are the console's
         sent_d = False
         tail = b""              # the stub's last bytes: its OK may come in pieces
+        armed = False
+        sigint_at = None
         end = time.time() + timeout
         while time.time() < end:
+            if sigint_at and time.time() > sigint_at:
+                sigint_at = None
+                rsp.write(b"-- SIGINT to gdb\n")
+                g.send_signal(signal.SIGINT)
             r, _, _ = select.select([conn, self.sock], [], [], 0.5)
             if conn in r:
                 try:
@@ -152,6 +163,11 @@ class Line:
                 if not data:
                     break
                 sent_d = sent_d or b"$D" in data
+                if interrupt_after and interrupt_after in data:
+                    armed = True
+                elif armed and (b"$vCont;c" in data or b"$c#" in data):
+                    armed = False
+                    sigint_at = time.time() + 2
                 rsp.write(b"<- " + data + b"\n")
                 self.sock.sendall(data)
             if self.sock in r:
@@ -281,9 +297,11 @@ def gdb_session(line, syms, logdir):
     cmds = ["info registers rip rsp eflags cs cr0 cr3 efer", f"x/s 0x{banner:x}",
             "info threads", f"break *0x{sync:x}", "continue", "p/x $pc", "stepi", "p/x $pc",
             "continue", "p/x $pc", "delete", f"hbreak *0x{sync:x}", "continue", "p/x $pc",
-            "delete", f"watch *(long *)0x{jif:x}", "continue", "delete", "detach"]
+            "delete", f"watch *(long *)0x{jif:x}", "continue", "delete",
+            f"x/1xb 0x{sync + 1:x}", "continue", "info threads", "detach"]
     t0 = time.time()
-    rc, out = line.relay_gdb(cmds, "shared", logdir)
+    rc, out = line.relay_gdb(cmds, "shared", logdir,
+                             interrupt_after=b"$m%x,1" % (sync + 1))
     diag(out)
     diag(f"gdb session: {time.time() - t0:.1f}s")
     pcs = [int(v, 16) for v in re.findall(r"^\$\d+ = (0x[0-9a-f]+)$", out, re.M)]
@@ -301,6 +319,8 @@ def gdb_session(line, syms, logdir):
         f"hit Breakpoint 2, 0x{sync:016x}" in out and len(pcs) > 3 and pcs[3] == sync)
     tap("hardware watchpoint on jiffies_64 fires with a new value",
         "Hardware watchpoint 3" in out and "New value =" in out)
+    tap("Ctrl-C (gdb's interrupt) stops every vCPU", "received signal SIGINT" in out and
+        out.count("Thread 2 (vcpu1") >= 2)
     tap("gdb detaches and exits cleanly", rc == 0 and "detached" in out, f"status {rc}")
 
 
