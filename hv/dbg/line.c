@@ -18,6 +18,7 @@
 #include "hv/dbg/dbg_int.h"
 
 #include "hv/console.h"
+#include "hv/panic.h"
 #include "svm/atomic.h"
 #include "svm/hw.h"
 #include "svm/msrpm.h"
@@ -211,6 +212,9 @@ void hv_dbg_before_vmrun_line(struct vcpu *v)
 
 struct hv_verdict hv_dbg_hlt(struct vcpu *v)
 {
+	if (!vmcb_is_intercept(&v->vmcb->control, INTERCEPT_HLT))
+		hv_panic(v, "unhandled #VMEXIT %llx (HLT, never intercepted here)",
+			 (unsigned long long)v->vmcb->control.exit_code);
 	dbg_poll(v);
 	return hv_skip_insn(v);
 }
