@@ -163,23 +163,74 @@ void hv_console_write(const char *s)
 	unlock_console(held);
 }
 
-void hv_log(enum log_level level, const char *subsys, const char *fmt, ...)
+/* Is a line of this level and area printed at all? */
+static bool wanted(enum log_level level, const char *subsys)
+{
+	if (level > con_level || !con_port)
+		return false;
+	return level <= LOG_WARN || (con_areas & (1u << area_of(subsys)));
+}
+
+/* One line: prefix, message, an optional tail (the suppressed count). */
+static void vlog(enum log_level level, const char *subsys, uint32_t suppressed,
+		 const char *fmt, va_list ap)
 {
 	static const char letters[] = "EWIDT";
 	char line[512];
-	int n;
-	va_list ap;
+	size_t n;
 
-	if (level > con_level || !con_port)
-		return;
-	if (level > LOG_WARN && !(con_areas & (1u << area_of(subsys))))
-		return;
-	n = hv_snprintf(line, sizeof(line), "[svmhv] cpu%u %c %s: ",
-			con_cpu_hook ? con_cpu_hook() : 0, letters[level], subsys);
-	va_start(ap, fmt);
-	n += hv_vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	va_end(ap);
+	n = (size_t)hv_snprintf(line, sizeof(line), "[svmhv] cpu%u %c %s: ",
+				con_cpu_hook ? con_cpu_hook() : 0, letters[level], subsys);
+	n += (size_t)hv_vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	if (suppressed)
+		n += (size_t)hv_snprintf(line + n, sizeof(line) - n - 1,
+					 " [%u similar suppressed]", suppressed);
 	line[n++] = '\n';
 	line[n] = '\0';
 	hv_console_write(line);
+}
+
+void hv_log(enum log_level level, const char *subsys, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!wanted(level, subsys))
+		return;
+	va_start(ap, fmt);
+	vlog(level, subsys, 0, fmt, ap);
+	va_end(ap);
+}
+
+static uint32_t rl_epoch;
+
+void hv_ratelimit_reset(void)
+{
+	__atomic_add_fetch(&rl_epoch, 1, __ATOMIC_RELAXED);
+}
+
+bool hv_ratelimit_pass(struct hv_ratelimit *rl, uint32_t *n)
+{
+	uint32_t epoch = __atomic_load_n(&rl_epoch, __ATOMIC_RELAXED);
+
+	/* A racing reset may lose a count or two: it only moves a boundary. */
+	if (__atomic_load_n(&rl->epoch, __ATOMIC_RELAXED) != epoch) {
+		__atomic_store_n(&rl->count, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&rl->epoch, epoch, __ATOMIC_RELAXED);
+	}
+	*n = __atomic_add_fetch(&rl->count, 1, __ATOMIC_RELAXED);
+	return *n <= HV_LOG_BURST || (*n & (*n - 1)) == 0;
+}
+
+void hv_log_limited(struct hv_ratelimit *rl, enum log_level level, const char *subsys,
+		    const char *fmt, ...)
+{
+	uint32_t n;
+	va_list ap;
+
+	if (!wanted(level, subsys) || !hv_ratelimit_pass(rl, &n))
+		return;
+	va_start(ap, fmt);
+	/* Occurrence n = 2^k > HV_LOG_BURST follows n / 2 - 1 silent ones. */
+	vlog(level, subsys, n <= HV_LOG_BURST ? 0 : n / 2 - 1, fmt, ap);
+	va_end(ap);
 }

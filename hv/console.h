@@ -43,10 +43,37 @@ void hv_log(enum log_level level, const char *subsys, const char *fmt, ...)
 /* Raw text, no prefix (dumps). */
 void hv_console_write(const char *s);
 
-#define hv_err(sub, ...)   hv_log(LOG_ERROR, sub, __VA_ARGS__)
-#define hv_warn(sub, ...)  hv_log(LOG_WARN, sub, __VA_ARGS__)
+/*
+ * A guest can make svmhv log at will (refused MSRs, dropped stores, bad
+ * VMRUN operands...), and a flooded serial line stalls the CPU that prints.
+ * So every error, warning, debug and trace line is limited per call site:
+ * the first HV_LOG_BURST occurrences print, then only occurrences 2^k
+ * (16, 32, 64, ...), each saying how many were suppressed so far. Counting,
+ * not timing: deterministic, and bounded to log2(n) lines for n events.
+ * hv_info is not limited (boot and set-up lines, one per CPU).
+ */
+#define HV_LOG_BURST    8u
+
+struct hv_ratelimit {
+	uint32_t count;                 /* occurrences, atomic */
+	uint32_t epoch;                 /* hv_ratelimit_reset() generation */
+};
+
+/* Should occurrence number (returned in *n) print? */
+bool hv_ratelimit_pass(struct hv_ratelimit *rl, uint32_t *n);
+/* Start every limiter afresh (host tests, which run svmhv many times). */
+void hv_ratelimit_reset(void);
+void hv_log_limited(struct hv_ratelimit *rl, enum log_level level, const char *subsys,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#define HV_LOG_LIMITED(level, sub, ...) \
+	do { static struct hv_ratelimit hv_rl_; \
+	     hv_log_limited(&hv_rl_, level, sub, __VA_ARGS__); } while (0)
+
+#define hv_err(sub, ...)   HV_LOG_LIMITED(LOG_ERROR, sub, __VA_ARGS__)
+#define hv_warn(sub, ...)  HV_LOG_LIMITED(LOG_WARN, sub, __VA_ARGS__)
 #define hv_info(sub, ...)  hv_log(LOG_INFO, sub, __VA_ARGS__)
-#define hv_debug(sub, ...) hv_log(LOG_DEBUG, sub, __VA_ARGS__)
-#define hv_trace(sub, ...) hv_log(LOG_TRACE, sub, __VA_ARGS__)
+#define hv_debug(sub, ...) HV_LOG_LIMITED(LOG_DEBUG, sub, __VA_ARGS__)
+#define hv_trace(sub, ...) HV_LOG_LIMITED(LOG_TRACE, sub, __VA_ARGS__)
 
 #endif

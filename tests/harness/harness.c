@@ -113,6 +113,7 @@ int harness_init(const struct harness_config *c)
 	if (c->monitor)
 		esc_parse(ESC_DEFAULT, &info.escape, NULL, 0);
 	fake_hw_reset(&cpu, c->ncpu);
+	hv_ratelimit_reset();
 	memset(&hv, 0, sizeof(hv));
 	ram_used = 0;
 	for (unsigned i = 0; i < c->ncpu; i++)
