@@ -7,6 +7,8 @@
  */
 #include "hv/cpu.h"
 
+#include <stdbool.h>
+
 #include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/panic.h"
@@ -24,6 +26,28 @@ static void __attribute__((noreturn)) host_exception(unsigned vec, struct intr_f
 	hv_panic_exception(vec, err, f->rip, f->rsp, f->rflags);
 }
 
+uint64_t hv_host_fixups;
+
+/* linker.ld: every struct hv_extable entry of svm/hw.h's *_safe() accessors. */
+extern const struct hv_extable __hv_extable_start[], __hv_extable_end[];
+
+static uint64_t at(const int32_t *field)
+{
+	return (uint64_t)(uintptr_t)field + (uint64_t)(int64_t)*field;
+}
+
+/* A fault at an instruction the table names resumes at its landing pad. */
+static bool extable_fixup(struct intr_frame *f)
+{
+	for (const struct hv_extable *e = __hv_extable_start; e < __hv_extable_end; e++)
+		if (at(&e->insn) == f->rip) {
+			f->rip = at(&e->fixup);
+			__atomic_add_fetch(&hv_host_fixups, 1, __ATOMIC_RELAXED);
+			return true;
+		}
+	return false;
+}
+
 /* One handler per vector: the hardware pushes an error code for some of them. */
 #define ISR_NOERR(v) \
 	__attribute__((interrupt)) static void isr_##v(struct intr_frame *f) \
@@ -39,9 +63,20 @@ __attribute__((interrupt)) static void isr_2(struct intr_frame *f)
 	hv_smp_host_nmi();
 }
 
+/*
+ * #GP: an RDMSR/WRMSR svmhv runs on a guest's behalf (svm/hw.h rdmsr_safe,
+ * wrmsr_safe) resumes at its landing pad, which reports the fault; any other
+ * #GP is svmhv's bug.
+ */
+__attribute__((interrupt)) static void isr_13(struct intr_frame *f, unsigned long e)
+{
+	if (!extable_fixup(f))
+		host_exception(13, f, e);
+}
+
 ISR_NOERR(0) ISR_NOERR(1) ISR_NOERR(3) ISR_NOERR(4) ISR_NOERR(5)
 ISR_NOERR(6) ISR_NOERR(7) ISR_ERR(8) ISR_NOERR(9) ISR_ERR(10) ISR_ERR(11)
-ISR_ERR(12) ISR_ERR(13) ISR_ERR(14) ISR_NOERR(15) ISR_NOERR(16) ISR_ERR(17)
+ISR_ERR(12) ISR_ERR(14) ISR_NOERR(15) ISR_NOERR(16) ISR_ERR(17)
 ISR_NOERR(18) ISR_NOERR(19) ISR_NOERR(20) ISR_ERR(21) ISR_NOERR(22) ISR_NOERR(23)
 ISR_NOERR(24) ISR_NOERR(25) ISR_NOERR(26) ISR_NOERR(27) ISR_NOERR(28) ISR_ERR(29)
 ISR_ERR(30) ISR_NOERR(31)

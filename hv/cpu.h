@@ -56,6 +56,9 @@ struct hv_cpu {
 void hv_idt_init(void);
 /* Load svmhv's GDT/TSS/IDT and page tables on this CPU. */
 void hv_cpu_load_host_state(struct hv_cpu *cpu, uint64_t host_cr3);
+/* Host #GPs turned into a failed rdmsr_safe()/wrmsr_safe() (atomic). */
+extern uint64_t hv_host_fixups;
+
 /* Reset the machine (as a triple fault would on bare metal); returns on failure. */
 void hv_platform_reset(void);
 

@@ -12,7 +12,19 @@
 
 #include "svm/x86.h"        /* struct cpuid_regs */
 
+/*
+ * RDMSR / WRMSR of an MSR a guest chose, or with a value it chose: the CPU
+ * may raise #GP (no such MSR, a reserved bit, a read-only register), and a
+ * #GP in host mode must become the guest's #GP, never svmhv's panic. These
+ * return 0, or -1 when the instruction faulted (then *val is 0 and nothing
+ * was written). Non-host builds: an exception-table entry (struct
+ * hv_extable) names the instruction and a landing pad after it; svmhv's #GP
+ * handler (hv/cpu.c) resumes there instead of panicking. Plain rdmsr() and
+ * wrmsr() stay for svmhv's own MSRs, where a fault is svmhv's bug.
+ */
 #ifdef SVMHV_HOST_TEST
+int rdmsr_safe(uint32_t msr, uint64_t *val);
+int wrmsr_safe(uint32_t msr, uint64_t val);
 void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
 uint64_t rdmsr(uint32_t msr);
 void wrmsr(uint32_t msr, uint64_t val);
@@ -56,6 +68,49 @@ static inline void wrmsr(uint32_t msr, uint64_t val)
 {
 	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
 			 : "memory");
+}
+
+/*
+ * One exception-table entry: the faulting instruction and where to resume,
+ * as offsets from the fields themselves, so the table needs no relocation
+ * in the rebased copy (boot/relocate.c). linker.ld collects .hv_extable.
+ */
+struct hv_extable {
+	int32_t insn, fixup;
+};
+
+#define HV_EXTABLE_ENTRY(insn, fixup) \
+	".pushsection .hv_extable, \"a\"\n\t.balign 4\n\t" \
+	".long " #insn " - ., " #fixup " - .\n\t.popsection\n\t"
+
+/* err starts as -1; only the instruction after the MSR access clears it. */
+static inline int rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+	int err;
+
+	__asm__ volatile("1: rdmsr\n\t"
+			 "xorl %[err], %[err]\n"
+			 "2:\n\t"
+			 HV_EXTABLE_ENTRY(1b, 2b)
+			 : [err] "=r"(err), "+a"(lo), "+d"(hi)
+			 : "c"(msr), "0"(-1));
+	*val = err ? 0 : ((uint64_t)hi << 32) | lo;
+	return err;
+}
+
+static inline int wrmsr_safe(uint32_t msr, uint64_t val)
+{
+	int err;
+
+	__asm__ volatile("1: wrmsr\n\t"
+			 "xorl %[err], %[err]\n"
+			 "2:\n\t"
+			 HV_EXTABLE_ENTRY(1b, 2b)
+			 : [err] "=r"(err)
+			 : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "0"(-1)
+			 : "memory");
+	return err;
 }
 
 #define DEFINE_READ_CR(n) \

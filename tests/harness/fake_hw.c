@@ -90,19 +90,59 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 	}
 }
 
+/* Where any other MSR lives: its slot, or a free one; NULL when full. */
+static uint64_t *other_msr(uint32_t msr, bool create)
+{
+	for (unsigned i = 0; i < 32; i++) {
+		if (fake.other[fake.cur][i].used && fake.other[fake.cur][i].msr == msr)
+			return &fake.other[fake.cur][i].val;
+		if (create && !fake.other[fake.cur][i].used) {
+			fake.other[fake.cur][i].used = true;
+			fake.other[fake.cur][i].msr = msr;
+			return &fake.other[fake.cur][i].val;
+		}
+	}
+	return NULL;
+}
+
 uint64_t rdmsr(uint32_t msr)
 {
 	int s = msr_slot(msr);
+	uint64_t *o = s < 0 ? other_msr(msr, false) : NULL;
 
-	return s < 0 ? 0 : fake.msr[fake.cur][s];
+	return s >= 0 ? fake.msr[fake.cur][s] : o ? *o : 0;
 }
 
 void wrmsr(uint32_t msr, uint64_t val)
 {
 	int s = msr_slot(msr);
+	uint64_t *o = s < 0 ? other_msr(msr, true) : NULL;
 
 	if (s >= 0)
 		fake.msr[fake.cur][s] = val;
+	else if (o)
+		*o = val;
+}
+
+int rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+	if (fake.msr_gp && fake.msr_gp(fake.arg, msr, false, 0)) {
+		fake.msr_faults++;
+		*val = 0;
+		return -1;
+	}
+	*val = rdmsr(msr);
+	return 0;
+}
+
+int wrmsr_safe(uint32_t msr, uint64_t val)
+{
+	if (fake.msr_gp && fake.msr_gp(fake.arg, msr, true, val)) {
+		fake.msr_faults++;
+		return -1;
+	}
+	wrmsr(msr, val);
+	return 0;
 }
 
 uint64_t read_cr2(void)

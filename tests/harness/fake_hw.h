@@ -32,6 +32,8 @@ struct fake_hw {
 	unsigned ncpu;
 	unsigned cur;                   /* the CPU running svmhv's code now */
 	uint64_t msr[FAKE_MAX_CPUS][16];
+	struct { bool used; uint32_t msr; uint64_t val; } other[FAKE_MAX_CPUS][32]; /* the rest */
+	unsigned msr_faults;            /* rdmsr_safe/wrmsr_safe that faulted */
 	uint32_t apic_regs[FAKE_MAX_CPUS][64];  /* xAPIC registers, by offset / 16 */
 	char console[FAKE_CONSOLE_SIZE];        /* what svmhv printed (THR writes) */
 	size_t console_len;
@@ -50,6 +52,8 @@ struct fake_hw {
 	void (*relax)(void *arg);       /* cpu_relax(): other CPUs run now */
 	void (*nmi)(void *arg, unsigned cpu);   /* an NMI was sent to cpu */
 	void (*invlpga)(void *arg, uint64_t va, uint32_t asid);
+	/* Does RDMSR/WRMSR of msr (with val) raise #GP on this CPU? NULL: never. */
+	bool (*msr_gp)(void *arg, uint32_t msr, bool write, uint64_t val);
 	void *arg;
 };
 
