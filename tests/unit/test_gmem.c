@@ -94,6 +94,58 @@ static void test_beyond_maxphyaddr(void **state)
 	assert_int_equal(gmem_read(&m, 0, buf, ~0ull), -1);
 }
 
+/* The RAM list: sorted, merged; a page straddling a hole is not RAM. */
+static void test_ram_list(void **state)
+{
+	struct gmem m = { .maxphyaddr = 40 };
+	const struct gmem_range r[] = {
+		{ 0x100000, 0x100000 }, { 0x0, 0xa0000 }, { 0x200000, 0x1000 },  /* touches */
+		{ 0x180000, 0x10000 },                                          /* inside */
+		{ 0x40000000, 0 }, { 0x80000000, 0x40000000 },
+	};
+
+	(void)state;
+	assert_int_equal(gmem_set_ram(&m, r, 6), 0);
+	assert_int_equal(m.nram, 3);
+	assert_true(m.ram[0].base == 0 && m.ram[0].size == 0xa0000);
+	assert_true(m.ram[1].base == 0x100000 && m.ram[1].size == 0x101000);
+	assert_true(gmem_is_ram(&m, 0x9f000, 0x1000));
+	assert_false(gmem_is_ram(&m, 0xa0000, 0x1000));          /* VGA hole */
+	assert_false(gmem_is_ram(&m, 0x9f800, 0x1000));          /* straddles it */
+	assert_true(gmem_is_ram(&m, 0x200000, 0x1000));
+	assert_false(gmem_is_ram(&m, 0x201000, 1));
+	assert_true(gmem_is_ram(&m, 0xbffff000, 0x1000));
+	assert_false(gmem_is_ram(&m, 0xfee00000, 0x1000));        /* the APIC page */
+	assert_false(gmem_is_ram(&m, 0x80000000, 0));
+	/* Bad value: an address beyond MAXPHYADDR is never RAM, even if listed. */
+	m.maxphyaddr = 31;
+	assert_false(gmem_is_ram(&m, 0x80000000, 0x1000));
+	/* Writes go to RAM only (reads may touch device memory). */
+	m.maxphyaddr = 48;
+	m.nram = 1;
+	m.ram[0] = (struct gmem_range){ pa(ram), 4096 };
+	assert_int_equal(gmem_write(&m, pa(ram), "x", 1), 0);
+	assert_int_equal(gmem_write(&m, pa(ram + 4096 - 1), "xy", 2), -1);
+}
+
+/* A full list keeps the first GMEM_MAX_RAM ranges and says so. */
+static void test_ram_list_full(void **state)
+{
+	static struct gmem_range r[GMEM_MAX_RAM + 1];
+	struct gmem m = { .maxphyaddr = 48 };
+
+	(void)state;
+	for (unsigned i = 0; i <= GMEM_MAX_RAM; i++)
+		r[i] = (struct gmem_range){ (uint64_t)i << 24, 0x1000 };
+	assert_int_equal(gmem_set_ram(&m, r, GMEM_MAX_RAM + 1), -1);
+	assert_int_equal(m.nram, GMEM_MAX_RAM);
+	assert_false(gmem_is_ram(&m, (uint64_t)GMEM_MAX_RAM << 24, 0x1000));
+	/* Merging frees room again: one big range swallows them all. */
+	r[0] = (struct gmem_range){ 0, (uint64_t)(GMEM_MAX_RAM + 1) << 24 };
+	assert_int_equal(gmem_set_ram(&m, r, GMEM_MAX_RAM + 1), 0);
+	assert_int_equal(m.nram, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +153,8 @@ int main(void)
 		cmocka_unit_test(test_svmhv_memory_refused),
 		cmocka_unit_test(test_emulated_not_written),
 		cmocka_unit_test(test_beyond_maxphyaddr),
+		cmocka_unit_test(test_ram_list),
+		cmocka_unit_test(test_ram_list_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
