@@ -143,6 +143,7 @@ static int parse_port(const char *v, size_t n, uint16_t *port)
 
 static int set_serial(struct parser *ps, const char *v, size_t n)
 {
+	ps->cfg.serial_given = true;
 	return parse_port(v, n, &ps->cfg.serial_port);
 }
 
@@ -241,6 +242,32 @@ static int set_heap(struct parser *ps, const char *v, size_t n)
 	return 0;
 }
 
+static int set_shutdown(struct parser *ps, const char *v, size_t n)
+{
+	struct hv_config *c = &ps->cfg;
+
+	if (word_eq(v, n, "reset"))
+		c->shutdown = 0;
+	else if (word_eq(v, n, "halt"))
+		c->shutdown = 1;
+	else
+		return CONFIG_EVALUE;
+	return 0;
+}
+
+static int set_hypercalls(struct parser *ps, const char *v, size_t n)
+{
+	struct hv_config *c = &ps->cfg;
+
+	if (word_eq(v, n, "cpl0"))
+		c->hc_user = false;
+	else if (word_eq(v, n, "all"))
+		c->hc_user = true;
+	else
+		return CONFIG_EVALUE;
+	return 0;
+}
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define BAD(name, expected) " for '" name "' (expected " expected ")"
@@ -265,6 +292,8 @@ static const struct option options[] = {
 	{ "escape", set_escape, BAD("escape", "caret notation such as ^\\^\\, or off"),
 	  LONG("escape", ESC_TEXT_MAX) },
 	{ "debug_serial", set_debug_serial, BAD("debug_serial", "1..0xfff8, off or none"), 0 },
+	{ "shutdown", set_shutdown, BAD("shutdown", "reset or halt"), 0 },
+	{ "hypercalls", set_hypercalls, BAD("hypercalls", "cpl0 or all"), 0 },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -544,7 +573,8 @@ int config_format(const struct hv_config *c, char *buf, size_t len)
 		hv_snprintf(log, sizeof(log), "%u", c->log_level);
 	return hv_snprintf(buf, buf ? len : 0,
 			   "serial=%s log=%s force_tlb_flush=%s heap=%uMiB nested=%s escape=%s "
-			   "debug_serial=%s next=%s args='%s'",
+			   "debug_serial=%s shutdown=%s hypercalls=%s next=%s args='%s'",
 			   serial, log, c->force_tlb_flush ? "on" : "off", c->heap_mib,
-			   c->nested ? "on" : "off", esc, dbg, c->next[0] ? c->next : "none", c->args);
+			   c->nested ? "on" : "off", esc, dbg, c->shutdown ? "halt" : "reset",
+			   c->hc_user ? "all" : "cpl0", c->next[0] ? c->next : "none", c->args);
 }

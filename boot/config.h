@@ -38,6 +38,10 @@
  *   debug_serial=PORT|off  a second 16550 that is svmhv's alone: monitor and
  *                      GDB stub there, hidden from the guest. Must differ from
  *                      serial=. Default off.
+ *   shutdown=WHAT      reset|halt: a guest triple fault resets the machine
+ *                      (as the platform would) or halts that vCPU in svmhv.
+ *   hypercalls=WHO     cpl0|all: who may call svmhv's information
+ *                      hypercalls (IDENTIFY is always allowed).
  *
  * Pure: included by the freestanding hypervisor and by host unit tests.
  */
@@ -79,6 +83,9 @@ struct hv_config {
 	uint32_t heap_mib;
 	struct esc_seq escape;                  /* monitor escape; len 0 = off */
 	uint16_t debug_serial;                  /* svmhv's own UART, 0 = none */
+	uint8_t  shutdown;                      /* 0 reset, 1 halt (enum hv_shutdown_action) */
+	bool     hc_user;                       /* hypercalls=all */
+	bool     serial_given;                  /* serial= appeared in a source */
 };
 
 /* Error codes (negative returns). */

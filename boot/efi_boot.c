@@ -9,6 +9,7 @@
 #include <efilib.h>
 
 #include "hv/console.h"
+#include "hv/fmt.h"
 
 #define CFG_NAME        L"svmhv.cfg"
 #define CFG_MAX         (64 * 1024)
@@ -64,7 +65,7 @@ static INTN read_cfg_file(EFI_LOADED_IMAGE *self, char *buf, UINTN max)
  * with efibootmgr -u; anything else (binary optional data) is ignored.
  * The first token is dropped when it names the image (no '=', not "--").
  */
-static UINTN load_options_ascii(EFI_LOADED_IMAGE *self, char *out, UINTN max)
+static INTN load_options_ascii(EFI_LOADED_IMAGE *self, char *out, UINTN max)
 {
 	const CHAR16 *s = self->LoadOptions;
 	UINTN len = self->LoadOptionsSize / sizeof(CHAR16), n = 0, i = 0;
@@ -86,10 +87,12 @@ static UINTN load_options_ascii(EFI_LOADED_IMAGE *self, char *out, UINTN max)
 		has_eq |= s[i] == L'=';
 	if (has_eq || (i - tok == 2 && s[tok] == L'-' && s[tok + 1] == L'-'))
 		i = tok;        /* the first token is an option, keep it */
-	for (; i < len && n + 1 < max; i++)
+	if (len - i + 1 > max)
+		return -1;      /* never cut: a truncated `args=` would boot wrongly */
+	for (; i < len; i++)
 		out[n++] = (char)s[i];
 	out[n] = 0;
-	return n;
+	return (INTN)n;
 }
 
 int efi_read_config(EFI_LOADED_IMAGE *self, struct hv_config *cfg)
@@ -114,7 +117,14 @@ int efi_read_config(EFI_LOADED_IMAGE *self, struct hv_config *cfg)
 	} else {
 		hv_info("boot", "no svmhv.cfg beside the image; using defaults and load options");
 	}
-	n = (INTN)load_options_ascii(self, text, sizeof(text));
+	n = load_options_ascii(self, text, sizeof(text));
+	if (n < 0) {
+		hv_snprintf(err.msg, sizeof(err.msg), "load options longer than %u characters",
+			    (unsigned)sizeof(text) - 1);
+		hv_err("boot", "%s", err.msg);
+		Print(L"svmhv: %a\n", err.msg);
+		return -1;
+	}
 	if (n > 0 && config_parse_options(cfg, text, (size_t)n, &err)) {
 		hv_err("boot", "%s", err.msg);
 		Print(L"svmhv: %a\n", err.msg);

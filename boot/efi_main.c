@@ -14,6 +14,7 @@
 
 #include "boot/config.h"
 #include "boot/efi_boot.h"
+#include "boot/efi_mem.h"
 #include "boot/efi_mp.h"
 #include "boot/relocate.h"
 #include "svm/hw.h"
@@ -98,16 +99,17 @@ static uint64_t tsc_khz(void)
 
 static int virtualize(const struct hv_config *cfg)
 {
-	struct hv_boot_info info = {
-		.serial_port = cfg->serial_port, .log_level = cfg->log_level,
-		.force_tlb_flush = cfg->force_tlb_flush, .nested = cfg->nested,
-		.escape = cfg->escape, .debug_serial = cfg->debug_serial,
-		.tsc_khz = tsc_khz(),
-	};
+	static struct hv_boot_info info;
 	EFI_STATUS st;
 	unsigned ncpu;
 	int rc;
 
+	info = (struct hv_boot_info){
+		.serial_port = cfg->serial_port, .log_level = cfg->log_level,
+		.force_tlb_flush = cfg->force_tlb_flush, .nested = cfg->nested,
+		.escape = cfg->escape, .debug_serial = cfg->debug_serial,
+		.tsc_khz = tsc_khz(), .shutdown = cfg->shutdown, .hc_user = cfg->hc_user,
+	};
 	efi_list_cpus(&info, hv_read_apic_id());
 	st = reserve_pool(cfg->heap_mib, &info);
 	if (EFI_ERROR(st)) {
@@ -117,6 +119,11 @@ static int virtualize(const struct hv_config *cfg)
 	}
 	hv_info("boot", "reserved %llu KiB at %llx (EfiReservedMemoryType)",
 		(unsigned long long)(info.pool_size >> 10), (unsigned long long)info.pool_pa);
+	if (efi_ram_map(&info)) {
+		BS->FreePages(info.pool_pa, EFI_SIZE_TO_PAGES(info.pool_size));
+		efi_fail("not virtualizing: no firmware memory map");
+		return -1;
+	}
 	rc = install_copy(&info) ? -1 : efi_takeover(in_copy(&info, hv_entry), &info);
 	if (rc) {
 		BS->FreePages(info.pool_pa, EFI_SIZE_TO_PAGES(info.pool_size));
@@ -161,6 +168,17 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (efi_read_config(self_image, &cfg)) {
 		efi_fail("not virtualizing: bad configuration; returning to the firmware");
 		return EFI_INVALID_PARAMETER;
+	}
+	if (cfg.serial_port && !hv_uart_present(cfg.serial_port)) {
+		if (cfg.serial_given) {
+			Print(L"svmhv: serial=0x%x: no UART answers at this port\n",
+			      cfg.serial_port);
+			Print(L"svmhv: not virtualizing: bad configuration; returning to the firmware\n");
+			return EFI_INVALID_PARAMETER;
+		}
+		Print(L"svmhv: no UART at 0x%x (the default): no serial console\n",
+		      cfg.serial_port);
+		cfg.serial_port = 0;
 	}
 	hv_console_init(cfg.serial_port, (enum log_level)cfg.log_level);
 	efi_log_config(&cfg);

@@ -11,6 +11,17 @@
 #include "hv/debug/escape.h"
 
 #define HV_BOOT_MAX_CPUS 64
+#define HV_BOOT_MAX_RAM  128
+
+struct hv_boot_range {
+	uint64_t base, size;
+};
+
+/* What svmhv does when its guest shuts down (triple fault), `shutdown=`. */
+enum hv_shutdown_action {
+	HV_SHUTDOWN_RESET = 0,  /* reset the machine, as the platform would */
+	HV_SHUTDOWN_HALT,       /* stop that vCPU in svmhv, state on the console */
+};
 
 struct hv_boot_info {
 	uint64_t pool_pa;       /* svmhv's reserved memory: its image copy, then heap */
@@ -26,6 +37,11 @@ struct hv_boot_info {
 	unsigned cpu_index;     /* hv_entry_ap: this AP's index, 1.. */
 	unsigned ncpu;          /* enabled CPUs; index 0 is the boot CPU */
 	uint32_t apic_ids[HV_BOOT_MAX_CPUS];
+	uint8_t shutdown;       /* enum hv_shutdown_action */
+	bool hc_user;           /* info hypercalls also at CPL 3 (`hypercalls=user`) */
+	/* Ordinary RAM from the firmware's memory map (boot/efi_mem.c), merged. */
+	unsigned nram;
+	struct hv_boot_range ram[HV_BOOT_MAX_RAM];
 };
 
 /* Entry point of the reserved copy; see boot/takeover.asm for the contract. */

@@ -16,6 +16,7 @@
 #define UART_LCR        3
 #define UART_MCR        4
 #define UART_LSR        5
+#define UART_SCR        7
 #define UART_LSR_THRE   0x20
 #define UART_LCR_DLAB   0x80
 #define UART_LCR_8N1    0x03
@@ -55,6 +56,20 @@ static unsigned area_of(const char *subsys)
 		if (str_eq(subsys, hv_log_areas[i]))
 			return i;
 	return HV_LOG_NR_AREAS - 1;
+}
+
+bool hv_uart_present(uint16_t port)
+{
+	static const uint8_t probe[2] = { 0x5a, 0xa5 };
+
+	if (inb(port + UART_LSR) == 0xff)
+		return false;
+	for (unsigned i = 0; i < 2; i++) {
+		outb(port + UART_SCR, probe[i]);
+		if (inb(port + UART_SCR) != probe[i])
+			return false;
+	}
+	return true;
 }
 
 void hv_console_init(uint16_t port, enum log_level level)

@@ -14,6 +14,11 @@
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
 
+/*
+ * Is there a 16550 at port? Its scratch register keeps what is written,
+ * and the line status is not a floating bus (0xff). See: PC16550D SCR, LSR.
+ */
+bool hv_uart_present(uint16_t port);
 /* port 0 disables the serial console (messages are dropped). */
 void hv_console_init(uint16_t port, enum log_level level);
 enum log_level hv_console_level(void);

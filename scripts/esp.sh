@@ -71,6 +71,16 @@ cfg_template() {
 # A second UART that is svmhv's alone (monitor and GDB stub there, hidden
 # from the guest), e.g. 0x2f8 for COM2; off. Default: off.
 #debug_serial=off
+
+# When the guest shuts down (triple fault): reset the machine as the
+# platform would, or halt that CPU in svmhv with its state on the console
+# (for debugging). Default: reset.
+#shutdown=reset
+
+# Who may call svmhv's information hypercalls (exit counters, its memory
+# range, ...): cpl0 (the guest kernel) or all (also programs in the OS, as
+# the test tools use). Default: cpl0.
+#hypercalls=cpl0
 EOF
 }
 

@@ -546,15 +546,17 @@ static void test_format(void **state)
 	config_defaults(&c);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=0x3f8 log=info force_tlb_flush=off heap=16MiB "
-			    "nested=off escape=^\\^\\ debug_serial=off next=none args=''");
+			    "nested=off escape=^\\^\\ debug_serial=off shutdown=reset hypercalls=cpl0 "
+			    "next=none args=''");
 	assert_int_equal(n, (int)strlen(buf));
 
 	assert_int_equal(file(&c, "serial=off\nlog=4\nforce_tlb_flush=1\nheap=1024\n"
 			      "nested=yes\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
-			      "debug_serial=0x2f8\n", NULL), 0);
+			      "debug_serial=0x2f8\nshutdown=halt\nhypercalls=all\n", NULL), 0);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=off log=trace force_tlb_flush=on heap=1024MiB "
-			    "nested=on escape=off debug_serial=0x2f8 next=\\EFI\\x.efi args='a b=c'");
+			    "nested=on escape=off debug_serial=0x2f8 shutdown=halt hypercalls=all "
+			    "next=\\EFI\\x.efi args='a b=c'");
 
 	/* Truncated and terminated like hv_snprintf: the bytes stored are counted. */
 	char small[10];
@@ -573,6 +575,37 @@ static void test_format(void **state)
 	assert_int_equal(n, (int)strlen(big));
 	assert_true(n > CONFIG_NEXT_MAX + CONFIG_ARGS_MAX);
 	free(big);
+}
+
+/* shutdown= and hypercalls=: each word, and a bad value with its message. */
+static void test_shutdown_hypercalls_values(void **state)
+{
+	struct hv_config c;
+	struct config_error e;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.shutdown, 0);
+	assert_false(c.hc_user);
+	assert_int_equal(file(&c, "shutdown=HALT\nhypercalls=all\n", &e), 0);
+	assert_int_equal(c.shutdown, 1);
+	assert_true(c.hc_user);
+	assert_int_equal(file(&c, "shutdown=reset\nhypercalls=cpl0\n", &e), 0);
+	assert_int_equal(c.shutdown, 0);
+	assert_false(c.hc_user);
+	assert_int_equal(file(&c, "shutdown=poweroff\n", &e), CONFIG_EVALUE);
+	assert_string_equal(e.msg, "svmhv.cfg line 1: bad value 'poweroff' for 'shutdown' "
+			    "(expected reset or halt)");
+	assert_int_equal(file(&c, "hypercalls=1\n", &e), CONFIG_EVALUE);
+	assert_string_equal(e.msg, "svmhv.cfg line 1: bad value '1' for 'hypercalls' "
+			    "(expected cpl0 or all)");
+	/* serial_given says whether the port came from the user. */
+	config_defaults(&c);
+	assert_false(c.serial_given);
+	assert_int_equal(file(&c, "debug_serial=0x2e8\n", &e), 0);
+	assert_false(c.serial_given);   /* svmhv's own port is not serial= */
+	assert_int_equal(file(&c, "serial=0x2f8\n", &e), 0);
+	assert_true(c.serial_given);
 }
 
 int main(void)
@@ -596,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_options_errors),
 		cmocka_unit_test(test_override),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_shutdown_hypercalls_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

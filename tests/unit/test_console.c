@@ -14,16 +14,25 @@
 static char out[1 << 16];
 static size_t out_len;
 
+static uint8_t scratch;          /* COM1's scratch register */
+
 void outb(uint16_t port, uint8_t v)
 {
+	if (port == 0x3f8 + 7)
+		scratch = v;
 	if (port == 0x3f8 && out_len + 1 < sizeof(out))
 		out[out_len++] = (char)v;
 	out[out_len] = '\0';
 }
 
+/* COM1 is a 16550; 0x2f8 is a floating bus; 0x3e8 answers LSR but forgets. */
 uint8_t inb(uint16_t port)
 {
-	return port == 0x3f8 + 5 ? 0x20 : 0;
+	if (port == 0x3f8 + 5 || port == 0x3e8 + 5)
+		return 0x20;
+	if (port == 0x3f8 + 7)
+		return scratch;
+	return port >= 0x2f8 && port < 0x300 ? 0xff : 0;
 }
 
 void cpu_relax(void)
@@ -96,12 +105,22 @@ static void test_info_unlimited_and_level(void **state)
 	assert_true(strncmp(out, "[svmhv] cpu0 I hv: virtualized cpu0\r\n", 37) == 0);
 }
 
+/* serial=: a UART answers at COM1 only. */
+static void test_uart_present(void **state)
+{
+	(void)state;
+	assert_true(hv_uart_present(0x3f8));
+	assert_false(hv_uart_present(0x2f8));
+	assert_false(hv_uart_present(0x3e8));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_warn_limited),
 		cmocka_unit_test(test_sites_and_reset),
 		cmocka_unit_test(test_info_unlimited_and_level),
+		cmocka_unit_test(test_uart_present),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
