@@ -27,27 +27,45 @@ static void *npt_ptr_cb(void *ctx, uint64_t pa)
 }
 
 /*
- * L1's nested page tables (identity, svmhv's pool replaced by a read-only
- * blank page) and svmhv's own identity page tables, from one builder.
+ * The one guest-physical limit (hv.gpa_bits): MAXPHYADDR, at most 48 (a
+ * 4-level walk, mm/npt.h), and without 1 GiB pages at most 39: a 48-bit map
+ * would cost 1 GiB of tables, 512 GiB costs 2 MiB. Such CPUs predate large
+ * MMIO.
+ */
+unsigned hv_npt_gpa_bits(void)
+{
+	unsigned bits = hv.feat.maxphyaddr < NPT_MAX_BITS ? hv.feat.maxphyaddr : NPT_MAX_BITS;
+
+	return hv.feat.gbpages || bits <= 39 ? bits : 39;
+}
+
+/* A write to what the guest sees as a hole: svmhv's memory or above the map. */
+bool hv_npt_is_blank(uint64_t gpa)
+{
+	return gmem_is_hv(&hv.gmem, gpa, 1) || (gpa >> hv.gpa_bits) != 0;
+}
+
+/*
+ * L1's nested page tables (identity below hv.gpa_bits, svmhv's pool and
+ * everything above replaced by a read-only blank page) and svmhv's own
+ * identity page tables, from one builder.
  */
 int hv_npt_setup(void)
 {
 	struct npt_range prot = { hv.boot.pool_pa, hv.boot.pool_size };
-	/*
-	 * Without 1 GiB pages a 48-bit map would cost 1 GiB of tables: map
-	 * 512 GiB (2 MiB of tables) and say so. Such CPUs predate large MMIO.
-	 */
-	unsigned bits = hv.feat.gbpages || hv.feat.maxphyaddr <= 39 ? hv.feat.maxphyaddr : 39;
+	unsigned bits = hv.gpa_bits;
 	struct npt_params p = {
 		.maxphyaddr = bits, .gb_pages = hv.feat.gbpages,
-		.protect = &prot, .nprotect = 1,
+		.protect = &prot, .nprotect = 1, .blank_above = true,
 	};
 	uint8_t *blank = pmm_alloc_page(&hv.pmm, &hv.blank_pa);
 
 	if (!blank)
 		return HV_ERR_NOMEM;
 	if (bits != hv.feat.maxphyaddr)
-		hv_warn("mm", "no 1 GiB pages: guest-physical space limited to %u bits", bits);
+		hv_warn("mm", "guest-physical space limited to %u bits (MAXPHYADDR %u%s): "
+			"above it, reads see all ones and writes are dropped", bits,
+			hv.feat.maxphyaddr, hv.feat.gbpages ? "" : ", no 1 GiB pages");
 	for (unsigned i = 0; i < PAGE_SIZE; i++)
 		blank[i] = 0xff;        /* reads of svmhv memory: all ones, like a hole */
 	p.blank_pa = hv.blank_pa;

@@ -3,12 +3,17 @@
 #ifndef SVMHV_HV_NPT_H
 #define SVMHV_HV_NPT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vcpu;
 
+/* The guest-physical limit the tables will map (hv.gpa_bits), from the CPU. */
+unsigned hv_npt_gpa_bits(void);
 /* Build both at boot (hv.npt, hv.npt_root, hv.host_pt, hv.host_cr3). */
 int hv_npt_setup(void);
+/* Does the guest see a hole (the blank page) at gpa: svmhv's memory, or above the map? */
+bool hv_npt_is_blank(uint64_t gpa);
 
 /*
  * Map [gpa, gpa + size) of L1's physical space to target (NPT_IDENTITY:

@@ -172,8 +172,10 @@ int npt_map_range(struct npt *npt, uint64_t base, uint64_t size,
 	if (!chg)
 		w.chg = &local;
 	*w.chg = (struct npt_change){ 0, 0, 0, 0 };
+	uint64_t top = npt && npt->shared[1] ? npt->top : NPT_TOP;  /* above: shared, untouchable */
+
 	if (!npt || !npt->root || !aligned(base) || !aligned(size) ||
-	    base > NPT_TOP || size > NPT_TOP - base || perm > NPT_PERM_RW ||
+	    base > top || size > top - base || perm > NPT_PERM_RW ||
 	    (target != NPT_IDENTITY && (!aligned(target) || (target & ~PTE_ADDR_MASK))))
 		return NPT_EINVAL;
 	if (size == 0)
@@ -207,7 +209,7 @@ static void free_table(struct npt *npt, uint64_t pa, int level)
 	unsigned i;
 
 	for (i = 0; level > 1 && i < ENTRIES; i++)
-		if (is_table(t[i], level))
+		if (is_table(t[i], level) && !(t[i] & PTE_SHARED))
 			free_table(npt, t[i], level - 1);
 	npt->free(npt->ctx, t, pa & PTE_ADDR_MASK);
 }
@@ -216,8 +218,14 @@ void npt_free(struct npt *npt)
 {
 	if (npt && npt->root && npt->free)
 		free_table(npt, npt->root, 4);
-	if (npt)
+	for (int l = 1; npt && npt->free && l <= 3; l++)
+		if (npt->shared[l])
+			npt->free(npt->ctx, table_ptr(npt, npt->shared[l]), npt->shared[l]);
+	if (npt) {
 		npt->root = 0;
+		for (int l = 0; l <= 3; l++)
+			npt->shared[l] = 0;
+	}
 }
 
 static bool params_ok(const struct npt *npt, const struct npt_params *p)
@@ -227,8 +235,10 @@ static bool params_ok(const struct npt *npt, const struct npt_params *p)
 	if (!npt || !p || !npt->alloc || !npt->ptr ||
 	    p->maxphyaddr < 32 || p->maxphyaddr > 52)
 		return false;
-	if (p->nprotect && (!p->protect || !aligned(p->blank_pa) ||
-			    (p->blank_pa & ~PTE_ADDR_MASK)))
+	if ((p->nprotect || p->blank_above) && (!aligned(p->blank_pa) ||
+						(p->blank_pa & ~PTE_ADDR_MASK)))
+		return false;
+	if (p->nprotect && !p->protect)
 		return false;
 	for (i = 0; i < p->nprotect; i++) {
 		const struct npt_range *r = &p->protect[i];
@@ -260,6 +270,43 @@ static int protect_all(struct npt *npt, const struct npt_params *p, uint64_t top
 	return 0;
 }
 
+/*
+ * The shared blank subtree: a PT whose 512 leaves are the blank page, read
+ * only, then a PD and a PDPT whose 512 entries all link the level below.
+ */
+static int build_shared(struct npt *npt, uint64_t blank_pa)
+{
+	uint64_t leaf = blank_pa | PTE_P | npt->user;
+
+	for (int l = 1; l <= 3; l++) {
+		uint64_t *t = npt->alloc(npt->ctx, &npt->shared[l]);
+
+		if (!t) {
+			npt->shared[l] = 0;
+			return NPT_ENOMEM;
+		}
+		for (unsigned i = 0; i < ENTRIES; i++)
+			t[i] = l == 1 ? leaf : npt->shared[l - 1] | TABLE_FLAGS | npt->user | PTE_SHARED;
+	}
+	return 0;
+}
+
+/* Link every hole of the table at @level (va..) that lies above top. */
+static void link_above(struct npt *npt, uint64_t table_pa, int level, uint64_t va)
+{
+	uint64_t *t = table_ptr(npt, table_pa);
+	uint64_t size = 1ull << level_shift(level);
+
+	for (unsigned i = 0; i < ENTRIES; i++) {
+		uint64_t a = va + i * size;
+
+		if (a >= npt->top)
+			pte_write(&t[i], npt->shared[level - 1] | TABLE_FLAGS | npt->user | PTE_SHARED);
+		else if (a + size > npt->top && is_table(t[i], level))
+			link_above(npt, t[i], level - 1, a);
+	}
+}
+
 uint64_t npt_build(struct npt *npt, const struct npt_params *p)
 {
 	unsigned bits;
@@ -271,15 +318,21 @@ uint64_t npt_build(struct npt *npt, const struct npt_params *p)
 	top = 1ull << bits;
 	npt->user = p->host ? 0 : PTE_U;
 	npt->gb_pages = p->gb_pages;
+	npt->top = top;
+	for (int l = 0; l <= 3; l++)
+		npt->shared[l] = 0;
 	if (!npt->alloc(npt->ctx, &npt->root)) {
 		npt->root = 0;
 		return 0;
 	}
 	if (npt_map_range(npt, 0, top, NPT_IDENTITY, NPT_PERM_RW, 0) ||
-	    protect_all(npt, p, top)) {
+	    protect_all(npt, p, top) ||
+	    (p->blank_above && top < NPT_TOP && build_shared(npt, p->blank_pa))) {
 		npt_free(npt);
 		return 0;
 	}
+	if (npt->shared[3])
+		link_above(npt, npt->root, 4, 0);
 	return npt->root;
 }
 
@@ -325,6 +378,8 @@ static void stats_table(const struct npt *npt, uint64_t pa, int level,
 	for (i = 0; i < ENTRIES; i++) {
 		uint64_t e = pte_read(&t[i]);
 
+		if (e & PTE_SHARED)
+			continue;       /* counted once, in npt_stats() */
 		if (is_table(e, level))
 			stats_table(npt, e, level - 1, s);
 		else if ((e & PTE_P) && level == 1)
@@ -341,6 +396,8 @@ void npt_stats(const struct npt *npt, struct npt_stats *s)
 	*s = (struct npt_stats){ 0, 0, 0, 0 };
 	if (npt && npt->root)
 		stats_table(npt, npt->root, 4, s);
+	for (int l = 1; npt && l <= 3; l++)
+		s->tables += npt->shared[l] != 0;
 }
 
 size_t npt_count_pages(const struct npt *npt)

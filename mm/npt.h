@@ -27,6 +27,14 @@
  * pages the caller must pass a smaller maxphyaddr. Each protected 2 MiB
  * region costs one page table, each protected 1 GiB region one more.
  *
+ * Above the map: with blank_above, guest-physical [2^maxphyaddr, 2^48) maps
+ * read-only to the blank page too, as unbacked MMIO reads all ones and
+ * drops writes on a real machine. That costs three table pages shared by
+ * every entry above the map (a PT of blank leaves, a PD of links to it, a
+ * PDPT of links to that), linked with the software bit PTE_SHARED: such
+ * subtrees are never split, rewritten or freed one by one, and
+ * npt_map_range refuses any range above the map.
+ *
  * Concurrency: entries are written with single 64-bit stores and a split
  * table is filled before it is linked, so the hardware (or npt_lookup on
  * another CPU) always sees a consistent old or new translation. Writers
@@ -50,6 +58,7 @@
 #define NPT_PAGE_1G     PAGE_SIZE_1G
 #define NPT_MAX_BITS    48              /* 4-level walk, see above */
 #define NPT_IDENTITY    (~0ull)         /* npt_map_range target: gpa == pa */
+#define PTE_SHARED      BIT_ULL(9)      /* AVL: a link to the shared blank subtree */
 
 #define NPT_ENOENT      (-2)            /* gpa not mapped */
 #define NPT_ENOMEM      (-12)           /* alloc callback failed */
@@ -71,6 +80,8 @@ struct npt {
 	uint64_t root;          /* PML4 physical address, 0 if none */
 	uint64_t user;          /* PTE_U (nested tables) or 0 (host tables) */
 	bool     gb_pages;      /* 1 GiB leaves allowed */
+	uint64_t top;           /* 2^maxphyaddr (with blank_above, npt_map_range stays below) */
+	uint64_t shared[4];     /* blank_above: shared tables of levels 1..3, or 0 */
 };
 
 /* [base, base + size), both 4 KiB aligned. */
@@ -86,7 +97,8 @@ struct npt_params {
 	bool     host;          /* host CR3 tables: U=0, so SMEP/SMAP work */
 	const struct npt_range *protect;        /* may overlap, be adjacent */
 	size_t   nprotect;
-	uint64_t blank_pa;      /* 4 KiB aligned; unused if nprotect == 0 */
+	uint64_t blank_pa;      /* 4 KiB aligned; unused if nprotect == 0 and !blank_above */
+	bool     blank_above;   /* [2^maxphyaddr, 2^48) reads the blank page, see above */
 };
 
 /*

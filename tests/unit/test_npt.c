@@ -199,7 +199,7 @@ static struct npt_stats check_all(struct pool *p, const struct npt *npt,
 static uint64_t build(struct npt *npt, unsigned maxphy, bool gb,
 		      const struct npt_range *prot, size_t n)
 {
-	struct npt_params prm = { maxphy, gb, false, prot, n, BLANK_PA };
+	struct npt_params prm = { maxphy, gb, false, prot, n, BLANK_PA, false };
 
 	return npt_build(npt, &prm);
 }
@@ -386,9 +386,53 @@ static void test_range_above_top(void **state)
 	pool_destroy(&p);
 }
 
+/*
+ * blank_above: everything from 2^maxphyaddr to 2^48 reads the blank page
+ * (old: not mapped, and svmhv panicked at the guest's first access), for
+ * three more table pages whatever the width; nothing can be remapped there,
+ * and npt_free gives every page back.
+ */
+static void test_blank_above(void **state)
+{
+	static const struct { unsigned bits; bool gb; } cases[] = {
+		{ 32, true }, { 36, true }, { 39, false }, { 40, true }, { 47, true },
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct npt_params prm = { cases[i].bits, cases[i].gb, false, NULL, 0, BLANK_PA, false };
+		struct pool p, q;
+		struct npt plain = make_npt(&q), npt = make_npt(&p);
+		uint64_t top = 1ull << cases[i].bits;
+		struct npt_mapping m;
+
+		assert_int_not_equal(npt_build(&plain, &prm), 0);
+		prm.blank_above = true;
+		assert_int_not_equal(npt_build(&npt, &prm), 0);
+		assert_int_equal(npt_count_pages(&npt), npt_count_pages(&plain) + 3);
+		expect_map(&npt, top - K4, top - K4, cases[i].gb ? G1 : M2, true);
+		expect_map(&npt, top, BLANK_PA, K4, false);
+		expect_map(&npt, top + 0x12345, BLANK_PA + 0x345, K4, false);
+		expect_map(&npt, (1ull << 48) - 1, BLANK_PA + 0xfff, K4, false);
+		assert_int_equal(npt_lookup(&npt, 1ull << 48, &m), NPT_ENOENT);
+		assert_int_equal(npt_map_range(&npt, top, K4, NPT_IDENTITY, NPT_PERM_RW, NULL),
+				 NPT_EINVAL);
+		assert_int_equal(npt_map_range(&npt, top - K4, 2 * K4, NPT_IDENTITY, NPT_PERM_RW,
+					       NULL), NPT_EINVAL);
+		assert_int_equal(npt_map_range(&npt, top - K4, K4, NPT_IDENTITY, NPT_PERM_RO, NULL),
+				 0);
+		expect_map(&npt, top + 8 * G1, BLANK_PA, K4, false);
+		npt_free(&npt);
+		npt_free(&plain);
+		assert_int_equal(p.live, 0);
+		pool_destroy(&p);
+		pool_destroy(&q);
+	}
+}
+
 static void test_host_tables(void **state)
 {
-	struct npt_params prm = { 40, true, true, NULL, 0, 0 };
+	struct npt_params prm = { 40, true, true, NULL, 0, 0, false };
 	struct pool p;
 	struct npt npt = make_npt(&p);
 	struct npt_mapping m;
@@ -442,7 +486,7 @@ static void test_bad_params(void **state)
 	const struct npt_range wrap[] = { { ~0xfffull, 0x2000 } };
 	struct pool p;
 	struct npt npt = make_npt(&p);
-	struct npt_params prm = { 36, true, false, unaligned, 1, BLANK_PA };
+	struct npt_params prm = { 36, true, false, unaligned, 1, BLANK_PA, false };
 
 	(void)state;
 	assert_int_equal(npt_build(&npt, &prm), 0);
@@ -701,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_adjacent_overlapping),
 		cmocka_unit_test(test_range_above_top),
 		cmocka_unit_test(test_host_tables),
+		cmocka_unit_test(test_blank_above),
 		cmocka_unit_test(test_alloc_failure),
 		cmocka_unit_test(test_bad_params),
 		cmocka_unit_test(test_random),
