@@ -53,11 +53,32 @@ static int64_t hc_vcpu_state(const struct hv_hc_env *env, struct hv_hc_regs *r)
 	return SVMHV_OK;
 }
 
+static int64_t hc_integrity(const struct hv_hc_env *env, struct hv_hc_regs *r)
+{
+	if (!env->integrity)
+		return SVMHV_ENOSYS;
+	env->integrity(&r->rbx, &r->rcx, &r->rdx);
+	return SVMHV_OK;
+}
+
+/* IDENTIFY says what CPUID says; the rest reveals svmhv: CPL 0 (or hypercalls=all). */
+static bool allowed(const struct hv_hc_env *env, uint64_t fn)
+{
+	if (fn == SVMHV_HC_IDENTIFY || env->cpl == 0)
+		return true;
+	return env->user_ok && fn != SVMHV_HC_CONSOLE_DUMP;
+}
+
 void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 {
 	const struct vcpu *v;
 	int64_t st = SVMHV_OK;
 
+	if (!allowed(env, r->rax)) {
+		r->rax = r->rax <= SVMHV_HC_INTEGRITY ? (uint64_t)SVMHV_EPERM :
+			 (uint64_t)SVMHV_ENOSYS;
+		return;
+	}
 	switch (r->rax) {
 	case SVMHV_HC_IDENTIFY:
 		r->rbx = SVMHV_SIG_EBX;
@@ -96,10 +117,11 @@ void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 		st = hc_vcpu_state(env, r);
 		break;
 	case SVMHV_HC_CONSOLE_DUMP:
-		if (env->cpl)
-			st = SVMHV_EPERM;
-		else if (env->dump)
+		if (env->dump)
 			env->dump();
+		break;
+	case SVMHV_HC_INTEGRITY:
+		st = hc_integrity(env, r);
 		break;
 	default:
 		st = SVMHV_ENOSYS;

@@ -3,6 +3,7 @@
 #ifndef SVMHV_HV_HC_H
 #define SVMHV_HV_HC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vcpu;
@@ -22,7 +23,10 @@ struct hv_hc_env {
 	void (*asids)(const struct vcpu *v, uint64_t *l1, uint64_t *l2);
 	const uint32_t *apic_ids;       /* APIC ID of each CPU present (nvcpu) */
 	unsigned cpl;                   /* the caller's privilege level */
+	bool user_ok;                   /* hypercalls=all: info functions at any CPL */
 	void (*dump)(void);             /* print counters on the console */
+	/* SVMHV_HC_INTEGRITY: code checksum, broken canaries, canaries. */
+	void (*integrity)(uint64_t *sum, uint64_t *broken, uint64_t *canaries);
 };
 
 /* Execute the hypercall in r (RAX = function); results are written back to r. */

@@ -15,9 +15,11 @@
  *   in:  RAX = function, RBX/RCX/RDX = arguments
  *   out: RAX = status (SVMHV_OK or a negative SVMHV_E*), RBX/RCX/RDX = results;
  *        every other register is preserved. An unknown function returns
- *        SVMHV_ENOSYS. Functions 0-7 only read svmhv state and are allowed at
- *        every CPL (a program in the OS may call them); CONSOLE_DUMP writes to
- *        svmhv's console and needs CPL 0 (else SVMHV_EPERM).
+ *        SVMHV_ENOSYS. IDENTIFY is allowed at every CPL (it says what CPUID
+ *        says). The other functions only read svmhv state but reveal it
+ *        (exit counts, where svmhv's memory is), so they need CPL 0, else
+ *        SVMHV_EPERM, unless svmhv runs with hypercalls=all (test tools in
+ *        the OS use that). CONSOLE_DUMP always needs CPL 0.
  */
 #ifndef SVMHV_HV_HYPERCALL_H
 #define SVMHV_HV_HYPERCALL_H
@@ -72,6 +74,11 @@ enum svmhv_hypercall {
 	/* CPL 0: print every vCPU's exit counts and TLB flush counters on
 	 * svmhv's serial console. */
 	SVMHV_HC_CONSOLE_DUMP   = 8,
+	/* out: RBX = FNV-1a-64 checksum of svmhv's code and read-only data,
+	 *      RCX = canary pages of svmhv's memory found changed (0: intact),
+	 *      RDX = canary pages checked. Equal RBX before and after, RCX = 0:
+	 *      svmhv's memory is unchanged (tests/attack). */
+	SVMHV_HC_INTEGRITY      = 9,
 };
 
 enum svmhv_vcpu_state {

@@ -75,6 +75,8 @@ else
 		echo "# svmhv.cfg written by scripts/run.sh"
 		echo "serial=0x3f8"
 		echo "log=${SVMHV_LOG:-info}"
+		echo "# the guest's tools (svmhv-info, kvmtest) read svmhv's counters from user space"
+		echo "hypercalls=all"
 		for kv in ${SVMHV_CFG_EXTRA:-}; do echo "$kv"; done
 		printf '%s\n' 'next=\vmlinuz' "args=initrd=\\initrd.img $kargs"
 	} > "$dir/$name.cfg"

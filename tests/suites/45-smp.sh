@@ -83,7 +83,8 @@ make_image() {
 		files+=("$dir/$name.nsh:startup.nsh")
 	else
 		printf '%s\n' "# svmhv.cfg written by tests/suites/45-smp.sh" "serial=0x3f8" \
-			"log=$loglevel" 'next=\vmlinuz' "args=initrd=\\initrd.img $kargs" \
+			"log=$loglevel" "hypercalls=all" 'next=\vmlinuz' \
+			"args=initrd=\\initrd.img $kargs" \
 			> "$dir/$name.cfg"
 		files+=(build/svmhv.efi:EFI/BOOT/BOOTX64.EFI "$dir/$name.cfg:EFI/BOOT/svmhv.cfg")
 	fi
