@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Guest-visible policy as pure functions: what CPUID and the SVM MSRs look
- * like to the guest. See README "What the guest sees". Host-testable.
+ * Guest-visible policy as pure functions: what CPUID and the MSRs look like
+ * to the guest. See README "What the guest sees" and "Security".
+ * Host-testable.
  */
 #ifndef SVMHV_HV_POLICY_H
 #define SVMHV_HV_POLICY_H
@@ -16,9 +17,15 @@ struct hv_cpuid_ctx {
 	bool nested;            /* SVM offered (nested=1) */
 	uint32_t nasid;         /* ASIDs L1 sees in 8000_000A EBX (the hardware's count) */
 	uint32_t svm_edx;       /* 8000_000A EDX: exactly the features svmhv emulates */
+	unsigned gpa_bits;      /* 8000_0008 EAX[7:0]: what svmhv's NPT maps; 0: as is */
 };
 
-/* Rewrite the hardware's answer to CPUID(leaf, subleaf) into what the guest sees. */
+/*
+ * Rewrite the hardware's answer to CPUID(leaf, subleaf) into what the guest
+ * sees: svmhv's leaves, SVM as offered, the one guest-physical limit, and
+ * no feature whose MSRs or instructions svmhv does not virtualize (SME/SEV,
+ * IBS, LWP, SKINIT, CET, RDT/PQoS, VIRT_SSBD): hidden, so no OS tries them.
+ */
 void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r,
 		     const struct hv_cpuid_ctx *ctx);
 /* 8000_000A EDX offered to L1 from the hardware's: NRIPS if present, FlushByASID. */
@@ -40,21 +47,82 @@ int hv_efer_write(uint64_t cur, uint64_t val, uint64_t guest_cr0, uint64_t allow
 /* RDMSR(EFER): the VMCB's EFER with SVME replaced by the guest's virtual SVME. */
 uint64_t hv_efer_read(uint64_t vmcb_efer, bool virtual_svme);
 
-enum hv_msr_action {
-	HV_MSR_EFER,            /* emulate against the VMCB's EFER */
-	HV_MSR_GP,              /* inject #GP(0): an SVM MSR the guest must not see */
-	HV_MSR_APIC_BASE,       /* WRMSR IA32_APIC_BASE: track x2APIC mode, pin the base */
-	HV_MSR_X2APIC_ICR,      /* WRMSR x2APIC ICR: virtualized IPIs */
-	HV_MSR_HSAVE_PA,        /* nested: L1's VM_HSAVE_PA, emulated */
-	HV_MSR_VM_CR,           /* nested: reads 0 (SVM enabled, unlocked), writes ignored */
-	/*
-	 * Any other MSR that exits lies outside the MSR permission map's three
-	 * ranges (which always intercept, APM2 15.11) and outside every MSR AMD
-	 * defines, so the hardware would #GP too: inject #GP(0).
-	 */
-	HV_MSR_OUTSIDE_MAP,
+/*
+ * MSRs: intercept by default. The MSR permission map is all ones (APM2
+ * 15.11) except a short allow-list, and MSRs outside the map's three ranges
+ * always exit; every intercepted access follows one rule of hv_msr_rules[]
+ * (hv/policy.c), and an MSR no rule names is refused with #GP(0). See README
+ * "Security" for the list and the reasons.
+ */
+enum hv_msr_op {
+	HV_MSR_GP = 0,          /* refused: #GP(0) in the guest, with a log line */
+	HV_MSR_PASS,            /* not intercepted: per-guest state the VMCB switches
+				 * (VMLOAD/VMSAVE), or state svmhv never uses */
+	HV_MSR_HW,              /* on the hardware, under a fixup: its #GP is the guest's */
+	HV_MSR_HW_MASKED,       /* WRMSR on the hardware if only rule->mask bits change */
+	HV_MSR_HW_SET_ONLY,     /* WRMSR on the hardware if it clears no bit (chicken bits) */
+	HV_MSR_IGNORE,          /* WRMSR dropped, as KVM does (the microcode loader) */
+	HV_MSR_EMULATE,         /* svmhv's own emulation: rule->emul */
 };
-/* What to do with an intercepted RDMSR (write = false) or WRMSR. */
-enum hv_msr_action hv_msr_policy(uint32_t msr, bool write, bool nested);
+
+enum hv_msr_emul {
+	HV_EMUL_NONE = 0,
+	HV_EMUL_EFER,           /* the VMCB's EFER with a virtual SVME */
+	HV_EMUL_APIC_BASE,      /* a virtual IA32_APIC_BASE, transitions checked */
+	HV_EMUL_X2APIC_ICR,     /* virtualized IPIs (INIT/SIPI never reach the hardware) */
+	HV_EMUL_PAT,            /* the VMCB's G_PAT (nested paging uses it) */
+	HV_EMUL_SPEC_CTRL,      /* the guest's SPEC_CTRL: V_SPEC_CTRL or the world switch */
+	HV_EMUL_MTRR,           /* on the hardware if svmhv's memory stays WB or UC */
+	HV_EMUL_PERF_CTL,       /* on the hardware, never counting in host mode only */
+	HV_EMUL_VM_CR,          /* nested: reads 0 (SVM enabled, unlocked), writes ignored */
+	HV_EMUL_HSAVE_PA,       /* nested: L1's VM_HSAVE_PA, a page of its RAM */
+};
+
+#define HV_MSR_NESTED   1u      /* rule flag: only with nested=1, else #GP */
+
+struct hv_msr_rule {
+	uint32_t first, last;   /* MSRs first..last */
+	uint8_t rd, wr;         /* enum hv_msr_op of RDMSR and WRMSR */
+	uint8_t emul;           /* enum hv_msr_emul, for HV_MSR_EMULATE */
+	uint8_t flags;          /* HV_MSR_NESTED */
+	uint64_t mask;          /* HV_MSR_HW_MASKED: the bits a WRMSR may change */
+	const char *name;
+};
+
+/* The rule for msr; never NULL (an MSR no rule names gets a #GP rule). */
+const struct hv_msr_rule *hv_msr_rule(uint32_t msr);
+/* The op of one RDMSR (write = false) or WRMSR; HV_MSR_NESTED folded in. */
+enum hv_msr_op hv_msr_op(const struct hv_msr_rule *r, bool write, bool nested);
+/* HW_MASKED / HW_SET_ONLY: may a WRMSR of val replace the hardware's cur? */
+bool hv_msr_write_ok(const struct hv_msr_rule *r, uint64_t cur, uint64_t val);
+/* Fill an MSRPM (SVM_MSRPM_SIZE bytes): every MSR intercepted but the PASS ones. */
+void hv_msr_fill_msrpm(uint8_t *msrpm, bool nested);
+/* Every rule, for tests and the README table. */
+const struct hv_msr_rule *hv_msr_rules(unsigned *n);
+
+/* PAT: each of the 8 bytes a memory type (0, 1, 4, 5, 6, 7). See: APM2 7.8.1. */
+bool hv_pat_valid(uint64_t pat);
+/* The SPEC_CTRL bits this CPU has (IBRS, STIBP, SSBD, PSFD), from CPUID. */
+uint64_t hv_spec_ctrl_bits(uint32_t ext8_ebx, uint32_t l7_edx);
+/* PerfEvtSel / PerfCtl: no Host-only counting (it would see svmhv run). */
+bool hv_perf_ctl_ok(uint64_t val);
+/* Is msr a performance event select (not a counter)? */
+bool hv_msr_is_perf_ctl(uint32_t msr);
+
+/*
+ * WRMSR IA32_APIC_BASE from cur to val (APM2 16.3.1, 16.11; the transitions
+ * KVM's kvm_set_apic_base allows): reserved bits (0-7, 9, at or above
+ * maxphyaddr, EXTD without x2APIC), EXTD without EN, x2APIC to xAPIC and
+ * disabled to x2APIC directly give #GP. svmhv also refuses to move the page
+ * (pinned_base: its write-protected APIC page) or to flip the BSP flag.
+ * 0, or a negative HV_APIC_BASE_E* naming the rule.
+ */
+#define HV_APIC_BASE_ERESERVED  (-1)
+#define HV_APIC_BASE_EMODE      (-2)    /* EXTD without EN */
+#define HV_APIC_BASE_ETRANSITION (-3)   /* x2APIC -> xAPIC, disabled -> x2APIC */
+#define HV_APIC_BASE_EMOVE      (-4)    /* a different APIC page */
+#define HV_APIC_BASE_EBSP       (-5)
+int hv_apic_base_check(uint64_t cur, uint64_t val, unsigned maxphyaddr, bool x2apic,
+		       uint64_t pinned_base);
 
 #endif

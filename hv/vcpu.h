@@ -65,6 +65,11 @@ struct vcpu {
 	uint32_t apic_icr_hi;           /* the guest's last xAPIC ICR_HI write */
 	uint32_t apic_ldr, apic_dfr;    /* the guest's xAPIC logical destination setup */
 	uint8_t apic_x2;                /* the guest put its APIC in x2APIC mode */
+	uint64_t apic_base;             /* IA32_APIC_BASE as the guest sees it (hv/apic/vapic.c) */
+	uint64_t spec_ctrl;             /* the guest's SPEC_CTRL (hv/msr.c) */
+	uint64_t msr_refused;           /* RDMSR/WRMSR answered with #GP */
+	uint64_t vmcb12_last;           /* the vmcb12 L2 last ran from: IBPB on a change */
+	uint64_t ibpbs;                 /* IBPBs between guests */
 	uint8_t sipi_vector;
 	uint8_t mp_state;               /* enum hv_mp_state (hv/apic/init.h) */
 	bool init_pending;              /* an INIT held while L1's GIF is 0 */

@@ -20,6 +20,7 @@ enum svm_status svm_decode_features(const struct svm_raw *raw, struct svm_featur
 	f->vgif = raw->svm_edx & SVM_FEATURE_VGIF;
 	f->decode_assists = raw->svm_edx & SVM_FEATURE_DECODE_ASSISTS;
 	f->vmcb_clean = raw->svm_edx & SVM_FEATURE_VMCB_CLEAN;
+	f->v_spec_ctrl = raw->svm_edx & SVM_FEATURE_V_SPEC_CTRL;
 	f->gbpages = raw->ext1_edx & CPUID_80000001_EDX_PAGE1GB;
 	f->maxphyaddr = raw->max_ext_leaf >= 0x80000008u ? (raw->ext8_eax & 0xff) : 36;
 
@@ -64,7 +65,7 @@ void svm_features_str(const struct svm_features *f, char *buf, unsigned len)
 		{ SVM_FEATURE_DECODE_ASSISTS, "DECODEASSISTS" },
 		{ SVM_FEATURE_PAUSE_FILTER, "PAUSEFILTER" }, { SVM_FEATURE_AVIC, "AVIC" },
 		{ SVM_FEATURE_V_VMSAVE_VMLOAD, "VVMSAVE" }, { SVM_FEATURE_VGIF, "VGIF" },
-		{ SVM_FEATURE_VNMI, "VNMI" },
+		{ SVM_FEATURE_VNMI, "VNMI" },         { SVM_FEATURE_V_SPEC_CTRL, "VSPECCTRL" },
 	};
 	unsigned n = 0;
 

@@ -24,6 +24,7 @@
 #define SVM_FEATURE_AVIC                (1u << 13)
 #define SVM_FEATURE_V_VMSAVE_VMLOAD     (1u << 15)
 #define SVM_FEATURE_VGIF                (1u << 16)
+#define SVM_FEATURE_V_SPEC_CTRL         (1u << 20)
 #define SVM_FEATURE_VNMI                (1u << 25)
 
 /* Raw CPUID/MSR values the decode needs; gathered by svm_read_raw() on the CPU. */
@@ -41,7 +42,7 @@ struct svm_features {
 	uint32_t edx;                   /* 8000_000A EDX as reported */
 	unsigned maxphyaddr;
 	bool gbpages;
-	bool npt, nrips, flush_by_asid, vgif, decode_assists, vmcb_clean;
+	bool npt, nrips, flush_by_asid, vgif, decode_assists, vmcb_clean, v_spec_ctrl;
 };
 
 enum svm_status {

@@ -163,6 +163,9 @@ _Static_assert(offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 _Static_assert(offsetof(struct vmcb, save.spec_ctrl) == 0x6e0, "spec_ctrl");
 
 /* intercept_misc1 (VMCB +0x00c), APM2 Table B-1. */
+/* VMCB clean bits (APM2 15.15.3): a set bit lets the CPU keep its cached copy. */
+#define VMCB_CLEAN_NP           BIT(4)          /* nCR3, G_PAT */
+
 #define INTERCEPT_INTR          0
 #define INTERCEPT_NMI           1
 #define INTERCEPT_SMI           2

@@ -12,6 +12,13 @@
 ; registers (the guest overwrites them all), runs the guest, saves the guest's
 ; GPRs into w (RAX and RSP are in the VMCB) and returns with GIF = 0, IF = 0.
 ; Offsets of struct svm_world are asserted in svm/world.h.
+;
+; Speculation (README "Security"): after every #VMEXIT the return stack
+; buffer is overwritten with 32 entries that lead nowhere before svmhv's
+; first RET, so no return address the guest trained is ever predicted
+; (SpectreRSB, CVE-2018-15572; AMD's guidance for VMEXIT). Without
+; V_SPEC_CTRL the guest's SPEC_CTRL is written right before VMRUN and the
+; host's right after the #VMEXIT, before any RET (w->spec_ctrl_swap).
 ; See: APM2 15.5 (VMRUN), 15.5.2 (VMSAVE/VMLOAD), 15.6 (#VMEXIT).
 
 bits 64
@@ -34,6 +41,11 @@ default rel
 %define W_VMCB_PA      0x70
 %define W_HOST_SAVE_PA 0x78
 %define W_HOST_IF      0x80
+%define W_SPEC_GUEST   0x88
+%define W_SPEC_HOST    0x90
+%define W_SPEC_SWAP    0x98
+%define MSR_SPEC_CTRL  0x48
+%define RSB_ENTRIES    32
 
 section .text
 global svm_world_switch
@@ -45,6 +57,13 @@ svm_world_switch:
 	push r14
 	push r15
 	push rdi                        ; [rsp] = w
+	cmp qword [rdi + W_SPEC_SWAP], 0
+	je .no_spec_in                  ; usually: V_SPEC_CTRL, or the host's value
+	mov ecx, MSR_SPEC_CTRL          ; the guest's SPEC_CTRL, as late as possible
+	mov eax, [rdi + W_SPEC_GUEST]
+	mov edx, [rdi + W_SPEC_GUEST + 4]
+	wrmsr
+.no_spec_in:
 	mov rax, rdi                    ; rax = w
 	mov rbx, [rax + W_RBX]          ; load the guest GPRs the VMCB does not hold
 	mov rcx, [rax + W_RCX]
@@ -84,6 +103,33 @@ svm_world_switch:
 	mov [rax + W_R13], r13
 	mov [rax + W_R14], r14
 	mov [rax + W_R15], r15
+	mov ecx, RSB_ENTRIES / 2        ; overwrite the RSB: two CALLs per round,
+.rsb_fill:                              ;   each return address a speculation trap
+	call .rsb_1
+.rsb_trap_1:
+	pause
+	lfence
+	jmp .rsb_trap_1
+.rsb_1:
+	call .rsb_2
+.rsb_trap_2:
+	pause
+	lfence
+	jmp .rsb_trap_2
+.rsb_2:
+	dec ecx
+	jnz .rsb_fill
+	add rsp, RSB_ENTRIES * 8        ; drop the return addresses the CALLs pushed
+	lfence                          ; no speculation past the loop
+	cmp qword [rax + W_SPEC_SWAP], 0
+	je .no_spec_out
+	mov rdi, rax                    ; the host's SPEC_CTRL before any RET
+	mov ecx, MSR_SPEC_CTRL
+	mov eax, [rdi + W_SPEC_HOST]
+	mov edx, [rdi + W_SPEC_HOST + 4]
+	wrmsr
+	mov rax, rdi
+.no_spec_out:
 	mov rax, [rax + W_HOST_SAVE_PA]
 	vmload                          ; [rax]: restore the host's TR (IST stacks), FS, GS
 	pop rdi                         ; w

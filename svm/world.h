@@ -22,6 +22,14 @@ struct svm_world {
 	uint64_t vmcb_pa;               /* +0x70 the VMCB to run (VMRUN's rAX) */
 	uint64_t host_save_pa;          /* +0x78 VMSAVE image of the host's FS/GS/TR/LDTR */
 	uint64_t host_if;               /* +0x80 RFLAGS.IF while the guest runs (GIF = 0) */
+	/*
+	 * SPEC_CTRL without V_SPEC_CTRL: when spec_ctrl_swap is set, the
+	 * guest's value is written right before VMRUN and the host's right
+	 * after the #VMEXIT, before any RET (APM2 15.34; KVM's vmenter.S).
+	 */
+	uint64_t spec_ctrl_guest;       /* +0x88 */
+	uint64_t spec_ctrl_host;        /* +0x90 */
+	uint64_t spec_ctrl_swap;        /* +0x98 nonzero: swap around VMRUN */
 };
 
 _Static_assert(offsetof(struct svm_world, regs) == 0x00, "world.asm: regs");
@@ -29,6 +37,8 @@ _Static_assert(offsetof(struct svm_gprs, r15) == 0x68, "world.asm: r15");
 _Static_assert(offsetof(struct svm_world, vmcb_pa) == 0x70, "world.asm: vmcb_pa");
 _Static_assert(offsetof(struct svm_world, host_save_pa) == 0x78, "world.asm: host_save_pa");
 _Static_assert(offsetof(struct svm_world, host_if) == 0x80, "world.asm: host_if");
+_Static_assert(offsetof(struct svm_world, spec_ctrl_guest) == 0x88, "world.asm: spec_ctrl");
+_Static_assert(offsetof(struct svm_world, spec_ctrl_swap) == 0x98, "world.asm: spec_ctrl_swap");
 
 /*
  * One VMRUN of w->vmcb_pa with the guest's registers from w, back here after

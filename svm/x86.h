@@ -114,6 +114,8 @@
 
 /* MSR numbers (APM2 Appendix A; 15.30 for SVM). */
 #define MSR_APIC_BASE           0x0000001bu
+#define MSR_SPEC_CTRL           0x00000048u
+#define MSR_PRED_CMD            0x00000049u     /* bit 0: IBPB */
 #define MSR_SYSENTER_CS         0x00000174u
 #define MSR_SYSENTER_ESP        0x00000175u
 #define MSR_SYSENTER_EIP        0x00000176u
@@ -177,5 +179,6 @@ struct cpuid_regs {
 #define CPUID_80000001_EDX_PAGE1GB      BIT(26)
 #define CPUID_80000001_EDX_LM           BIT(29)
 #define CPUID_80000021_EAX_AUTOIBRS     BIT(8)
+#define CPUID_80000008_EBX_IBPB         BIT(12)
 
 #endif /* SVMHV_SVM_X86_H */

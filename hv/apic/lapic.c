@@ -23,15 +23,19 @@ static volatile uint32_t *mmio(unsigned reg)
 
 uint32_t hv_lapic_read(unsigned reg)
 {
-	if (hv_lapic_x2apic())
-		return (uint32_t)rdmsr(0x800u + reg / 16);
+	uint64_t v = 0;
+
+	if (hv_lapic_x2apic()) {
+		(void)rdmsr_safe(0x800u + reg / 16, &v);    /* a write-only register: #GP */
+		return (uint32_t)v;
+	}
 	return *mmio(reg);
 }
 
 void hv_lapic_write(unsigned reg, uint32_t val)
 {
 	if (hv_lapic_x2apic())
-		wrmsr(0x800u + reg / 16, val);
+		(void)wrmsr_safe(0x800u + reg / 16, val);   /* a read-only register: #GP */
 	else
 		*mmio(reg) = val;
 }
@@ -39,7 +43,7 @@ void hv_lapic_write(unsigned reg, uint32_t val)
 void hv_lapic_send_icr(uint64_t icr, uint32_t restore_hi)
 {
 	if (hv_lapic_x2apic()) {
-		wrmsr(MSR_X2APIC_ICR, icr);
+		(void)wrmsr_safe(MSR_X2APIC_ICR, icr);      /* decoded already: reserved bits #GP */
 		return;
 	}
 	for (unsigned i = 0; i < ICR_SPIN_LIMIT && (*mmio(APIC_ICR_LO) & APIC_ICR_BUSY); i++)

@@ -151,7 +151,7 @@ static void apic_reg_write(struct vcpu *v, unsigned off, uint32_t val)
 struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 {
 	struct hv_fetched f;
-	struct hv_mmio_store st;
+	struct hv_mmio_store st = { 0 };
 	uint64_t g[16];
 	unsigned off = (unsigned)(gpa & 0xfff);
 	struct hv_verdict vd = hv_fetch_insn(v, &f);
@@ -160,6 +160,16 @@ struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 	if (vd.action != HV_RESUME)
 		return vd;
 	rc = hv_mmio_decode_store(f.bytes, f.len, f.mode, &st);
+	/*
+	 * x2APIC mode, or the APIC disabled: the xAPIC page is not the APIC's
+	 * (APM2 16.11); its stores go nowhere, as unbacked memory.
+	 */
+	if (rc != HV_MMIO_EINVALID && st.len && (v->apic_x2 || !(v->apic_base & APIC_BASE_EN))) {
+		hv_debug("apic", "vCPU %u: store to the xAPIC page in %s mode dropped", v->index,
+			 v->apic_x2 ? "x2APIC" : "disabled");
+		hv_advance_rip(v, &f, st.len);
+		return hv_resume();
+	}
 	if (rc) {
 		hv_warn("apic", "vCPU %u: store to APIC %x at rip %llx not emulated (%s): #UD",
 			v->index, off, (unsigned long long)f.rip, hv_mmio_strerror(rc));
@@ -183,17 +193,43 @@ struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 }
 
 /*
- * WRMSR IA32_APIC_BASE: mode changes pass; moving the APIC page would leave
- * the new one unprotected, so it is refused with #GP (no OS does it).
+ * The hardware's IA32_APIC_BASE to val, EN set: x2APIC to xAPIC only
+ * through disabled (APM2 16.11). 0, or -1 when the CPU refused.
+ */
+static int apic_base_hw(uint64_t val)
+{
+	uint64_t hw;
+
+	if (rdmsr_safe(MSR_APIC_BASE, &hw))
+		return -1;
+	if (hw == val)
+		return 0;
+	if ((hw & APIC_BASE_EXTD) && !(val & APIC_BASE_EXTD) &&
+	    wrmsr_safe(MSR_APIC_BASE, hw & ~(APIC_BASE_EN | APIC_BASE_EXTD)))
+		return -1;
+	return wrmsr_safe(MSR_APIC_BASE, val);
+}
+
+/*
+ * WRMSR IA32_APIC_BASE: the architecture's transitions (hv_apic_base_check,
+ * the rules KVM's kvm_set_apic_base applies), on a virtual copy. Clearing
+ * EN stays virtual: the hardware APIC keeps running, because svmhv's kicks
+ * (NMIs between CPUs: TLB requests, INIT/SIPI) need it; it follows the
+ * guest again when the guest re-enables it. Moving the page is refused (the
+ * new one would be unprotected; no OS does it), so is flipping BSP.
  */
 int hv_apic_base_write(struct vcpu *v, uint64_t val)
 {
-	if ((val & APIC_BASE_ADDR_MASK) != hv.apic_base) {
-		hv_warn("apic", "vCPU %u: APIC base move to %llx refused", v->index,
-			(unsigned long long)(val & APIC_BASE_ADDR_MASK));
+	int rc = hv_apic_base_check(v->apic_base, val, hv.gpa_bits, hv.x2apic, hv.apic_base);
+
+	if (rc) {
+		hv_warn("apic", "vCPU %u: APIC base %llx -> %llx refused (%d): #GP", v->index,
+			(unsigned long long)v->apic_base, (unsigned long long)val, rc);
 		return -1;
 	}
-	v->apic_x2 = !!(val & APIC_BASE_EXTD);
-	wrmsr(MSR_APIC_BASE, val);
+	if ((val & APIC_BASE_EN) && apic_base_hw(val))
+		return -1;
+	v->apic_base = val;
+	v->apic_x2 = (val & APIC_BASE_EXTD) != 0;
 	return 0;
 }

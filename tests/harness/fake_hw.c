@@ -64,7 +64,8 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 	case 1:
 		r->eax = 0x00a00f11;
 		r->ebx = fake.cur << 24;
-		r->ecx = BIT(0) | BIT(13);              /* SSE3, CX16 */
+		r->ecx = BIT(0) | BIT(13) |             /* SSE3, CX16 */
+			 (fake.cfg.x2apic ? CPUID_1_ECX_X2APIC : 0);
 		r->edx = BIT(0) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(9) | BIT(13) |
 			 BIT(16) | BIT(24) | BIT(25) | BIT(26);
 		break;
@@ -79,6 +80,7 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 		break;
 	case 0x80000008u:
 		r->eax = fake.cfg.maxphyaddr | (48u << 8);
+		r->ebx = fake.cfg.ext8_ebx;
 		break;
 	case 0x8000000au:
 		r->eax = 1;

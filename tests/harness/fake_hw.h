@@ -25,6 +25,8 @@ struct fake_cpu_config {
 	uint32_t nasid;                 /* CPUID 8000_000A EBX */
 	unsigned maxphyaddr;            /* CPUID 8000_0008 EAX[7:0] */
 	bool gbpages;                   /* CPUID 8000_0001 EDX[26] */
+	uint32_t ext8_ebx;              /* CPUID 8000_0008 EBX: IBPB, IBRS, SSBD, ... */
+	bool x2apic;                    /* CPUID 1 ECX[21] */
 };
 
 struct fake_hw {

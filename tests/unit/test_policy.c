@@ -13,9 +13,10 @@
 #include "hv/hypercall.h"
 #include "hv/policy.h"
 #include "hv/vcpu.h"
+#include "svm/msrpm.h"
 #include "svm/svm.h"
 
-static const struct hv_cpuid_ctx plain = { false, 16, 0 };
+static const struct hv_cpuid_ctx plain = { false, 16, 0, 0 };
 
 static void test_cpuid_signature(void **state)
 {
@@ -61,7 +62,7 @@ static void test_cpuid_hides_svm(void **state)
 /* nested=1: SVM offered with exactly what svmhv emulates. */
 static void test_cpuid_nested(void **state)
 {
-	const struct hv_cpuid_ctx nested = { true, 16, hv_nested_svm_edx(0x10001) };
+	const struct hv_cpuid_ctx nested = { true, 16, hv_nested_svm_edx(0x10001), 0 };
 	struct cpuid_regs r = { 0, 0, 0x5, 0 };
 
 	(void)state;
@@ -78,9 +79,10 @@ static void test_cpuid_nested(void **state)
 	/* The virtual SVME shows through EFER reads. */
 	assert_true(hv_efer_read(EFER_SVME | EFER_LME, true) & EFER_SVME);
 	assert_false(hv_efer_read(EFER_SVME | EFER_LME, false) & EFER_SVME);
-	assert_int_equal(hv_msr_policy(0xc0010117u, false, true), HV_MSR_HSAVE_PA);
-	assert_int_equal(hv_msr_policy(0xc0010114u, true, true), HV_MSR_VM_CR);
-	assert_int_equal(hv_msr_policy(0xc0010118u, true, true), HV_MSR_GP);
+	assert_int_equal(hv_msr_op(hv_msr_rule(0xc0010117u), false, true), HV_MSR_EMULATE);
+	assert_int_equal(hv_msr_rule(0xc0010117u)->emul, HV_EMUL_HSAVE_PA);
+	assert_int_equal(hv_msr_rule(0xc0010114u)->emul, HV_EMUL_VM_CR);
+	assert_int_equal(hv_msr_op(hv_msr_rule(0xc0010118u), true, true), HV_MSR_GP);
 }
 
 static const uint64_t cr0_pg = 1ull << 31;
@@ -113,21 +115,191 @@ static void test_efer_write(void **state)
 	assert_int_equal(out, EFER_LME | EFER_SVME);
 }
 
+/* Every rule: both ends of its range find it (or an earlier, narrower rule). */
+static void test_msr_rules_cover(void **state)
+{
+	unsigned n;
+	const struct hv_msr_rule *r = hv_msr_rules(&n);
+
+	(void)state;
+	assert_true(n > 40);
+	for (unsigned i = 0; i < n; i++) {
+		const struct hv_msr_rule *a = hv_msr_rule(r[i].first), *b = hv_msr_rule(r[i].last);
+
+		assert_true(r[i].first <= r[i].last);
+		assert_true(a == &r[i] || a < &r[i]);
+		assert_true(b == &r[i] || b < &r[i]);
+		assert_non_null(r[i].name);
+		/* Emulated ops name an emulation; others none. */
+		assert_int_equal(r[i].rd == HV_MSR_EMULATE || r[i].wr == HV_MSR_EMULATE,
+				 r[i].emul != HV_EMUL_NONE);
+	}
+}
+
+/* The bad value of each kind of rule, and a good one next to it. */
 static void test_msr_policy(void **state)
 {
+	const struct hv_msr_rule *r;
+
 	(void)state;
-	assert_int_equal(hv_msr_policy(0xc0000080u, false, false), HV_MSR_EFER);
-	assert_int_equal(hv_msr_policy(0xc0000080u, true, false), HV_MSR_EFER);
-	assert_int_equal(hv_msr_policy(0xc0010114u, false, false), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010117u, true, false), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010118u, false, false), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010115u, true, false), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0xc0010116u, true, false), HV_MSR_GP);
-	assert_int_equal(hv_msr_policy(0x40000000u, false, false), HV_MSR_OUTSIDE_MAP);
-	/* APIC base and x2APIC ICR: writes are svmhv's, reads never exit. */
-	assert_int_equal(hv_msr_policy(0x1bu, true, false), HV_MSR_APIC_BASE);
-	assert_int_equal(hv_msr_policy(0x830u, true, false), HV_MSR_X2APIC_ICR);
-	assert_int_equal(hv_msr_policy(0x830u, false, false), HV_MSR_OUTSIDE_MAP);
+	/* Unlisted MSRs: #GP both ways, inside and outside the MSRPM ranges. */
+	r = hv_msr_rule(0x40000000u);
+	assert_int_equal(hv_msr_op(r, false, true), HV_MSR_GP);
+	assert_int_equal(hv_msr_op(hv_msr_rule(0x3au), true, false), HV_MSR_GP);   /* FEATURE_CONTROL */
+	assert_int_equal(hv_msr_op(hv_msr_rule(0xc0010056u), true, false), HV_MSR_GP); /* SMI trigger */
+	/* The allow-list. */
+	assert_int_equal(hv_msr_op(hv_msr_rule(MSR_FS_BASE), true, false), HV_MSR_PASS);
+	assert_int_equal(hv_msr_op(hv_msr_rule(MSR_LSTAR), false, false), HV_MSR_PASS);
+	assert_int_equal(hv_msr_op(hv_msr_rule(MSR_SYSENTER_EIP), true, false), HV_MSR_PASS);
+	assert_int_equal(hv_msr_op(hv_msr_rule(MSR_TSC_AUX), true, false), HV_MSR_PASS);
+	/* Machine-wide memory layout and SVM state: #GP on write. */
+	assert_int_equal(hv_msr_op(hv_msr_rule(0xc001001du), true, false), HV_MSR_GP);  /* TOM2 */
+	assert_int_equal(hv_msr_op(hv_msr_rule(0xc001001du), false, false), HV_MSR_HW);
+	assert_int_equal(hv_msr_op(hv_msr_rule(0xc0010058u), true, false), HV_MSR_GP);  /* MMCFG */
+	assert_int_equal(hv_msr_op(hv_msr_rule(MSR_VM_CR), true, false), HV_MSR_GP);
+	assert_int_equal(hv_msr_op(hv_msr_rule(MSR_VM_CR), true, true), HV_MSR_EMULATE);
+	assert_int_equal(hv_msr_op(hv_msr_rule(MSR_SVM_KEY), false, true), HV_MSR_GP);
+	assert_int_equal(hv_msr_op(hv_msr_rule(MSR_IGNNE), false, true), HV_MSR_GP);
+	assert_int_equal(hv_msr_op(hv_msr_rule(0xc0011033u), false, false), HV_MSR_GP);  /* IBS */
+	/* The microcode loader is ignored, as KVM does; reading it #GPs. */
+	assert_int_equal(hv_msr_op(hv_msr_rule(0xc0010020u), true, false), HV_MSR_IGNORE);
+	assert_int_equal(hv_msr_op(hv_msr_rule(0xc0010020u), false, false), HV_MSR_GP);
+	/* MASKED: SYSCFG may flip MtrrFixDram*, never MemEncryptionModEn or TOM2 enable. */
+	r = hv_msr_rule(0xc0010010u);
+	assert_true(hv_msr_write_ok(r, 0x740000, 0x700000));          /* clears bit 18 */
+	assert_false(hv_msr_write_ok(r, 0x740000, 0x740000 | BIT_ULL(23)));
+	assert_false(hv_msr_write_ok(r, 0x740000, 0x540000));         /* TOM2 enable */
+	/* HWCR: CpbDis may change, McStatusWrEn (18) and SmmLock (0) not. */
+	r = hv_msr_rule(0xc0010015u);
+	assert_true(hv_msr_write_ok(r, 0x1, 0x1 | BIT_ULL(25)));
+	assert_false(hv_msr_write_ok(r, 0x1, 0x1 | BIT_ULL(18)));
+	assert_false(hv_msr_write_ok(r, 0x1, 0x0));
+	/* DEBUGCTL: BTF yes, LBR (bit 0) no. */
+	r = hv_msr_rule(MSR_DEBUGCTL);
+	assert_true(hv_msr_write_ok(r, 0, 0x2));
+	assert_false(hv_msr_write_ok(r, 0, 0x1));
+	/* SET_ONLY: DE_CFG may gain a bit (LFENCE serializing), never lose one. */
+	r = hv_msr_rule(0xc0011029u);
+	assert_int_equal(r->wr, HV_MSR_HW_SET_ONLY);
+	assert_true(hv_msr_write_ok(r, 0x200, 0x202));
+	assert_false(hv_msr_write_ok(r, 0x202, 0x200));
+	/* HW: anything goes to the hardware (its #GP is the guest's). */
+	assert_true(hv_msr_write_ok(hv_msr_rule(0x401u), 5, ~0ull));
+	/* Emulated: APIC base, x2APIC ICR writes, PAT, SPEC_CTRL, MTRRs, EFER. */
+	assert_int_equal(hv_msr_rule(MSR_APIC_BASE)->emul, HV_EMUL_APIC_BASE);
+	assert_int_equal(hv_msr_op(hv_msr_rule(MSR_X2APIC_ICR), false, false), HV_MSR_PASS);
+	assert_int_equal(hv_msr_rule(MSR_X2APIC_ICR)->emul, HV_EMUL_X2APIC_ICR);
+	assert_int_equal(hv_msr_op(hv_msr_rule(0x80bu), true, false), HV_MSR_PASS);    /* EOI */
+	assert_int_equal(hv_msr_rule(MSR_PAT)->emul, HV_EMUL_PAT);
+	assert_int_equal(hv_msr_rule(MSR_SPEC_CTRL)->emul, HV_EMUL_SPEC_CTRL);
+	assert_int_equal(hv_msr_rule(0x2ffu)->emul, HV_EMUL_MTRR);
+	assert_int_equal(hv_msr_rule(0x20fu)->emul, HV_EMUL_MTRR);
+	assert_int_equal(hv_msr_rule(0x26fu)->emul, HV_EMUL_MTRR);
+	assert_int_equal(hv_msr_rule(MSR_EFER)->emul, HV_EMUL_EFER);
+}
+
+/* The MSRPM: intercept everything but the allow-list; reads of x2APIC pass. */
+static void test_msr_msrpm(void **state)
+{
+	static uint8_t map[SVM_MSRPM_SIZE];
+	bool rd, wr;
+
+	(void)state;
+	hv_msr_fill_msrpm(map, false);
+	svm_msrpm_get(map, MSR_GS_BASE, &rd, &wr);
+	assert_false(rd || wr);
+	svm_msrpm_get(map, MSR_X2APIC_ICR, &rd, &wr);
+	assert_true(!rd && wr);
+	svm_msrpm_get(map, MSR_PRED_CMD, &rd, &wr);
+	assert_true(rd && !wr);
+	svm_msrpm_get(map, 0x10u, &rd, &wr);                   /* TSC: reads pass */
+	assert_true(!rd && wr);
+	svm_msrpm_get(map, MSR_EFER, &rd, &wr);
+	assert_true(rd && wr);
+	svm_msrpm_get(map, 0xc0010010u, &rd, &wr);              /* SYSCFG */
+	assert_true(rd && wr);
+	svm_msrpm_get(map, 0x1fffu, &rd, &wr);                  /* unlisted */
+	assert_true(rd && wr);
+	/* Counted: only a handful of MSRs pass, every one on the list. */
+	unsigned pass = 0;
+	for (uint32_t m = 0; m < 0x2000u; m++) {
+		svm_msrpm_get(map, m, &rd, &wr);
+		pass += !rd || !wr;
+	}
+	assert_true(pass == 1 + 3 + 1 + 1 + 1 + 256);    /* TSC SYSENTER PRED FLUSH DEADLINE x2APIC */
+}
+
+/* Value checks: PAT types, SPEC_CTRL bits, Host-only counting, APIC base moves. */
+static void test_msr_values(void **state)
+{
+	const uint64_t base = 0xfee00000ull | APIC_BASE_EN | APIC_BASE_BSP;
+
+	(void)state;
+	assert_true(hv_pat_valid(0x0007040600070406ull));
+	assert_false(hv_pat_valid(0x0007040600070402ull));      /* type 2 is reserved */
+	assert_false(hv_pat_valid(0x0807040600070406ull));      /* type 8 */
+	assert_int_equal(hv_spec_ctrl_bits(0, 0), 0);
+	assert_int_equal(hv_spec_ctrl_bits(BIT(14) | BIT(24), 0), 0x5);
+	assert_int_equal(hv_spec_ctrl_bits(BIT(28), 1u << 27), 0x82);
+	assert_true(hv_perf_ctl_ok(0x430076));
+	assert_false(hv_perf_ctl_ok(0x430076 | BIT_ULL(41)));    /* Host-only */
+	assert_true(hv_perf_ctl_ok(0x430076 | BIT_ULL(41) | BIT_ULL(40)));
+	assert_true(hv_msr_is_perf_ctl(0xc0010000u) && hv_msr_is_perf_ctl(0xc001020au));
+	assert_false(hv_msr_is_perf_ctl(0xc0010004u) || hv_msr_is_perf_ctl(0xc001020bu));
+	/* APIC base: legal moves, then each rule's bad value. */
+	assert_int_equal(hv_apic_base_check(base, base | APIC_BASE_EXTD, 40, true, 0xfee00000), 0);
+	assert_int_equal(hv_apic_base_check(base, base & ~APIC_BASE_EN, 40, true, 0xfee00000), 0);
+	assert_int_equal(hv_apic_base_check(base | APIC_BASE_EXTD, base & ~APIC_BASE_EN, 40, true,
+					    0xfee00000), 0);
+	assert_int_equal(hv_apic_base_check(base, base | 1, 40, true, 0xfee00000),
+			 HV_APIC_BASE_ERESERVED);
+	assert_int_equal(hv_apic_base_check(base, base | BIT_ULL(9), 40, true, 0xfee00000),
+			 HV_APIC_BASE_ERESERVED);
+	assert_int_equal(hv_apic_base_check(base, base | BIT_ULL(40), 40, true, 0xfee00000),
+			 HV_APIC_BASE_ERESERVED);
+	assert_int_equal(hv_apic_base_check(base, base | APIC_BASE_EXTD, 40, false, 0xfee00000),
+			 HV_APIC_BASE_ERESERVED);
+	assert_int_equal(hv_apic_base_check(base, (base & ~APIC_BASE_EN) | APIC_BASE_EXTD, 40,
+					    true, 0xfee00000), HV_APIC_BASE_EMODE);
+	assert_int_equal(hv_apic_base_check(base | APIC_BASE_EXTD, base, 40, true, 0xfee00000),
+			 HV_APIC_BASE_ETRANSITION);
+	assert_int_equal(hv_apic_base_check(base & ~APIC_BASE_EN, base | APIC_BASE_EXTD, 40, true,
+					    0xfee00000), HV_APIC_BASE_ETRANSITION);
+	assert_int_equal(hv_apic_base_check(base, (base & ~0xfffff000ull) | 0xfed00000ull, 40, true,
+					    0xfee00000), HV_APIC_BASE_EMOVE);
+	assert_int_equal(hv_apic_base_check(base, base & ~APIC_BASE_BSP, 40, true, 0xfee00000),
+			 HV_APIC_BASE_EBSP);
+}
+
+/* CPUID: features svmhv does not virtualize are hidden; 8000_0008 is the NPT's limit. */
+static void test_cpuid_hidden(void **state)
+{
+	const struct hv_cpuid_ctx ctx = { false, 16, 0, 39 };
+	struct cpuid_regs r;
+	static const uint32_t zero_leaves[] = { 0xf, 0x10, 0x8000001bu, 0x8000001fu, 0x80000020u };
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(zero_leaves) / sizeof(zero_leaves[0]); i++) {
+		r = (struct cpuid_regs){ 0x1f, 1, 2, 3 };
+		hv_cpuid_filter(zero_leaves[i], 0, &r, &ctx);
+		assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+	}
+	r = (struct cpuid_regs){ 0x00303028, 1u << 25 | 1u << 12, 0, 0 };
+	hv_cpuid_filter(0x80000008u, 0, &r, &ctx);
+	assert_int_equal(r.eax, 0x00003027);                    /* 39 bits, GuestPhysAddrSize 0 */
+	assert_int_equal(r.ebx, 1u << 12);                      /* IBPB kept, VIRT_SSBD gone */
+	r = (struct cpuid_regs){ 0, ~0u, ~0u, ~0u };
+	hv_cpuid_filter(0x80000001u, 0, &r, &ctx);
+	assert_int_equal(r.ecx & (BIT(2) | BIT(10) | BIT(12) | BIT(15)), 0);
+	assert_int_equal(r.ecx | BIT(2) | BIT(10) | BIT(12) | BIT(15), ~0u);
+	r = (struct cpuid_regs){ 0, ~0u, ~0u, ~0u };
+	hv_cpuid_filter(7, 0, &r, &ctx);
+	assert_int_equal(r.ebx, ~(BIT(12) | BIT(15)));
+	assert_int_equal(r.ecx, ~BIT(7));
+	assert_int_equal(r.edx, ~BIT(20));
+	r = (struct cpuid_regs){ 0, ~0u, ~0u, ~0u };
+	hv_cpuid_filter(7, 1, &r, &ctx);                        /* other subleaves as they are */
+	assert_int_equal(r.ecx, ~0u);
 }
 
 static uint64_t fake_flushes(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err)
@@ -143,7 +315,8 @@ static void test_hypercalls(void **state)
 {
 	static struct vcpu v0, v1;
 	struct vcpu *vs[2] = { &v0, &v1 };
-	struct hv_hc_env env = { vs, 2, 1, 0x7000000, 0x1200000, fake_flushes, NULL, NULL, 3, NULL };
+	struct hv_hc_env env = { .vcpus = vs, .nvcpu = 2, .self = 1, .mem_base = 0x7000000,
+				 .mem_size = 0x1200000, .tlb_flushes = fake_flushes, .cpl = 0 };
 	struct hv_hc_regs r;
 
 	(void)state;
@@ -184,7 +357,7 @@ static void test_hypercall_bad_arguments(void **state)
 {
 	static struct vcpu v0;
 	struct vcpu *vs[1] = { &v0 };
-	struct hv_hc_env env = { vs, 1, 0, 0, 0, fake_flushes, NULL, NULL, 0, NULL };
+	struct hv_hc_env env = { .vcpus = vs, .nvcpu = 1, .tlb_flushes = fake_flushes };
 	const struct hv_hc_regs bad[] = {
 		{ SVMHV_HC_EXIT_COUNT, 1, VMEXIT_CPUID, 0 },    /* no vCPU 1 */
 		{ SVMHV_HC_EXIT_COUNT, 0, 0x300, 0 },           /* no such exit code */
@@ -219,7 +392,8 @@ static void test_hypercall_vcpu_state_and_dump(void **state)
 	static struct vcpu v0, v2;
 	struct vcpu *vs[3] = { &v0, NULL, &v2 };
 	const uint32_t ids[3] = { 0, 4, 8 };
-	struct hv_hc_env env = { vs, 3, 0, 0, 0, NULL, NULL, ids, 3, fake_dump };
+	struct hv_hc_env env = { .vcpus = vs, .nvcpu = 3, .apic_ids = ids, .cpl = 0,
+				 .dump = fake_dump };
 	struct hv_hc_regs r;
 
 	(void)state;
@@ -241,7 +415,9 @@ static void test_hypercall_vcpu_state_and_dump(void **state)
 	r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, 3, 0, 0 };
 	hv_hypercall(&env, &r);
 	assert_int_equal((int64_t)r.rax, SVMHV_EINVAL);
-	/* The console dump needs CPL 0. */
+	/* The console dump needs CPL 0, even with hypercalls=all. */
+	env.cpl = 3;
+	env.user_ok = true;
 	r = (struct hv_hc_regs){ SVMHV_HC_CONSOLE_DUMP, 0, 0, 0 };
 	hv_hypercall(&env, &r);
 	assert_int_equal((int64_t)r.rax, SVMHV_EPERM);
@@ -251,6 +427,49 @@ static void test_hypercall_vcpu_state_and_dump(void **state)
 	hv_hypercall(&env, &r);
 	assert_int_equal(r.rax, SVMHV_OK);
 	assert_int_equal(dumps, 1);
+}
+
+static void fake_integrity(uint64_t *sum, uint64_t *broken, uint64_t *n)
+{
+	*sum = 0x1234;
+	*broken = 0;
+	*n = 3;
+}
+
+/*
+ * Information hypercalls only at CPL 0 (old: every function answered at
+ * CPL 3, MEMINFO told any program where svmhv lives); IDENTIFY at any CPL;
+ * hypercalls=all lets test tools in the OS call them again.
+ */
+static void test_hypercall_cpl(void **state)
+{
+	static struct vcpu v0;
+	struct vcpu *vs[1] = { &v0 };
+	struct hv_hc_env env = { .vcpus = vs, .nvcpu = 1, .mem_base = 0x7000000, .cpl = 3,
+				 .integrity = fake_integrity };
+	struct hv_hc_regs r;
+
+	(void)state;
+	for (uint64_t fn = 1; fn <= SVMHV_HC_INTEGRITY; fn++) {
+		r = (struct hv_hc_regs){ fn, 0, 0, 0 };
+		hv_hypercall(&env, &r);
+		assert_int_equal((int64_t)r.rax, SVMHV_EPERM);
+		assert_int_equal(r.rbx, 0);                     /* nothing answered */
+	}
+	r = (struct hv_hc_regs){ 77, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_ENOSYS);
+	r = (struct hv_hc_regs){ SVMHV_HC_IDENTIFY, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rax, SVMHV_OK);
+	env.user_ok = true;
+	r = (struct hv_hc_regs){ SVMHV_HC_MEMINFO, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rax, SVMHV_OK);
+	assert_int_equal(r.rbx, 0x7000000);
+	r = (struct hv_hc_regs){ SVMHV_HC_INTEGRITY, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_true(r.rax == SVMHV_OK && r.rbx == 0x1234 && r.rcx == 0 && r.rdx == 3);
 }
 
 static void test_exit_slots(void **state)
@@ -318,7 +537,12 @@ int main(void)
 		cmocka_unit_test(test_cpuid_hides_svm),
 		cmocka_unit_test(test_cpuid_nested),
 		cmocka_unit_test(test_efer_write),
+		cmocka_unit_test(test_msr_rules_cover),
 		cmocka_unit_test(test_msr_policy),
+		cmocka_unit_test(test_msr_msrpm),
+		cmocka_unit_test(test_msr_values),
+		cmocka_unit_test(test_cpuid_hidden),
+		cmocka_unit_test(test_hypercall_cpl),
 		cmocka_unit_test(test_hypercalls),
 		cmocka_unit_test(test_hypercall_bad_arguments),
 		cmocka_unit_test(test_hypercall_vcpu_state_and_dump),
