@@ -41,11 +41,41 @@ enum nested_result nested_insn_check(const struct nested_vcpu *n, const struct n
 	}
 }
 
-/* A guest-physical page L1 names in rAX: #GP unless it is L1's. */
+/*
+ * A guest-physical page L1 names in rAX: #GP unless it is a page of L1's
+ * ordinary RAM (not svmhv's, not MMIO, not the APIC page: svmhv never reads
+ * or writes device memory for L1).
+ */
 static bool l1_page(const struct nested_env *e, uint64_t gpa)
 {
 	return nested_vmcb12_gpa_check(gpa, e->caps.maxphyaddr, e->caps.svmhv_base,
-				       e->caps.svmhv_size) == 0;
+				       e->caps.svmhv_size) == 0 &&
+	       gmem_is_ram(e->mem, gpa, PAGE_SIZE) && !gmem_is_emulated(e->mem, gpa, PAGE_SIZE);
+}
+
+/* The permission maps L1 uses must be RAM too: else VMEXIT_INVALID. */
+static bool maps_not_ram(const struct nested_vcpu *n, const struct nested_env *e,
+			 const char **why)
+{
+	const struct nested_vmcb12_cache *c = &n->cache;
+
+	if (nested_l1_uses_msrpm(c) && !gmem_is_ram(e->mem, c->msrpm_base_pa, SVM_MSRPM_SIZE)) {
+		*why = "MSRPM is not L1's RAM";
+		return true;
+	}
+	if (nested_l1_uses_iopm(c) && !gmem_is_ram(e->mem, c->iopm_base_pa, SVM_IOPM_SIZE)) {
+		*why = "IOPM is not L1's RAM";
+		return true;
+	}
+	return false;
+}
+
+/* Copy the given ranges of svmhv's copy back into L1's page (checked RAM). */
+static void write_ranges(const struct nested_env *e, uint64_t gpa, const struct vmcb *copy,
+			 const struct nested_range *r, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		gmem_write(e->mem, gpa + r[i].off, (const uint8_t *)copy + r[i].off, r[i].len);
 }
 
 /* After a failed check or a finished L2: L1 resumes after its VMRUN. */
@@ -92,9 +122,13 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 	n->vmcb12_gpa = gpa;
 	nested_cache_from_vmcb(&n->cache, n->vmcb12);
 	nested_vmrun_save_l1(&n->hsave, vmcb01, next_rip);
-	if (nested_vmcb12_check(&n->cache, &e->caps, why)) {
+	if (nested_vmcb12_check(&n->cache, &e->caps, why) || maps_not_ram(n, e, why)) {
+		const struct nested_range *r;
+		unsigned nr;
+
 		nested_vmrun_fail(n->vmcb12);
-		gmem_write(e->mem, gpa, n->vmcb12, 0x400);      /* the control area only */
+		r = nested_vmrun_fail_ranges(&nr);
+		write_ranges(e, gpa, n->vmcb12, r, nr);
 		back_to_l1(n, vmcb01, NULL);
 		return NESTED_DONE;
 	}
@@ -114,11 +148,21 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 	return NESTED_ENTER_L2;
 }
 
+/*
+ * Only the fields the CPU writes go back to L1's page. When the CPU refused
+ * vmcb02, L2 never ran: L1 keeps its own shared state (a CPU may leave host
+ * state in a refused VMCB's save area, QEMU's TCG does: it must not reach L1).
+ */
 void nested_vmexit(struct nested_vcpu *n, const struct nested_env *e, struct vmcb *vmcb01)
 {
+	bool failed = nested_is_vmrun_failure(n->vmcb02->control.exit_code);
+	const struct nested_range *r;
+	unsigned nr;
+
 	nested_reflect_exit(n->vmcb12, n->vmcb02, &n->cache, e->nrips);
-	gmem_write(e->mem, n->vmcb12_gpa, n->vmcb12, sizeof(*n->vmcb12));
-	back_to_l1(n, vmcb01, n->vmcb02);
+	r = failed ? nested_vmrun_fail_ranges(&nr) : nested_vmexit_ranges(e->nrips, &nr);
+	write_ranges(e, n->vmcb12_gpa, n->vmcb12, r, nr);
+	back_to_l1(n, vmcb01, failed ? NULL : n->vmcb02);
 }
 
 /* Where VMLOAD/VMSAVE state sits in a VMCB page: FS, GS | LDTR | TR | STAR..SYSENTER_EIP. */

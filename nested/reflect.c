@@ -9,6 +9,8 @@
 
 #include "nested/merge.h"
 
+#include <stddef.h>
+
 /* int_state bits the CPU writes at #VMEXIT: shadow, GUEST_INTERRUPT_MASK. */
 #define INT_STATE_WRITEBACK     3ull
 
@@ -47,6 +49,43 @@ static void reflect_save(struct vmcb_save *s12, const struct vmcb_save *s02)
 	s12->rsp = s02->rsp;
 	s12->rax = s02->rax;
 	s12->cpl = s02->cpl;
+}
+
+#define RANGE(first, last) \
+	{ offsetof(struct vmcb, first), \
+	  offsetof(struct vmcb, last) + sizeof(((struct vmcb *)0)->last) - offsetof(struct vmcb, first) }
+
+/* What reflect_control() and reflect_save() write, in page order; NextRIP last. */
+static const struct nested_range vmexit_ranges[] = {
+	RANGE(control.int_ctl, control.exit_int_info),   /* int_ctl .. EXITINTINFO */
+	RANGE(control.event_inj, control.event_inj),
+	RANGE(save.es, save.ds),
+	RANGE(save.gdtr, save.gdtr),
+	RANGE(save.idtr, save.idtr),
+	RANGE(save.cpl, save.cpl),
+	RANGE(save.efer, save.efer),
+	RANGE(save.cr4, save.rip),                      /* CR4 CR3 CR0 DR7 DR6 RFLAGS RIP */
+	RANGE(save.rsp, save.rsp),
+	RANGE(save.rax, save.rax),
+	RANGE(save.cr2, save.cr2),
+	RANGE(control.next_rip, control.next_rip),
+};
+
+static const struct nested_range vmrun_fail_ranges[] = {
+	RANGE(control.exit_code, control.exit_int_info),
+	RANGE(control.event_inj, control.event_inj),
+};
+
+const struct nested_range *nested_vmexit_ranges(bool l1_has_nrips, unsigned *n)
+{
+	*n = sizeof(vmexit_ranges) / sizeof(vmexit_ranges[0]) - (l1_has_nrips ? 0 : 1);
+	return vmexit_ranges;
+}
+
+const struct nested_range *nested_vmrun_fail_ranges(unsigned *n)
+{
+	*n = sizeof(vmrun_fail_ranges) / sizeof(vmrun_fail_ranges[0]);
+	return vmrun_fail_ranges;
 }
 
 void nested_vmrun_fail(struct vmcb *vmcb12)
