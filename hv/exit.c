@@ -12,6 +12,10 @@
 #include "hv/console.h"
 #include "hv/dbg/dbg.h"
 #include "hv/hc.h"
+#include "hv/integrity.h"
+#include "hv/invalid.h"
+#include "hv/msr.h"
+#include "hv/npt.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
 #include "hv/run.h"
@@ -35,84 +39,6 @@ static struct hv_verdict svm_exit_cpuid(struct vcpu *v)
 	g->rcx = r.ecx;
 	g->rdx = r.edx;
 	return hv_skip_insn(v);
-}
-
-/* RDMSR: EDX:EAX = val. */
-static void msr_result(struct vcpu *v, uint64_t val)
-{
-	v->vmcb->save.rax = (uint32_t)val;
-	v->world.regs.rdx = val >> 32;
-}
-
-/* 0: done (skip the instruction); -1: #GP. */
-static int msr_efer(struct vcpu *v, bool write, uint64_t val)
-{
-	struct vmcb_save *s = &v->vmcb->save;
-	struct nested_vcpu *n = &v->nested;
-	/* L2's EFER holds SVME as L1 gave it; L1's SVME is virtual. */
-	bool svme = n->in_l2 || n->svme;
-	uint64_t efer;
-
-	if (!write) {
-		msr_result(v, hv_efer_read(s->efer, svme));
-		return 0;
-	}
-	if (hv_efer_write(s->efer, val, s->cr0, hv.efer_allowed |
-			  (hv.boot.nested ? EFER_SVME : 0), &efer))
-		return -1;
-	s->efer = efer;
-	if (!n->in_l2)
-		n->svme = val & EFER_SVME;
-	return 0;
-}
-
-static int msr_hsave_pa(struct vcpu *v, bool write, uint64_t val)
-{
-	if (!write) {
-		msr_result(v, v->nested.hsave_pa);
-		return 0;
-	}
-	if ((val & PAGE_OFFSET_MASK) || val >= (1ull << hv.feat.maxphyaddr) ||
-	    gmem_is_hv(&hv.gmem, val, PAGE_SIZE))
-		return -1;
-	v->nested.hsave_pa = val;
-	return 0;
-}
-
-/* 0: done; -1: #GP. See hv_msr_policy() for who owns which MSR. */
-static int msr_access(struct vcpu *v, uint32_t msr, bool write, uint64_t val)
-{
-	switch (hv_msr_policy(msr, write, hv.boot.nested)) {
-	case HV_MSR_EFER:
-		return msr_efer(v, write, val);
-	case HV_MSR_HSAVE_PA:
-		return msr_hsave_pa(v, write, val);
-	case HV_MSR_VM_CR:
-		if (!write)                     /* SVM enabled, not locked */
-			msr_result(v, 0);
-		return 0;
-	case HV_MSR_APIC_BASE:
-		return hv_apic_base_write(v, val);
-	case HV_MSR_X2APIC_ICR:
-		return hv_apic_icr_write(v, val, true);
-	case HV_MSR_GP:
-	case HV_MSR_OUTSIDE_MAP:
-		break;
-	}
-	return -1;
-}
-
-static struct hv_verdict svm_exit_msr(struct vcpu *v)
-{
-	uint32_t msr = (uint32_t)v->world.regs.rcx;
-	bool write = v->vmcb->control.exit_info_1 & 1;
-	uint64_t val = (v->vmcb->save.rax & 0xffffffffull) | (v->world.regs.rdx << 32);
-
-	if (msr_access(v, msr, write, val) == 0)
-		return hv_skip_insn(v);
-	hv_debug("msr", "#GP: %s MSR %x value %llx", write ? "WRMSR" : "RDMSR", msr,
-		 (unsigned long long)val);
-	return hv_inject_err(VEC_GP, 0);
 }
 
 static uint64_t hc_tlb_flushes(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err)
@@ -162,7 +88,8 @@ static struct hv_verdict svm_exit_vmmcall(struct vcpu *v)
 		.vcpus = hv.vcpus, .nvcpu = hv.ncpu, .self = v->index,
 		.mem_base = hv.boot.pool_pa, .mem_size = hv.boot.pool_size,
 		.tlb_flushes = hc_tlb_flushes, .asids = hc_asids,
-		.apic_ids = hv.apic_ids, .cpl = s->cpl, .dump = hv_dump_counters,
+		.apic_ids = hv.apic_ids, .cpl = s->cpl, .user_ok = hv.boot.hc_user,
+		.dump = hv_dump_counters, .integrity = hv_integrity,
 	};
 	struct hv_hc_regs r = { s->rax, g->rbx, g->rcx, g->rdx };
 
@@ -180,6 +107,21 @@ static struct hv_verdict nested_fault(struct vcpu *v, enum nested_result r, cons
 		 (unsigned long long)v->vmcb->control.exit_code, r == NESTED_GP ? "#GP" : "#UD",
 		 why ? why : "not allowed here");
 	return r == NESTED_GP ? hv_inject_err(VEC_GP, 0) : hv_inject(VEC_UD);
+}
+
+/*
+ * L1 runs an L2 other than the last one on this vCPU: no branch prediction
+ * trained by one guest may steer another (Spectre v2, CVE-2017-5715).
+ * IBPB, when the CPU has it; L1 <-> its current L2 relies on L1's own
+ * SPEC_CTRL, as it would on the hardware.
+ */
+static void ibpb_between_guests(struct vcpu *v)
+{
+	if (v->nested.vmcb12_gpa == v->vmcb12_last)
+		return;
+	v->vmcb12_last = v->nested.vmcb12_gpa;
+	if (hv.ibpb && wrmsr_safe(MSR_PRED_CMD, 1) == 0)
+		v->ibpbs++;
 }
 
 /*
@@ -206,6 +148,8 @@ static struct hv_verdict svm_exit_svm_insn(struct vcpu *v)
 		if (r == NESTED_DONE && why)
 			hv_debug("nested", "vCPU %u: VMRUN of %llx: VMEXIT_INVALID, %s", v->index,
 				 (unsigned long long)n->vmcb12_gpa, why);
+		if (r == NESTED_ENTER_L2)
+			ibpb_between_guests(v);
 		break;
 	case VMEXIT_VMLOAD:
 	case VMEXIT_VMSAVE:
@@ -248,22 +192,33 @@ static struct hv_verdict svm_exit_excp_ac(struct vcpu *v)
 }
 
 /*
- * Nested page fault. svmhv's tables fault only on writes: to the xAPIC page
- * (write-protected, see hv/apic/vapic.c), and to svmhv's own memory, which is
- * mapped read-only to a blank page: that write is dropped and the
- * instruction skipped. See: APM2 15.25.6 (exit_info_1 bits).
+ * Nested page fault. svmhv's tables map every guest-physical address (up to
+ * 2^48) and fault only on writes: to the xAPIC page (write-protected, see
+ * hv/apic/vapic.c), and to the blank page that stands for svmhv's own
+ * memory and for everything above hv.gpa_bits: that write is dropped and
+ * the instruction skipped, as unbacked memory drops it. A write made while
+ * delivering an event (a stack or IDT in a hole) cannot be dropped and
+ * resumed: the guest's state is lost, a shutdown. Any other fault is a hole
+ * in svmhv's own tables: its bug. See: APM2 15.25.6 (exit_info_1 bits).
  */
 static struct hv_verdict svm_exit_npf(struct vcpu *v)
 {
-	uint64_t info = v->vmcb->control.exit_info_1, gpa = v->vmcb->control.exit_info_2;
-	static unsigned warned;
+	struct vmcb_control *c = &v->vmcb->control;
+	uint64_t info = c->exit_info_1, gpa = c->exit_info_2;
 
+	c->next_rip = 0;                /* an NPF gives no NextRIP: decode */
 	if ((info & NPF_WRITE) && hv_apic_is_page(gpa))
 		return hv_apic_npf_write(v, gpa);
-	if ((info & NPF_WRITE) && gmem_is_hv(&hv.gmem, gpa, 1)) {
-		if (warned++ < 8)
-			hv_warn("npf", "guest write to svmhv memory at %llx (rip %llx) dropped",
-				(unsigned long long)gpa, (unsigned long long)v->vmcb->save.rip);
+	if ((info & NPF_WRITE) && hv_npt_is_blank(gpa)) {
+		hv_warn("npf", "vCPU %u: guest write to %s at %llx (rip %llx) dropped", v->index,
+			gmem_is_hv(&hv.gmem, gpa, 1) ? "svmhv memory" : "unbacked memory",
+			(unsigned long long)gpa, (unsigned long long)v->vmcb->save.rip);
+		if (c->exit_int_info & SVM_EVTINJ_VALID) {
+			c->event_inj = 0;
+			hv_err("npf", "vCPU %u: event delivery wrote to a hole: guest shutdown",
+			       v->index);
+			return hv_verdict_of(HV_STOP);
+		}
 		return hv_skip_insn(v);
 	}
 	hv_panic(v, "unexpected nested page fault at gpa %llx info %llx",
@@ -308,7 +263,7 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_NMI]            = hv_smp_nmi_exit,
 	[VMEXIT_INIT]           = svm_exit_init,
 	[VMEXIT_CPUID]          = svm_exit_cpuid,
-	[VMEXIT_MSR]            = svm_exit_msr,
+	[VMEXIT_MSR]            = hv_msr_exit,
 	[VMEXIT_VMMCALL]        = svm_exit_vmmcall,
 	[VMEXIT_VMRUN]          = svm_exit_svm_insn,
 	[VMEXIT_VMLOAD]         = svm_exit_svm_insn,
@@ -319,6 +274,7 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_INVLPGA]        = svm_exit_svm_insn,
 	[VMEXIT_SHUTDOWN]       = svm_exit_shutdown,
 	[HV_EXIT_SLOT_NPF]      = svm_exit_npf,
+	[HV_EXIT_SLOT_INVALID]  = hv_exit_invalid,
 };
 
 struct hv_verdict hv_handle_exit(struct vcpu *v)
@@ -326,8 +282,6 @@ struct hv_verdict hv_handle_exit(struct vcpu *v)
 	uint64_t code = v->vmcb->control.exit_code;
 	int slot = hv_exit_slot(code);
 
-	if (slot == HV_EXIT_SLOT_INVALID)
-		hv_panic(v, "VMRUN failed: VMEXIT_INVALID (inconsistent guest state)");
 	if (slot < 0 || !svm_exit_handlers[slot])
 		hv_panic(v, "unhandled #VMEXIT %llx", (unsigned long long)code);
 	/*

@@ -29,6 +29,18 @@ struct hv_state {
 	uint64_t host_cr3;
 	uint64_t npt_root;
 	uint64_t blank_pa;              /* what the guest sees of svmhv memory */
+	/*
+	 * The one guest-physical limit: addresses below 2^gpa_bits are what
+	 * svmhv's nested page tables map 1:1 (and its host page tables reach);
+	 * CPUID 8000_0008 reports it, and every address a guest names to svmhv
+	 * (VMRUN/VMLOAD/VMSAVE, VM_HSAVE_PA, permission maps) is checked
+	 * against it. Above it, up to 2^48, reads see all ones and writes are
+	 * dropped (unbacked MMIO). See hv/npt.c.
+	 */
+	unsigned gpa_bits;
+	bool x2apic;                    /* CPUID 1 ECX.x2APIC: EXTD is not reserved */
+	uint64_t spec_ctrl_bits;        /* SPEC_CTRL bits the CPU has; 0: no SPEC_CTRL */
+	bool ibpb;                      /* PRED_CMD.IBPB exists (CPUID 8000_0008 EBX[12]) */
 	struct gmem gmem;               /* what svmhv may copy in and out of L1 memory */
 	uint64_t msrpm_pa, iopm_pa;
 	uint64_t efer_allowed;          /* EFER bits the guest may set */

@@ -62,14 +62,30 @@ void vmcb_dump(const struct vmcb *v)
 	      (unsigned long long)s->g_pat);
 }
 
-static void dump_vcpu(const struct vcpu *v)
+/* The last exit and how many of each this vCPU took (the exit trace is the debugger's). */
+static void dump_exits(const struct vcpu *v)
+{
+	print("  last exit %llx info1 %llx info2 %llx int_info %llx; exits by code:",
+	      (unsigned long long)v->vmcb->control.exit_code,
+	      (unsigned long long)v->vmcb->control.exit_info_1,
+	      (unsigned long long)v->vmcb->control.exit_info_2,
+	      (unsigned long long)v->vmcb->control.exit_int_info);
+	for (unsigned s = 0; s < HV_EXIT_SLOTS; s++)
+		if (v->exit_counts[s])
+			print(" %llx:%llu", (unsigned long long)hv_exit_code_of_slot(s),
+			      (unsigned long long)v->exit_counts[s]);
+	print("\n");
+}
+
+void hv_dump_vcpu(const struct vcpu *v)
 {
 	const struct svm_gprs *r;
 
 	if (!v)
 		return;
 	r = &v->world.regs;
-	print("vCPU %u: exits %llu\n", v->index, (unsigned long long)v->exit_total);
+	print("vCPU %u: exits %llu, in %s\n", v->index, (unsigned long long)v->exit_total,
+	      v->nested.in_l2 ? "L2 (vmcb02)" : "L1 (vmcb01)");
 	print("  rbx %llx rcx %llx rdx %llx rsi %llx rdi %llx rbp %llx\n",
 	      (unsigned long long)r->rbx, (unsigned long long)r->rcx,
 	      (unsigned long long)r->rdx, (unsigned long long)r->rsi,
@@ -79,8 +95,10 @@ static void dump_vcpu(const struct vcpu *v)
 	      (unsigned long long)r->r10, (unsigned long long)r->r11,
 	      (unsigned long long)r->r12, (unsigned long long)r->r13,
 	      (unsigned long long)r->r14, (unsigned long long)r->r15);
-	if (v->vmcb)
-		vmcb_dump(v->vmcb);
+	if (!v->vmcb)
+		return;
+	dump_exits(v);
+	vmcb_dump(v->vmcb);
 }
 
 /* "  #i ADDR function+0xOFF", from svmhv's symbol table (hv/dbg/symtab.h). */
@@ -119,7 +137,7 @@ static void __attribute__((noreturn)) panic_tail(const struct vcpu *v)
 {
 	if (!v)
 		v = hv.cpus[hv_this_cpu()].vcpu;
-	dump_vcpu(v);
+	hv_dump_vcpu(v);
 	hv_dbg_panic_trace(v);
 	backtrace();
 	print("svmhv: PANIC: this CPU is halted\n");

@@ -16,6 +16,8 @@ hv_panic(struct vcpu *vcpu, const char *fmt, ...);
 void __attribute__((noreturn))
 hv_panic_exception(unsigned vec, uint64_t err, uint64_t rip, uint64_t rsp, uint64_t rflags);
 void vmcb_dump(const struct vmcb *vmcb);
+/* A vCPU's registers, VMCB and its exit counters on the console. */
+void hv_dump_vcpu(const struct vcpu *v);
 
 /* An invariant of svmhv's own (never a guest's doing) broke: panic, naming it. */
 #define HV_ASSERT(cond) \

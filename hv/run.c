@@ -22,6 +22,7 @@
 #include "hv/console.h"
 #include "hv/dbg/dbg.h"
 #include "hv/hv.h"
+#include "hv/invalid.h"
 #include "hv/panic.h"
 #include "hv/smp.h"
 #include "svm/atomic.h"
@@ -214,13 +215,10 @@ static void inject(struct vcpu *v, const struct hv_exc *exc)
 	v->vmcb->control.event_inj = ev;
 }
 
-/* The guest shut down (triple fault): the machine would reset; do so. */
+/* The guest shut down (triple fault): reset, or halt (hv/invalid.c). */
 static void __attribute__((noreturn)) stop(struct vcpu *v)
 {
-	hv_err("exit", "guest shutdown (triple fault) on vCPU %u; resetting the machine", v->index);
-	vmcb_dump(v->vmcb);
-	hv_platform_reset();
-	hv_panic(v, "machine reset failed after guest shutdown");
+	hv_guest_shutdown(v);
 }
 
 static void act(struct vcpu *v, const struct hv_verdict *vd)

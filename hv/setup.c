@@ -11,6 +11,8 @@
 #include "hv/console.h"
 #include "hv/dbg/dbg.h"
 #include "hv/hypercall.h"
+#include "hv/integrity.h"
+#include "hv/msr.h"
 #include "hv/npt.h"
 #include "hv/policy.h"
 #include "hv/smp.h"
@@ -43,24 +45,34 @@ static uint64_t efer_allowed(void)
 	return hv_efer_allowed(e1.ecx, e1.edx, e21.eax);
 }
 
-/* MSRs svmhv owns: EFER is emulated, the SVM control MSRs #GP. */
+/* Every MSR intercepted but hv/policy.c's allow-list; no I/O port. */
 static int build_permission_maps(void)
 {
-	static const uint32_t msrs[] = { MSR_EFER, MSR_VM_CR, MSR_IGNNE, MSR_SMM_CTL,
-					 MSR_VM_HSAVE_PA, MSR_SVM_KEY };
 	uint8_t *msrpm = alloc(SVM_MSRPM_SIZE / PAGE_SIZE, &hv.msrpm_pa);
 	uint8_t *iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &hv.iopm_pa);
 
 	if (!msrpm || !iopm)
 		return HV_ERR_NOMEM;
-	svm_msrpm_init(msrpm, false);
+	hv_msr_setup(msrpm);
 	svm_iopm_init(iopm, false);
-	for (unsigned i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
-		svm_msrpm_set(msrpm, msrs[i], true, true);
-	/* Writes only: the APIC base (x2APIC mode) and the x2APIC ICR. */
-	svm_msrpm_set(msrpm, MSR_APIC_BASE, false, true);
-	svm_msrpm_set(msrpm, MSR_X2APIC_ICR, false, true);
 	return 0;
+}
+
+/* What the CPU offers that svmhv's MSR and speculation policy depends on. */
+static void cpu_caps(void)
+{
+	struct cpuid_regs l1, l7 = { 0 }, max, e8 = { 0 };
+
+	cpuid_count(0, 0, &max);
+	cpuid_count(1, 0, &l1);
+	if (max.eax >= 7)
+		cpuid_count(7, 0, &l7);
+	cpuid_count(0x80000000u, 0, &max);
+	if (max.eax >= 0x80000008u)
+		cpuid_count(0x80000008u, 0, &e8);
+	hv.x2apic = l1.ecx & CPUID_1_ECX_X2APIC;
+	hv.spec_ctrl_bits = hv_spec_ctrl_bits(e8.ebx, l7.edx);
+	hv.ibpb = e8.ebx & CPUID_80000008_EBX_IBPB;
 }
 
 static void tlb_print(void *arg, const char *line)
@@ -173,6 +185,7 @@ static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 	if (tlb_vcpu_init(&hv.tlb, &v->tlb, cpu->index, cpu->index, &hv.asids[cpu->index]))
 		return HV_ERR_INVAL;
 	v->vmcb01->control = hv.vmcb01_control;
+	hv_msr_vcpu_init(v);
 	*out = v;
 	return hv_dbg_setup_vcpu(v);
 }
@@ -187,7 +200,7 @@ static void nested_env_init(void)
 	hv.nested = (struct nested_env){
 		.enabled = hv.boot.nested, .mem = &hv.gmem,
 		.caps = {
-			.maxphyaddr = hv.feat.maxphyaddr, .efer_allowed = hv.efer_allowed,
+			.maxphyaddr = hv.gpa_bits, .efer_allowed = hv.efer_allowed,
 			.cr4_allowed = nested_cr4_allowed(l1.ecx, l1.edx, l7.ebx, l7.ecx),
 			.svmhv_base = hv.boot.pool_pa, .svmhv_size = hv.boot.pool_size,
 		},
@@ -195,6 +208,27 @@ static void nested_env_init(void)
 		.nrips = hv.feat.nrips,
 	};
 	nested_intercepts_from_vmcb(&hv.nested.host, &hv.vmcb01_control);
+}
+
+/* Canary page i of hv/integrity.h, from the heap. */
+static void canary(unsigned i)
+{
+	uint64_t pa;
+	void *p = alloc(1, &pa);
+
+	hv_integrity_add(i, p, pa);
+}
+
+/* Ordinary RAM from the firmware's map (boot/efi_mem.c); none: all of it. */
+static void set_ram(void)
+{
+	static struct gmem_range r[HV_BOOT_MAX_RAM];
+	unsigned n = hv.boot.nram < HV_BOOT_MAX_RAM ? hv.boot.nram : HV_BOOT_MAX_RAM;
+
+	for (unsigned i = 0; i < n; i++)
+		r[i] = (struct gmem_range){ hv.boot.ram[i].base, hv.boot.ram[i].size };
+	if (gmem_set_ram(&hv.gmem, r, n))
+		hv_warn("mm", "more than %u RAM ranges: the rest counts as not RAM", GMEM_MAX_RAM);
 }
 
 static void banner(void)
@@ -254,14 +288,22 @@ int hv_setup(const struct hv_boot_info *info)
 	if (svm_decode_features(&raw, &hv.feat) != SVM_OK)
 		return HV_ERR_NOSVM;
 	hv.efer_allowed = efer_allowed();
-	hv.gmem = (struct gmem){ .maxphyaddr = hv.feat.maxphyaddr,
+	cpu_caps();
+	hv.gpa_bits = hv_npt_gpa_bits();
+	hv.gmem = (struct gmem){ .maxphyaddr = hv.gpa_bits,
 				 .hv = { hv.boot.pool_pa, hv.boot.pool_size } };
+	set_ram();
 	banner();
-	/* 3. The heap: the reserved pool after the image copy. */
+	/* 3. The heap: the reserved pool after the image copy, its last page a canary. */
 	pmm_init(&hv.pmm, (void *)(uintptr_t)(hv.boot.pool_pa + image_end),
-		 hv.boot.pool_pa + image_end, hv.boot.pool_size - image_end);
+		 hv.boot.pool_pa + image_end, hv.boot.pool_size - image_end - PAGE_SIZE);
+	canary(0);
+	hv_integrity_add(2, (void *)(uintptr_t)(hv.boot.pool_pa + hv.boot.pool_size - PAGE_SIZE),
+			 hv.boot.pool_pa + hv.boot.pool_size - PAGE_SIZE);
 	/* 4. Tables shared by all CPUs: page tables, permission maps, IDT. */
 	err = hv_npt_setup();
+	if (!err)
+		canary(1);
 	if (!err)
 		err = build_permission_maps();
 	if (!err)
@@ -273,7 +315,7 @@ int hv_setup(const struct hv_boot_info *info)
 	vmcb01_init_control(&hv.vmcb01_control);
 	hv_dbg_setup(&hv.vmcb01_control);       /* the serial debugger: its UART's ports */
 	hv.cpuid_ctx = (struct hv_cpuid_ctx){ hv.boot.nested, hv.feat.nasid,
-					      hv_nested_svm_edx(hv.feat.edx) };
+					      hv_nested_svm_edx(hv.feat.edx), hv.gpa_bits };
 	nested_env_init();
 	if (hv.boot.nested)
 		hv_info("nested", "SVM offered to the guest (nested=1): revision 1, %u ASIDs, "

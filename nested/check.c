@@ -167,6 +167,14 @@ static int check_save(const struct nested_vmcb12_cache *c, const struct nested_c
 	return 0;
 }
 
+int nested_save_check(const struct nested_vmcb12_cache *c, const struct nested_caps *caps,
+		      const char **failed)
+{
+	if (failed)
+		*failed = 0;
+	return check_save(c, caps, failed);
+}
+
 int nested_vmcb12_check(const struct nested_vmcb12_cache *c, const struct nested_caps *caps,
 			const char **failed)
 {

@@ -43,6 +43,14 @@ int nested_vmcb12_check(const struct nested_vmcb12_cache *c, const struct nested
 			const char **failed);
 
 /*
+ * The register-state half of nested_vmcb12_check() (APM2 15.5.1 illegal
+ * guest state), for any VMCB's state: svmhv asks it when the CPU refused
+ * vmcb01 (hv/invalid.c). 0, or NESTED_EINVALID naming the check.
+ */
+int nested_save_check(const struct nested_vmcb12_cache *c, const struct nested_caps *caps,
+		      const char **failed);
+
+/*
  * [gpa, gpa + size) is L1 memory: below 2^maxphyaddr, no wrap, and not
  * overlapping svmhv's [svmhv_base, svmhv_base + svmhv_size). 0 or -1.
  * For the MSRPM (SVM_MSRPM_SIZE), IOPM (SVM_IOPM_SIZE) and any other range.

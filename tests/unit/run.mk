@@ -1,3 +1,11 @@
 # The run loop, exit routing and nested glue on the host harness (tests/harness/).
 UNIT_TESTS += test_run
 test_run_SRCS := tests/unit/test_run.c $(HARNESS_SRCS)
+
+# The MSR policy through the real exit path (hv/msr.c) on the harness.
+UNIT_TESTS += test_msr_glue
+test_msr_glue_SRCS := tests/unit/test_msr_glue.c $(HARNESS_SRCS)
+
+# What a guest cannot do to svmhv, through the exit path on the harness.
+UNIT_TESTS += test_guard
+test_guard_SRCS := tests/unit/test_guard.c $(HARNESS_SRCS)

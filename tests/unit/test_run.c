@@ -206,15 +206,22 @@ static void test_exitintinfo_reinjected(void **state)
 	assert_int_equal(event_inj(0), ev);
 }
 
-/* A write to svmhv's memory is dropped and skipped. */
+/*
+ * A write to svmhv's memory is dropped and skipped. The length is decoded
+ * (MOV [rdi], rax: 3 bytes), never taken from NextRIP, which an NPF does
+ * not give: the harness's NextRIP of 9 would skip too far.
+ */
 static void test_npf_svmhv_memory(void **state)
 {
+	static const uint8_t mov[] = { 0x48, 0x89, 0x07 };
 	struct vcpu *v = vcpu(0);
-	uint64_t rip = v->vmcb->save.rip;
+	uint64_t rip;
 
 	(void)state;
+	code(0, mov, sizeof(mov));
+	rip = v->vmcb->save.rip;
 	assert_true(harness_exit(0, VMEXIT_NPF, NPF_P | NPF_WRITE | NPF_FINAL_GPA,
-				 HARNESS_POOL_PA + 0x1000, 3));
+				 HARNESS_POOL_PA + 0x1000, 9));
 	assert_int_equal(v->vmcb->save.rip, rip + 3);
 	assert_true(fake_console_has("guest write to svmhv memory"));
 }
@@ -263,8 +270,8 @@ static void test_shutdown_resets(void **state)
 		harness_exit(0, VMEXIT_SHUTDOWN, 0, 0, 0);
 	fake.halt = NULL;
 	assert_int_equal(fake.resets, 1);
-	assert_true(fake_console_has("guest shutdown (triple fault) on vCPU 0"));
-	assert_true(fake_console_has("machine reset failed"));
+	assert_true(fake_console_has("guest shutdown on vCPU 0; resetting the machine"));
+	assert_true(fake_console_has("exits by code: 7f:1"));       /* the vCPU's state */
 }
 
 /* ---- kicks, NMIs, INIT/SIPI ---- */

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMEXIT_INVALID from vmcb01: the CPU refused to run L1's state. That is
+ * the guest's doing (svmhv writes only checked values into vmcb01), so the
+ * guest gets what the hardware would give it, never svmhv's panic:
+ *
+ *  - the state itself breaks a VMRUN consistency check (APM2 15.5.1; the
+ *    same checks as a vmcb12's, nested_save_check()): the guest cannot go
+ *    on. It is a shutdown, as a triple fault: the machine resets (or that
+ *    vCPU halts with shutdown=halt), with the state on the console;
+ *  - the state is legal, and the instruction at RIP is a MOV to CR: QEMU's
+ *    TCG fails VMRUN at a MOV CR3/CR4 with reserved bits instead of raising
+ *    #GP, and leaves the state unchanged; the hardware raises #GP(0);
+ *  - anything else: a shutdown, named on the console.
+ * QEMU's TCG may also fail a VMRUN after loading svmhv's own state into the
+ * save area ("failed VMRUN writes host state", see ../shared/research):
+ * then the guest's state is gone, and that too is a shutdown.
+ */
+#include "hv/invalid.h"
+
+#include "hv/console.h"
+#include "hv/hv.h"
+#include "hv/insn/cr.h"
+#include "hv/panic.h"
+#include "svm/hw.h"
+
+struct hv_verdict hv_exit_invalid(struct vcpu *v)
+{
+	struct nested_vmcb12_cache c;
+	struct hv_fetched f;
+	struct hv_verdict vd;
+	const char *why = NULL;
+	unsigned cr, gpr;
+
+	if (v->vmcb->save.cr3 == hv.host_cr3) {
+		hv_err("exit", "vCPU %u: VMRUN failed and the CPU replaced the guest's state: "
+		       "guest shutdown", v->index);
+		return hv_verdict_of(HV_STOP);
+	}
+	nested_cache_from_vmcb(&c, v->vmcb);
+	if (nested_save_check(&c, &hv.nested.caps, &why)) {
+		hv_err("exit", "vCPU %u: VMRUN refused the guest's state (%s): guest shutdown",
+		       v->index, why);
+		return hv_verdict_of(HV_STOP);
+	}
+	vd = hv_fetch_insn(v, &f);
+	if (vd.action != HV_RESUME)
+		return vd;
+	if (hv_insn_mov_to_cr(f.bytes, f.len, f.mode, &cr, &gpr) == 0) {
+		hv_warn("exit", "vCPU %u: VMRUN failed at MOV CR%u at rip %llx: #GP", v->index,
+			cr, (unsigned long long)f.rip);
+		return hv_inject_err(VEC_GP, 0);
+	}
+	hv_err("exit", "vCPU %u: VMRUN refused a legal-looking state at rip %llx: guest shutdown",
+	       v->index, (unsigned long long)f.rip);
+	return hv_verdict_of(HV_STOP);
+}
+
+void hv_guest_shutdown(struct vcpu *v)
+{
+	bool halt = hv.boot.shutdown == HV_SHUTDOWN_HALT;
+
+	hv_err("exit", "guest shutdown on vCPU %u; %s", v->index,
+	       halt ? "halting this vCPU (shutdown=halt)" : "resetting the machine");
+	hv_dump_vcpu(v);
+	if (!halt)
+		hv_platform_reset();
+	halt_forever();
+}
