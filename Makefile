@@ -27,11 +27,13 @@ LD        := ld
 OBJCOPY   := objcopy
 NASM      := nasm
 
-# Hypervisor (freestanding) flags: STYLE.md item 13, plus what GNU-EFI needs.
+# Hypervisor (freestanding) flags: STYLE.md item 13, plus what GNU-EFI needs, plus
+# indirect-branch and return thunks (Spectre v2, Retbleed; scripts/thunk-check.sh).
 EFI_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter -ffreestanding -fno-stack-protector \
 	-fno-strict-aliasing -fno-omit-frame-pointer -fpic -fshort-wchar -mno-red-zone -mgeneral-regs-only \
 	-maccumulate-outgoing-args -fno-builtin -DGNU_EFI_USE_MS_ABI -DSVMHV_FREESTANDING \
+	-mindirect-branch=thunk -mfunction-return=thunk -mindirect-branch-register \
 	-I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -MMD -MP
 EFI_LDFLAGS := -nostdlib -znocombreloc -znoexecstack -shared -Bsymbolic -T linker.ld \
 	-L$(EFI_LIB) $(EFI_CRT0)

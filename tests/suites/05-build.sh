@@ -20,5 +20,6 @@ check "svmhv.efi and test apps (-Werror)" make -s efi-apps
 check "svmhv.efi is a PE32+ EFI application" \
 	sh -c 'objdump -f build/svmhv.efi | grep -q "file format pei-x86-64"'
 check "ELF with symbols for gdb" sh -c 'nm build/svmhv.so | grep -q " T hv_entry$"'
+check "svmhv's own code: every indirect branch and return through a thunk" scripts/thunk-check.sh
 check "lint (cppcheck, clang-tidy)" scripts/lint.sh
 exit $rc
