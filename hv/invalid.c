@@ -24,6 +24,27 @@
 #include "hv/panic.h"
 #include "svm/hw.h"
 
+/*
+ * From vmcb02: L2's state was checked when L1 ran it (nested/check.c), so a
+ * legal state with a MOV CRn at RIP is L2's own #GP (QEMU's form again),
+ * which goes to L1 if L1 intercepts #GP; anything else is L1's VMRUN
+ * failing, reflected to L1 as VMEXIT_INVALID.
+ */
+static struct hv_verdict invalid_l2(struct vcpu *v)
+{
+	struct nested_vmcb12_cache c;
+	struct hv_fetched f;
+	unsigned cr, gpr;
+
+	nested_cache_from_vmcb(&c, v->vmcb);
+	if (v->vmcb->save.cr3 == hv.host_cr3 || nested_save_check(&c, &hv.nested.caps, NULL) ||
+	    hv_fetch_insn(v, &f).action != HV_RESUME ||
+	    hv_insn_mov_to_cr(f.bytes, f.len, f.mode, &cr, &gpr))
+		return hv_verdict_of(HV_REFLECT);
+	hv_debug("exit", "vCPU %u: L2's MOV CR%u failed VMRUN: #GP", v->index, cr);
+	return hv_inject_err(VEC_GP, 0);
+}
+
 struct hv_verdict hv_exit_invalid(struct vcpu *v)
 {
 	struct nested_vmcb12_cache c;
@@ -32,6 +53,8 @@ struct hv_verdict hv_exit_invalid(struct vcpu *v)
 	const char *why = NULL;
 	unsigned cr, gpr;
 
+	if (v->nested.in_l2)
+		return invalid_l2(v);
 	if (v->vmcb->save.cr3 == hv.host_cr3) {
 		hv_err("exit", "vCPU %u: VMRUN failed and the CPU replaced the guest's state: "
 		       "guest shutdown", v->index);

@@ -243,6 +243,9 @@ static void act(struct vcpu *v, const struct hv_verdict *vd)
 /* An exit from vmcb02: L1's (reflect), a #UD for L2, or svmhv's own. */
 static struct hv_verdict route_l2(struct vcpu *v)
 {
+	/* L2's own illegal MOV CRn (QEMU's form of #GP), else L1's VMRUN failed. */
+	if (nested_is_vmrun_failure(v->vmcb->control.exit_code))
+		return hv_exit_invalid(v);
 	switch (nested_route(&v->nested, (uint32_t)v->world.regs.rcx)) {
 	case NESTED_ROUTE_L1:
 		return hv_verdict_of(HV_REFLECT);

@@ -375,6 +375,53 @@ static void test_ibpb_between_l2s(void **state)
 	assert_int_equal(rdmsr(MSR_PRED_CMD), 1);
 }
 
+/*
+ * QEMU fails vmcb02's VMRUN at L2's MOV CR4 with a reserved bit: L2's #GP,
+ * which L1 intercepts here. old: VMEXIT_INVALID went to L1 for a VMRUN it
+ * had already seen succeed.
+ */
+static void test_l2_mov_cr4_gp(void **state)
+{
+	static const uint8_t mov_cr4[] = { 0x0f, 0x22, 0xe0 };
+	struct vcpu *v = v0();
+	uint8_t *p = harness_page();
+
+	(void)state;
+	l1_svm_on();
+	vmcb12 = harness_page();
+	harness_vmcb12(vmcb12, 1);
+	vmcb12->control.intercept_exceptions = BIT(VEC_GP);
+	memcpy(p, mov_cr4, sizeof(mov_cr4));
+	vmcb12->save.rip = harness_pa(p);
+	v->vmcb01->save.rax = harness_pa(vmcb12);
+	assert_true(exit0(VMEXIT_VMRUN, 0, 0, 3));
+	assert_true(v->nested.in_l2);
+	assert_true(exit0(VMEXIT_INVALID, 0, 0, 0));
+	assert_false(v->nested.in_l2);
+	assert_int_equal(vmcb12->control.exit_code, VMEXIT_EXCP_BASE + VEC_GP);
+	assert_int_equal(vmcb12->save.rip, harness_pa(p));
+}
+
+/* Without L1's #GP intercept, the #GP is injected into L2. */
+static void test_l2_mov_cr4_gp_to_l2(void **state)
+{
+	static const uint8_t mov_cr4[] = { 0x0f, 0x22, 0xe0 };
+	struct vcpu *v = v0();
+	uint8_t *p = harness_page();
+
+	(void)state;
+	l1_svm_on();
+	vmcb12 = harness_page();
+	harness_vmcb12(vmcb12, 1);
+	memcpy(p, mov_cr4, sizeof(mov_cr4));
+	vmcb12->save.rip = harness_pa(p);
+	v->vmcb01->save.rax = harness_pa(vmcb12);
+	assert_true(exit0(VMEXIT_VMRUN, 0, 0, 3));
+	assert_true(exit0(VMEXIT_INVALID, 0, 0, 0));
+	assert_true(v->nested.in_l2);
+	assert_int_equal(v->vmcb->control.event_inj, GP);
+}
+
 static int reset_vmcb12(void **s)
 {
 	vmcb12 = NULL;
@@ -397,6 +444,8 @@ int main(void)
 		cmocka_unit_test_setup(test_writeback_fields_only, reset_vmcb12),
 		cmocka_unit_test_setup(test_refused_vmcb02_leaks_nothing, reset_vmcb12),
 		cmocka_unit_test_setup(test_ibpb_between_l2s, reset_vmcb12),
+		cmocka_unit_test_setup(test_l2_mov_cr4_gp, reset_vmcb12),
+		cmocka_unit_test_setup(test_l2_mov_cr4_gp_to_l2, reset_vmcb12),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
