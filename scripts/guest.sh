@@ -13,13 +13,13 @@
 #
 # Environment overrides:
 #   GUEST_DIR=build/guest
-#   GUEST_MODULES="kvm_amd"   modules copied into the initramfs (not loaded at boot)
+#   GUEST_MODULES="kvm_amd msr" modules copied into the initramfs (not loaded at boot)
 #   GUEST_OFFLINE=1           never call apt-get; use what build/guest/debs holds
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 out=${GUEST_DIR:-build/guest}
-modules=${GUEST_MODULES-kvm_amd}
+modules=${GUEST_MODULES-kvm_amd msr}
 debs=$out/debs
 mkdir -p "$debs"
 # One build at a time (test suites may boot several guests in parallel).

@@ -46,6 +46,7 @@ extern const uint8_t l2_io[], l2_io_out[], l2_io_in[], l2_io_80[];
 extern const uint8_t l2_msr[], l2_msr_rd[], l2_msr_wr[], l2_msr_outside[];
 extern const uint8_t l2_ud[], l2_de[], l2_de_div[], l2_bp[], l2_bp_int3[], l2_intn[];
 extern const uint8_t l2_done[], l2_spin[], l2_svm[], l2_triple[], l2_stubs[];
+extern const uint8_t l2_peek_poke[], l2_wrmsr[], l2_rdmsr[], l2_mov_cr4[];
 
 /* Constants shared with world.asm. */
 #define L2_MARK         0x1d700000u
@@ -96,6 +97,7 @@ struct l1hv {
 };
 
 extern struct l1hv L;
+extern const char *l1hv_options;        /* the load options, words separated by spaces */
 
 /* A blob label's offset in the blob, and the address L2 executes for it. */
 static inline uint64_t l2_off(const uint8_t *label)
@@ -127,6 +129,27 @@ void iopm_set(uint16_t port);
 
 /* scenarios.c */
 void run_scenarios(void);
+
+/* Physical interrupts for L1 (scenarios.c): a self-IPI of IRQ_VEC counts in irq_count. */
+#define IRQ_VEC         0xecu
+
+struct dtr64 {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+extern volatile unsigned irq_count;
+/* NULL, or why the local APIC cannot be used. */
+const char *apic_setup(void);
+void apic_self_ipi(uint8_t vec);
+/* L1's IDT with IRQ_VEC handled; *probe_idtr gets probe.c's IDT (loaded now). */
+void irq_idt_build(struct dtr64 *probe_idtr);
+
+/* tests/attack/: attacks on svmhv (run=attack), the vmcb12 fuzzer (run=fuzz). */
+void run_attacks(void);
+void run_fuzz(void);
+void run_vmcb12_fuzz(void);
+void run_fatal(const char *which);
 
 /* Small helpers (svm.c). */
 void mem_zero(void *p, size_t n);

@@ -8,6 +8,9 @@
  *   expect=svmhv   svmhv must be underneath (its CPUID signature)
  *   expect=bare    svmhv must NOT be underneath
  *   noreset        return to the caller instead of powering off
+ *   run=attack     tests/attack's attacks instead of the scenarios ("ATTACK: " lines)
+ *   run=fuzz       tests/attack's vmcb12 fuzzer
+ *   run=triple     an L1 triple fault (svmhv's shutdown= handling)
  */
 #include <efi.h>
 #include <efilib.h>
@@ -20,6 +23,7 @@
 #define CODE_PAGES      4
 
 struct l1hv L;
+const char *l1hv_options = "";
 
 enum expect { EXPECT_ANY, EXPECT_SVMHV, EXPECT_BARE };
 
@@ -205,9 +209,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	uint64_t t0 = rdtsc();
 
 	InitializeLib(image, systab);
-	report_set_prefix("L1HV: ");
-	report_init(write_line);
 	parse_options(image, &expect, &noreset, text);
+	l1hv_options = text;
+	/* tests/attack runs as l1hv with run=attack|fuzz|triple: its own prefix. */
+	report_set_prefix(options_has(text, "run=attack") || options_has(text, "run=fuzz") ||
+			  options_has(text, "run=triple") ? "ATTACK: " : "L1HV: ");
+	report_init(write_line);
 	ST->ConOut->OutputString(ST->ConOut, L"\r\n");
 	report_diag("l1hv guest hypervisor, options \"%s\"", text);
 	detect(expect);
@@ -217,7 +224,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			save_fw_idt();
 			report_diag("TSC %lu kHz; L2 code at 0x%lx, %lu bytes", L.tsc_khz,
 				    (uint64_t)L.code, l2_off(l2_blob_end));
-			run_scenarios();
+			if (options_has(text, "run=attack"))
+				run_attacks();
+			else if (options_has(text, "run=fuzz"))
+				run_fuzz();
+			else if (options_has(text, "run=triple"))
+				run_fatal("triple");
+			else
+				run_scenarios();
 		} else {
 			report_fail("setup: allocate pages", "AllocatePages failed");
 		}

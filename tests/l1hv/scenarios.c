@@ -19,7 +19,7 @@
 
 #define ROUND_TRIPS     1000
 #define MUX_ROUNDS      16
-#define IRQ_VEC         0xecu
+
 #define SLOT_MAIN       0
 #define SLOT_BAD        1
 #define SLOT_MUX        2       /* .. SLOT_MUX + NR_MUX - 1 */
@@ -396,7 +396,7 @@ static void sc_eventinj(void)
 /* --- physical interrupts, GIF ------------------------------------------------- */
 
 struct interrupt_frame;
-static volatile unsigned irq_count;
+volatile unsigned irq_count;
 static volatile uint32_t *apic_mmio;
 static int x2apic;
 
@@ -414,7 +414,7 @@ __attribute__((interrupt)) static void irq_handler(struct interrupt_frame *f)
 	apic_eoi();
 }
 
-static const char *apic_setup(void)
+const char *apic_setup(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	uint32_t svr;
@@ -430,7 +430,7 @@ static const char *apic_setup(void)
 }
 
 /* Fixed, edge, to self (APM2 16.5 ICR). */
-static void apic_self_ipi(uint8_t vec)
+void apic_self_ipi(uint8_t vec)
 {
 	uint32_t icr = BIT(18) | BIT(14) | vec;
 
@@ -444,13 +444,8 @@ static void apic_self_ipi(uint8_t vec)
 		__asm__ volatile("pause");
 }
 
-struct dtr64 {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
 /* L1's IDT for the IRQ scenario: probe.c's 0..31, the firmware's 32..255, ours. */
-static void irq_idt_build(struct dtr64 *probe_idtr)
+void irq_idt_build(struct dtr64 *probe_idtr)
 {
 	uint64_t a = (uint64_t)irq_handler;
 	uint16_t cs;

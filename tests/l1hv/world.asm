@@ -249,6 +249,34 @@ l2_svm:
 	vmmcall
 	hlt
 
+; tests/attack: R8 = [RDI], store RSI there, R9 = [RDI]; WRMSR / RDMSR of
+; ECX (EDX:EAX / into R8:R9); MOV CR4, RDI; each then VMMCALL with L2_DONE.
+global l2_peek_poke, l2_wrmsr, l2_rdmsr, l2_mov_cr4
+l2_peek_poke:
+	mov r8, [rdi]
+	mov [rdi], rsi
+	mov r9, [rdi]
+	mov eax, L2_DONE
+	vmmcall
+	hlt
+l2_wrmsr:
+	wrmsr
+	mov eax, L2_DONE
+	vmmcall
+	hlt
+l2_rdmsr:
+	rdmsr
+	mov r8, rax
+	mov r9, rdx
+	mov eax, L2_DONE
+	vmmcall
+	hlt
+l2_mov_cr4:
+	mov cr4, rdi
+	mov eax, L2_DONE
+	vmmcall
+	hlt
+
 ; Triple fault: UD2 with an empty IDT and no exception intercepts.
 global l2_triple
 l2_triple:

@@ -294,6 +294,35 @@ unsigned probe_write64(uint64_t pa, uint64_t val)
 	return disarm();
 }
 
+/* A 4-byte "mov %eax, (%rdi)" (89 07): an xAPIC register store. */
+unsigned probe_write32(uint64_t pa, uint32_t val)
+{
+	trap_vector = PROBE_NO_FAULT;
+	__asm__ volatile(ARM "movl %%eax, (%%rdi)" LAND
+			 : : "a"(val), "D"(pa), [slot] "r"(&trap_resume)
+			 : "r11", "memory");
+	return disarm();
+}
+
+/* MOV CR4, rax / MOV CR3, rax (tests/attack: reserved bits must #GP). */
+unsigned probe_mov_cr4(uint64_t val)
+{
+	trap_vector = PROBE_NO_FAULT;
+	__asm__ volatile(ARM "mov %%rax, %%cr4" LAND
+			 : : "a"(val), [slot] "r"(&trap_resume)
+			 : "r11", "memory");
+	return disarm();
+}
+
+unsigned probe_mov_cr3(uint64_t val)
+{
+	trap_vector = PROBE_NO_FAULT;
+	__asm__ volatile(ARM "mov %%rax, %%cr3" LAND
+			 : : "a"(val), [slot] "r"(&trap_resume)
+			 : "r11", "memory");
+	return disarm();
+}
+
 uint64_t probe_fault_rip(void)
 {
 	return trap_rip;
