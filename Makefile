@@ -5,6 +5,7 @@
 #   make run-batch  the same, non-interactive: powers off at the end, exit status = guest verdict
 #   make test       every test (host unit tests, model checker, QEMU, Linux); ends "N passed, M failed"
 #   make bench      benchmark figures (see BENCHMARKS.md)
+#   make fuzz       every libFuzzer target for >= 10^7 executions (scripts/fuzz.sh)
 #   make deps       install missing Debian packages (apt-get, as root)
 #   make esp DEST=d lay out EFI/svmhv/{svmhv.efi,svmhv.cfg,INSTALL.txt} under d (e.g. /boot/efi)
 #   make gdb        debug svmhv itself: QEMU's gdbstub, gdb with build/svmhv.so's symbols
@@ -63,7 +64,7 @@ HOST_PROGS  :=
 
 -include $(sort $(wildcard tests/*.mk tests/*/*.mk))
 
-.PHONY: all deps run run-batch test unit bench clean kvm-run lint gdb
+.PHONY: all deps run run-batch test unit bench clean kvm-run lint gdb fuzz
 all: $(BUILD)/svmhv.efi
 
 $(BUILD)/efi/%.o: %.c
@@ -158,6 +159,9 @@ unit: unit-bins
 
 bench: deps
 	@scripts/bench.sh
+
+fuzz: deps
+	@scripts/fuzz.sh
 
 lint:
 	@scripts/lint.sh

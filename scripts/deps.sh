@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(build-essential gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools cpio
       libcmocka-dev pkg-config binutils dpkg-dev xz-utils zstd python3 cppcheck clang-tidy
-      shellcheck bc sbsigntool openssl gdb)
+      shellcheck bc sbsigntool openssl gdb clang libclang-rt-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
