@@ -8,6 +8,7 @@
 #include "hv/cpu.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "svm/hw.h"
 #include "hv/console.h"
@@ -39,9 +40,12 @@ static uint64_t at(const int32_t *field)
 /* A fault at an instruction the table names resumes at its landing pad. */
 static bool extable_fixup(struct intr_frame *f)
 {
-	for (const struct hv_extable *e = __hv_extable_start; e < __hv_extable_end; e++)
-		if (at(&e->insn) == f->rip) {
-			f->rip = at(&e->fixup);
+	size_t n = ((uintptr_t)__hv_extable_end - (uintptr_t)__hv_extable_start) /
+		   sizeof(struct hv_extable);
+
+	for (size_t i = 0; i < n; i++)
+		if (at(&__hv_extable_start[i].insn) == f->rip) {
+			f->rip = at(&__hv_extable_start[i].fixup);
 			__atomic_add_fetch(&hv_host_fixups, 1, __ATOMIC_RELAXED);
 			return true;
 		}

@@ -70,9 +70,10 @@ extern const uint8_t _text[], _etext[], _data[], __hv_extable_end[];
 
 void hv_integrity(uint64_t *sum, uint64_t *broken, uint64_t *canaries)
 {
-	uint64_t h = hv_fnv1a(HV_FNV_BASIS, CODE_START, (size_t)(CODE_END - CODE_START));
+	uint64_t h = hv_fnv1a(HV_FNV_BASIS, CODE_START,
+			      (size_t)((uintptr_t)CODE_END - (uintptr_t)CODE_START));
 
-	*sum = hv_fnv1a(h, RO_START, (size_t)(RO_END - RO_START));
+	*sum = hv_fnv1a(h, RO_START, (size_t)((uintptr_t)RO_END - (uintptr_t)RO_START));
 	*broken = 0;
 	*canaries = 0;
 	for (unsigned i = 0; i < HV_CANARIES; i++) {

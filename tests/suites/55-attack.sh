@@ -15,6 +15,7 @@
 #   fuzz           l1hv run=fuzz: 10^4 random and mutated vmcb12s
 #   triple         an L1 triple fault: svmhv resets the machine (shutdown=reset)
 #   triple-halt    the same with shutdown=halt: the vCPU halts, no reset
+#   badserial      serial=0x2f8 where no UART answers: svmhv says so and refuses
 #   linux          Debian's Linux (-smp 2) under svmhv with the default
 #                  hypercalls=cpl0: svmhv-attack (tests/attack/linux/) as root
 # Boots run two at a time. Logs: build/test-logs/attack/<boot>.{log,txt}.
@@ -36,6 +37,7 @@ build_step "attack: svmhv.efi and l1hv.efi build" "$dir/build.log" \
 # cfg NAME ARGS [EXTRA]: an image booting svmhv (nested=1) then l1hv with ARGS.
 cfg() {
 	local name=$1 args=$2 extra=${3:-}
+	# shellcheck disable=SC2086  # extra: words, one svmhv.cfg line each
 	printf '%s\n' "# tests/suites/55-attack.sh" serial=0x3f8 log=info nested=1 $extra \
 		'next=\l1hv.efi' "args=expect=svmhv $args" > "$dir/$name.cfg"
 	scripts/image.sh "$dir/$name.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
@@ -43,6 +45,7 @@ cfg() {
 }
 
 # --- the Linux guest: scripts/guest.sh's initramfs + svmhv-attack -----------------------
+# shellcheck disable=SC2317  # called through build_step
 linux_image() {
 	scripts/guest.sh &&
 	gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror -I. tests/attack/linux/svmhv-attack.c \
@@ -74,6 +77,10 @@ for b in attack-max attack-nogb attack-pb36 attack-pb46 attack-q10; do cfg "$b" 
 cfg fuzz "run=fuzz"
 cfg triple "run=triple" shutdown=reset
 cfg triple-halt "run=triple" shutdown=halt
+printf '%s\n' "# tests/suites/55-attack.sh: no UART at 0x2f8" serial=0x2f8 'next=\l1hv.efi' \
+	> "$dir/badserial.cfg"
+scripts/image.sh "$dir/badserial.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
+	"$dir/badserial.cfg:EFI/BOOT/svmhv.cfg" >/dev/null
 
 # boot NAME CPU END_RE [QEMU]
 boot() {
@@ -89,6 +96,7 @@ boot fuzz max,pdpe1gb=off "$END_RE" &
 boot triple max 'resetting the machine|PANIC' &
 wait
 boot triple-halt max 'halting this vCPU|PANIC' &
+boot badserial max 'not virtualizing|PANIC' &
 [ $have_linux = 0 ] || SMP=2 boot linux max 'SVMHV-LINUX-DONE|PANIC|Kernel panic' &
 wait
 [ -z "$q10" ] || boot attack-q10 max "$END_RE" "$q10"
@@ -152,6 +160,11 @@ tap_check "triple-halt: shutdown=halt halts the vCPU, no reset" \
 	"$(grep -a -m1 'guest shutdown' "$QEMU_TXT" || echo 'no shutdown line')" \
 	eval "qemu_has -F 'halting this vCPU (shutdown=halt)' && [ \"\$QEMU_OFF\" = 0 ]"
 no_panic triple-halt
+
+qemu_load badserial
+tap_check "badserial: serial= with no UART there is refused, clearly" \
+	"$(grep -a -m1 'svmhv:' "$QEMU_TXT" || echo 'no message')" \
+	eval "qemu_has -F 'serial=0x2f8: no UART answers at this port' && qemu_has -F 'not virtualizing: bad configuration'"
 
 if [ $have_linux = 1 ]; then
 	qemu_load linux
