@@ -258,6 +258,24 @@ static void test_paging_off(void **state)
 	assert_int_equal(mem.reads, 0);
 }
 
+/*
+ * From the gwalk fuzz target (tests/fuzz/gwalk.c): 32-bit paging, a linear
+ * address with bits above 31 and an empty page directory: the #PF names
+ * the 32-bit address, as CR2 would. The target expected the full 64 bits;
+ * the walker was right, the expectation is fixed.
+ */
+static void test_32bit_fault_wraps(void **state)
+{
+	uint64_t cr3 = new_table(), gpa = 0;
+	struct gpa_mmu m = mmu_of(CR0_PE | CR0_PG, cr3, 0, 0);
+	struct gpa_fault f = { 0, 0 };
+
+	(void)state;
+	assert_int_equal(gpa_translate(&m, 0x110020ffffull, R, &gpa, &f), GPA_EPF);
+	assert_int_equal(f.addr, 0x0020ffffull);
+	assert_int_equal(f.error_code, 0);
+}
+
 static void test_32bit(void **state)
 {
 	uint64_t cr3 = new_table();
@@ -696,6 +714,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_paging_off, setup),
 		cmocka_unit_test_setup(test_32bit, setup),
+		cmocka_unit_test_setup(test_32bit_fault_wraps, setup),
 		cmocka_unit_test_setup(test_32bit_pse36, setup),
 		cmocka_unit_test_setup(test_pae, setup),
 		cmocka_unit_test_setup(test_long4, setup),
