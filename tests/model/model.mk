@@ -2,7 +2,9 @@
 #
 #   make model-bins   build/host/model (-O2, no sanitizers: speed) and one
 #                     build/host/model_mutant_<rule> per TLB_RULE() marker
-#   make soak         a long run with a fresh seed (SOAK_STEPS, SOAK_SEED)
+#   make soak         scripts/soak.sh: a long model run with a fresh seed (SOAK_STEPS,
+#                     SOAK_SEED), then SMP Linux with KVM, hotplug and the attacks
+#                     under svmhv for SOAK_SECS
 #   make model-bench  the figures of BENCHMARKS.md "TLB contract (model)"
 #
 # The model runs svmhv's own code (HARNESS_SRCS, tests/harness/harness.mk).
@@ -51,7 +53,7 @@ $(BUILD)/host/model: $(patsubst %.c,$(MODEL_OBJ)/%.o,$(MODEL_SRCS) tests/model/m
 model-bins: $(BUILD)/host/model $(addprefix $(BUILD)/host/model_mutant_,$(TLB_MUTANTS))
 
 soak: $(BUILD)/host/model
-	$(BUILD)/host/model --steps $(SOAK_STEPS) --seed $(SOAK_SEED)
+	@SOAK_STEPS=$(SOAK_STEPS) SOAK_SEED=$(SOAK_SEED) scripts/soak.sh
 
 model-bench: $(BUILD)/host/model
 	$(BUILD)/host/model --bench

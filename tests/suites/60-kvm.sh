@@ -25,7 +25,7 @@ dir=${KVM_LOGDIR:-build/test-logs/kvm}
 configs=${KVM_CONFIGS:-plain forceflush}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-export SMP=${SMP:-2} GUEST_MODULES=kvm_amd
+export SMP=${SMP:-2} GUEST_MODULES="kvm_amd msr"
 
 build_step "kvm: guest kernel + initramfs with kvm_amd and kvmtest (scripts/guest.sh)" \
 	"$dir/guest-build.log" scripts/guest.sh || exit 1

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# make soak: long runs that look for what the short tests cannot.
+#   1. the TLB-contract model checker, SOAK_STEPS random steps from SOAK_SEED
+#   2. Debian's Linux (-smp 4) under svmhv with nested=1, for SOAK_SECS
+#      seconds of rounds (tests/attack/linux/svmhv-soak): Linux KVM as L1 with
+#      its L2 VMs (kvmtest), CPU hotplug, the attacks of svmhv-attack, and
+#      svmhv's exit counters checked after each round
+# No hang (a deadline), no svmhv PANIC, no kernel BUG/WARNING, every round ok,
+# counters consistent. TAP lines; exit status 0 only if all passed.
+# Environment: SOAK_STEPS (300000000), SOAK_SEED (now), SOAK_SECS (600),
+# SOAK_SMP (4), SOAK_PARTS="model linux".
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+. tests/qemu/lib.sh
+
+steps=${SOAK_STEPS:-300000000}
+seed=${SOAK_SEED:-$(date +%s)}
+secs=${SOAK_SECS:-600}
+parts=${SOAK_PARTS:-model linux}
+dir=build/test-logs/soak
+gdir=build/guest-soak
+mkdir -p "$dir" "$gdir"
+QEMU_LOGDIR=$(cd "$dir" && pwd)
+
+if [[ " $parts " == *" model "* ]]; then
+	echo "# soak: model checker, $steps steps, seed $seed"
+	if build_step "soak: model checker builds" "$dir/model-build.log" make -s build/host/model; then
+		build/host/model --steps "$steps" --seed "$seed" | tee "$dir/model.log" | grep -E '^(ok|not ok|#)'
+		[ "${PIPESTATUS[0]}" = 0 ] || TAP_FAILED=1
+	fi
+fi
+
+# shellcheck disable=SC2317  # called through build_step
+linux_image() {
+	scripts/guest.sh &&
+	make -s build/svmhv.efi &&
+	for p in svmhv-attack svmhv-counters; do
+		gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror -I. "tests/attack/linux/$p.c" \
+			-o "$gdir/$p" && strip "$gdir/$p" || return 1
+	done &&
+	rm -rf "$gdir/tree" && mkdir -p "$gdir/tree/usr/bin" &&
+	install -m 755 "$gdir/svmhv-attack" "$gdir/svmhv-counters" tests/attack/linux/svmhv-soak \
+		"$gdir/tree/usr/bin/" &&
+	(cd "$gdir/tree" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n > "$gdir/soak.cpio.gz" &&
+	cat build/guest/initrd.img "$gdir/soak.cpio.gz" > "$gdir/initrd.img" &&
+	printf '%s\n' "# scripts/soak.sh" serial=0x3f8 log=info nested=1 hypercalls=all \
+		'next=\vmlinuz' "args=initrd=\\initrd.img console=ttyS0,115200 panic=-1 svmhv.batch=1 svmhv.modules=kvm_amd,msr kvm_amd.nested=1 kvm_amd.npt=0 svmhv.run=svmhv-soak svmhv.soak.secs=$secs" \
+		> "$dir/linux.cfg" &&
+	scripts/image.sh "$dir/linux.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
+		"$dir/linux.cfg:EFI/BOOT/svmhv.cfg" build/guest/vmlinuz:vmlinuz \
+		"$gdir/initrd.img:initrd.img"
+}
+
+if [[ " $parts " == *" linux "* ]] &&
+   build_step "soak: Linux guest with kvmtest, svmhv-attack, svmhv-counters" "$dir/linux-build.log" \
+	linux_image; then
+	echo "# soak: Linux -smp ${SOAK_SMP:-4} for ${secs}s"
+	SMP=${SOAK_SMP:-4} QEMU_TIMEOUT=$((secs + 400)) \
+		qemu_boot linux "$dir/linux.img" 'SVMHV-LINUX-DONE|PANIC|Kernel panic'
+	grep -a 'SVMHV-SOAK' "$QEMU_TXT" | sed 's/^/# /' | tail -40
+	done_line=$(grep -a -m1 -o 'SVMHV-SOAK-DONE status=[0-9]* rounds=[0-9]*' "$QEMU_TXT")
+	tap_check "soak: every round passed (kvmtest, hotplug, attacks, counters)" \
+		"${done_line:-no SVMHV-SOAK-DONE (end: $QEMU_END)}" \
+		eval "[[ '$done_line' =~ status=0\ rounds=[1-9] ]]"
+	tap_check "soak: no hang: the guest powered off" "boot ended: $QEMU_END after ${QEMU_SECS}s" \
+		[ "$QEMU_OFF" = 1 ]
+	tap_check "soak: svmhv did not PANIC" "$(grep -a -m1 PANIC "$QEMU_TXT")" eval '! qemu_has -F PANIC'
+	bad=$(grep -a -v '^\[svmhv\]' "$QEMU_TXT" | grep -a -m3 -E \
+		'Kernel panic|Oops|BUG:|WARNING: CPU|general protection fault|soft lockup|hard LOCKUP|rcu: INFO')
+	tap_check "soak: kernel log has no panic/Oops/BUG/WARNING/lockup" "$bad" [ -z "$bad" ]
+	grep -a -E '^\[svmhv\] cpu[0-9]+ [EW] ' "$QEMU_TXT" | sed 's/^\[svmhv\] cpu[0-9]* //' |
+		sed 's/[0-9a-f]\{6,\}/X/g' | sort | uniq -c | sort -rn | head -15 | sed 's/^/# svmhv warnings: /'
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+fi
+exit "$TAP_FAILED"
