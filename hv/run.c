@@ -85,7 +85,9 @@ static void serve_init(struct vcpu *v)
 		v->vmcb01->control.int_state = 0;
 	}
 	v->mp_state = st;
-	hv_debug("smp", "vCPU %u: INIT%s", v->index, st == HV_MP_WAIT_SIPI ? ", waiting for SIPI" : "");
+	/* Not rate-limited: one line per INIT a CPU takes; 45-smp counts them. */
+	hv_log(LOG_DEBUG, "smp", "vCPU %u: INIT%s", v->index,
+	       st == HV_MP_WAIT_SIPI ? ", waiting for SIPI" : "");
 }
 
 static void serve_sipi(struct vcpu *v)
@@ -94,8 +96,8 @@ static void serve_sipi(struct vcpu *v)
 
 	if (hv_mp_on_sipi(&st) == HV_MP_LOAD_SIPI) {
 		hv_vmcb_sipi_state(&v->vmcb01->save, v->sipi_vector);
-		hv_debug("smp", "vCPU %u: SIPI, starting at %x:0000", v->index,
-			 (unsigned)v->sipi_vector << 8);
+		hv_log(LOG_DEBUG, "smp", "vCPU %u: SIPI, starting at %x:0000", v->index,
+		       (unsigned)v->sipi_vector << 8);         /* as INIT's */
 	}
 	v->mp_state = st;
 }
