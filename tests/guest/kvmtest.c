@@ -428,7 +428,16 @@ static const char *vm_create(struct vm *vm, int kvm, size_t mem_size, char *why,
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm = kvm;
 	vm->fd = vm->vcpu = -1;
-	vm->fd = ioctl(kvm, KVM_CREATE_VM, 0UL);
+	/*
+	 * EINTR: the first VM of a process registers KVM's MMU notifier, which
+	 * gives up when a signal is pending, and our SIGALRM ticks every
+	 * second; seen under svmhv on a busy host (60-kvm, make soak). Retry.
+	 */
+	for (int tries = 0; tries < 20; tries++) {
+		vm->fd = ioctl(kvm, KVM_CREATE_VM, 0UL);
+		if (vm->fd >= 0 || errno != EINTR)
+			break;
+	}
 	if (vm->fd < 0)
 		return snprintf(why, whylen, "KVM_CREATE_VM: %s", strerror(errno)), why;
 	vm->mem_size = mem_size;
