@@ -268,6 +268,35 @@ static int set_hypercalls(struct parser *ps, const char *v, size_t n)
 	return 0;
 }
 
+static const char *const dma_names[] = {
+	[CONFIG_DMA_AUTO] = "auto", [CONFIG_DMA_REQUIRED] = "required", [CONFIG_DMA_OFF] = "off",
+};
+#define DMA_MODES (sizeof(dma_names) / sizeof(dma_names[0]))
+
+static int set_dma_protect(struct parser *ps, const char *v, size_t n)
+{
+	size_t x;
+
+	for (x = 0; x < DMA_MODES; x++) {
+		if (word_eq(v, n, dma_names[x])) {
+			ps->cfg.dma_protect = (uint8_t)x;
+			return 0;
+		}
+	}
+	return CONFIG_EVALUE;
+}
+
+/* The boot CPU (index 0) cannot be the one that fails: nothing would run. */
+static int set_test_fail_cpu(struct parser *ps, const char *v, size_t n)
+{
+	uint32_t x;
+
+	if (!parse_uint(v, n, CONFIG_TEST_FAIL_CPU_MAX, &x))
+		return CONFIG_EVALUE;
+	ps->cfg.test_fail_cpu = x;
+	return 0;
+}
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define BAD(name, expected) " for '" name "' (expected " expected ")"
@@ -294,6 +323,8 @@ static const struct option options[] = {
 	{ "debug_serial", set_debug_serial, BAD("debug_serial", "1..0xfff8, off or none"), 0 },
 	{ "shutdown", set_shutdown, BAD("shutdown", "reset or halt"), 0 },
 	{ "hypercalls", set_hypercalls, BAD("hypercalls", "cpl0 or all"), 0 },
+	{ "dma_protect", set_dma_protect, BAD("dma_protect", "required|auto|off"), 0 },
+	{ "test_fail_cpu", set_test_fail_cpu, BAD("test_fail_cpu", "0..63, an AP's index"), 0 },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -518,6 +549,8 @@ void config_defaults(struct hv_config *c)
 		.force_tlb_flush = false,
 		.nested = false,
 		.heap_mib = CONFIG_DEFAULT_HEAP_MIB,
+		.dma_protect = CONFIG_DMA_AUTO,
+		.test_fail_cpu = 0,
 	};
 	esc_parse(ESC_DEFAULT, &c->escape, NULL, 0);
 }
@@ -561,6 +594,7 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 int config_format(const struct hv_config *c, char *buf, size_t len)
 {
 	char serial[8] = "off", dbg[8] = "off", log[8], esc[ESC_MAX_LEN * 4 + 1];
+	char knob[24] = "";
 
 	if (c->serial_port)
 		hv_snprintf(serial, sizeof(serial), "0x%x", c->serial_port);
@@ -571,10 +605,14 @@ int config_format(const struct hv_config *c, char *buf, size_t len)
 		hv_snprintf(log, sizeof(log), "%s", log_names[c->log_level]);
 	else
 		hv_snprintf(log, sizeof(log), "%u", c->log_level);
+	if (c->test_fail_cpu)
+		hv_snprintf(knob, sizeof(knob), " test_fail_cpu=%u", c->test_fail_cpu);
 	return hv_snprintf(buf, buf ? len : 0,
 			   "serial=%s log=%s force_tlb_flush=%s heap=%uMiB nested=%s escape=%s "
-			   "debug_serial=%s shutdown=%s hypercalls=%s next=%s args='%s'",
+			   "debug_serial=%s shutdown=%s hypercalls=%s dma_protect=%s%s next=%s args='%s'",
 			   serial, log, c->force_tlb_flush ? "on" : "off", c->heap_mib,
 			   c->nested ? "on" : "off", esc, dbg, c->shutdown ? "halt" : "reset",
-			   c->hc_user ? "all" : "cpl0", c->next[0] ? c->next : "none", c->args);
+			   c->hc_user ? "all" : "cpl0",
+			   c->dma_protect < DMA_MODES ? dma_names[c->dma_protect] : "?", knob,
+			   c->next[0] ? c->next : "none", c->args);
 }

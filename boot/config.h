@@ -42,6 +42,10 @@
  *                      (as the platform would) or halts that vCPU in svmhv.
  *   hypercalls=WHO     cpl0|all: who may call svmhv's information
  *                      hypercalls (IDENTIFY is always allowed).
+ *   dma_protect=MODE   required|auto|off: own the IOMMU (refuse to start
+ *                      without one / when there is one / never).
+ *   test_fail_cpu=N    test knob: the takeover of CPU index N (1..63, an AP)
+ *                      fails, to exercise parking; 0 = none.
  *
  * Pure: included by the freestanding hypervisor and by host unit tests.
  */
@@ -64,6 +68,7 @@
 #define CONFIG_DEFAULT_SERIAL   0x3f8u  /* COM1 */
 #define CONFIG_DEFAULT_LOG      CONFIG_LOG_INFO
 #define CONFIG_DEFAULT_HEAP_MIB 16u
+#define CONFIG_TEST_FAIL_CPU_MAX 63u    /* HV_BOOT_MAX_CPUS - 1 */
 
 enum config_log_level {
 	CONFIG_LOG_ERROR = 0,
@@ -71,6 +76,13 @@ enum config_log_level {
 	CONFIG_LOG_INFO  = 2,
 	CONFIG_LOG_DEBUG = 3,
 	CONFIG_LOG_TRACE = 4,
+};
+
+/* dma_protect=: who guards svmhv's memory from devices. */
+enum config_dma_protect {
+	CONFIG_DMA_AUTO = 0,            /* own the IOMMU when there is one, else warn */
+	CONFIG_DMA_REQUIRED = 1,        /* refuse to start without an IOMMU */
+	CONFIG_DMA_OFF = 2,             /* leave the IOMMU (and IVRS) to the guest */
 };
 
 struct hv_config {
@@ -86,6 +98,8 @@ struct hv_config {
 	uint8_t  shutdown;                      /* 0 reset, 1 halt (enum hv_shutdown_action) */
 	bool     hc_user;                       /* hypercalls=all */
 	bool     serial_given;                  /* serial= appeared in a source */
+	uint8_t  dma_protect;                   /* enum config_dma_protect */
+	uint32_t test_fail_cpu;                 /* 0 = none */
 };
 
 /* Error codes (negative returns). */
@@ -111,7 +125,7 @@ struct config_error {
 };
 
 /* The defaults: serial 0x3f8, log info, no forced flushes, 16 MiB heap,
- * escape ^\^\, no debug_serial. */
+ * escape ^\^\, no debug_serial, dma_protect=auto, no test knob. */
 void config_defaults(struct hv_config *c);
 
 /* Parse svmhv.cfg (@len bytes, need not be NUL-terminated). 0 or CONFIG_E*. */
@@ -125,7 +139,8 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 /*
  * One-line summary for the boot log, e.g.
  *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=off escape=^\^\
- *   debug_serial=off next=\EFI\x.efi args='quiet'
+ *   debug_serial=off dma_protect=auto next=\EFI\x.efi args='quiet'
+ *   (one line; " test_fail_cpu=N" after dma_protect when set)
  * Formatted by hv_snprintf (hv/fmt.h): always NUL-terminates if @len > 0
  * and returns the bytes stored, without the NUL.
  */

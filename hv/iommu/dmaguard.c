@@ -59,6 +59,7 @@ static const char *const fwcfg_names[] = {
 	[FWCFG_REFUSE_CONTROL] = "unknown control bits",
 	[FWCFG_REFUSE_WRAP] = "address + length wraps",
 	[FWCFG_REFUSE_PROTECTED] = "data range meets protected memory",
+	[FWCFG_REFUSE_NOT_RAM] = "descriptor or data outside RAM",
 };
 
 const char *fwcfg_verdict_name(enum fwcfg_verdict v)
@@ -108,20 +109,63 @@ bool fwcfg_dma_port_write(struct fwcfg_dma_latch *l, uint16_t port, unsigned siz
 	return true;
 }
 
+enum fwcfg_verdict fwcfg_dma_check_ram(uint64_t desc_pa, const struct fwcfg_dma_access *acc,
+				       const struct dma_range *ram, size_t n)
+{
+	if (!dma_within(desc_pa, FWCFG_DESC_LEN, ram, n))
+		return FWCFG_REFUSE_NOT_RAM;
+	if (acc->touches_data && !dma_within(acc->data_pa, acc->data_len, ram, n))
+		return FWCFG_REFUSE_NOT_RAM;
+	return FWCFG_ALLOW;
+}
+
+bool dma_within(uint64_t pa, uint64_t len, const struct dma_range *ram, size_t n)
+{
+	uint64_t last, cur;
+	bool moved = true;
+	size_t i;
+
+	if (n == 0 || len == 0)
+		return true;
+	if (!last_byte(pa, len, &last))
+		return false;
+	cur = pa;
+	/* Extend the covered prefix [pa, cur) until it passes last or stops growing. */
+	while (moved) {
+		moved = false;
+		for (i = 0; i < n; i++) {
+			uint64_t rlast;
+
+			if (ram[i].size == 0 || !last_byte(ram[i].base, ram[i].size, &rlast))
+				continue;
+			if (ram[i].base <= cur && cur <= rlast) {
+				if (rlast >= last)
+					return true;
+				cur = rlast + 1;
+				moved = true;
+			}
+		}
+	}
+	return false;
+}
+
 struct dma_range isadma_window(unsigned chan, uint8_t page, uint8_t page_hi)
 {
-	/* QEMU uses 7 bits of the high page register (bits 30:24). */
-	uint64_t block = (uint64_t)(page_hi & 0x7fu) << 24 | (uint64_t)page << 16;
-	uint64_t base = block >= K64 ? block - K64 : 0;
+	uint64_t block = (uint64_t)page_hi << 24 | (uint64_t)page << 16;
+	uint64_t below = chan >= 4 ? 2 * K64 : K64, above = chan >= 4 ? 4 * K64 : 2 * K64;
+	uint64_t base = block >= below ? block - below : 0;
 
-	(void)chan;     /* same window for byte and word channels, see header */
-	return (struct dma_range){ base, block + 2 * K64 - base };
+	return (struct dma_range){ base, block + above - base };
 }
 
 bool isadma_unmask_allowed(unsigned chan, uint8_t page, uint8_t page_hi,
 			   const struct dma_range *prot, size_t n)
 {
-	struct dma_range w = isadma_window(chan, page, page_hi);
+	struct dma_range w7 = isadma_window(chan, page, page_hi & 0x7fu);
+	struct dma_range w8 = isadma_window(chan, page, page_hi);
 
-	return chan < 8 && chan != 4 && !dma_overlaps(w.base, w.size, prot, n);
+	if (chan == 4)
+		return true;
+	return chan < 8 && !dma_overlaps(w7.base, w7.size, prot, n) &&
+	       !dma_overlaps(w8.base, w8.size, prot, n);
 }

@@ -58,6 +58,7 @@ enum fwcfg_verdict {
 	FWCFG_REFUSE_CONTROL,   /* unknown control bits */
 	FWCFG_REFUSE_WRAP,      /* address + length wraps past 2^64 */
 	FWCFG_REFUSE_PROTECTED, /* the data range meets protected memory */
+	FWCFG_REFUSE_NOT_RAM,   /* descriptor or data outside RAM (MMIO, MSI window) */
 };
 
 const char *fwcfg_verdict_name(enum fwcfg_verdict v);
@@ -80,6 +81,14 @@ enum fwcfg_verdict fwcfg_dma_check(uint64_t desc_pa, const struct fwcfg_dma_desc
 				   struct fwcfg_dma_access *acc);
 
 /*
+ * The second half of the check, for a transfer fwcfg_dma_check allowed: the
+ * descriptor and the data must lie in RAM, so fw_cfg never writes a device
+ * register or the MSI window (a write there is an interrupt message).
+ */
+enum fwcfg_verdict fwcfg_dma_check_ram(uint64_t desc_pa, const struct fwcfg_dma_access *acc,
+				       const struct dma_range *ram, size_t n);
+
+/*
  * The DMA address latch, as QEMU keeps it (one per machine, so svmhv keeps
  * one global copy under a lock). A 4-byte OUT to 0x514 sets the high half;
  * a 4-byte OUT to 0x518 ors in the low half and starts the transfer, after
@@ -100,14 +109,26 @@ bool fwcfg_dma_port_write(struct fwcfg_dma_latch *l, uint16_t port, unsigned siz
 /*
  * Every byte channel @chan (0-3 byte channels, 5-7 word channels) can reach
  * with page register @page and high page register @page_hi, whatever its
- * address and count registers say or become: the 8237 counts within a
- * 64 KiB (128 KiB for word channels) block and QEMU's model adds the
- * transfer position without wrapping, up or down. So the window is
- * [block - 64 KiB, block + 128 KiB) around block = page_hi << 24 | page << 16,
- * and a channel may be unmasked only if the window avoids protected memory.
+ * address and count registers say or become. QEMU 7.2 (hw/dma/i8257.c)
+ * forms the address as page_hi[6:0] << 24 | page << 16 | current address,
+ * where the current address is the 16-bit address register (shifted left
+ * by one on the word controller), then adds or subtracts the transfer
+ * position, which runs up to the count (64 Ki transfers of 1 or 2 bytes).
+ * So around block = page_hi << 24 | page << 16 the window is
+ * [block - 64 KiB, block + 128 KiB) for a byte channel and
+ * [block - 128 KiB, block + 256 KiB) for a word channel. A channel may be
+ * unmasked only if its window avoids protected memory, judged for the 7
+ * high-page bits QEMU uses and for all 8 (real chipsets).
  */
 struct dma_range isadma_window(unsigned chan, uint8_t page, uint8_t page_hi);
+/* Channel 4 (the cascade) transfers nothing itself: always allowed. */
 bool isadma_unmask_allowed(unsigned chan, uint8_t page, uint8_t page_hi,
 			   const struct dma_range *prot, size_t n);
+
+/*
+ * Is [pa, pa + len) inside the union of @ram (any order, may overlap)?
+ * len 0: yes; a range that wraps: no. n = 0 means "no RAM list": yes.
+ */
+bool dma_within(uint64_t pa, uint64_t len, const struct dma_range *ram, size_t n);
 
 #endif /* SVMHV_HV_IOMMU_DMAGUARD_H */

@@ -43,6 +43,18 @@ unsigned iopt_levels_for(uint64_t top)
 	return AMDVI_MAX_LEVELS;
 }
 
+/* A new table: zeroed by the allocator, or every entry a fault marker. */
+static void *new_table(struct iopt *t, uint64_t *pa)
+{
+	uint64_t *tbl = t->alloc(t->ctx, pa);
+	unsigned i;
+
+	if (tbl && t->fault_markers)
+		for (i = 0; i < ENTRIES; i++)
+			tbl[i] = IOPT_FAULT_MARKER;
+	return tbl;
+}
+
 static bool leaf_allowed(const struct iopt *t, unsigned level)
 {
 	return level <= 2 || (level == 3 && t->gb_pages);
@@ -64,7 +76,7 @@ static int map_entry(struct iopt *t, uint64_t *pe, unsigned level, uint64_t va,
 			pte_write(pe, va | PERM | AMDVI_PTE_PR);
 			return 0;
 		}
-		if (!t->alloc(t->ctx, &pa))
+		if (!new_table(t, &pa))
 			return IOPT_ENOMEM;
 		t->tables++;
 		e = pa | PERM | AMDVI_PTE_PR | (uint64_t)(level - 1) << AMDVI_PTE_NEXT_SHIFT;
@@ -190,8 +202,9 @@ int iopt_build(struct iopt *t, const struct iopt_params *p)
 	if (t->levels < AMDVI_MAX_LEVELS && top > 1ull << level_shift(t->levels + 1))
 		return IOPT_EINVAL;     /* RAM the root cannot reach */
 	t->gb_pages = p->gb_pages;
+	t->fault_markers = p->fault_markers;
 	t->tables = 0;
-	if (!t->alloc(t->ctx, &t->root)) {
+	if (!new_table(t, &t->root)) {
 		t->root = 0;
 		return IOPT_ENOMEM;
 	}

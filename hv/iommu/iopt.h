@@ -46,6 +46,7 @@ struct iopt {
 	uint64_t root;          /* top table, 0 if none */
 	unsigned levels;        /* 1..6: the DTE's Mode */
 	bool     gb_pages;
+	bool     fault_markers; /* unmapped entries hold IOPT_FAULT_MARKER, not 0 */
 	size_t   tables;        /* table pages allocated */
 };
 
@@ -62,7 +63,19 @@ struct iopt_params {
 	size_t   nexclude;
 	unsigned levels;        /* 0: the fewest that reach the highest RAM byte */
 	bool     gb_pages;      /* 1 GiB leaves (QEMU and AMD hardware have them) */
+	bool     fault_markers; /* see IOPT_FAULT_MARKER */
 };
+
+/*
+ * An entry that maps nothing: PR = 0, so the hardware refuses the access
+ * and reports an I/O page fault (other bits are ignored when PR = 0). It
+ * is not 0 because QEMU 7.2's walk (hw/i386/amd_iommu.c amdvi_page_walk)
+ * ends silently on an all-zero entry and reports a fault only when an
+ * entry it would descend through is not present: NextLevel = 1 makes it
+ * descend, find PR = 0, and flag the fault (target abort in the IOMMU's
+ * PCI status, the only fault report QEMU 7.2 leaves).
+ */
+#define IOPT_FAULT_MARKER       (1ull << 9)
 
 /* Levels needed to translate addresses below @top (3 reaches 512 GiB). */
 unsigned iopt_levels_for(uint64_t top);

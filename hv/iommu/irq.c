@@ -13,6 +13,7 @@ static const char *const verdict_names[] = {
 	[IRQ_REFUSE_EXTINT] = "ExtINT refused",
 	[IRQ_REFUSE_RESERVED] = "reserved delivery mode refused",
 	[IRQ_REFUSE_ADDRESS] = "address outside the interrupt window refused",
+	[IRQ_REFUSE_PARTIAL] = "partial IOWIN write refused",
 };
 
 static const char *const dm_names[8] = {
@@ -77,6 +78,31 @@ bool ioapic_rte_reg(uint8_t ioregsel, unsigned npins, unsigned *pin, bool *high)
 	*pin = idx;
 	*high = ioregsel & 1;
 	return true;
+}
+
+static bool touches(unsigned off, unsigned width, unsigned reg, unsigned len)
+{
+	return off < reg + len && reg < off + width;
+}
+
+enum irq_verdict ioapic_mmio_write_check(uint8_t *regsel, unsigned npins, unsigned off,
+					 unsigned width, uint64_t value)
+{
+	unsigned reg = off & 0xffu, pin;
+	bool high;
+
+	if (width == 0 || width > 8 || reg + width > 0x100)
+		return IRQ_REFUSE_PARTIAL;
+	if (touches(reg, width, IOAPIC_IOWIN, 4)) {
+		if (reg != IOAPIC_IOWIN || width != 4)
+			return IRQ_REFUSE_PARTIAL;
+		if (ioapic_rte_reg(*regsel, npins, &pin, &high) && !high)
+			return ioapic_rte_low_check((uint32_t)value);
+		return IRQ_ALLOW;
+	}
+	if (reg == IOAPIC_IOREGSEL)
+		*regsel = (uint8_t)value;
+	return IRQ_ALLOW;
 }
 
 bool msi_decode(uint64_t addr, uint32_t data, struct msi_msg *m)

@@ -78,6 +78,7 @@ enum irq_verdict {
 	IRQ_REFUSE_EXTINT,
 	IRQ_REFUSE_RESERVED,    /* delivery mode 3 or 6 */
 	IRQ_REFUSE_ADDRESS,     /* MSI address outside the interrupt window */
+	IRQ_REFUSE_PARTIAL,     /* IOAPIC: a store that is not one whole IOWIN dword */
 };
 
 const char *irq_verdict_name(enum irq_verdict v);
@@ -101,6 +102,19 @@ enum irq_verdict ioapic_rte_low_check(uint32_t low);
  * which half, or false for ID/VER/ARB and registers past @npins.
  */
 bool ioapic_rte_reg(uint8_t ioregsel, unsigned npins, unsigned *pin, bool *high);
+
+/*
+ * A guest store of @width bytes of @value at offset @off of an IOAPIC's
+ * page, judged before it reaches the IOAPIC. The register is off % 256
+ * (QEMU's IOAPIC decodes the low byte; real ones alias at least that much).
+ * *regsel is svmhv's copy of IOREGSEL: the register an IOWIN store reaches,
+ * updated when an allowed store writes IOREGSEL's low byte. IOWIN must be
+ * written as one aligned dword (82093AA: 32-bit accesses only); a store
+ * that crosses the 256-byte alias block is refused too. Other registers
+ * (EOI...) pass.
+ */
+enum irq_verdict ioapic_mmio_write_check(uint8_t *regsel, unsigned npins, unsigned off,
+					 unsigned width, uint64_t value);
 
 struct msi_msg {
 	uint32_t dest;          /* address [19:12] */

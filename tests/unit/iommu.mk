@@ -8,3 +8,8 @@ test_iommu_amdvi_SRCS := tests/unit/test_iommu_amdvi.c hv/iommu/amdvi.c hv/fmt.c
 test_iommu_iopt_SRCS := tests/unit/test_iommu_iopt.c hv/iommu/iopt.c
 test_iommu_irq_SRCS := tests/unit/test_iommu_irq.c hv/iommu/irq.c
 test_iommu_dma_SRCS := tests/unit/test_iommu_dma.c hv/iommu/dmaguard.c
+UNIT_TESTS += test_iommu_madt test_iommu_pcicfg test_iommu_ports
+test_iommu_madt_SRCS := tests/unit/test_iommu_madt.c hv/iommu/madt.c hv/iommu/acpi.c
+test_iommu_pcicfg_SRCS := tests/unit/test_iommu_pcicfg.c hv/iommu/pcicfg.c hv/iommu/irq.c \
+	hv/iommu/amdvi.c hv/fmt.c
+test_iommu_ports_SRCS := tests/unit/test_iommu_ports.c hv/iommu/ports.c hv/iommu/dmaguard.c

@@ -86,6 +86,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c.escape.bytes[0], 0x1c);
 	assert_int_equal(c.escape.bytes[1], 0x1c);
 	assert_int_equal(c.debug_serial, 0);
+	assert_int_equal(c.dma_protect, CONFIG_DMA_AUTO);
+	assert_int_equal(c.test_fail_cpu, 0);
 }
 
 static void test_file_full(void **state)
@@ -364,6 +366,48 @@ static void test_nested_values(void **state)
 		 "(expected 0|1|yes|no|true|false|on|off)");
 }
 
+static uint32_t get_dma(const struct hv_config *c)
+{
+	return c->dma_protect;
+}
+
+static void test_dma_protect_values(void **state)
+{
+	static const struct value_case v[] = {
+		{ "dma_protect=auto", true, CONFIG_DMA_AUTO },
+		{ "dma_protect=required", true, CONFIG_DMA_REQUIRED },
+		{ "dma_protect=OFF", true, CONFIG_DMA_OFF },
+		{ "dma_protect=on", false, 0 }, { "dma_protect=1", false, 0 },
+		{ "dma_protect=", false, 0 }, { "dma_protect=requiredx", false, 0 },
+	};
+
+	(void)state;
+	check_values(v, sizeof(v) / sizeof(v[0]), get_dma);
+	opts_err("dma_protect=yes", CONFIG_EVALUE, 1, 13,
+		 "load options token 1: bad value 'yes' for 'dma_protect' "
+		 "(expected required|auto|off)");
+}
+
+static uint32_t get_fail_cpu(const struct hv_config *c)
+{
+	return c->test_fail_cpu;
+}
+
+static void test_fail_cpu_values(void **state)
+{
+	static const struct value_case v[] = {
+		{ "test_fail_cpu=1", true, 1 }, { "test_fail_cpu=0", true, 0 },
+		{ "test_fail_cpu=63", true, 63 }, { "test_fail_cpu=0x3f", true, 63 },
+		{ "test_fail_cpu=64", false, 0 }, { "test_fail_cpu=-1", false, 0 },
+		{ "test_fail_cpu=", false, 0 }, { "test_fail_cpu=cpu1", false, 0 },
+	};
+
+	(void)state;
+	check_values(v, sizeof(v) / sizeof(v[0]), get_fail_cpu);
+	file_err("test_fail_cpu=99\n", CONFIG_EVALUE, 1, 15,
+		 "svmhv.cfg line 1: bad value '99' for 'test_fail_cpu' (expected 0..63, an AP's index)");
+}
+
 static void test_heap_values(void **state)
 {
 	static const struct value_case v[] = {
@@ -547,16 +591,18 @@ static void test_format(void **state)
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=0x3f8 log=info force_tlb_flush=off heap=16MiB "
 			    "nested=off escape=^\\^\\ debug_serial=off shutdown=reset hypercalls=cpl0 "
+			    "dma_protect=auto "
 			    "next=none args=''");
 	assert_int_equal(n, (int)strlen(buf));
 
 	assert_int_equal(file(&c, "serial=off\nlog=4\nforce_tlb_flush=1\nheap=1024\n"
 			      "nested=yes\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
-			      "debug_serial=0x2f8\nshutdown=halt\nhypercalls=all\n", NULL), 0);
+			      "debug_serial=0x2f8\nshutdown=halt\nhypercalls=all\n"
+			      "dma_protect=required\ntest_fail_cpu=2\n", NULL), 0);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=off log=trace force_tlb_flush=on heap=1024MiB "
 			    "nested=on escape=off debug_serial=0x2f8 shutdown=halt hypercalls=all "
-			    "next=\\EFI\\x.efi args='a b=c'");
+			    "dma_protect=required test_fail_cpu=2 next=\\EFI\\x.efi args='a b=c'");
 
 	/* Truncated and terminated like hv_snprintf: the bytes stored are counted. */
 	char small[10];
@@ -625,6 +671,8 @@ int main(void)
 		cmocka_unit_test(test_heap_values),
 		cmocka_unit_test(test_escape_values),
 		cmocka_unit_test(test_debug_serial_values),
+		cmocka_unit_test(test_dma_protect_values),
+		cmocka_unit_test(test_fail_cpu_values),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_options_errors),
 		cmocka_unit_test(test_override),

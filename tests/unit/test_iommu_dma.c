@@ -179,12 +179,18 @@ static void test_isadma(void **state)
 	w = isadma_window(1, 0, 0);             /* clamped at 0 */
 	assert_int_equal(w.base, 0);
 	assert_int_equal(w.size, 0x20000);
-	w = isadma_window(5, 0xff, 0xff);       /* QEMU: 7 bits of the high page */
-	assert_int_equal(w.base, 0x7ffe0000);
-	assert_int_equal(w.size, 0x30000);
+	/* Word channels: 128 KiB below, 256 KiB above (16-bit count of words). */
+	w = isadma_window(5, 0xff, 0x7f);
+	assert_int_equal(w.base, 0x7ffd0000);
+	assert_int_equal(w.size, 0x60000);
+	w = isadma_window(6, 0x01, 0);
+	assert_int_equal(w.base, 0);
+	assert_int_equal(w.size, 0x50000);
 	/* Page 0x7e (pool at 0x7e000000 needs page_hi 0x7e): refused. */
 	assert_false(isadma_unmask_allowed(1, 0x00, 0x7e, prot, NPROT));
 	assert_true(isadma_unmask_allowed(1, 0x00, 0x10, prot, NPROT));
+	/* QEMU uses 7 high-page bits, hardware 8: 0xfe reaches the pool on QEMU. */
+	assert_false(isadma_unmask_allowed(1, 0x00, 0xfe, prot, NPROT));
 	/* The window reaches 64 KiB below and 128 KiB above the page. */
 	assert_false(isadma_unmask_allowed(0, 0x04, 0, low, 1));
 	assert_false(isadma_unmask_allowed(0, 0x02, 0, low, 1));
@@ -192,9 +198,39 @@ static void test_isadma(void **state)
 	assert_true(isadma_unmask_allowed(0, 0x01, 0, low, 1));      /* [0, 0x30000) */
 	assert_true(isadma_unmask_allowed(0, 0x05, 0, low, 1));
 	assert_true(isadma_unmask_allowed(0, 0x00, 0, low, 1));
-	/* Channel 4 is the cascade; 8 does not exist. */
-	assert_false(isadma_unmask_allowed(4, 0x10, 0, low, 1));
+	/* A word channel reaches 128 KiB below: page 5 meets 0x30000. */
+	assert_false(isadma_unmask_allowed(5, 0x05, 0, low, 1));
+	assert_true(isadma_unmask_allowed(5, 0x06, 0, low, 1));
+	/* Channel 4 is the cascade (no transfers of its own); 8 does not exist. */
+	assert_true(isadma_unmask_allowed(4, 0x03, 0, low, 1));
 	assert_false(isadma_unmask_allowed(8, 0x10, 0, low, 1));
+}
+
+static void test_within(void **state)
+{
+	const struct dma_range ram[] = {
+		{ 0x100000, 0x100000 }, { 0, 0xa0000 }, { 0x180000, 0x180000 }, { 0x5000, 0 },
+	};
+	struct fwcfg_dma_access acc = { true, true, 0x100000, 0x200000 };
+
+	(void)state;
+	assert_true(dma_within(0x1000, 0x1000, ram, 4));
+	assert_true(dma_within(0x9f000, 0x1000, ram, 4));
+	assert_false(dma_within(0x9f000, 0x1001, ram, 4));           /* into the VGA hole */
+	assert_true(dma_within(0x100000, 0x200000, ram, 4));         /* two overlapping ranges */
+	assert_true(dma_within(0x2fffff, 1, ram, 4));
+	assert_false(dma_within(0x2fffff, 2, ram, 4));
+	assert_false(dma_within(0xfee00000, 4, ram, 4));             /* the MSI window */
+	assert_true(dma_within(0xfee00000, 0, ram, 4));              /* nothing touched */
+	assert_false(dma_within(~0ull, 2, ram, 4));                  /* wraps */
+	assert_true(dma_within(0xfee00000, 4, NULL, 0));             /* no RAM list */
+	assert_int_equal(fwcfg_dma_check_ram(0x1000, &acc, ram, 4), FWCFG_ALLOW);
+	assert_int_equal(fwcfg_dma_check_ram(0xa0000, &acc, ram, 4), FWCFG_REFUSE_NOT_RAM);
+	acc.data_pa = 0xfee00000;
+	assert_int_equal(fwcfg_dma_check_ram(0x1000, &acc, ram, 4), FWCFG_REFUSE_NOT_RAM);
+	acc.touches_data = false;
+	assert_int_equal(fwcfg_dma_check_ram(0x1000, &acc, ram, 4), FWCFG_ALLOW);
+	assert_string_equal(fwcfg_verdict_name(FWCFG_REFUSE_NOT_RAM), "descriptor or data outside RAM");
 }
 
 int main(void)
@@ -205,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_fwcfg_check),
 		cmocka_unit_test(test_latch),
 		cmocka_unit_test(test_isadma),
+		cmocka_unit_test(test_within),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

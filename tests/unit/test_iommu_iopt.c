@@ -68,7 +68,7 @@ static struct iopt new_table(void)
 {
 	memset(&pool, 0, sizeof(pool));
 	pool.fail_at = (size_t)-1;
-	return (struct iopt){ pool_alloc, pool_free, pool_ptr, &pool, 0, 0, false, 0 };
+	return (struct iopt){ pool_alloc, pool_free, pool_ptr, &pool, 0, 0, false, false, 0 };
 }
 
 static bool model_mapped(const struct iopt_params *p, uint64_t pg)
@@ -131,7 +131,7 @@ static void test_pc_layout(void **state)
 		{ 0x7f400000, 0x200000 },       /* the device table */
 		{ 0x10000, 0x1000 },            /* a command buffer low in RAM */
 	};
-	struct iopt_params p = { ram, 3, excl, 3, 0, true };
+	struct iopt_params p = { ram, 3, excl, 3, 0, true, false };
 	struct iopt t = new_table();
 	struct iopt_mapping m;
 
@@ -174,7 +174,7 @@ static void test_pc_layout(void **state)
 static void test_no_gb_pages(void **state)
 {
 	const struct iopt_range ram[] = { { 0, 0x100000000ull } };
-	struct iopt_params p = { ram, 1, NULL, 0, 0, false };
+	struct iopt_params p = { ram, 1, NULL, 0, 0, false, false };
 	struct iopt t = new_table();
 	struct iopt_mapping m;
 
@@ -203,7 +203,7 @@ static void test_rounding_and_overlap(void **state)
 		{ 0x600000, 0x800 },            /* overlapping exclusions */
 		{ 0x600400, 0x1c00 },
 	};
-	struct iopt_params p = { ram, 5, excl, 5, 2, true };
+	struct iopt_params p = { ram, 5, excl, 5, 2, true, false };
 	struct iopt t = new_table();
 	struct iopt_mapping m;
 
@@ -236,22 +236,22 @@ static void test_bad_params(void **state)
 	struct iopt t = new_table();
 
 	(void)state;
-	p = (struct iopt_params){ wrap, 1, NULL, 0, 0, true };
+	p = (struct iopt_params){ wrap, 1, NULL, 0, 0, true, false };
 	assert_int_equal(iopt_build(&t, &p), IOPT_EINVAL);
-	p = (struct iopt_params){ high, 1, NULL, 0, 0, true };
+	p = (struct iopt_params){ high, 1, NULL, 0, 0, true, false };
 	assert_int_equal(iopt_build(&t, &p), IOPT_EINVAL);
-	p = (struct iopt_params){ at4g, 1, NULL, 0, 2, true };  /* 2 levels reach 1 GiB */
+	p = (struct iopt_params){ at4g, 1, NULL, 0, 2, true, false };  /* 2 levels reach 1 GiB */
 	assert_int_equal(iopt_build(&t, &p), IOPT_EINVAL);
-	p = (struct iopt_params){ ok, 1, wrap, 1, 0, true };    /* exclusion wraps */
+	p = (struct iopt_params){ ok, 1, wrap, 1, 0, true, false };    /* exclusion wraps */
 	assert_int_equal(iopt_build(&t, &p), IOPT_EINVAL);
-	p = (struct iopt_params){ ok, 1, NULL, 0, 7, true };
+	p = (struct iopt_params){ ok, 1, NULL, 0, 7, true, false };
 	assert_int_equal(iopt_build(&t, &p), IOPT_EINVAL);
-	p = (struct iopt_params){ NULL, 1, NULL, 0, 0, true };
+	p = (struct iopt_params){ NULL, 1, NULL, 0, 0, true, false };
 	assert_int_equal(iopt_build(&t, &p), IOPT_EINVAL);
 	assert_int_equal(iopt_build(NULL, &p), IOPT_EINVAL);
 	assert_int_equal(pool.allocs, 0);
 	/* Nothing at all to map: a root with no entries blocks everything. */
-	p = (struct iopt_params){ NULL, 0, NULL, 0, 0, true };
+	p = (struct iopt_params){ NULL, 0, NULL, 0, 0, true, false };
 	assert_int_equal(iopt_build(&t, &p), 0);
 	assert_int_equal(t.tables, 1);
 	iopt_free(&t);
@@ -261,7 +261,7 @@ static void test_enomem(void **state)
 {
 	const struct iopt_range ram[] = { { 0, 0x100000000ull }, { 0x100000000ull, 0x3000 } };
 	const struct iopt_range excl[] = { { 0x7e001000, 0x1000 } };
-	struct iopt_params p = { ram, 2, excl, 1, 0, true };
+	struct iopt_params p = { ram, 2, excl, 1, 0, true, false };
 	struct iopt t = new_table();
 	size_t need;
 
@@ -282,7 +282,7 @@ static void test_enomem(void **state)
 static void test_deep(void **state)
 {
 	const struct iopt_range ram[] = { { 0x7fffffe00000ull, 0x400000 }, { 0x3ffffffff000ull << 6, 0x1000 } };
-	struct iopt_params p = { ram, 1, NULL, 0, 0, true };
+	struct iopt_params p = { ram, 1, NULL, 0, 0, true, false };
 	struct iopt t = new_table();
 	struct iopt_mapping m;
 
@@ -321,7 +321,7 @@ static void test_random_layouts(void **state)
 	for (int round = 0; round < 60; round++) {
 		struct iopt_range ram[6], excl[6];
 		struct iopt_params p = { ram, 1 + rnd(&seed) % 6, excl, rnd(&seed) % 7, 0,
-					 rnd(&seed) & 1 };
+					 rnd(&seed) & 1, rnd(&seed) & 1 };
 		struct iopt t = new_table();
 
 		for (size_t i = 0; i < 6; i++) {
@@ -337,6 +337,68 @@ static void test_random_layouts(void **state)
 	}
 }
 
+enum walk_result { WALK_MAPPED, WALK_FAULT, WALK_SILENT };
+
+/*
+ * QEMU 7.2's walk (hw/i386/amd_iommu.c amdvi_page_walk), restated: descend
+ * while the fetched entry's NextLevel is 1..6, checking PR of every entry
+ * it descends through; an all-zero entry ends the walk without a fault.
+ */
+static enum walk_result qemu_walk(const struct iopt *t, uint64_t iova)
+{
+	uint64_t pte = t->root | AMDVI_PTE_PR | (uint64_t)t->levels << AMDVI_PTE_NEXT_SHIFT;
+	unsigned level = t->levels;
+
+	do {
+		if (!(pte & AMDVI_PTE_PR))
+			return WALK_FAULT;
+		pte = ((uint64_t *)pool_ptr(&pool, pte & AMDVI_PTE_ADDR_MASK))
+			[(iova >> (3 + 9 * level)) & 0x1ff];
+		if (!pte)
+			return WALK_SILENT;
+		level = (unsigned)((pte & AMDVI_PTE_NEXT_MASK) >> AMDVI_PTE_NEXT_SHIFT);
+	} while (level > 0 && level < 7);
+	return WALK_MAPPED;
+}
+
+static void test_fault_markers(void **state)
+{
+	const struct iopt_range ram[] = { { 0, 0xa0000 }, { 0x100000, 0x3ff00000 } };
+	const struct iopt_range excl[] = { { 0x3dc00000, 0x1100000 } };   /* svmhv's pool */
+	struct iopt_params p = { ram, 2, excl, 1, 0, true, true };
+	struct iopt t = new_table();
+	struct iopt_mapping m;
+
+	(void)state;
+	assert_int_equal(iopt_build(&t, &p), 0);
+	check_pages(&t, &p, 1ull << 31);
+	/* Mapped pages walk to a leaf; everything else ends in a reported fault. */
+	assert_int_equal(qemu_walk(&t, 0x1000), WALK_MAPPED);
+	assert_int_equal(qemu_walk(&t, 0x3dc00000), WALK_FAULT);       /* the pool, 4 KiB level */
+	assert_int_equal(qemu_walk(&t, 0x3e000000), WALK_FAULT);       /* the pool, 2 MiB level */
+	assert_int_equal(qemu_walk(&t, 0xa0000), WALK_FAULT);          /* a hole */
+	/*
+	 * Two levels reach 1 GiB and QEMU does not check the bits above: an
+	 * address there aliases the one 1 GiB lower, so it lands on RAM or
+	 * faults like its alias; it never reaches the pool.
+	 */
+	assert_int_equal(t.levels, 2);
+	assert_int_equal(qemu_walk(&t, 0x7dc00000), WALK_FAULT);
+	assert_int_equal(qemu_walk(&t, (1ull << 40) + 0x3dc00000), WALK_FAULT);
+	assert_int_equal(qemu_walk(&t, 0xfee00000), WALK_MAPPED);
+	assert_int_equal(iopt_lookup(&t, 0x3dc00000, &m), IOPT_ENOENT);
+	iopt_free(&t);
+	assert_int_equal(pool.live, 0);
+
+	/* Without markers QEMU refuses the pool silently: nothing to log. */
+	p.fault_markers = false;
+	t = new_table();
+	assert_int_equal(iopt_build(&t, &p), 0);
+	assert_int_equal(qemu_walk(&t, 0x3dc00000), WALK_SILENT);
+	iopt_free(&t);
+	assert_int_equal(pool.live, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_enomem),
 		cmocka_unit_test(test_deep),
 		cmocka_unit_test(test_random_layouts),
+		cmocka_unit_test(test_fault_markers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

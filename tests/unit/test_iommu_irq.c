@@ -113,6 +113,50 @@ static void test_msi(void **state)
 	assert_false(msi_decode(0xfee00000ull | 1ull << 32, 0, &m));
 }
 
+/* Stores to QEMU's IOAPIC page (24 pins), as the NPF handler sees them. */
+static void test_ioapic_mmio(void **state)
+{
+	uint8_t sel = 0x01;
+
+	(void)state;
+	/* IOREGSEL: any width; the shadow follows byte 0. */
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x00, 4, 0x12), IRQ_ALLOW);
+	assert_int_equal(sel, 0x12);                                    /* RTE 1 low */
+	/* An INIT or SMI RTE, masked or not, is refused; fixed, NMI, ExtINT pass. */
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 4, 0x00000500), IRQ_REFUSE_INIT);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 4, 0x00010500), IRQ_REFUSE_INIT);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 4, 0x00000200), IRQ_REFUSE_SMI);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 4, 0x0000a031), IRQ_ALLOW);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 4, 0x00000400), IRQ_ALLOW);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 4, 0x00000700), IRQ_ALLOW);
+	/* The high half (destination), ID, VER and pins past the last pass. */
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x00, 1, 0x13), IRQ_ALLOW);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 4, 0x00000500), IRQ_ALLOW);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x00, 4, 0x00), IRQ_ALLOW);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 4, 0x00000500), IRQ_ALLOW);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x00, 4, 0x40), IRQ_ALLOW);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 4, 0x00000500), IRQ_ALLOW);
+	/* Aliases: offset 0x110 is IOWIN, 0x200 is IOREGSEL. */
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x200, 4, 0x10), IRQ_ALLOW);
+	assert_int_equal(sel, 0x10);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x110, 4, 0x00000500), IRQ_REFUSE_INIT);
+	/* A byte of IOREGSEL other than byte 0 leaves the shadow alone. */
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x01, 1, 0x44), IRQ_ALLOW);
+	assert_int_equal(sel, 0x10);
+	/* IOWIN only as one aligned dword: partial and straddling stores are refused. */
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x11, 1, 0x05), IRQ_REFUSE_PARTIAL);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 2, 0x0500), IRQ_REFUSE_PARTIAL);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 8, 0x0500), IRQ_REFUSE_PARTIAL);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x0c, 8, 0x0500ull << 32),
+			 IRQ_REFUSE_PARTIAL);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0xfc, 8, 0), IRQ_REFUSE_PARTIAL);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x10, 0, 0), IRQ_REFUSE_PARTIAL);
+	/* EOI and the rest of the page pass. */
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x40, 4, 0x31), IRQ_ALLOW);
+	assert_int_equal(ioapic_mmio_write_check(&sel, 24, 0x08, 8, 0), IRQ_ALLOW);
+	assert_string_equal(irq_verdict_name(IRQ_REFUSE_PARTIAL), "partial IOWIN write refused");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_rte_policy),
 		cmocka_unit_test(test_rte_reg),
 		cmocka_unit_test(test_msi),
+		cmocka_unit_test(test_ioapic_mmio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
