@@ -16,6 +16,7 @@
 #include "boot/efi_boot.h"
 #include "boot/efi_mem.h"
 #include "boot/efi_mp.h"
+#include "boot/efi_platform.h"
 #include "boot/relocate.h"
 #include "svm/hw.h"
 #include "hv/boot_info.h"
@@ -97,6 +98,16 @@ static uint64_t tsc_khz(void)
 	return t1 > t0 ? (t1 - t0) / 10 : 1000000;
 }
 
+/* dma_protect=required: no IOMMU, nothing started (not even the pool). */
+static int check_dma_protect(const struct hv_config *cfg, uint64_t rsdp)
+{
+	if (cfg->dma_protect != CONFIG_DMA_REQUIRED || efi_has_ivrs(rsdp))
+		return 0;
+	efi_fail("not virtualizing: dma_protect=required but this machine has no IOMMU "
+		 "(no ACPI IVRS table); returning to the firmware");
+	return -1;
+}
+
 static int virtualize(const struct hv_config *cfg)
 {
 	static struct hv_boot_info info;
@@ -109,7 +120,11 @@ static int virtualize(const struct hv_config *cfg)
 		.force_tlb_flush = cfg->force_tlb_flush, .nested = cfg->nested,
 		.escape = cfg->escape, .debug_serial = cfg->debug_serial,
 		.tsc_khz = tsc_khz(), .shutdown = cfg->shutdown, .hc_user = cfg->hc_user,
+		.dma_protect = cfg->dma_protect, .test_fail_cpu = cfg->test_fail_cpu,
+		.rsdp_pa = efi_acpi_rsdp(),
 	};
+	if (check_dma_protect(cfg, info.rsdp_pa))
+		return -1;
 	efi_list_cpus(&info, hv_read_apic_id());
 	st = reserve_pool(cfg->heap_mib, &info);
 	if (EFI_ERROR(st)) {

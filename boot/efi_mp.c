@@ -8,6 +8,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "boot/efi_park.h"
 #include "hv/console.h"
 
 #define PROCESSOR_ENABLED_BIT   0x2u
@@ -100,6 +101,20 @@ void efi_list_cpus(struct hv_boot_info *info, uint32_t bsp_apic_id)
 	hv_info("boot", "%u CPU%s enabled", info->ncpu, info->ncpu == 1 ? "" : "s");
 }
 
+/*
+ * Fail closed: a CPU svmhv could not take must never run the OS. The firmware
+ * stops giving it work (EnableDisableAP), and svmhv parks it and hides it from
+ * the OS right after ExitBootServices, when the firmware lets it go.
+ */
+static void park(struct efi_mp_services *mp, UINTN i, unsigned idx)
+{
+	if (EFI_ERROR(mp->EnableDisableAP(mp, i, FALSE, NULL)))
+		hv_warn("boot", "CPU %u: the firmware would not disable it", idx);
+	if (efi_park_later(idx) == 0)
+		hv_err("boot", "CPU %u stays with the firmware until ExitBootServices, then svmhv "
+		       "parks it: the OS never runs on it", idx);
+}
+
 unsigned efi_virtualize_aps(hv_entry_fn entry_ap, const struct hv_boot_info *info)
 {
 	struct efi_mp_services *mp = mp_services();
@@ -121,8 +136,9 @@ unsigned efi_virtualize_aps(hv_entry_fn entry_ap, const struct hv_boot_info *inf
 		st = mp->StartupThisAP(mp, ap_procedure, i, NULL, AP_TIMEOUT_US, &a, NULL);
 		if (EFI_ERROR(st) || a.rc) {
 			hv_err("boot", "CPU %u (APIC ID %u) NOT virtualized (EFI status %lx, "
-			       "svmhv %d): it runs outside svmhv's control", idx,
-			       (unsigned)pi.ProcessorId, (unsigned long)st, a.rc);
+			       "svmhv %d): parking it", idx, (unsigned)pi.ProcessorId,
+			       (unsigned long)st, a.rc);
+			park(mp, i, (unsigned)idx);
 			continue;
 		}
 		done++;

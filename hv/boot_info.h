@@ -11,7 +11,12 @@
 #include "hv/debug/escape.h"
 
 #define HV_BOOT_MAX_CPUS 64
-#define HV_BOOT_MAX_RAM  128
+#define HV_BOOT_MAX_RAM  128    /* merged RAM ranges of the firmware's memory map */
+
+/* dma_protect= (boot/config.h enum config_dma_protect, same values). */
+#define HV_DMA_PROTECT_AUTO     0
+#define HV_DMA_PROTECT_REQUIRED 1
+#define HV_DMA_PROTECT_OFF      2
 
 struct hv_boot_range {
 	uint64_t base, size;
@@ -38,8 +43,12 @@ struct hv_boot_info {
 	unsigned ncpu;          /* enabled CPUs; index 0 is the boot CPU */
 	uint32_t apic_ids[HV_BOOT_MAX_CPUS];
 	uint8_t shutdown;       /* enum hv_shutdown_action */
-	bool hc_user;           /* info hypercalls also at CPL 3 (`hypercalls=user`) */
-	/* Ordinary RAM from the firmware's memory map (boot/efi_mem.c), merged. */
+	bool hc_user;           /* info hypercalls also at CPL 3 (`hypercalls=all`) */
+	uint64_t rsdp_pa;       /* ACPI RSDP from the EFI configuration table, 0 if none */
+	uint8_t dma_protect;    /* HV_DMA_PROTECT_* */
+	unsigned test_fail_cpu; /* test knob: this AP's takeover fails (0 = none) */
+	/* Ordinary RAM from the firmware's memory map (boot/efi_mem.c), merged:
+	 * what a guest may name for SVM structures and where devices may DMA. */
 	unsigned nram;
 	struct hv_boot_range ram[HV_BOOT_MAX_RAM];
 };
@@ -55,5 +64,6 @@ int hv_entry_ap(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rs
 #define HV_ERR_NOMEM    (-12)
 #define HV_ERR_NOSVM    (-19)
 #define HV_ERR_INVAL    (-22)
+#define HV_ERR_NOIOMMU  (-95)   /* dma_protect=required and no IOMMU svmhv can own */
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "svm/hw.h"
 #include "hv/console.h"
+#include "hv/iso/iso.h"
 #include "hv/panic.h"
 #include "hv/smp.h"
 
@@ -78,12 +79,20 @@ __attribute__((interrupt)) static void isr_13(struct intr_frame *f, unsigned lon
 		host_exception(13, f, e);
 }
 
+/* #SX: an INIT turned into an exception by VM_CR.R_INIT (hv/iso/cpu.c). */
+__attribute__((interrupt)) static void isr_30(struct intr_frame *f, unsigned long e)
+{
+	(void)f;
+	(void)e;
+	hv_iso_host_sx();
+}
+
 ISR_NOERR(0) ISR_NOERR(1) ISR_NOERR(3) ISR_NOERR(4) ISR_NOERR(5)
 ISR_NOERR(6) ISR_NOERR(7) ISR_ERR(8) ISR_NOERR(9) ISR_ERR(10) ISR_ERR(11)
 ISR_ERR(12) ISR_ERR(14) ISR_NOERR(15) ISR_NOERR(16) ISR_ERR(17)
 ISR_NOERR(18) ISR_NOERR(19) ISR_NOERR(20) ISR_ERR(21) ISR_NOERR(22) ISR_NOERR(23)
 ISR_NOERR(24) ISR_NOERR(25) ISR_NOERR(26) ISR_NOERR(27) ISR_NOERR(28) ISR_ERR(29)
-ISR_ERR(30) ISR_NOERR(31)
+ISR_NOERR(31)
 
 static void set_gate(unsigned vec, void *handler, unsigned ist)
 {

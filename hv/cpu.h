@@ -45,6 +45,9 @@ struct hv_cpu {
 	struct vcpu *vcpu;
 	uint32_t kick_pending;          /* an NMI sent to this CPU is a kick (atomic) */
 	uint64_t host_nmis;             /* NMIs taken by the host handler */
+	uint64_t host_inits;            /* INITs taken as #SX in host mode (VM_CR.R_INIT) */
+	bool r_init;                    /* VM_CR.R_INIT holds here: host-mode INIT is a #SX */
+	uint32_t parked;                /* not under svmhv and held in INIT by it (atomic) */
 	struct tlb_pcpu *tlb;           /* this pCPU's flush generation (svm/tlb.c) */
 };
 

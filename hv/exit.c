@@ -14,6 +14,7 @@
 #include "hv/hc.h"
 #include "hv/integrity.h"
 #include "hv/invalid.h"
+#include "hv/iso/iso.h"
 #include "hv/msr.h"
 #include "hv/npt.h"
 #include "hv/panic.h"
@@ -90,6 +91,7 @@ static struct hv_verdict svm_exit_vmmcall(struct vcpu *v)
 		.tlb_flushes = hc_tlb_flushes, .asids = hc_asids,
 		.apic_ids = hv.apic_ids, .cpl = s->cpl, .user_ok = hv.boot.hc_user,
 		.dump = hv_dump_counters, .integrity = hv_integrity,
+		.parked = hv_iso_parked_mask(), .iso_counter = hv_iso_counter, .park = hv_iso_park,
 	};
 	struct hv_hc_regs r = { s->rax, g->rbx, g->rcx, g->rdx };
 
@@ -194,12 +196,14 @@ static struct hv_verdict svm_exit_excp_ac(struct vcpu *v)
 /*
  * Nested page fault. svmhv's tables map every guest-physical address (up to
  * 2^48) and fault only on writes: to the xAPIC page (write-protected, see
- * hv/apic/vapic.c), and to the blank page that stands for svmhv's own
- * memory and for everything above hv.gpa_bits: that write is dropped and
- * the instruction skipped, as unbacked memory drops it. A write made while
- * delivering an event (a stack or IDT in a hole) cannot be dropped and
- * resumed: the guest's state is lost, a shutdown. Any other fault is a hole
- * in svmhv's own tables: its bug. See: APM2 15.25.6 (exit_info_1 bits).
+ * hv/apic/vapic.c), to the pages isolation guards (the IOMMU's registers,
+ * I/O APICs, ECAM: hv/iso/npf.c), and to the blank page that stands for
+ * svmhv's own memory and for everything above hv.gpa_bits: that write is
+ * dropped and the instruction skipped, as unbacked memory drops it. A write
+ * made while delivering an event (a stack or IDT in a hole) cannot be
+ * dropped and resumed: the guest's state is lost, a shutdown. Any other
+ * fault is a hole in svmhv's own tables: its bug. See: APM2 15.25.6
+ * (exit_info_1 bits).
  */
 static struct hv_verdict svm_exit_npf(struct vcpu *v)
 {
@@ -209,6 +213,8 @@ static struct hv_verdict svm_exit_npf(struct vcpu *v)
 	c->next_rip = 0;                /* an NPF gives no NextRIP: decode */
 	if ((info & NPF_WRITE) && hv_apic_is_page(gpa))
 		return hv_apic_npf_write(v, gpa);
+	if ((info & NPF_WRITE) && hv_iso_npf_owns(gpa))
+		return hv_iso_npf_write(v, gpa);
 	if ((info & NPF_WRITE) && hv_npt_is_blank(gpa)) {
 		hv_warn("npf", "vCPU %u: guest write to %s at %llx (rip %llx) dropped", v->index,
 			gmem_is_hv(&hv.gmem, gpa, 1) ? "svmhv memory" : "unbacked memory",
@@ -225,14 +231,12 @@ static struct hv_verdict svm_exit_npf(struct vcpu *v)
 		 (unsigned long long)gpa, (unsigned long long)info);
 }
 
-/*
- * A physical INIT reached a CPU in guest mode: something sent it around
- * svmhv's ICR virtualization (a CPU not under svmhv, or a bug). The INIT
- * stays pending in the hardware, so this CPU cannot go on.
- */
-static struct hv_verdict svm_exit_init(struct vcpu *v)
+/* The IOPM's ports belong to isolation (hv/iso/ioio.c) or the debugger (hv/dbg/). */
+static struct hv_verdict svm_exit_ioio(struct vcpu *v)
 {
-	hv_panic(v, "physical INIT received on vCPU %u: an IPI bypassed svmhv", v->index);
+	if (hv_iso_ioio_owns(v->vmcb->control.exit_info_1))
+		return hv_iso_ioio(v);
+	return hv_dbg_ioio(v);
 }
 
 /* Triple fault (in L1, or in L2 without L1's SHUTDOWN intercept). */
@@ -246,7 +250,7 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_EXCP_BASE + VEC_DB] = svm_exit_excp_db,
 	[VMEXIT_EXCP_BASE + VEC_AC] = svm_exit_excp_ac,
 	/* The debugger (hv/dbg/): its UART, gdb's INT3s and debug registers. */
-	[VMEXIT_IOIO]           = hv_dbg_ioio,
+	[VMEXIT_IOIO]           = svm_exit_ioio,
 	[VMEXIT_HLT]            = hv_dbg_hlt,
 	[VMEXIT_EXCP_BASE + VEC_BP] = hv_dbg_breakpoint,
 	[VMEXIT_SWINT]          = hv_dbg_breakpoint,
@@ -261,7 +265,7 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_DR0_WRITE + 3]  = hv_dbg_dr_access,
 	[VMEXIT_DR0_WRITE + 7]  = hv_dbg_dr_access,
 	[VMEXIT_NMI]            = hv_smp_nmi_exit,
-	[VMEXIT_INIT]           = svm_exit_init,
+	[VMEXIT_INIT]           = hv_iso_init_exit,     /* APM2 15.13.3 */
 	[VMEXIT_CPUID]          = svm_exit_cpuid,
 	[VMEXIT_MSR]            = hv_msr_exit,
 	[VMEXIT_VMMCALL]        = svm_exit_vmmcall,
@@ -284,6 +288,7 @@ struct hv_verdict hv_handle_exit(struct vcpu *v)
 
 	if (slot < 0 || !svm_exit_handlers[slot])
 		hv_panic(v, "unhandled #VMEXIT %llx", (unsigned long long)code);
+	hv_iso_poll(false);     /* the IOMMU's fault log, every few ms */
 	/*
 	 * An exit taken while the CPU was delivering an event leaves that event
 	 * in EXITINTINFO; inject it again (same format as EVENTINJ) unless the

@@ -48,8 +48,8 @@ static int64_t hc_vcpu_state(const struct hv_hc_env *env, struct hv_hc_regs *r)
 	v = env->vcpus[idx];
 	r->rcx = env->apic_ids[idx];
 	r->rdx = v ? v->exit_total : 0;
-	r->rbx = !v ? SVMHV_VCPU_ABSENT :
-		 v->mp_state ? SVMHV_VCPU_WAIT_SIPI : SVMHV_VCPU_RUNNING;
+	r->rbx = v ? (v->mp_state ? SVMHV_VCPU_WAIT_SIPI : SVMHV_VCPU_RUNNING) :
+		 idx < 64 && (env->parked >> idx & 1) ? SVMHV_VCPU_PARKED : SVMHV_VCPU_ABSENT;
 	return SVMHV_OK;
 }
 
@@ -57,16 +57,31 @@ static int64_t hc_integrity(const struct hv_hc_env *env, struct hv_hc_regs *r)
 {
 	if (!env->integrity)
 		return SVMHV_ENOSYS;
-	env->integrity(&r->rbx, &r->rcx, &r->rdx);
+	env->integrity(r->rbx, &r->rbx, &r->rcx, &r->rdx);
 	return SVMHV_OK;
 }
 
-/* IDENTIFY says what CPUID says; the rest reveals svmhv: CPL 0 (or hypercalls=all). */
+/* The isolation functions (10-11): each needs its hook. */
+static int64_t hc_isolation(const struct hv_hc_env *env, struct hv_hc_regs *r)
+{
+	if (r->rax == SVMHV_HC_ISO_COUNTER) {
+		if (!env->iso_counter || env->iso_counter(r->rbx, &r->rdx))
+			return SVMHV_EINVAL;
+		return SVMHV_OK;
+	}
+	return env->park ? env->park(r->rbx) : SVMHV_ENOSYS;   /* SVMHV_HC_PARK_CPU */
+}
+
+/*
+ * IDENTIFY says what CPUID says; the rest reveals svmhv: CPL 0 (or
+ * hypercalls=all). CONSOLE_DUMP writes svmhv's console and PARK_CPU acts on
+ * a CPU: CPL 0 only.
+ */
 static bool allowed(const struct hv_hc_env *env, uint64_t fn)
 {
 	if (fn == SVMHV_HC_IDENTIFY || env->cpl == 0)
 		return true;
-	return env->user_ok && fn != SVMHV_HC_CONSOLE_DUMP;
+	return env->user_ok && fn != SVMHV_HC_CONSOLE_DUMP && fn != SVMHV_HC_PARK_CPU;
 }
 
 void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
@@ -75,7 +90,7 @@ void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 	int64_t st = SVMHV_OK;
 
 	if (!allowed(env, r->rax)) {
-		r->rax = r->rax <= SVMHV_HC_INTEGRITY ? (uint64_t)SVMHV_EPERM :
+		r->rax = r->rax <= SVMHV_HC_PARK_CPU ? (uint64_t)SVMHV_EPERM :
 			 (uint64_t)SVMHV_ENOSYS;
 		return;
 	}
@@ -122,6 +137,10 @@ void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 		break;
 	case SVMHV_HC_INTEGRITY:
 		st = hc_integrity(env, r);
+		break;
+	case SVMHV_HC_ISO_COUNTER:
+	case SVMHV_HC_PARK_CPU:
+		st = hc_isolation(env, r);
 		break;
 	default:
 		st = SVMHV_ENOSYS;

@@ -25,8 +25,13 @@ struct hv_hc_env {
 	unsigned cpl;                   /* the caller's privilege level */
 	bool user_ok;                   /* hypercalls=all: info functions at any CPL */
 	void (*dump)(void);             /* print counters on the console */
-	/* SVMHV_HC_INTEGRITY: code checksum, broken canaries, canaries. */
-	void (*integrity)(uint64_t *sum, uint64_t *broken, uint64_t *canaries);
+	uint64_t parked;                /* bit i: CPU i is parked (SVMHV_VCPU_PARKED) */
+	/* SVMHV_HC_INTEGRITY: for canary idx, the code checksum, canary pages
+	 * found changed, canary idx's physical address (0: none). */
+	void (*integrity)(uint64_t idx, uint64_t *sum, uint64_t *broken, uint64_t *canary_pa);
+	/* SVMHV_HC_ISO_COUNTER (0 or -1: no such counter), SVMHV_HC_PARK_CPU. */
+	int (*iso_counter)(uint64_t idx, uint64_t *val);
+	int64_t (*park)(uint64_t cpu);
 };
 
 /* Execute the hypercall in r (RAX = function); results are written back to r. */

@@ -19,7 +19,8 @@
  *        says). The other functions only read svmhv state but reveal it
  *        (exit counts, where svmhv's memory is), so they need CPL 0, else
  *        SVMHV_EPERM, unless svmhv runs with hypercalls=all (test tools in
- *        the OS use that). CONSOLE_DUMP always needs CPL 0.
+ *        the OS use that). CONSOLE_DUMP (writes to svmhv's console) and
+ *        PARK_CPU (acts on a CPU) always need CPL 0.
  */
 #ifndef SVMHV_HV_HYPERCALL_H
 #define SVMHV_HV_HYPERCALL_H
@@ -31,7 +32,7 @@
 #define SVMHV_VERSION_PATCH     0
 #define SVMHV_VERSION \
 	((SVMHV_VERSION_MAJOR << 16) | (SVMHV_VERSION_MINOR << 8) | SVMHV_VERSION_PATCH)
-#define SVMHV_ABI_VERSION       1
+#define SVMHV_ABI_VERSION       2
 
 #define SVMHV_CPUID_BASE        0x40000000u
 #define SVMHV_CPUID_MAX         0x40000001u
@@ -44,6 +45,7 @@
 #define SVMHV_ENOSYS            (-1)            /* unknown function */
 #define SVMHV_EINVAL            (-2)            /* bad argument */
 #define SVMHV_EPERM             (-3)            /* not allowed at this CPL */
+#define SVMHV_EBUSY             (-4)            /* PARK_CPU: that CPU is under svmhv */
 
 /* Arguments that name a vCPU: this value means "the calling vCPU". */
 #define SVMHV_VCPU_SELF         0xffffffffu
@@ -74,17 +76,59 @@ enum svmhv_hypercall {
 	/* CPL 0: print every vCPU's exit counts and TLB flush counters on
 	 * svmhv's serial console. */
 	SVMHV_HC_CONSOLE_DUMP   = 8,
-	/* out: RBX = FNV-1a-64 checksum of svmhv's code and read-only data,
+	/* Is svmhv's memory as it was? A checksum of svmhv's code and read-only
+	 * data, and canary pages spread over its heap, which no one may write
+	 * (qword j of the canary page at pa is SVMHV_CANARY_WORD(pa, j)).
+	 * in:  RBX = a canary's index (0 for the usual call)
+	 * out: RBX = FNV-1a-64 checksum of svmhv's code and read-only data,
 	 *      RCX = canary pages of svmhv's memory found changed (0: intact),
-	 *      RDX = canary pages checked. Equal RBX before and after, RCX = 0:
-	 *      svmhv's memory is unchanged (tests/attack). */
+	 *      RDX = physical address of canary RBX, 0 if there is no such
+	 *      canary (so the canaries are counted by asking 0, 1, ... until 0).
+	 * Equal RBX before and after and RCX = 0: svmhv's memory is unchanged
+	 * (tests/attack, isoattack). A device aiming at canary 0 aims at svmhv. */
 	SVMHV_HC_INTEGRITY      = 9,
+	/* in: RBX = counter (enum svmhv_iso_counter); out: RDX = its value */
+	SVMHV_HC_ISO_COUNTER    = 10,
+	/* CPL 0, for svmhv.efi while it starts the CPUs: in RBX = a CPU that is
+	 * present but not under svmhv (VCPU_STATE says ABSENT). svmhv holds it
+	 * in INIT (it waits for a SIPI svmhv never lets through) and clears it
+	 * in the MADT so the OS does not try to start it. SVMHV_EBUSY for a CPU
+	 * under svmhv, SVMHV_EINVAL for no such CPU. */
+	SVMHV_HC_PARK_CPU       = 11,
 };
+
+/* SVMHV_HC_INTEGRITY: qword j of the canary page at physical address pa. */
+#define SVMHV_CANARY_WORD(pa, j) \
+	(((uint64_t)(pa) + 8 * (uint64_t)(j)) * 0x9e3779b97f4a7c15ull ^ 0x5356484d43414e59ull)
+
+/* SVMHV_HC_ISO_COUNTER: what svmhv counted while guarding its isolation. */
+enum svmhv_iso_counter {
+	SVMHV_ISO_FLAGS         = 0,    /* SVMHV_ISO_F_* */
+	SVMHV_ISO_IOMMU_FAULTS  = 1,    /* DMA the IOMMU refused and reported */
+	SVMHV_ISO_PCICFG_REFUSED = 2,   /* config writes to protected functions/registers */
+	SVMHV_ISO_MSI_REFUSED   = 3,    /* MSI data writes with INIT/SMI/NMI/ExtINT */
+	SVMHV_ISO_IOAPIC_REFUSED = 4,   /* IOAPIC redirection entries refused */
+	SVMHV_ISO_FWCFG_DMA     = 5,    /* fw_cfg DMA transfers allowed */
+	SVMHV_ISO_FWCFG_REFUSED = 6,    /* fw_cfg DMA transfers refused */
+	SVMHV_ISO_ISADMA_REFUSED = 7,   /* ISA DMA unmask/page writes refused */
+	SVMHV_ISO_MMIO_DROPPED  = 8,    /* guest stores to the IOMMU's registers dropped */
+	SVMHV_ISO_INIT_EXITS    = 9,    /* physical INITs that reached a vCPU (#VMEXIT) */
+	SVMHV_ISO_CPUS_PARKED   = 10,   /* CPUs held in INIT because svmhv could not take them */
+	SVMHV_ISO_IRTE_WRITES   = 11,   /* interrupt remapping entries svmhv wrote */
+	SVMHV_ISO_COUNTERS
+};
+
+#define SVMHV_ISO_F_IOMMU       (1u << 0)       /* svmhv owns an IOMMU */
+#define SVMHV_ISO_F_INTREMAP    (1u << 1)       /* device interrupts go through it (DTE.IV) */
+#define SVMHV_ISO_F_IRT         (1u << 2)       /* ... remapped by svmhv's tables (QEMU) */
+#define SVMHV_ISO_F_R_INIT      (1u << 3)       /* INIT in host mode becomes #SX here */
+#define SVMHV_ISO_F_DMA_OFF     (1u << 4)       /* dma_protect=off */
 
 enum svmhv_vcpu_state {
 	SVMHV_VCPU_RUNNING      = 0,    /* running its guest */
 	SVMHV_VCPU_WAIT_SIPI    = 1,    /* after INIT, held until a SIPI */
 	SVMHV_VCPU_ABSENT       = 2,    /* CPU present but not under svmhv */
+	SVMHV_VCPU_PARKED       = 3,    /* not under svmhv, held in INIT by it */
 };
 
 #endif /* SVMHV_HV_HYPERCALL_H */

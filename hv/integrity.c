@@ -2,6 +2,7 @@
 /* svmhv's code checksum and memory canaries. See hv/integrity.h. */
 #include "hv/integrity.h"
 
+#include "hv/hypercall.h"
 #include "svm/x86.h"
 
 static struct {
@@ -20,9 +21,10 @@ uint64_t hv_fnv1a(uint64_t h, const void *p, size_t len)
 	return h;
 }
 
+/* The pattern is part of the ABI (hv/hypercall.h): a guest recognises a canary. */
 static uint64_t pattern(uint64_t pa, unsigned i)
 {
-	return (pa + 8 * i) * 0x9e3779b97f4a7c15ull ^ 0x5356484d43414e59ull;  /* "YNACMHVS" */
+	return SVMHV_CANARY_WORD(pa, i);
 }
 
 void hv_canary_fill(void *page, uint64_t pa)
@@ -68,18 +70,15 @@ extern const uint8_t _text[], _etext[], _data[], __hv_extable_end[];
 #define RO_END          __hv_extable_end
 #endif
 
-void hv_integrity(uint64_t *sum, uint64_t *broken, uint64_t *canaries)
+void hv_integrity(uint64_t idx, uint64_t *sum, uint64_t *broken, uint64_t *canary_pa)
 {
 	uint64_t h = hv_fnv1a(HV_FNV_BASIS, CODE_START,
 			      (size_t)((uintptr_t)CODE_END - (uintptr_t)CODE_START));
 
 	*sum = hv_fnv1a(h, RO_START, (size_t)((uintptr_t)RO_END - (uintptr_t)RO_START));
 	*broken = 0;
-	*canaries = 0;
-	for (unsigned i = 0; i < HV_CANARIES; i++) {
-		if (!canary[i].page)
-			continue;
-		++*canaries;
-		*broken += !hv_canary_intact(canary[i].page, canary[i].pa);
-	}
+	*canary_pa = idx < HV_CANARIES && canary[idx].page ? canary[idx].pa : 0;
+	for (unsigned i = 0; i < HV_CANARIES; i++)
+		if (canary[i].page)
+			*broken += !hv_canary_intact(canary[i].page, canary[i].pa);
 }

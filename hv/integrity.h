@@ -6,7 +6,8 @@
  * filled with a pattern of its own address. A guest that managed to write
  * anywhere into svmhv (a VMSAVE, a vmcb12 write-back, a DMA) would almost
  * surely hit the image at the pool's start or one of them; tests/attack
- * compares them before and after every attack.
+ * and isoattack (whose DMA aims at canary 0) compare them before and after
+ * every attack.
  */
 #ifndef SVMHV_HV_INTEGRITY_H
 #define SVMHV_HV_INTEGRITY_H
@@ -25,7 +26,7 @@ int hv_canary_intact(const void *page, uint64_t pa);
 
 /* Canary i (0 .. HV_CANARIES - 1) lives at pa: fill it. */
 void hv_integrity_add(unsigned i, void *page, uint64_t pa);
-/* SVMHV_HC_INTEGRITY. */
-void hv_integrity(uint64_t *sum, uint64_t *broken, uint64_t *canaries);
+/* SVMHV_HC_INTEGRITY: checksum, canaries changed, canary idx's address (0: none). */
+void hv_integrity(uint64_t idx, uint64_t *sum, uint64_t *broken, uint64_t *canary_pa);
 
 #endif /* SVMHV_HV_INTEGRITY_H */

@@ -73,6 +73,11 @@ int hv_entry_ap(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rs
 
 	if (info->cpu_index == 0 || info->cpu_index >= HV_MAX_CPUS)
 		return HV_ERR_INVAL;
+	if (info->cpu_index == info->test_fail_cpu) {
+		hv_err("hv", "cpu%u: takeover made to fail (test_fail_cpu=%u)", info->cpu_index,
+		       info->test_fail_cpu);
+		return HV_ERR_INVAL;
+	}
 	svm_read_raw(&raw);
 	if (svm_decode_features(&raw, &f) != SVM_OK) {
 		hv_err("hv", "cpu%u: SVM unusable here: %s", info->cpu_index,

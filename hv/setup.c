@@ -13,6 +13,7 @@
 #include "hv/hypercall.h"
 #include "hv/integrity.h"
 #include "hv/msr.h"
+#include "hv/iso/iso.h"
 #include "hv/npt.h"
 #include "hv/policy.h"
 #include "hv/smp.h"
@@ -137,6 +138,7 @@ static void vmcb01_init_control(struct vmcb_control *c)
 {
 	static const unsigned intercepts[] = {
 		INTERCEPT_NMI, INTERCEPT_INIT, INTERCEPT_CPUID, INTERCEPT_MSR_PROT,
+		INTERCEPT_IOIO_PROT,
 		INTERCEPT_SHUTDOWN, INTERCEPT_INVLPGA,
 		INTERCEPT_VMRUN, INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
 		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
@@ -205,6 +207,7 @@ static void nested_env_init(void)
 			.svmhv_base = hv.boot.pool_pa, .svmhv_size = hv.boot.pool_size,
 		},
 		.n_cr3 = hv.npt_root, .hv_msrpm = (const uint8_t *)(uintptr_t)hv.msrpm_pa,
+		.hv_iopm = (const uint8_t *)(uintptr_t)hv.iopm_pa,
 		.nrips = hv.feat.nrips,
 	};
 	nested_intercepts_from_vmcb(&hv.nested.host, &hv.vmcb01_control);
@@ -258,6 +261,7 @@ int hv_setup_cpu(unsigned idx, struct vcpu **v_out)
 	err = setup_cpu(cpu, v_out);
 	if (err)
 		return err;
+	hv_iso_setup_cpu(cpu);
 	__atomic_store_n(&hv.vcpus[idx], *v_out, __ATOMIC_SEQ_CST);
 	return 0;
 }
@@ -308,6 +312,8 @@ int hv_setup(const struct hv_boot_info *info)
 		err = build_permission_maps();
 	if (!err)
 		err = hv_apic_setup();
+	if (!err)
+		err = hv_iso_setup();   /* the IOMMU, ACPI edits, guarded pages and ports */
 	if (!err)
 		err = setup_asids();
 	if (err)

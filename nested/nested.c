@@ -96,8 +96,7 @@ static void merge_maps(struct nested_vcpu *n, const struct nested_env *e)
 	n->l1_iopm_valid = nested_l1_uses_iopm(c) &&
 			   gmem_read(e->mem, c->iopm_base_pa, n->l1_iopm, SVM_IOPM_SIZE) == 0;
 	nested_merge_msrpm(n->msrpm, n->l1_msrpm_valid ? n->l1_msrpm : NULL, e->hv_msrpm);
-	/* svmhv itself intercepts no I/O port. */
-	nested_merge_iopm(n->iopm, n->l1_iopm_valid ? n->l1_iopm : NULL, NULL);
+	nested_merge_iopm(n->iopm, n->l1_iopm_valid ? n->l1_iopm : NULL, e->hv_iopm);
 }
 
 enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *e,

@@ -39,6 +39,7 @@ struct nested_env {
 	struct nested_intercepts host;  /* svmhv's vmcb01 intercepts at rest */
 	uint64_t n_cr3;                 /* svmhv's nested page tables, for vmcb02 */
 	const uint8_t *hv_msrpm;        /* svmhv's MSRPM, merged into L2's */
+	const uint8_t *hv_iopm;         /* svmhv's IOPM (isolation ports), likewise */
 	bool nrips;                     /* NRIPS offered to L1 */
 };
 

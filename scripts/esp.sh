@@ -81,6 +81,14 @@ cfg_template() {
 # range, ...): cpl0 (the guest kernel) or all (also programs in the OS, as
 # the test tools use). Default: cpl0.
 #hypercalls=cpl0
+# Guard svmhv's memory from devices with the AMD IOMMU: required (refuse to
+# start without an IOMMU), auto (own it when there is one, warn when not) or
+# off (leave the IOMMU to the OS). Default: auto.
+#dma_protect=auto
+
+# Testing only: make the takeover of this CPU index (an AP) fail, to see it
+# parked. Default: 0 (none).
+#test_fail_cpu=0
 EOF
 }
 

@@ -31,6 +31,10 @@ void wrmsr(uint32_t msr, uint64_t val);
 uint64_t read_cr2(void);
 void outb(uint16_t port, uint8_t v);
 uint8_t inb(uint16_t port);
+void outw(uint16_t port, uint16_t v);
+uint16_t inw(uint16_t port);
+void outl(uint16_t port, uint32_t v);
+uint32_t inl(uint16_t port);
 void cpu_relax(void);
 void cli(void);
 uint64_t rdtsc(void);
@@ -188,6 +192,32 @@ static inline uint8_t inb(uint16_t port)
 	uint8_t v;
 
 	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 

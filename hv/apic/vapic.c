@@ -16,6 +16,7 @@
 #include "hv/hv.h"
 #include "hv/apic/lapic.h"
 #include "hv/insn/store.h"
+#include "hv/iso/iso.h"
 #include "hv/smp.h"
 #include "hv/npt.h"
 #include "mm/npt.h"
@@ -83,6 +84,11 @@ static void deliver_init_sipi(struct vcpu *v, uint64_t icr, const struct hv_ipi 
 
 		if (!(mask & (1ull << i)))
 			continue;
+		if (!t && hv_iso_cpu_parked(i)) {
+			hv_debug("apic", "vCPU %u: %s to parked cpu%u dropped", v->index,
+				 ipi->delivery == HV_APIC_DM_INIT ? "INIT" : "SIPI", i);
+			continue;
+		}
 		if (!t) {
 			/* Same vector, mode, level; physical destination, no shorthand. */
 			uint64_t phys = icr & (APIC_ICR_VECTOR_MASK | APIC_ICR_DM_MASK |

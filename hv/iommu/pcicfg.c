@@ -127,6 +127,18 @@ bool pcicfg_msi_irte(uint64_t addr, uint32_t data, unsigned vec, uint32_t *irte,
 	return true;
 }
 
+bool pcicfg_rte_irte(uint64_t rte, uint32_t *irte, unsigned *index)
+{
+	struct ioapic_rte r;
+
+	ioapic_rte_decode(rte, &r);
+	if (r.delivery != IRQ_DM_FIXED && r.delivery != IRQ_DM_LOWEST)
+		return false;
+	*irte = amdvi_irte_build(r.vector, r.dest, r.logical, r.delivery == IRQ_DM_LOWEST);
+	*index = (unsigned)r.delivery << 8 | r.vector;
+	return true;
+}
+
 uint16_t pcicfg_find_cap(uint8_t (*read8)(void *ctx, unsigned off), void *ctx, uint8_t id)
 {
 	unsigned p, links;

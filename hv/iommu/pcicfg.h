@@ -135,6 +135,13 @@ bool pcicfg_msi_irte(uint64_t addr, uint32_t data, unsigned vec, uint32_t *irte,
 		     unsigned *index);
 
 /*
+ * The same for an IOAPIC redirection entry, whose message (QEMU: data =
+ * vector | delivery mode << 8 | trigger << 15, destination RTE[63:56]) the
+ * IOMMU judges under the IOAPIC's DeviceID. false for other delivery modes.
+ */
+bool pcicfg_rte_irte(uint64_t rte, uint32_t *irte, unsigned *index);
+
+/*
  * Find capability @id in a function's list through @read8 (config byte at
  * an offset). 0 when absent; at most 48 links are followed, so a looping
  * list ends.

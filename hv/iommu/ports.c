@@ -194,3 +194,14 @@ bool resetport_write(struct resetport_state *s, uint16_t port, uint8_t val)
 		return false;
 	}
 }
+
+bool resetport_out(struct resetport_state *s, uint16_t port, unsigned size, uint32_t val)
+{
+	bool reset = false;
+
+	if (port == 0xcf8 && size == 4)
+		return false;
+	for (unsigned i = 0; i < size && i < 4; i++)
+		reset |= resetport_write(s, (uint16_t)(port + i), (uint8_t)(val >> (8 * i)));
+	return reset;
+}

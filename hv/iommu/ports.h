@@ -79,4 +79,11 @@ struct resetport_state {
  */
 bool resetport_write(struct resetport_state *s, uint16_t port, uint8_t val);
 
+/*
+ * An OUT of @size bytes at @port, byte by byte through resetport_write(),
+ * except the dword at 0xCF8: that is CONFIG_ADDRESS (PCI mechanism #1), and
+ * its second byte is no reset control (0xCF9 decodes byte accesses).
+ */
+bool resetport_out(struct resetport_state *s, uint16_t port, unsigned size, uint32_t val);
+
 #endif /* SVMHV_HV_IOMMU_PORTS_H */

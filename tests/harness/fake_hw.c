@@ -120,6 +120,8 @@ void wrmsr(uint32_t msr, uint64_t val)
 	int s = msr_slot(msr);
 	uint64_t *o = s < 0 ? other_msr(msr, true) : NULL;
 
+	if (msr == MSR_VM_CR && fake.cfg.no_r_init)
+		val &= ~VM_CR_R_INIT;
 	if (s >= 0)
 		fake.msr[fake.cur][s] = val;
 	else if (o)
@@ -152,9 +154,47 @@ uint64_t read_cr2(void)
 	return 0;
 }
 
+static void port_out(uint16_t port, unsigned size, uint32_t v)
+{
+	fake.port_writes++;
+	fake.last_port = port;
+	fake.last_port_value = v;
+	if (fake.port_out)
+		fake.port_out(fake.arg, port, size, v);
+}
+
+static uint32_t port_in(uint16_t port, unsigned size)
+{
+	return fake.port_in ? fake.port_in(fake.arg, port, size) : 0xffffffffu;
+}
+
+void outw(uint16_t port, uint16_t v)
+{
+	port_out(port, 2, v);
+}
+
+uint16_t inw(uint16_t port)
+{
+	return (uint16_t)port_in(port, 2);
+}
+
+void outl(uint16_t port, uint32_t v)
+{
+	port_out(port, 4, v);
+}
+
+uint32_t inl(uint16_t port)
+{
+	return port_in(port, 4);
+}
+
 /* The UART: THR writes are the console; LSR always says "ready". */
 void outb(uint16_t port, uint8_t v)
 {
+	if (port < 0x3f8 || port > 0x3ff) {
+		port_out(port, 1, v);
+		return;
+	}
 	if (port != 0x3f8 || fake.console_len + 1 >= sizeof(fake.console))
 		return;
 	fake.console[fake.console_len++] = (char)v;
@@ -168,6 +208,8 @@ uint8_t inb(uint16_t port)
 {
 	bool data = fake.rx && fake.rx_pos < fake.rx_len;
 
+	if (port < 0x3f8 || port > 0x3ff)       /* other ports: the test's, else 0 */
+		return fake.port_in ? (uint8_t)port_in(port, 1) : 0;
 	switch (port) {
 	case 0x3f8:
 		return data ? (uint8_t)fake.rx[fake.rx_pos++] : 0;

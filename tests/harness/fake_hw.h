@@ -27,6 +27,7 @@ struct fake_cpu_config {
 	bool gbpages;                   /* CPUID 8000_0001 EDX[26] */
 	uint32_t ext8_ebx;              /* CPUID 8000_0008 EBX: IBPB, IBRS, SSBD, ... */
 	bool x2apic;                    /* CPUID 1 ECX[21] */
+	bool no_r_init;                 /* VM_CR.R_INIT reads back 0 (QEMU TCG) */
 };
 
 struct fake_hw {
@@ -49,6 +50,9 @@ struct fake_hw {
 	bool gif[FAKE_MAX_CPUS];
 	uint64_t dr[FAKE_MAX_CPUS][8];  /* debug registers (the guest's DR0-3 live there) */
 	unsigned resets;                /* hv_platform_reset() calls */
+	unsigned port_writes;           /* OUTs to ports other than the UART */
+	uint16_t last_port;
+	uint32_t last_port_value;
 	jmp_buf *halt;                  /* halt_forever(): longjmp here, else abort() */
 	/* Hooks; any may be NULL. */
 	void (*relax)(void *arg);       /* cpu_relax(): other CPUs run now */
@@ -56,6 +60,9 @@ struct fake_hw {
 	void (*invlpga)(void *arg, uint64_t va, uint32_t asid);
 	/* Does RDMSR/WRMSR of msr (with val) raise #GP on this CPU? NULL: never. */
 	bool (*msr_gp)(void *arg, uint32_t msr, bool write, uint64_t val);
+	/* Port I/O other than the UART; without a hook, IN reads all ones. */
+	uint32_t (*port_in)(void *arg, uint16_t port, unsigned size);
+	void (*port_out)(void *arg, uint16_t port, unsigned size, uint32_t v);
 	void *arg;
 };
 

@@ -9,3 +9,6 @@ test_msr_glue_SRCS := tests/unit/test_msr_glue.c $(HARNESS_SRCS)
 # What a guest cannot do to svmhv, through the exit path on the harness.
 UNIT_TESTS += test_guard
 test_guard_SRCS := tests/unit/test_guard.c $(HARNESS_SRCS)
+# Isolation glue (hv/iso/) on the same harness: INIT, config/IOAPIC/fw_cfg/ISA DMA guards.
+UNIT_TESTS += test_iso
+test_iso_SRCS := tests/unit/test_iso.c $(HARNESS_SRCS)

@@ -137,6 +137,26 @@ static void test_msi_irte(void **state)
 	assert_false(pcicfg_msi_irte(0xfee00000, 0x0031, 32, &irte, &idx));
 }
 
+static void test_rte_irte(void **state)
+{
+	uint32_t irte;
+	unsigned idx;
+
+	(void)state;
+	/* Pin 9 (SCI): level, fixed, vector 0x29, physical APIC 1; masked or not. */
+	assert_true(pcicfg_rte_irte(0x0100000000008029ull, &irte, &idx));
+	assert_int_equal(irte, amdvi_irte_build(0x29, 1, false, false));
+	assert_int_equal(idx, 0x29);
+	assert_true(pcicfg_rte_irte(0x0300000000010929ull, &irte, &idx));   /* logical, lowest */
+	assert_int_equal(irte, amdvi_irte_build(0x29, 3, true, true));
+	assert_int_equal(idx, 0x129);
+	/* INIT, SMI, NMI, ExtINT: no entry (the DTE's pass bits decide). */
+	assert_false(pcicfg_rte_irte(0x0500, &irte, &idx));
+	assert_false(pcicfg_rte_irte(0x0200, &irte, &idx));
+	assert_false(pcicfg_rte_irte(0x0400, &irte, &idx));
+	assert_false(pcicfg_rte_irte(0x0700, &irte, &idx));
+}
+
 static uint8_t cfg[256];
 
 static uint8_t read8(void *ctx, unsigned off)
@@ -180,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_msi_write),
 		cmocka_unit_test(test_msi_irte),
+		cmocka_unit_test(test_rte_irte),
 		cmocka_unit_test(test_find_cap),
 	};
 

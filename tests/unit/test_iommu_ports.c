@@ -137,6 +137,12 @@ static void test_reset_ports(void **state)
 	assert_false(resetport_write(&s, 0x64, 0xd1));
 	assert_true(resetport_write(&s, 0x60, 0xde));
 	assert_false(resetport_write(&s, 0x3f8, 0xff));
+	/* Whole accesses: a dword at 0xCF8 is CONFIG_ADDRESS, whatever its byte 1 says. */
+	assert_false(resetport_out(&s, 0xcf8, 4, 0x8000fc00));
+	assert_true(resetport_out(&s, 0xcf8, 2, 0x0600));             /* byte 0xCF9 = 6 */
+	assert_true(resetport_out(&s, 0xcf9, 1, 0x06));
+	assert_false(resetport_out(&s, 0xcfc, 4, 0x06060606));
+	assert_true(resetport_out(&s, 0x91, 2, 0x0100));              /* byte 0x92 = 1 */
 }
 
 int main(void)

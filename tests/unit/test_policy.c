@@ -429,11 +429,12 @@ static void test_hypercall_vcpu_state_and_dump(void **state)
 	assert_int_equal(dumps, 1);
 }
 
-static void fake_integrity(uint64_t *sum, uint64_t *broken, uint64_t *n)
+/* Three canaries, the first at 0x3dc45000. */
+static void fake_integrity(uint64_t idx, uint64_t *sum, uint64_t *broken, uint64_t *pa)
 {
 	*sum = 0x1234;
 	*broken = 0;
-	*n = 3;
+	*pa = idx < 3 ? 0x3dc45000 + idx * 0x1000 : 0;
 }
 
 /*
@@ -450,7 +451,7 @@ static void test_hypercall_cpl(void **state)
 	struct hv_hc_regs r;
 
 	(void)state;
-	for (uint64_t fn = 1; fn <= SVMHV_HC_INTEGRITY; fn++) {
+	for (uint64_t fn = 1; fn <= SVMHV_HC_PARK_CPU; fn++) {
 		r = (struct hv_hc_regs){ fn, 0, 0, 0 };
 		hv_hypercall(&env, &r);
 		assert_int_equal((int64_t)r.rax, SVMHV_EPERM);
@@ -469,7 +470,94 @@ static void test_hypercall_cpl(void **state)
 	assert_int_equal(r.rbx, 0x7000000);
 	r = (struct hv_hc_regs){ SVMHV_HC_INTEGRITY, 0, 0, 0 };
 	hv_hypercall(&env, &r);
-	assert_true(r.rax == SVMHV_OK && r.rbx == 0x1234 && r.rcx == 0 && r.rdx == 3);
+	assert_true(r.rax == SVMHV_OK && r.rbx == 0x1234 && r.rcx == 0 && r.rdx == 0x3dc45000);
+	r = (struct hv_hc_regs){ SVMHV_HC_INTEGRITY, 3, 0, 0 };    /* no canary 3 */
+	hv_hypercall(&env, &r);
+	assert_true(r.rax == SVMHV_OK && r.rdx == 0);
+	/* hypercalls=all still keeps CONSOLE_DUMP and PARK_CPU at CPL 0. */
+	r = (struct hv_hc_regs){ SVMHV_HC_CONSOLE_DUMP, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_EPERM);
+	r = (struct hv_hc_regs){ SVMHV_HC_PARK_CPU, 1, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_EPERM);
+}
+
+static int fake_counter(uint64_t idx, uint64_t *val)
+{
+	if (idx >= SVMHV_ISO_COUNTERS)
+		return -1;
+	*val = idx * 10;
+	return 0;
+}
+
+static uint64_t parked_cpu;
+static int64_t fake_park(uint64_t cpu)
+{
+	parked_cpu = cpu;
+	return cpu == 0 ? SVMHV_EBUSY : SVMHV_OK;
+}
+
+static void test_hypercall_isolation(void **state)
+{
+	static struct vcpu v0;
+	struct vcpu *vs[3] = { &v0, NULL, NULL };
+	const uint32_t ids[3] = { 0, 1, 2 };
+	struct hv_hc_env env = { .vcpus = vs, .nvcpu = 3, .apic_ids = ids, .cpl = 3,
+				 .user_ok = true, .parked = 1u << 2, .integrity = fake_integrity,
+				 .iso_counter = fake_counter, .park = fake_park };
+	struct hv_hc_regs r;
+
+	(void)state;
+	r = (struct hv_hc_regs){ SVMHV_HC_INTEGRITY, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rax, SVMHV_OK);
+	assert_int_equal(r.rbx, 0x1234);
+	assert_int_equal(r.rcx, 0);
+	assert_int_equal(r.rdx, 0x3dc45000);
+	r = (struct hv_hc_regs){ SVMHV_HC_ISO_COUNTER, SVMHV_ISO_IOAPIC_REFUSED, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rax, SVMHV_OK);
+	assert_int_equal(r.rdx, 40);
+	r = (struct hv_hc_regs){ SVMHV_HC_ISO_COUNTER, SVMHV_ISO_COUNTERS, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_EINVAL);
+	/* CPU 2 is parked, CPU 1 only absent. */
+	r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, 2, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rbx, SVMHV_VCPU_PARKED);
+	r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, 1, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rbx, SVMHV_VCPU_ABSENT);
+	/* Parking needs CPL 0 (even with hypercalls=all), then says what svmhv said. */
+	r = (struct hv_hc_regs){ SVMHV_HC_PARK_CPU, 1, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_EPERM);
+	assert_int_equal(parked_cpu, 0);
+	env.cpl = 0;
+	r = (struct hv_hc_regs){ SVMHV_HC_PARK_CPU, 1, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rax, SVMHV_OK);
+	assert_int_equal(parked_cpu, 1);
+	r = (struct hv_hc_regs){ SVMHV_HC_PARK_CPU, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_EBUSY);
+	/* Without hooks: no such function. */
+	env.integrity = NULL;
+	env.iso_counter = NULL;
+	env.park = NULL;
+	r = (struct hv_hc_regs){ SVMHV_HC_INTEGRITY, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_ENOSYS);
+	r = (struct hv_hc_regs){ SVMHV_HC_PARK_CPU, 1, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_ENOSYS);
+	r = (struct hv_hc_regs){ SVMHV_HC_ISO_COUNTER, 0, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_EINVAL);
+	/* The canary pattern the guest compares against: per word and per page. */
+	assert_true(SVMHV_CANARY_WORD(0x1000, 0) != SVMHV_CANARY_WORD(0x1000, 1));
+	assert_true(SVMHV_CANARY_WORD(0x1000, 1) != SVMHV_CANARY_WORD(0x2000, 1));
 }
 
 static void test_exit_slots(void **state)
@@ -546,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_hypercalls),
 		cmocka_unit_test(test_hypercall_bad_arguments),
 		cmocka_unit_test(test_hypercall_vcpu_state_and_dump),
+		cmocka_unit_test(test_hypercall_isolation),
 		cmocka_unit_test(test_exit_slots),
 		cmocka_unit_test(test_svm_decode),
 		cmocka_unit_test(test_svm_refusals),
