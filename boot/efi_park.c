@@ -21,15 +21,16 @@ extern char efi_park_thunk[], efi_park_thunk_end[], efi_park_orig[], efi_park_co
 
 static uint8_t *thunk;          /* the installed copy, NULL until the first CPU */
 
+/* The copy's word that @sym names in the blob (symbols of one nasm section). */
 static void *field(const char *sym)
 {
-	return thunk + (sym - efi_park_thunk);
+	return thunk + ((uintptr_t)sym - (uintptr_t)efi_park_thunk);
 }
 
 static int install(void)
 {
 	EFI_PHYSICAL_ADDRESS pa = 0;
-	UINTN size = (UINTN)(efi_park_thunk_end - efi_park_thunk);
+	UINTN size = (UINTN)((uintptr_t)efi_park_thunk_end - (uintptr_t)efi_park_thunk);
 	UINT32 crc = 0;
 
 	if (EFI_ERROR(BS->AllocatePages(AllocateAnyPages, EfiRuntimeServicesCode, 1, &pa)))

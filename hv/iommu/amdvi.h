@@ -172,12 +172,13 @@ struct amdvi_dte {
 };
 
 /*
- * What one device may do. svmhv's policy is one entry for every DeviceID:
- * translate through its identity I/O page table, remap interrupts with
- * IntCtl = PASS (fixed and arbitrated MSIs unchanged) and every pass bit
- * clear, so INIT, ExtINT, NMI, LINT0/1 and SMI messages from devices are
- * target-aborted. pass_nmi / pass_extint / pass_lint exist for the
- * southbridge IOAPIC's entry only (see iommu.md, "interrupt policy").
+ * What one device may do. svmhv's policy (hv/iso/iommu.c): every DeviceID
+ * translates through its identity I/O page table, with IV = 1 and every
+ * pass bit clear, so INIT, ExtINT, NMI, LINT0/1 and SMI messages from
+ * devices are target-aborted; fixed and arbitrated MSIs with IntCtl = PASS
+ * (the specification) or, on QEMU 7.2 whose PASS is broken, REMAP through
+ * svmhv's tables. pass_nmi / pass_extint / pass_lint exist for the IOAPIC's
+ * entry only (docs/isolation.md).
  */
 struct amdvi_dte_cfg {
 	uint64_t pt_root;       /* 4 KiB aligned, 0 = block all DMA (TV, mode 0, IR=IW=0) */

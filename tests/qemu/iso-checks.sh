@@ -33,6 +33,7 @@ linux_end() {
 	bad=$(grep -a -v '^\[svmhv\]' "$QEMU_TXT" | grep -a -m3 -E \
 		'Kernel panic|Oops|BUG:|WARNING: CPU|general protection fault|Call Trace|soft lockup|rcu_sched detected stall|rcu: INFO')
 	tap_check "iso: ${p}kernel log has no panic/Oops/BUG/WARNING/stall" "$bad" [ -z "$bad" ]
+	# shellcheck disable=SC2016  # expanded by eval, inside tap_check
 	tap_check "iso: ${p}Linux finishes and powers off (SVMHV-LINUX-DONE)" \
 		"end: $QEMU_END after ${QEMU_SECS}s" \
 		eval 'qemu_has -F "SVMHV-LINUX-DONE status=0" && [ "$QEMU_OFF" = 1 ]'

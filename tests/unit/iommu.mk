@@ -1,7 +1,6 @@
-# AMD IOMMU support (hv/iommu/): ACPI/IVRS walk, device table, commands and
-# events, I/O page tables, interrupt and DMA-engine filters. svmhv.efi builds
-# these files (HV_DIRS takes subfolders) but nothing calls them yet: see
-# /work/notes/iommu.md, integration plan.
+# Isolation's pure parts (hv/iommu/): ACPI/IVRS/MADT/MCFG, device table, commands
+# and events, I/O page tables, interrupt, config, DMA-engine and reset-port checks.
+# Their glue (hv/iso/) is tested on the harness: tests/unit/run.mk, test_iso.
 UNIT_TESTS += test_iommu_acpi test_iommu_amdvi test_iommu_iopt test_iommu_irq test_iommu_dma
 test_iommu_acpi_SRCS := tests/unit/test_iommu_acpi.c hv/iommu/acpi.c hv/iommu/ivrs.c
 test_iommu_amdvi_SRCS := tests/unit/test_iommu_amdvi.c hv/iommu/amdvi.c hv/fmt.c
