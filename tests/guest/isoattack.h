@@ -26,6 +26,9 @@ uint64_t counter(enum svmhv_iso_counter c);
 /* Report that svmhv answers, its code is as at setup and no canary page changed. */
 void intact(const char *name);
 
+/* Against an svmhv without isolation (tests/guest/isoctl.c). */
+void control_attacks(uint64_t pool_size);
+
 /* The interrupt attacks (tests/guest/isoirq.c). */
 void ioapic_attack(void);
 void msi_attacks(void);

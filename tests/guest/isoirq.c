@@ -51,6 +51,7 @@ void ioapic_attack(void)
 		if (((rte_read(reg) >> 8) & 7) == 5)
 			bad++;
 	}
+	usleep(500000);                                 /* a late INIT would land by now */
 	rte_write(reg, 0x00010031);                     /* a fixed masked entry: allowed */
 	report(rte_read(reg) == 0x00010031, "ioapic: a fixed entry is still written",
 	       "reads %x", rte_read(reg));
@@ -105,6 +106,7 @@ void msi_attacks(void)
 			if (msi_data() == 0x0500)
 				bad++;
 		}
+		usleep(500000);
 		report(bad == 0 && counter(SVMHV_ISO_MSI_REFUSED) >= before + repeat,
 		       "msi-init: MSI data with INIT refused, Linux keeps running",
 		       "%u writes took, %llu refused", bad,

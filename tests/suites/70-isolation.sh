@@ -55,7 +55,7 @@ build_iso_initrd() {
 	kver=$(cat build/guest/kernel.version)
 	ko=$(find "build/guest/kernel/lib/modules/$kver" -name 'qemu_fw_cfg.ko*' | head -1)
 	gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror -I. -Itests/guest \
-		tests/guest/isoattack.c tests/guest/isoirq.c tests/guest/isodev.c \
+		tests/guest/isoattack.c tests/guest/isoirq.c tests/guest/isoctl.c tests/guest/isodev.c \
 		-o "$gdir/isoattack" || return 1
 	strip "$gdir/isoattack"
 	rm -rf "$tree"
@@ -84,6 +84,7 @@ linux_image() {
 	{
 		echo "# svmhv.cfg written by tests/suites/70-isolation.sh"
 		# hypercalls=all: isoattack reads INTEGRITY and ISO_COUNTER at CPL 3
+		# shellcheck disable=SC2086  # $cfg holds whole lines, one per word
 		printf '%s\n' serial=0x3f8 log=info hypercalls=all $cfg 'next=\vmlinuz' \
 			"args=initrd=\\initrd.img $kargs"
 	} > "$dir/$name.cfg"
