@@ -20,7 +20,8 @@ QEMU_TIMEOUT=300
 scripts/guest.sh >/dev/null 2>&1
 make -s build/svmhv.efi
 for mode in no-iommu owned; do
-	printf '%s\n' log=info 'next=\vmlinuz' \
+	# hypercalls=all: the guest's svmhv-info reads the exit counters at CPL 3
+	printf '%s\n' log=info hypercalls=all 'next=\vmlinuz' \
 		'args=initrd=\initrd.img console=ttyS0,115200 panic=-1 svmhv.batch=1' > "$dir/$mode.cfg"
 	scripts/image.sh "$dir/$mode.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 		"$dir/$mode.cfg:EFI/BOOT/svmhv.cfg" build/guest/vmlinuz:vmlinuz \
