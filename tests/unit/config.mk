@@ -1,4 +1,2 @@
 UNIT_TESTS += test_config
 test_config_SRCS := tests/unit/test_config.c boot/config.c hv/debug/escape.c hv/fmt.c
-UNIT_TESTS += test_ramlist
-test_ramlist_SRCS := tests/unit/test_ramlist.c boot/ramlist.c
