@@ -124,6 +124,16 @@ int gmem_read(const struct gmem *m, uint64_t gpa, void *buf, uint64_t len)
 	return 0;
 }
 
+int gmem_cas64(const struct gmem *m, uint64_t gpa, uint64_t old, uint64_t new_val)
+{
+	uint64_t *p = (uint64_t *)(uintptr_t)gpa;
+
+	if ((gpa & 7) || !gmem_is_ram(m, gpa, 8) || gmem_is_emulated(m, gpa, 8))
+		return -1;
+	return __atomic_compare_exchange_n(p, &old, new_val, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST) ? 0 : 1;
+}
+
 int gmem_write(const struct gmem *m, uint64_t gpa, const void *buf, uint64_t len)
 {
 	if (len == 0)

@@ -69,4 +69,11 @@ int gmem_set_ram(struct gmem *m, const struct gmem_range *r, unsigned n);
 int gmem_read(const struct gmem *m, uint64_t gpa, void *buf, uint64_t len);
 int gmem_write(const struct gmem *m, uint64_t gpa, const void *buf, uint64_t len);
 
+/*
+ * An aligned qword of guest memory: replace old by new if it still holds
+ * old, atomically (other vCPUs run). 0 swapped, 1 not (it changed), -1 not
+ * writable guest memory (as gmem_write).
+ */
+int gmem_cas64(const struct gmem *m, uint64_t gpa, uint64_t old, uint64_t new_val);
+
 #endif /* SVMHV_MM_GMEM_H */

@@ -102,11 +102,11 @@ static int check_rights(struct walk *w)
  * reserve bits 7 and 8 on AMD (APM2 5.3.3, PML4E MBZ bits); large pages reserve the
  * address bits below their size, except bit 12 (PAT). See: APM2 5.3.3.
  */
-static uint64_t reserved_mask(const struct walk *w, int level, bool leaf, bool pae)
+uint64_t gpa_pte_reserved(unsigned int maxphyaddr, bool nx_on, int level, bool leaf, bool pae)
 {
-	uint64_t m = bits(w->mmu->maxphyaddr, pae ? 62 : 51);
+	uint64_t m = bits(maxphyaddr, pae ? 62 : 51);
 
-	if (!w->nx_on)
+	if (!nx_on)
 		m |= PTE_NX;
 	if (level >= 4)
 		return m | bits(7, 8);
@@ -115,6 +115,11 @@ static uint64_t reserved_mask(const struct walk *w, int level, bool leaf, bool p
 	if (leaf && level == 2)
 		return m | bits(13, 20);
 	return m;
+}
+
+static uint64_t reserved_mask(const struct walk *w, int level, bool leaf, bool pae)
+{
+	return gpa_pte_reserved(w->mmu->maxphyaddr, w->nx_on, level, leaf, pae);
 }
 
 /*

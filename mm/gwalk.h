@@ -23,6 +23,7 @@
 #ifndef SVMHV_MM_GWALK_H
 #define SVMHV_MM_GWALK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,5 +82,13 @@ int gpa_translate(const struct gpa_mmu *mmu, uint64_t la, unsigned int access,
  */
 int gpa_read_linear(const struct gpa_mmu *mmu, uint64_t la, void *buf, size_t len,
 		    unsigned int access, struct gpa_fault *fault);
+
+/*
+ * Reserved bits of a present 8-byte entry at level (1 = PTE), long mode or
+ * (pae) legacy PAE: physical address bits from MAXPHYADDR, NX without
+ * EFER.NXE, PML4E/PML5E bits 7-8, large-page address bits below their size
+ * but bit 12 (PAT). See: APM2 5.3.3. Shared with mm/nwalk.c.
+ */
+uint64_t gpa_pte_reserved(unsigned int maxphyaddr, bool nx_on, int level, bool leaf, bool pae);
 
 #endif /* SVMHV_MM_GWALK_H */

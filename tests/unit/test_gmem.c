@@ -146,6 +146,22 @@ static void test_ram_list_full(void **state)
 	assert_int_equal(m.nram, 1);
 }
 
+static void test_cas64(void **state)
+{
+	struct gmem m = mem();
+	uint64_t *q = (uint64_t *)(void *)(ram + 16);
+
+	(void)state;
+	*q = 5;
+	assert_int_equal(gmem_cas64(&m, pa(q), 5, 7), 0);
+	assert_int_equal(*q, 7);
+	assert_int_equal(gmem_cas64(&m, pa(q), 5, 9), 1);              /* changed meanwhile */
+	assert_int_equal(*q, 7);
+	assert_int_equal(gmem_cas64(&m, pa(q) + 1, 7, 9), -1);         /* unaligned */
+	assert_int_equal(gmem_cas64(&m, pa(ram + 4096), 0, 1), -1);    /* svmhv's */
+	assert_int_equal(gmem_cas64(&m, pa(ram + 8192), 0, 1), -1);    /* emulated */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_beyond_maxphyaddr),
 		cmocka_unit_test(test_ram_list),
 		cmocka_unit_test(test_ram_list_full),
+		cmocka_unit_test(test_cas64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
