@@ -230,6 +230,17 @@ static int set_nested(struct parser *ps, const char *v, size_t n)
 	return parse_bool(v, n, &c->nested);
 }
 
+static int set_shadow_pages(struct parser *ps, const char *v, size_t n)
+{
+	struct hv_config *c = &ps->cfg;
+	uint32_t x;
+
+	if (!parse_uint(v, n, CONFIG_SHADOW_MAX, &x) || x < CONFIG_SHADOW_MIN)
+		return CONFIG_EVALUE;
+	c->shadow_pages = x;
+	return 0;
+}
+
 static int set_heap(struct parser *ps, const char *v, size_t n)
 {
 	struct hv_config *c = &ps->cfg;
@@ -325,6 +336,7 @@ static const struct option options[] = {
 	{ "hypercalls", set_hypercalls, BAD("hypercalls", "cpl0 or all"), 0 },
 	{ "dma_protect", set_dma_protect, BAD("dma_protect", "required|auto|off"), 0 },
 	{ "test_fail_cpu", set_test_fail_cpu, BAD("test_fail_cpu", "0..63, an AP's index"), 0 },
+	{ "shadow_pages", set_shadow_pages, BAD("shadow_pages", "16..65536 pages"), 0 },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -551,6 +563,7 @@ void config_defaults(struct hv_config *c)
 		.heap_mib = CONFIG_DEFAULT_HEAP_MIB,
 		.dma_protect = CONFIG_DMA_AUTO,
 		.test_fail_cpu = 0,
+		.shadow_pages = CONFIG_DEFAULT_SHADOW,
 	};
 	esc_parse(ESC_DEFAULT, &c->escape, NULL, 0);
 }
@@ -608,11 +621,12 @@ int config_format(const struct hv_config *c, char *buf, size_t len)
 	if (c->test_fail_cpu)
 		hv_snprintf(knob, sizeof(knob), " test_fail_cpu=%u", c->test_fail_cpu);
 	return hv_snprintf(buf, buf ? len : 0,
-			   "serial=%s log=%s force_tlb_flush=%s heap=%uMiB nested=%s escape=%s "
-			   "debug_serial=%s shutdown=%s hypercalls=%s dma_protect=%s%s next=%s args='%s'",
+			   "serial=%s log=%s force_tlb_flush=%s heap=%uMiB nested=%s shadow_pages=%u "
+			   "escape=%s debug_serial=%s shutdown=%s hypercalls=%s dma_protect=%s%s "
+			   "next=%s args='%s'",
 			   serial, log, c->force_tlb_flush ? "on" : "off", c->heap_mib,
-			   c->nested ? "on" : "off", esc, dbg, c->shutdown ? "halt" : "reset",
-			   c->hc_user ? "all" : "cpl0",
+			   c->nested ? "on" : "off", c->shadow_pages, esc, dbg,
+			   c->shutdown ? "halt" : "reset", c->hc_user ? "all" : "cpl0",
 			   c->dma_protect < DMA_MODES ? dma_names[c->dma_protect] : "?", knob,
 			   c->next[0] ? c->next : "none", c->args);
 }

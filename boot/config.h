@@ -29,7 +29,7 @@
  *   serial=PORT|off    16550 I/O port 1..0xfff8; off or none: no serial.
  *   log=LEVEL          error|warn|info|debug|trace or 0..4.
  *   force_tlb_flush=B  0/1, yes/no, true/false, on/off.
- *   nested=B           offer SVM to the guest (nested SVM, experimental); as above.
+ *   nested=B           offer SVM to the guest (nested SVM); as above. Default on.
  *   heap=MIB           svmhv's heap in MiB, 4..1024.
  *   escape=SEQ|off     the byte sequence typed on the serial line that opens
  *                      svmhv's monitor, in caret notation (hv/debug/escape.h):
@@ -46,6 +46,8 @@
  *                      without one / when there is one / never).
  *   test_fail_cpu=N    test knob: the takeover of CPU index N (1..63, an AP)
  *                      fails, to exercise parking; 0 = none.
+ *   shadow_pages=N     pages per vCPU for shadows of L1's nested page tables,
+ *                      16..65536.
  *
  * Pure: included by the freestanding hypervisor and by host unit tests.
  */
@@ -69,6 +71,9 @@
 #define CONFIG_DEFAULT_LOG      CONFIG_LOG_INFO
 #define CONFIG_DEFAULT_HEAP_MIB 16u
 #define CONFIG_TEST_FAIL_CPU_MAX 63u    /* HV_BOOT_MAX_CPUS - 1 */
+#define CONFIG_SHADOW_MIN       16u
+#define CONFIG_SHADOW_MAX       65536u
+#define CONFIG_DEFAULT_SHADOW   512u    /* 2 MiB per vCPU */
 
 enum config_log_level {
 	CONFIG_LOG_ERROR = 0,
@@ -100,6 +105,7 @@ struct hv_config {
 	bool     serial_given;                  /* serial= appeared in a source */
 	uint8_t  dma_protect;                   /* enum config_dma_protect */
 	uint32_t test_fail_cpu;                 /* 0 = none */
+	uint32_t shadow_pages;                  /* per vCPU, for L1's nested paging */
 };
 
 /* Error codes (negative returns). */
@@ -125,7 +131,7 @@ struct config_error {
 };
 
 /* The defaults: serial 0x3f8, log info, no forced flushes, 16 MiB heap,
- * escape ^\^\, no debug_serial, dma_protect=auto, no test knob. */
+ * 512 shadow pages, escape ^\^\, no debug_serial, dma_protect=auto, no test knob. */
 void config_defaults(struct hv_config *c);
 
 /* Parse svmhv.cfg (@len bytes, need not be NUL-terminated). 0 or CONFIG_E*. */
@@ -138,8 +144,8 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 
 /*
  * One-line summary for the boot log, e.g.
- *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=off escape=^\^\
- *   debug_serial=off dma_protect=auto next=\EFI\x.efi args='quiet'
+ *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=off shadow_pages=512
+ *   escape=^\^\ debug_serial=off dma_protect=auto next=\EFI\x.efi args='quiet'
  *   (one line; " test_fail_cpu=N" after dma_protect when set)
  * Formatted by hv_snprintf (hv/fmt.h): always NUL-terminates if @len > 0
  * and returns the bytes stored, without the NUL.

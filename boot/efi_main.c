@@ -118,6 +118,7 @@ static int virtualize(const struct hv_config *cfg)
 	info = (struct hv_boot_info){
 		.serial_port = cfg->serial_port, .log_level = cfg->log_level,
 		.force_tlb_flush = cfg->force_tlb_flush, .nested = cfg->nested,
+		.shadow_pages = cfg->shadow_pages,
 		.escape = cfg->escape, .debug_serial = cfg->debug_serial,
 		.tsc_khz = tsc_khz(), .shutdown = cfg->shutdown, .hc_user = cfg->hc_user,
 		.dma_protect = cfg->dma_protect, .test_fail_cpu = cfg->test_fail_cpu,

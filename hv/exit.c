@@ -78,6 +78,7 @@ static void hv_dump_counters(void)
 					(unsigned long long)hv_exit_code_of_slot(c),
 					(unsigned long long)t->exit_counts[c]);
 		hv_stats_tlb(&t->tlb, dump_print, &i);
+		hv_stats_shadow(t->index, &t->nested.shadow.st, dump_print, &i);
 	}
 }
 
@@ -194,6 +195,25 @@ static struct hv_verdict svm_exit_excp_ac(struct vcpu *v)
 }
 
 /*
+ * vmcb02 on the shadow of L1's nested page tables faulted at an L2-physical
+ * address: a shadow miss (filled; L2 retries), L1's own nested page fault
+ * (reflected), or an L1-physical page that is svmhv's to handle (*gpa).
+ */
+static bool shadow_npf(struct vcpu *v, uint64_t *gpa, struct hv_verdict *vd)
+{
+	switch (nested_npf(&v->nested, &hv.nested, v->vmcb01, &v->tlb, gpa)) {
+	case NESTED_NPF_FILLED:
+		*vd = hv_resume();
+		return true;
+	case NESTED_NPF_L1:
+		*vd = hv_verdict_of(HV_REFLECT);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
  * Nested page fault. svmhv's tables map every guest-physical address (up to
  * 2^48) and fault only on writes: to the xAPIC page (write-protected, see
  * hv/apic/vapic.c), to the pages isolation guards (the IOMMU's registers,
@@ -209,6 +229,10 @@ static struct hv_verdict svm_exit_npf(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
 	uint64_t info = c->exit_info_1, gpa = c->exit_info_2;
+	struct hv_verdict vd;
+
+	if (v->nested.in_l2 && v->nested.npt && shadow_npf(v, &gpa, &vd))
+		return vd;
 
 	c->next_rip = 0;                /* an NPF gives no NextRIP: decode */
 	if ((info & NPF_WRITE) && hv_apic_is_page(gpa))

@@ -12,9 +12,16 @@
 #include "mm/gmem.h"
 #include "mm/gwalk.h"
 
+/*
+ * Guest-physical reads for the walker: L1's memory, or, when L2 runs on L1's
+ * nested page tables, L2-physical addresses through those tables first.
+ */
 static int gread_cb(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
-	(void)ctx;
+	const struct vcpu *v = ctx;
+
+	if (v->nested.in_l2 && v->nested.npt)
+		return nested_l2_read(&v->nested, &hv.nested, v->vmcb01, gpa, buf, len);
 	return gmem_read(&hv.gmem, gpa, buf, len);
 }
 
@@ -43,7 +50,7 @@ struct hv_verdict hv_fetch_insn(struct vcpu *v, struct hv_fetched *f)
 	struct vmcb_save *s = &v->vmcb->save;
 	struct gpa_mmu mmu = {
 		.cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer,
-		.maxphyaddr = hv.feat.maxphyaddr, .read = gread_cb,
+		.maxphyaddr = hv.feat.maxphyaddr, .read = gread_cb, .ctx = v,
 	};
 	unsigned access = GPA_ACC_FETCH | (s->cpl == 3 ? GPA_ACC_USER : 0);
 	struct gpa_fault fault = { 0 };

@@ -38,6 +38,35 @@ static int64_t hc_tlb_flushes(const struct hv_hc_env *env, struct hv_hc_regs *r)
 	return SVMHV_OK;
 }
 
+static int64_t hc_shadow_stats(const struct hv_hc_env *env, struct hv_hc_regs *r)
+{
+	const struct vcpu *v = pick_vcpu(env, r->rbx);
+	const struct nested_shadow_stats *st;
+
+	if (!v)
+		return SVMHV_EINVAL;
+	st = &v->nested.shadow.st;
+	switch (r->rcx) {
+	case SVMHV_SHADOW_FILLS:
+		r->rdx = st->fills;
+		return SVMHV_OK;
+	case SVMHV_SHADOW_ROOTS_MADE:
+		r->rdx = st->roots_made;
+		return SVMHV_OK;
+	case SVMHV_SHADOW_ROOTS_HIT:
+		r->rdx = st->roots_hit;
+		return SVMHV_OK;
+	case SVMHV_SHADOW_DROPS:
+		r->rdx = st->invalidations;
+		return SVMHV_OK;
+	case SVMHV_SHADOW_EVICTIONS:
+		r->rdx = st->evictions;
+		return SVMHV_OK;
+	default:
+		return SVMHV_EINVAL;
+	}
+}
+
 static int64_t hc_vcpu_state(const struct hv_hc_env *env, struct hv_hc_regs *r)
 {
 	uint64_t idx = r->rbx == SVMHV_VCPU_SELF ? env->self : r->rbx;
@@ -90,7 +119,7 @@ void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 	int64_t st = SVMHV_OK;
 
 	if (!allowed(env, r->rax)) {
-		r->rax = r->rax <= SVMHV_HC_PARK_CPU ? (uint64_t)SVMHV_EPERM :
+		r->rax = r->rax <= SVMHV_HC_SHADOW_STATS ? (uint64_t)SVMHV_EPERM :
 			 (uint64_t)SVMHV_ENOSYS;
 		return;
 	}
@@ -130,6 +159,9 @@ void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 		break;
 	case SVMHV_HC_VCPU_STATE:
 		st = hc_vcpu_state(env, r);
+		break;
+	case SVMHV_HC_SHADOW_STATS:
+		st = hc_shadow_stats(env, r);
 		break;
 	case SVMHV_HC_CONSOLE_DUMP:
 		if (env->dump)

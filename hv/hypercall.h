@@ -95,6 +95,17 @@ enum svmhv_hypercall {
 	 * in the MADT so the OS does not try to start it. SVMHV_EBUSY for a CPU
 	 * under svmhv, SVMHV_EINVAL for no such CPU. */
 	SVMHV_HC_PARK_CPU       = 11,
+	/* in: RBX = vCPU, RCX = enum svmhv_shadow_counter
+	 * out: RDX = that counter of the vCPU's shadow of L1's nested page tables */
+	SVMHV_HC_SHADOW_STATS   = 12,
+};
+
+enum svmhv_shadow_counter {
+	SVMHV_SHADOW_FILLS      = 0,    /* leaves installed on shadow misses */
+	SVMHV_SHADOW_ROOTS_MADE = 1,    /* roots built: a (nCR3, ASID) not cached */
+	SVMHV_SHADOW_ROOTS_HIT  = 2,    /* roots found again in the cache */
+	SVMHV_SHADOW_DROPS      = 3,    /* roots dropped by L1's or svmhv's flushes */
+	SVMHV_SHADOW_EVICTIONS  = 4,    /* roots dropped for room */
 };
 
 /* SVMHV_HC_INTEGRITY: qword j of the canary page at physical address pa. */

@@ -30,6 +30,13 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 	wrmsr(MSR_VM_HSAVE_PA, cpu->hsave_pa);
 	vmcb_capture_current(v->vmcb01, rip, rsp, rflags);
 	vmsave(v->vmcb01_pa);           /* firmware FS/GS/TR/LDTR + syscall MSRs */
+	/*
+	 * Host EFER.NXE: the shadow of L1's nested page tables carries L1's NX
+	 * bits, which the CPU honours only with NXE in the host's EFER (APM2
+	 * 15.25.5). The guest's EFER was captured above and is its own.
+	 */
+	if (hv.nested.host_nxe)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	/* 7. Switch the host side to svmhv's own GDT/TSS/IDT/page tables. */
 	hv_cpu_load_host_state(cpu, hv.host_cr3);
 	vmsave(cpu->host_save_pa);      /* host TR/FS/GS for world.asm's VMLOAD */

@@ -4,14 +4,20 @@
 
 #include "hv/hypercall.h"
 #include "svm/msrpm.h"
+#include "svm/svm.h"
 #include "svm/vmcb.h"
 
-uint32_t hv_nested_svm_edx(uint32_t hw_edx)
+/*
+ * What nested SVM offers L1 (CPUID 8000_000A EDX; APM3 E.4.9): only what
+ * svmhv emulates whatever the hardware has. Nested paging (shadowed, see
+ * nested/shadow.h); NRIPS (svmhv decodes instruction lengths itself);
+ * VMCB clean bits (svmhv may always re-read a field, APM2 15.15.1);
+ * FlushByASID (L1's ASIDs are virtual). The hardware's word is not consulted.
+ */
+uint32_t hv_nested_svm_edx(void)
 {
-	const uint32_t nrips = 1u << 3, flush_by_asid = 1u << 6;
-
-	/* L1's ASIDs are virtual, so FlushByASID costs nothing to offer. */
-	return (hw_edx & nrips) | flush_by_asid;
+	return SVM_FEATURE_NPT | SVM_FEATURE_NRIPS | SVM_FEATURE_VMCB_CLEAN |
+	       SVM_FEATURE_FLUSH_ASID;
 }
 
 /* Feature bits svmhv does not virtualize (APM3 Appendix E; Intel SDM for leaf 7). */

@@ -28,8 +28,8 @@ struct hv_cpuid_ctx {
  */
 void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r,
 		     const struct hv_cpuid_ctx *ctx);
-/* 8000_000A EDX offered to L1 from the hardware's: NRIPS if present, FlushByASID. */
-uint32_t hv_nested_svm_edx(uint32_t hw_edx);
+/* 8000_000A EDX offered to L1: NPT, NRIPS, VMCB clean bits, FlushByASID. */
+uint32_t hv_nested_svm_edx(void);
 
 /* EFER bits the guest may set, from the hardware's CPUID answers (SVME excluded). */
 uint64_t hv_efer_allowed(uint32_t ext1_ecx, uint32_t ext1_edx, uint32_t ext21_eax);

@@ -46,12 +46,41 @@ static void switch_vmcb(struct vcpu *v, enum tlb_ctx to)
 	v->world.vmcb_pa = to == TLB_CTX_L2 ? n->vmcb02_pa : v->vmcb01_pa;
 }
 
+/*
+ * NRIPS is offered to L1 on every CPU: where the hardware has none, the
+ * next_rip it would have saved in vmcb02 is decoded here, from L2's bytes.
+ */
+static void l2_next_rip(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->nested.vmcb02->control;
+	uint64_t rip = 0;
+
+	if (hv.feat.nrips)
+		return;
+	switch (nested_exit_nrip(c->exit_code)) {
+	case NESTED_NRIP_NONE:
+		break;
+	case NESTED_NRIP_INFO2:
+		rip = c->exit_info_2;
+		break;
+	case NESTED_NRIP_DECODE:
+		if (hv_next_rip(v, &rip).action != HV_RESUME) {
+			hv_warn("nested", "vCPU %u: next_rip of L2's instruction at %llx unknown",
+				v->index, (unsigned long long)v->nested.vmcb02->save.rip);
+			rip = 0;
+		}
+		break;
+	}
+	c->next_rip = rip;
+}
+
 /* The emulated #VMEXIT: vmcb02's exit into L1's vmcb12, L1 runs next. */
 static void reflect(struct vcpu *v)
 {
 	if (nested_is_vmrun_failure(v->nested.vmcb02->control.exit_code))
 		hv_warn("nested", "vCPU %u: the CPU refused vmcb02 (a check nested/ lacks)",
 			v->index);
+	l2_next_rip(v);
 	nested_vmexit(&v->nested, &hv.nested, v->vmcb01);
 	switch_vmcb(v, TLB_CTX_L1);
 }
@@ -190,6 +219,9 @@ bool hv_run_prepare(struct vcpu *v)
 	HV_ASSERT(v->vmcb == (v->nested.in_l2 ? v->nested.vmcb02 : v->vmcb01));
 	HV_ASSERT(v->tlb.ctx == (v->nested.in_l2 ? TLB_CTX_L2 : TLB_CTX_L1));
 	hv_dbg_before_vmrun(v);
+	/* L2 on L1's nested page tables: shadow roots staled by the events above. */
+	if (v->nested.in_l2 && v->nested.npt && TLB_RULE(glue_shadow_sync))
+		nested_shadow_sync(&v->nested, &v->tlb);
 	if (TLB_RULE(glue_vmcb_final))
 		tlb_before_vmrun(&v->tlb, v->vmcb);    /* the last write to the VMCB */
 	return true;

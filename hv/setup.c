@@ -176,7 +176,7 @@ static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 		return HV_ERR_NOMEM;
 	v->world.vmcb_pa = v->vmcb01_pa;
 	nested_gif_init(&v->nested.gif);        /* GIF = 1, also without nested SVM */
-	if (hv.boot.nested && nested_vcpu_init(&v->nested, alloc))
+	if (hv.boot.nested && nested_vcpu_init(&v->nested, &hv.nested, alloc))
 		return HV_ERR_NOMEM;
 	v->vmcb = v->vmcb01;
 	v->world.host_save_pa = cpu->host_save_pa;
@@ -195,20 +195,27 @@ static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 /* What nested SVM needs of svmhv (nested/nested.h). */
 static void nested_env_init(void)
 {
-	struct cpuid_regs l1, l7;
+	struct cpuid_regs l1, l7, x1;
 
 	cpuid_count(1, 0, &l1);
 	cpuid_count(7, 0, &l7);
+	cpuid_count(0x80000001u, 0, &x1);
 	hv.nested = (struct nested_env){
 		.enabled = hv.boot.nested, .mem = &hv.gmem,
 		.caps = {
 			.maxphyaddr = hv.gpa_bits, .efer_allowed = hv.efer_allowed,
 			.cr4_allowed = nested_cr4_allowed(l1.ecx, l1.edx, l7.ebx, l7.ecx),
 			.svmhv_base = hv.boot.pool_pa, .svmhv_size = hv.boot.pool_size,
+			.l1_npt = true,
 		},
 		.n_cr3 = hv.npt_root, .hv_msrpm = (const uint8_t *)(uintptr_t)hv.msrpm_pa,
 		.hv_iopm = (const uint8_t *)(uintptr_t)hv.iopm_pa,
-		.nrips = hv.feat.nrips,
+		/* svmhv computes next_rip itself where the CPU has no NRIPS. */
+		.nrips = true,
+		/* Nested paging for L1: svmhv's side of the shadow (nested/shadow.h). */
+		.l0 = &hv.npt, .host_pat = rdmsr(MSR_PAT),
+		.host_nxe = x1.edx & CPUID_80000001_EDX_NX,
+		.shadow_pages = hv.boot.shadow_pages,
 	};
 	nested_intercepts_from_vmcb(&hv.nested.host, &hv.vmcb01_control);
 }
@@ -321,7 +328,7 @@ int hv_setup(const struct hv_boot_info *info)
 	vmcb01_init_control(&hv.vmcb01_control);
 	hv_dbg_setup(&hv.vmcb01_control);       /* the serial debugger: its UART's ports */
 	hv.cpuid_ctx = (struct hv_cpuid_ctx){ hv.boot.nested, hv.feat.nasid,
-					      hv_nested_svm_edx(hv.feat.edx), hv.gpa_bits };
+					      hv_nested_svm_edx(), hv.gpa_bits };
 	nested_env_init();
 	if (hv.boot.nested)
 		hv_info("nested", "SVM offered to the guest (nested=1): revision 1, %u ASIDs, "

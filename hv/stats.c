@@ -47,3 +47,15 @@ void hv_stats_asid_plan(const struct asid_plan *plan, hv_line_fn print, void *ar
 		    plan->need_split, verdict);
 	print(arg, l);
 }
+
+void hv_stats_shadow(unsigned vcpu, const struct nested_shadow_stats *st, hv_line_fn print,
+		     void *arg)
+{
+	char l[LINE_MAX];
+
+	hv_snprintf(l, sizeof(l), "shadow: vcpu %u fills %llu roots_made %llu roots_hit %llu "
+		    "drops %llu evictions %llu", vcpu, (unsigned long long)st->fills,
+		    (unsigned long long)st->roots_made, (unsigned long long)st->roots_hit,
+		    (unsigned long long)st->invalidations, (unsigned long long)st->evictions);
+	print(arg, l);
+}

@@ -8,6 +8,7 @@
 #ifndef SVMHV_HV_STATS_H
 #define SVMHV_HV_STATS_H
 
+#include "nested/shadow.h"
 #include "svm/asid.h"
 #include "svm/tlb.h"
 
@@ -17,5 +18,9 @@ typedef void (*hv_line_fn)(void *arg, const char *line);
 void hv_stats_tlb(const struct tlb_vcpu *v, hv_line_fn print, void *arg);
 /* "asid: H hardware ASIDs (U usable), N vCPUs need M for separate L1/L2 ASIDs: MODE". */
 void hv_stats_asid_plan(const struct asid_plan *plan, hv_line_fn print, void *arg);
+
+/* "shadow: vcpu N fills F roots_made M roots_hit H drops D evictions E". */
+void hv_stats_shadow(unsigned vcpu, const struct nested_shadow_stats *st, hv_line_fn print,
+		     void *arg);
 
 #endif /* SVMHV_HV_STATS_H */

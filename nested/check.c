@@ -44,6 +44,18 @@ static bool beyond_maxphyaddr(uint64_t gpa, uint64_t size, unsigned maxphyaddr)
 	return maxphyaddr < 64 && end > (1ull << maxphyaddr);
 }
 
+/* Every byte a memory type: UC, WC, WT, WP, WB or UC- (2 and 3 reserved). APM2 7.8.1 */
+bool nested_pat_valid(uint64_t pat)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		unsigned t = (unsigned)(pat >> (8 * i)) & 0xff;
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
 static bool overlaps(uint64_t gpa, uint64_t size, uint64_t base, uint64_t len)
 {
 	return len != 0 && gpa < base + len && base < gpa + size;
@@ -126,10 +138,15 @@ static int check_controls(const struct nested_vmcb12_cache *c, const struct nest
 	uint8_t t = c->tlb_control;
 	bool bad_tlb_control = t != TLB_CONTROL_DO_NOTHING && t != TLB_CONTROL_FLUSH_ALL_ASID &&
 			       t != TLB_CONTROL_FLUSH_ASID && t != TLB_CONTROL_FLUSH_ASID_LOCAL;
+	/* nCR3 names L1 memory; with nested paging G_PAT is loaded: valid types only. */
+	bool ncr3_beyond_maxphyaddr = caps->maxphyaddr < 64 && (c->n_cr3 >> caps->maxphyaddr);
+	bool bad_g_pat = !nested_pat_valid(c->g_pat);
 
 	CC(!vmrun_intercept);
 	CC(asid == 0);
 	CC(np_enable && !caps->l1_npt);
+	CC(np_enable && ncr3_beyond_maxphyaddr);
+	CC(np_enable && bad_g_pat);
 	CC(nested_ctl_reserved);
 	CC(bad_tlb_control);
 	if (check_maps(c, caps, failed))

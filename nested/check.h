@@ -34,9 +34,12 @@ struct nested_caps {
 	uint64_t cr4_allowed;           /* CR4 bits L2 may hold: nested_cr4_allowed() */
 	uint64_t svmhv_base;            /* svmhv's reserved memory: no permission map */
 	uint64_t svmhv_size;            /*   (MSRPM, IOPM) may overlap it */
-	bool l1_npt;                    /* nested paging offered to L1 (not yet: false) */
+	bool l1_npt;                    /* nested paging offered to L1 */
 	bool shstk;                     /* #CP (21) is a defined exception (CET offered) */
 };
+
+/* A PAT value (G_PAT, the PAT MSR) whose every entry is a defined type. */
+bool nested_pat_valid(uint64_t pat);
 
 /* 0, or NESTED_EINVALID with *failed (if failed != NULL) naming the check. */
 int nested_vmcb12_check(const struct nested_vmcb12_cache *c, const struct nested_caps *caps,

@@ -154,3 +154,39 @@ void nested_synth_exception(struct vmcb *vmcb02, unsigned vector, bool has_err, 
 	nested_synth_exit(vmcb02, VMEXIT_EXCP_BASE + (vector & 31u), has_err ? err : 0,
 			  vector == 14 ? pf_addr : 0);
 }
+
+/* Exits between VMEXIT_INTR and VMEXIT_INVPCID that are not instructions. */
+static bool not_an_instruction(uint64_t exit_code)
+{
+	switch (exit_code) {
+	case VMEXIT_INTR:
+	case VMEXIT_NMI:
+	case VMEXIT_SMI:
+	case VMEXIT_INIT:
+	case VMEXIT_VINTR:
+	case VMEXIT_TASK_SWITCH:
+	case VMEXIT_FERR_FREEZE:
+	case VMEXIT_SHUTDOWN:
+	case VMEXIT_EFER_WRITE_TRAP:    /* SEV-ES traps: RIP is already past */
+		return true;
+	default:
+		return exit_code > VMEXIT_EFER_WRITE_TRAP && exit_code < VMEXIT_INVLPGB;
+	}
+}
+
+enum nested_nrip nested_exit_nrip(uint64_t exit_code)
+{
+	if (exit_code == VMEXIT_IOIO)
+		return NESTED_NRIP_INFO2;
+	if (exit_code < VMEXIT_EXCP_BASE)
+		return NESTED_NRIP_DECODE;      /* MOV to/from CRn, DRn */
+	if (exit_code < VMEXIT_INTR) {
+		uint64_t vec = exit_code - VMEXIT_EXCP_BASE;
+
+		return vec == VEC_BP || vec == VEC_OF || vec == VEC_BR ? NESTED_NRIP_DECODE :
+									  NESTED_NRIP_NONE;
+	}
+	if (exit_code > VMEXIT_INVPCID + 2 || not_an_instruction(exit_code))
+		return NESTED_NRIP_NONE;
+	return NESTED_NRIP_DECODE;
+}

@@ -66,6 +66,15 @@ enum nested_route nested_exit_route(uint64_t exit_code, uint64_t exit_info_1, ui
 bool nested_is_vmrun_failure(uint64_t exit_code);
 
 /*
+ * Where the next_rip an NRIPS CPU saves on #VMEXIT comes from (APM2 15.7.1:
+ * instruction intercepts, MSR and IOIO, and the exceptions INT3, INTO and
+ * BOUND raise; zero for every other exit): nowhere, exit_info_2 (IOIO holds
+ * it on every CPU, APM2 15.10.2), or the instruction's length.
+ */
+enum nested_nrip { NESTED_NRIP_NONE, NESTED_NRIP_INFO2, NESTED_NRIP_DECODE };
+enum nested_nrip nested_exit_nrip(uint64_t exit_code);
+
+/*
  * svmhv is about to inject exception @vector into L2 (an L0-routed exit,
  * or NESTED_ROUTE_L2_UD): if L1 intercepts it, it must become a #VMEXIT to
  * L1 instead (nested_synth_exception()), as the CPU would have done.
@@ -129,10 +138,11 @@ void nested_vmrun_save_l1(struct nested_hsave *h, const struct vmcb *vmcb01, uin
  * with the saved ES/CS/SS/DS, GDTR/IDTR, EFER, CR0 (PE set), CR3, CR4,
  * RFLAGS, RSP, RAX, DR7 = 0x400, CPL 0, no interrupt shadow, no EVENTINJ.
  * vmcb02 (NULL if L2 never ran) gives back the state L1 shares with L2:
- * nested_copy_shared() plus CR2 and DR6, which #VMEXIT does not restore.
+ * nested_copy_shared() plus CR2 and DR6, which #VMEXIT does not restore;
+ * not G_PAT when L1 used nested paging (l1_npt: L2's PAT is its own).
  * GIF = 0 is the caller's (nested_gif_vmexit()).
  */
 void nested_vmexit_load_l1(struct vmcb *vmcb01, const struct nested_hsave *h,
-			   const struct vmcb *vmcb02);
+			   const struct vmcb *vmcb02, bool l1_npt);
 
 #endif /* SVMHV_NESTED_EXIT_H */

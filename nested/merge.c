@@ -54,7 +54,10 @@ static void build_control(struct vmcb_control *v, const struct nested_vmcb12_cac
 	v->int_ctl = c->int_ctl & NESTED_INT_CTL_L1_BITS;
 	v->int_state = c->int_state & SVM_INTERRUPT_SHADOW_MASK;
 	v->event_inj = c->event_inj;    /* checked by nested_vmcb12_check() */
-	/* L1 has no NPT: L2's physical space is L1's, mapped by svmhv's tables. */
+	/*
+	 * Always nested paging: svmhv's tables (L2's physical space is L1's) or,
+	 * when L1 uses nested paging, their shadow composition (nested/shadow.h).
+	 */
 	v->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	v->n_cr3 = h->n_cr3;
 	/* VMLOAD/VMSAVE are always intercepted: never virtualize them. */
@@ -71,7 +74,7 @@ static void build_control(struct vmcb_control *v, const struct nested_vmcb12_cac
 static void build_save(struct vmcb_save *s, const struct nested_vmcb12_cache *c,
 		       const struct nested_host *h)
 {
-	nested_copy_shared(s, h->l1_save);
+	nested_copy_shared(s, h->l1_save, !h->l1_npt);
 	s->es = c->es;
 	s->cs = c->cs;
 	s->ss = c->ss;
@@ -93,6 +96,8 @@ static void build_save(struct vmcb_save *s, const struct nested_vmcb12_cache *c,
 	s->s_cet = c->s_cet;
 	s->ssp = c->ssp;
 	s->isst_addr = c->isst_addr;
+	if (h->l1_npt)                  /* L2's PAT is vmcb12's with nested paging, APM2 15.25.8 */
+		s->g_pat = c->g_pat;
 }
 
 void nested_build_vmcb02(struct vmcb *vmcb02, const struct nested_vmcb12_cache *c,
@@ -119,10 +124,11 @@ void nested_copy_vmload_state(struct vmcb_save *to, const struct vmcb_save *from
 	to->sysenter_eip = from->sysenter_eip;
 }
 
-void nested_copy_shared(struct vmcb_save *to, const struct vmcb_save *from)
+void nested_copy_shared(struct vmcb_save *to, const struct vmcb_save *from, bool with_pat)
 {
 	nested_copy_vmload_state(to, from);
-	to->g_pat = from->g_pat;
+	if (with_pat)
+		to->g_pat = from->g_pat;
 	to->dbgctl = from->dbgctl;
 	to->br_from = from->br_from;
 	to->br_to = from->br_to;

@@ -68,6 +68,8 @@ struct nested_host {
 	uint64_t l1_tsc_offset;         /* vmcb01.control.tsc_offset */
 	uint64_t virt_ext;              /* svmhv's own virt_ext (LBR virtualization) */
 	uint32_t asid_l2;               /* the vCPU's fixed L2 ASID */
+	bool l1_npt;                    /* vmcb12 uses nested paging: n_cr3 is the
+					 * shadow, G_PAT is vmcb12's */
 	bool l1_nrips;                  /* NRIPS offered to L1 */
 	bool l1_pause_filter;           /* PAUSE filter count/threshold offered to L1 */
 	/*
@@ -85,10 +87,11 @@ void nested_build_vmcb02(struct vmcb *vmcb02, const struct nested_vmcb12_cache *
 /*
  * State VMRUN and #VMEXIT leave alone, so L1 and L2 share it (APM2 15.5.1,
  * 15.5.2): FS, GS, TR, LDTR, KernelGSBase, STAR, LSTAR, CSTAR, SFMASK,
- * SYSENTER_*, G_PAT (no nested NPT), DEBUGCTL/LBRs, SPEC_CTRL. svmhv keeps
- * it in whichever VMCB runs: copy it over on every switch.
+ * SYSENTER_*, DEBUGCTL/LBRs, SPEC_CTRL, and G_PAT (with_pat) unless L1 uses
+ * nested paging (then L2's PAT is vmcb12's own). svmhv keeps it in
+ * whichever VMCB runs: copy it over on every switch.
  */
-void nested_copy_shared(struct vmcb_save *to, const struct vmcb_save *from);
+void nested_copy_shared(struct vmcb_save *to, const struct vmcb_save *from, bool with_pat);
 /* The part VMLOAD and VMSAVE move (APM2 15.5.2): FS, GS, TR, LDTR, syscall MSRs. */
 void nested_copy_vmload_state(struct vmcb_save *to, const struct vmcb_save *from);
 

@@ -8,10 +8,16 @@
 
 #include "svm/msrpm.h"
 
-int nested_vcpu_init(struct nested_vcpu *n, nested_alloc_fn alloc)
+int nested_vcpu_init(struct nested_vcpu *n, const struct nested_env *e, nested_alloc_fn alloc)
 {
+	uint32_t npages = e->shadow_pages < NESTED_SHADOW_MIN ? NESTED_SHADOW_MIN : e->shadow_pages;
+	void *pool = alloc(npages, &(uint64_t){ 0 });
+	uint8_t *owner = alloc((npages + PAGE_SIZE - 1) / PAGE_SIZE, &(uint64_t){ 0 });
 	uint64_t pa;
 
+	if (!pool || !owner)
+		return -1;
+	nested_shadow_init(&n->shadow, pool, npages, owner);
 	n->vmcb02 = alloc(1, &n->vmcb02_pa);
 	n->vmcb12 = alloc(1, &pa);
 	n->msrpm = alloc(SVM_MSRPM_SIZE / PAGE_SIZE, &n->msrpm_pa);
@@ -81,7 +87,7 @@ static void write_ranges(const struct nested_env *e, uint64_t gpa, const struct 
 /* After a failed check or a finished L2: L1 resumes after its VMRUN. */
 static void back_to_l1(struct nested_vcpu *n, struct vmcb *vmcb01, const struct vmcb *vmcb02)
 {
-	nested_vmexit_load_l1(vmcb01, &n->hsave, vmcb02);
+	nested_vmexit_load_l1(vmcb01, &n->hsave, vmcb02, n->npt);
 	nested_gif_vmexit(&n->gif);
 	n->in_l2 = false;
 }
@@ -99,12 +105,62 @@ static void merge_maps(struct nested_vcpu *n, const struct nested_env *e)
 	nested_merge_iopm(n->iopm, n->l1_iopm_valid ? n->l1_iopm : NULL, e->hv_iopm);
 }
 
+/* VMRUN failed its checks: VMEXIT_INVALID in vmcb12, L1 goes on after its VMRUN. */
+static enum nested_result vmrun_invalid(struct nested_vcpu *n, const struct nested_env *e,
+					struct vmcb *vmcb01, uint64_t gpa)
+{
+	const struct nested_range *r;
+	unsigned nr;
+
+	nested_vmrun_fail(n->vmcb12);
+	r = nested_vmrun_fail_ranges(&nr);
+	write_ranges(e, gpa, n->vmcb12, r, nr);
+	back_to_l1(n, vmcb01, NULL);
+	return NESTED_DONE;
+}
+
+/*
+ * The shadow root for vmcb12's (nCR3, ASID), after dropping what L1's
+ * TLB_CONTROL made stale. A root evicted for room: L2's ASID is flushed.
+ */
+static int shadow_root(struct nested_vcpu *n, struct tlb_vcpu *tlb, uint32_t stale,
+		       uint64_t *root_pa)
+{
+	bool evicted = false;
+	int rc;
+
+	if (stale & TLB_SHADOW_ALL)
+		nested_shadow_drop_all(&n->shadow);
+	else if (stale & TLB_SHADOW_ASID)
+		nested_shadow_drop_asid(&n->shadow, n->cache.asid);
+	rc = nested_shadow_select(&n->shadow, n->cache.n_cr3, n->cache.asid, root_pa, &evicted);
+	if (evicted)
+		tlb_shadow_evicted(tlb);
+	return rc;
+}
+
+void nested_shadow_sync(struct nested_vcpu *n, struct tlb_vcpu *tlb)
+{
+	uint64_t root_pa;
+
+	if (!n->in_l2 || !n->npt)
+		return;
+	if (tlb_shadow_take(tlb))
+		nested_shadow_drop_all(&n->shadow);
+	if (n->shadow.cur >= 0)
+		return;
+	if (shadow_root(n, tlb, 0, &root_pa) == 0)
+		n->vmcb02->control.n_cr3 = root_pa;
+}
+
 enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *e,
 				struct vmcb *vmcb01, struct tlb_vcpu *tlb, uint64_t next_rip,
 				const char **why)
 {
-	uint64_t gpa = vmcb01->save.rax;
+	uint64_t gpa = vmcb01->save.rax, n_cr3 = e->n_cr3;
 	struct nested_host host;
+	uint32_t stale = 0;
+	bool npt;
 
 	if (!l1_page(e, gpa)) {
 		*why = "rAX is not a page of L1's memory";
@@ -121,21 +177,23 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 	n->vmcb12_gpa = gpa;
 	nested_cache_from_vmcb(&n->cache, n->vmcb12);
 	nested_vmrun_save_l1(&n->hsave, vmcb01, next_rip);
-	if (nested_vmcb12_check(&n->cache, &e->caps, why) || maps_not_ram(n, e, why)) {
-		const struct nested_range *r;
-		unsigned nr;
-
-		nested_vmrun_fail(n->vmcb12);
-		r = nested_vmrun_fail_ranges(&nr);
-		write_ranges(e, gpa, n->vmcb12, r, nr);
-		back_to_l1(n, vmcb01, NULL);
-		return NESTED_DONE;
+	if (nested_vmcb12_check(&n->cache, &e->caps, why) || maps_not_ram(n, e, why))
+		return vmrun_invalid(n, e, vmcb01, gpa);
+	npt = n->cache.nested_ctl & SVM_NESTED_CTL_NP_ENABLE;
+	if (npt && !(vmcb01->save.efer & EFER_LMA)) {
+		*why = "nested paging needs L1 in long mode (4-level nested page tables)";
+		return vmrun_invalid(n, e, vmcb01, gpa);
 	}
 	if (TLB_RULE(glue_l1_vmrun))
-		tlb_l1_vmrun(tlb, n->cache.asid, n->cache.tlb_control);
+		stale = tlb_l1_vmrun(tlb, n->cache.asid, n->cache.tlb_control);
+	n->npt = npt;
+	if (npt && shadow_root(n, tlb, stale, &n_cr3)) {
+		*why = "the shadow of L1's nested page tables has no room";
+		return vmrun_invalid(n, e, vmcb01, gpa);
+	}
 	merge_maps(n, e);
 	host = (struct nested_host){
-		.intercepts = e->host, .n_cr3 = e->n_cr3,
+		.intercepts = e->host, .n_cr3 = n_cr3, .l1_npt = npt,
 		.msrpm_pa = n->msrpm_pa, .iopm_pa = n->iopm_pa,
 		.l1_tsc_offset = vmcb01->control.tsc_offset,
 		.asid_l2 = tlb->asid[TLB_CTX_L2], .l1_nrips = e->nrips,
@@ -146,6 +204,10 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 	n->in_l2 = true;
 	return NESTED_ENTER_L2;
 }
+
+static const struct nested_range g_pat_range = {
+	offsetof(struct vmcb, save.g_pat), sizeof(((struct vmcb *)0)->save.g_pat)
+};
 
 /*
  * Only the fields the CPU writes go back to L1's page. When the CPU refused
@@ -161,6 +223,8 @@ void nested_vmexit(struct nested_vcpu *n, const struct nested_env *e, struct vmc
 	nested_reflect_exit(n->vmcb12, n->vmcb02, &n->cache, e->nrips);
 	r = failed ? nested_vmrun_fail_ranges(&nr) : nested_vmexit_ranges(e->nrips, &nr);
 	write_ranges(e, n->vmcb12_gpa, n->vmcb12, r, nr);
+	if (!failed && n->npt)          /* L2's own PAT, APM2 15.25.8 */
+		write_ranges(e, n->vmcb12_gpa, n->vmcb12, &g_pat_range, 1);
 	back_to_l1(n, vmcb01, failed ? NULL : n->vmcb02);
 }
 
@@ -242,4 +306,88 @@ void nested_init(struct nested_vcpu *n)
 	nested_gif_init(&n->gif);
 	n->svme = false;
 	n->hsave_pa = 0;
+}
+
+/* ---- nested paging: L1's tables in L1's memory ---- */
+
+static int l1_read64(void *ctx, uint64_t pa, uint64_t *entry)
+{
+	return gmem_read(ctx, pa, entry, sizeof(*entry));
+}
+
+static int l1_cas64(void *ctx, uint64_t pa, uint64_t old, uint64_t new_entry)
+{
+	return gmem_cas64(ctx, pa, old, new_entry) ? 1 : 0;
+}
+
+static struct nwalk_mmu l1_mmu(const struct nested_vcpu *n, const struct nested_env *e,
+			       const struct vmcb *vmcb01, bool set_ad)
+{
+	return (struct nwalk_mmu){
+		.ncr3 = n->cache.n_cr3, .nxe = vmcb01->save.efer & EFER_NXE,
+		.maxphyaddr = e->caps.maxphyaddr, .read = l1_read64,
+		.cas = set_ad ? l1_cas64 : NULL, .ctx = (void *)(uintptr_t)e->mem,
+	};
+}
+
+/*
+ * vmcb02 faulted on the shadow at gpa2: walk L1's tables as the CPU would
+ * (Accessed/Dirty set); L1's fault is reflected with its error code and the
+ * hardware's final-address / table-walk bits (APM2 15.25.6); a page svmhv
+ * protects (read-only or absent in its tables) for this access is svmhv's;
+ * else the composition fills the shadow.
+ */
+enum nested_npf nested_npf(struct nested_vcpu *n, const struct nested_env *e,
+			   const struct vmcb *vmcb01, struct tlb_vcpu *tlb, uint64_t *gpa1)
+{
+	const struct vmcb_control *c = &n->vmcb02->control;
+	uint64_t info1 = c->exit_info_1, gpa2 = c->exit_info_2;
+	unsigned access = (info1 & NPF_WRITE ? GPA_ACC_WRITE : 0) |
+			  (info1 & NPF_FETCH ? GPA_ACC_FETCH : 0);
+	struct nwalk_mmu m = l1_mmu(n, e, vmcb01, true);
+	struct nested_shadow_leaf leaf;
+	struct npt_mapping l0;
+	struct nwalk_result r;
+	bool evicted = false;
+	int rc = nwalk(&m, gpa2, access, &r);
+
+	if (rc != NWALK_OK) {
+		uint64_t code = rc == NWALK_EFAULT ? r.error_code :
+				GPA_PF_P | GPA_PF_RSV | GPA_PF_U;
+
+		nested_synth_exit(n->vmcb02, VMEXIT_NPF,
+				  code | (info1 & (NPF_FINAL_GPA | NPF_GUEST_PT)), gpa2);
+		return NESTED_NPF_L1;
+	}
+	*gpa1 = r.gpa1;
+	if (npt_lookup(e->l0, r.gpa1, &l0) || ((access & GPA_ACC_WRITE) && !l0.writable))
+		return NESTED_NPF_L0;
+	nested_shadow_compose(gpa2, &r, &l0, vmcb01->save.g_pat, e->host_pat, e->host_nxe,
+			      &leaf);
+	if (nested_shadow_map(&n->shadow, gpa2, &leaf, &evicted))
+		return NESTED_NPF_L0;           /* no room at all: svmhv's to report */
+	if (evicted)
+		tlb_shadow_evicted(tlb);
+	return NESTED_NPF_FILLED;
+}
+
+int nested_l2_read(const struct nested_vcpu *n, const struct nested_env *e,
+		   const struct vmcb *vmcb01, uint64_t gpa2, void *buf, uint64_t len)
+{
+	struct nwalk_mmu m = l1_mmu(n, e, vmcb01, false);
+	uint8_t *dst = buf;
+
+	while (len) {
+		uint64_t chunk = PAGE_SIZE - (gpa2 & PAGE_OFFSET_MASK);
+		struct nwalk_result r;
+
+		if (chunk > len)
+			chunk = len;
+		if (nwalk(&m, gpa2, GPA_ACC_READ, &r) || gmem_read(e->mem, r.gpa1, dst, chunk))
+			return -1;
+		dst += chunk;
+		gpa2 += chunk;
+		len -= chunk;
+	}
+	return 0;
 }

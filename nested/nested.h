@@ -7,8 +7,11 @@
  * 15.16.2 (INVLPGA).
  *
  * L1 runs on vmcb01; while it "runs L2", svmhv runs vmcb02 (built from the
- * checked copy of vmcb12) on the vCPU's L2 ASID. L1 gets no nested paging:
- * L2's physical space is L1's, mapped by svmhv's own nested page tables.
+ * checked copy of vmcb12) on the vCPU's L2 ASID. Without nested paging in
+ * vmcb12, L2's physical space is L1's, mapped by svmhv's own nested page
+ * tables; with it, vmcb02 runs on a shadow of L1's nested page tables
+ * composed with svmhv's (nested/shadow.h), filled from vmcb02's nested page
+ * faults (nested_npf()).
  *
  * Nothing here injects, logs or switches VMCBs: each call returns what
  * happened, and the run loop (hv/run.c) acts on it, and its one VMCB-switch
@@ -27,6 +30,7 @@
 #include "nested/exit.h"
 #include "nested/gif.h"
 #include "nested/merge.h"
+#include "nested/shadow.h"
 #include "nested/vmcb12.h"
 #include "svm/tlb.h"
 #include "svm/vmcb.h"
@@ -41,12 +45,20 @@ struct nested_env {
 	const uint8_t *hv_msrpm;        /* svmhv's MSRPM, merged into L2's */
 	const uint8_t *hv_iopm;         /* svmhv's IOPM (isolation ports), likewise */
 	bool nrips;                     /* NRIPS offered to L1 */
+	/* Nested paging for L1 (caps.l1_npt): svmhv's side of the composition. */
+	const struct npt *l0;           /* svmhv's nested page tables */
+	uint64_t host_pat;              /* svmhv's PAT: the shadow's memory types */
+	bool host_nxe;                  /* svmhv's EFER.NXE: NX usable in the shadow */
+	uint32_t shadow_pages;          /* shadow pool per vCPU, >= NESTED_SHADOW_MIN */
 };
+
+#define NESTED_SHADOW_MIN       8       /* pages: one 4-level walk, with headroom */
 
 /* Nested SVM state of one vCPU; unused unless env.enabled. */
 struct nested_vcpu {
 	bool svme;                      /* L1's (virtual) EFER.SVME */
 	bool in_l2;                     /* vmcb02 is what runs */
+	bool npt;                       /* vmcb12 asked for nested paging: vmcb02 on the shadow */
 	uint64_t hsave_pa;              /* L1's VM_HSAVE_PA */
 	uint64_t vmcb12_gpa;
 	struct nested_vmcb12_cache cache;
@@ -59,6 +71,7 @@ struct nested_vcpu {
 	uint64_t msrpm_pa, iopm_pa;
 	uint8_t *l1_msrpm, *l1_iopm;    /* copies of L1's maps, for routing */
 	bool l1_msrpm_valid, l1_iopm_valid;
+	struct nested_shadow shadow;    /* L1's nested page tables composed with svmhv's */
 };
 
 /* What an emulated instruction did; the run loop acts on it. */
@@ -72,7 +85,7 @@ enum nested_result {
 /* Page allocator: n zeroed pages, their address in *pa; NULL when exhausted. */
 typedef void *(*nested_alloc_fn)(size_t pages, uint64_t *pa);
 
-int nested_vcpu_init(struct nested_vcpu *n, nested_alloc_fn alloc);
+int nested_vcpu_init(struct nested_vcpu *n, const struct nested_env *e, nested_alloc_fn alloc);
 
 /*
  * May L1 execute an SVM instruction now (APM Vol. 3): NESTED_DONE, or the
@@ -120,5 +133,29 @@ void nested_forced_leave(struct nested_vcpu *n, struct vmcb *vmcb01);
 
 /* INIT resets L1's virtual SVM state: EFER.SVME, VM_HSAVE_PA, GIF = 1. */
 void nested_init(struct nested_vcpu *n);
+
+/*
+ * Right before vmcb02 runs on the shadow: drop the roots svm/tlb.c says are
+ * stale (tlb_shadow_take()) and give vmcb02 its root again if it went.
+ */
+void nested_shadow_sync(struct nested_vcpu *n, struct tlb_vcpu *tlb);
+
+/* What a nested page fault of vmcb02 (with the shadow) is. */
+enum nested_npf {
+	NESTED_NPF_FILLED,              /* a shadow miss: filled, L2 resumes */
+	NESTED_NPF_L1,                  /* L1's nested page fault: vmcb02 holds it, reflect */
+	NESTED_NPF_L0,                  /* svmhv's own page (*gpa1): svmhv handles the access */
+};
+
+/* vmcb02 exited with NPF (info1, gpa2 = exit_info_1/2) while on the shadow. */
+enum nested_npf nested_npf(struct nested_vcpu *n, const struct nested_env *e,
+			   const struct vmcb *vmcb01, struct tlb_vcpu *tlb, uint64_t *gpa1);
+
+/*
+ * Read L2-physical memory (the shadow's view, through L1's nested tables,
+ * setting no Accessed bit): 0, or -1 where L1 maps nothing or no RAM.
+ */
+int nested_l2_read(const struct nested_vcpu *n, const struct nested_env *e,
+		   const struct vmcb *vmcb01, uint64_t gpa2, void *buf, uint64_t len);
 
 #endif /* SVMHV_NESTED_NESTED_H */

@@ -109,6 +109,8 @@ void nested_reflect_exit(struct vmcb *vmcb12, const struct vmcb *vmcb02,
 	}
 	reflect_control(&vmcb12->control, &vmcb02->control, c, l1_has_nrips);
 	reflect_save(&vmcb12->save, &vmcb02->save);
+	if (c->nested_ctl & SVM_NESTED_CTL_NP_ENABLE)   /* L2's own PAT, APM2 15.25.8 */
+		vmcb12->save.g_pat = vmcb02->save.g_pat;
 }
 
 void nested_vmrun_save_l1(struct nested_hsave *h, const struct vmcb *vmcb01, uint64_t next_rip)
@@ -132,20 +134,20 @@ void nested_vmrun_save_l1(struct nested_hsave *h, const struct vmcb *vmcb01, uin
 }
 
 /* What L2 changed of the state it shares with L1 stays changed for L1. */
-static void take_shared(struct vmcb_save *s01, const struct vmcb_save *s02)
+static void take_shared(struct vmcb_save *s01, const struct vmcb_save *s02, bool l1_npt)
 {
-	nested_copy_shared(s01, s02);
+	nested_copy_shared(s01, s02, !l1_npt);
 	s01->cr2 = s02->cr2;
 	s01->dr6 = s02->dr6;
 }
 
 void nested_vmexit_load_l1(struct vmcb *vmcb01, const struct nested_hsave *h,
-			   const struct vmcb *vmcb02)
+			   const struct vmcb *vmcb02, bool l1_npt)
 {
 	struct vmcb_save *s = &vmcb01->save;
 
 	if (vmcb02)
-		take_shared(s, &vmcb02->save);
+		take_shared(s, &vmcb02->save, l1_npt);
 	s->es = h->es;
 	s->cs = h->cs;
 	s->ss = h->ss;

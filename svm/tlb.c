@@ -136,7 +136,7 @@ int tlb_vcpu_init(struct tlb_domain *d, struct tlb_vcpu *v, uint32_t id, uint32_
 	v->asid[TLB_CTX_L1] = asids->l1;
 	v->asid[TLB_CTX_L2] = asids->l2;
 	v->shared = asids->l1 == asids->l2;
-	v->shadow_stale = true;
+	v->shadow_stale = false;        /* no root yet */
 	v->ctx = v->ran_ctx = TLB_CTX_L1;
 	v->l2_vasid = 0;
 	v->run.valid = false;
@@ -251,12 +251,14 @@ void tlb_leave_l2(struct tlb_vcpu *v)
  * L1 executed VMRUN (APM2 15.16.1). TLB_CONTROL 1 flushes every ASID L1 can
  * see, its own included: L2 now, L1 before it runs again. 3 and 7 flush the
  * vmcb12 ASID: L2. Reserved values flush everything. A vmcb12 ASID other
- * than the one asid_l2 holds: L2's entries belong to another L1 ASID. Each
- * flush of L2 may follow an edit of L1's nested page tables: resync the
- * shadow of them before L2 runs (tlb_shadow_resync_take()).
+ * than the one asid_l2 holds: L2's entries belong to another L1 ASID. A
+ * flush may follow an edit of L1's nested page tables: the shadow roots it
+ * covers (all with 1, this ASID's with 3/7) are returned, to go now.
  */
-void tlb_l1_vmrun(struct tlb_vcpu *v, uint32_t vmcb12_asid, uint8_t vmcb12_tlb_control)
+uint32_t tlb_l1_vmrun(struct tlb_vcpu *v, uint32_t vmcb12_asid, uint8_t vmcb12_tlb_control)
 {
+	uint32_t stale = 0;
+
 	switch (vmcb12_tlb_control) {
 	case TLB_CONTROL_DO_NOTHING:
 		break;
@@ -264,25 +266,28 @@ void tlb_l1_vmrun(struct tlb_vcpu *v, uint32_t vmcb12_asid, uint8_t vmcb12_tlb_c
 	case TLB_CONTROL_FLUSH_ASID_LOCAL:
 		if (TLB_RULE(l1_flush_asid))
 			request(v, TLB_MASK_L2, TLB_REASON_L1_FLUSH_ASID, true);
-		if (TLB_RULE(l1_flush_resync))
-			mark_shadow_stale(v);
+		if (TLB_RULE(l1_flush_asid_resync))
+			stale |= TLB_SHADOW_ASID;
 		break;
 	default:
 		if (TLB_RULE(l1_flush_all_l2))
 			request(v, TLB_MASK_L2, TLB_REASON_L1_FLUSH_ALL, true);
 		if (TLB_RULE(l1_flush_all_l1))
 			request(v, TLB_MASK_L1, TLB_REASON_L1_FLUSH_ALL, true);
-		if (TLB_RULE(l1_flush_resync))
-			mark_shadow_stale(v);
+		if (TLB_RULE(l1_flush_all_resync))
+			stale |= TLB_SHADOW_ALL;
 		break;
 	}
+	/*
+	 * asid_l2 now holds another L1 ASID's entries. The shadow needs no
+	 * resync: its roots are per (nCR3, vmcb12 ASID).
+	 */
 	if (vmcb12_asid != v->l2_vasid) {
 		if (TLB_RULE(asid_change))
 			request(v, TLB_MASK_L2, TLB_REASON_ASID_CHANGE, true);
-		if (TLB_RULE(asid_change_resync))
-			mark_shadow_stale(v);
 		v->l2_vasid = vmcb12_asid;
 	}
+	return stale;
 }
 
 /* Invalidate va in ctx's ASID on this pCPU; a context never run has nothing. */
@@ -357,10 +362,19 @@ void tlb_npt_changed(struct tlb_domain *d, struct tlb_vcpu *self)
 			ops->wait(ops->arg, d->vcpus[i]);
 }
 
-/* True once per request: rebuild the nested-NPT shadow before L2 runs. */
-bool tlb_shadow_resync_take(struct tlb_vcpu *v)
+bool tlb_shadow_take(struct tlb_vcpu *v)
 {
 	return svm_atomic_xchg(&v->shadow_stale, false, __ATOMIC_ACQ_REL);
+}
+
+/*
+ * The shadow's pool reused tables of a root L2 may have run on: the CPU may
+ * cache translations and table entries through them, tagged asid_l2.
+ */
+void tlb_shadow_evicted(struct tlb_vcpu *v)
+{
+	if (TLB_RULE(shadow_evict_flush))
+		request(v, TLB_MASK_L2, TLB_REASON_SHADOW_EVICT, true);
 }
 
 bool tlb_pending(const struct tlb_vcpu *v, enum tlb_ctx ctx)
@@ -395,6 +409,7 @@ const char *tlb_reason_name(uint32_t reason)
 		[TLB_REASON_FORCED_EXIT] = "forced_exit",
 		[TLB_REASON_FORCE_OPTION] = "force_option",
 		[TLB_REASON_SHARED_ASID] = "shared_asid",
+		[TLB_REASON_SHADOW_EVICT] = "shadow_evict",
 	};
 
 	return reason < TLB_REASON_COUNT ? names[reason] : "?";

@@ -20,12 +20,15 @@
  *   run loop, every VMRUN      tlb_before_vmrun(v, vmcb)  ... VMRUN ...
  *                              tlb_after_vmexit(v, vmcb, vmrun_failed)
  *   VMCB switch (one helper)   tlb_enter_l2(v) / tlb_leave_l2(v)
- *   L1 executes VMRUN          tlb_l1_vmrun(v, vmcb12 ASID, vmcb12 TLB_CONTROL)
+ *   L1 executes VMRUN          tlb_l1_vmrun(v, vmcb12 ASID, vmcb12 TLB_CONTROL):
+ *                              also which shadow roots it makes stale
  *   L1 executes INVLPGA        tlb_invlpga(v, va, ASID)
  *   L2 dropped (INIT, ...)     tlb_forced_leave(v, arch_flush), then leave L2
  *   svmhv edits its NPT        tlb_npt_changed(domain, self): every vCPU,
  *                              remote ones kicked and waited for
- *   L1's NPT shadow stale      tlb_shadow_resync_take(v)  (nested paging)
+ *   before L2 runs             tlb_shadow_take(v): every shadow root of L1's
+ *                              nested page tables stale? (nested/shadow.h)
+ *   a shadow root evicted      tlb_shadow_evicted(v)
  *
  * Each rule of the contract is guarded by TLB_RULE(name), here and in the
  * glue that calls this API: the model checker builds one mutant per marker
@@ -86,11 +89,16 @@ enum tlb_reason {
 	TLB_REASON_FORCED_EXIT   = 6,   /* forced nested exit, INIT */
 	TLB_REASON_FORCE_OPTION  = 7,   /* force_tlb_flush */
 	TLB_REASON_SHARED_ASID   = 8,   /* ASID_MODE_SHARED transition */
+	TLB_REASON_SHADOW_EVICT  = 9,   /* a shadow root's tables were reused */
 	TLB_REASON_COUNT
 };
 #define TLB_REASON_ALL          0xffffffffu     /* tlb_counter_read(): every reason */
 
 #define TLB_MAX_PCPUS           0xfffeu
+
+/* Which shadow roots (nested/shadow.h) an event makes stale. */
+#define TLB_SHADOW_ALL          BIT(0)  /* every root */
+#define TLB_SHADOW_ASID         BIT(1)  /* the roots of the vmcb12 ASID being entered */
 
 struct tlb_vcpu;
 
@@ -147,7 +155,7 @@ struct tlb_vcpu {
 	uint32_t id;
 	uint32_t asid[TLB_NR_CTX];      /* hardware ASIDs, equal in SHARED mode */
 	bool shared;
-	bool shadow_stale;              /* atomic; see tlb_shadow_resync_take() */
+	bool shadow_stale;              /* atomic: every shadow root; tlb_shadow_take() */
 	uint8_t ctx;                    /* the context the vCPU runs: enter/leave L2 */
 	uint8_t ran_ctx;                /* context of the last completed VMRUN */
 	bool ran[TLB_NR_CTX];           /* the context has run (its ASID is in use) */
@@ -172,12 +180,15 @@ void tlb_after_vmexit(struct tlb_vcpu *v, struct vmcb *vmcb, bool vmrun_failed);
 /* Transitions and events (the vCPU's own thread unless named otherwise). */
 void tlb_enter_l2(struct tlb_vcpu *v);
 void tlb_leave_l2(struct tlb_vcpu *v);
-void tlb_l1_vmrun(struct tlb_vcpu *v, uint32_t vmcb12_asid, uint8_t vmcb12_tlb_control);
+uint32_t tlb_l1_vmrun(struct tlb_vcpu *v, uint32_t vmcb12_asid, uint8_t vmcb12_tlb_control);
 void tlb_invlpga(struct tlb_vcpu *v, uint64_t va, uint32_t l1_asid);
 void tlb_forced_leave(struct tlb_vcpu *v, bool arch_flush);
 /* Any CPU; self = the calling vCPU or NULL. Returns once every vCPU is safe. */
 void tlb_npt_changed(struct tlb_domain *d, struct tlb_vcpu *self);
-bool tlb_shadow_resync_take(struct tlb_vcpu *v);
+/* Before L2 runs on a shadow: true once per event that stales every root. */
+bool tlb_shadow_take(struct tlb_vcpu *v);
+/* The shadow dropped a root whose tables the hardware may still cache. */
+void tlb_shadow_evicted(struct tlb_vcpu *v);
 
 /* Inspection: hypercall, console (hv/stats.c), tests. */
 bool tlb_pending(const struct tlb_vcpu *v, enum tlb_ctx ctx);

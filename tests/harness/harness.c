@@ -101,6 +101,7 @@ int harness_init(const struct harness_config *c)
 		.force_tlb_flush = c->force_tlb_flush, .nested = c->nested, .ncpu = c->ncpu,
 		.shutdown = c->shutdown_halt, .hc_user = c->hc_user,
 		.nram = 1, .ram = { { HARNESS_RAM_PA, HARNESS_RAM_SIZE } },
+		.shadow_pages = c->shadow_pages,
 	};
 	struct npt_params pt = { .maxphyaddr = cpu.maxphyaddr, .gb_pages = cpu.gbpages,
 				 .host = true };

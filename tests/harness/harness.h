@@ -27,6 +27,7 @@ struct harness_config {
 	bool monitor;                   /* escape=^\^\: the debugger shares COM1 (hv/dbg/) */
 	bool shutdown_halt, hc_user;    /* shutdown=halt, hypercalls=all */
 	unsigned log_level;             /* enum log_level; 0 = LOG_WARN */
+	unsigned shadow_pages;          /* per vCPU; 0: nested/'s minimum */
 	struct fake_cpu_config cpu;     /* zero: fake_cpu_tcg() */
 };
 

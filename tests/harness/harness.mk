@@ -7,9 +7,9 @@ HARNESS_SRCS := tests/harness/fake_hw.c tests/harness/harness.c tests/harness/at
 	hv/stats.c hv/fmt.c hv/console.c hv/panic.c hv/msr.c hv/mtrr.c hv/invalid.c \
 	hv/integrity.c hv/insn/cr.c \
 	hv/apic/vapic.c hv/apic/apic.c hv/apic/init.c hv/insn/insn.c hv/insn/store.c \
-	mm/gmem.c mm/gwalk.c mm/npt.c mm/pmm.c \
+	mm/gmem.c mm/gwalk.c mm/nwalk.c mm/npt.c mm/pmm.c \
 	nested/nested.c nested/check.c nested/merge.c nested/exit.c nested/reflect.c \
-	nested/gif.c nested/vmcb12.c \
+	nested/gif.c nested/vmcb12.c nested/shadow.c \
 	svm/tlb.c svm/asid.c svm/msrpm.c svm/svm.c svm/svm_hw.c \
 	hv/iso/setup.c hv/iso/iommu.c hv/iso/pci.c hv/iso/npf.c hv/iso/ioio.c hv/iso/cpu.c \
 	hv/iommu/acpi.c hv/iommu/ivrs.c hv/iommu/madt.c hv/iommu/amdvi.c hv/iommu/iopt.c \

@@ -131,6 +131,13 @@ static int run_configs(const struct args *a, unsigned *all, unsigned n)
 		printf("%s - model: %s (%llu steps, seed %llu, %.2f s)\n", rc ? "not ok" : "ok",
 		       m_configs[all[i]].name, (unsigned long long)r.steps,
 		       (unsigned long long)a->seed, now() - t0);
+		printf("# shadow: %s npf_exits %llu fills %llu roots_made %llu roots_hit %llu "
+		       "drops %llu evictions %llu\n", m_configs[all[i]].name,
+		       (unsigned long long)r.npf_exits, (unsigned long long)r.shadow.fills,
+		       (unsigned long long)r.shadow.roots_made,
+		       (unsigned long long)r.shadow.roots_hit,
+		       (unsigned long long)r.shadow.invalidations,
+		       (unsigned long long)r.shadow.evictions);
 	}
 	printf("# model: %llu steps in total\n", (unsigned long long)total);
 	return bad;

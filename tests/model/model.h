@@ -14,11 +14,14 @@
  * served before the VMCB is final, a failed VMRUN taken for a flush) fails
  * the proof just as one in svm/tlb.c does.
  *
- * Memory: svmhv's nested page tables (npt0: L1 page -> host page); L1's own
- * page table (pt1); L2 address spaces with their page tables (pt2) and L1's
- * nested page tables for them (npt1); per vCPU, a shadow of npt1 composed with
- * npt0, which nested paging will make svmhv's (until then the model keeps it,
- * resynced when svm/tlb.c says so).
+ * Memory: svmhv's nested page tables (npt0: L1 page -> host page, also
+ * written into svmhv's real tables, a host page n at M_HPA(n)); L1's own page
+ * table (pt1); L2 address spaces with their page tables (pt2) and L1's nested
+ * page tables for them (npt1, also real 4-level tables in L1's memory that
+ * vmcb12's nCR3 names). L2 runs on svmhv's real shadow of npt1 composed with
+ * npt0 (nested/shadow.c): the hardware walks it from vmcb02's nCR3, with a
+ * paging-structure cache per pCPU tagged by ASID (so a shadow table reused
+ * without a flush is caught), and a miss is an NPF exit svmhv serves.
  *
  * Beside it, an architectural model of what L1 may legally see: per vCPU and
  * per L1-visible ASID (0 = L1 itself, 1.. = the ASIDs L1 puts in vmcb12, over
@@ -57,7 +60,15 @@ struct m_config {
 	unsigned tlb_sets, tlb_ways;
 	unsigned nva, ngpa;             /* pages per address space, L1/L2 RAM pages */
 	bool check;                     /* architectural invariants (<= 64 pages) */
+	bool no_npt;                    /* L1 runs L2 without nested paging */
+	bool spread;                    /* L2 pages 2 MiB apart: a shadow table each */
+	unsigned shadow_pages;          /* svmhv's shadow pool per vCPU (0: default) */
 };
+
+/* Host page n of the model, as svmhv's real nested page tables name it. */
+#define M_HPA_BASE      (1ull << 34)
+#define M_HPA(n)        (M_HPA_BASE + ((uint64_t)(n) << 12))
+#define M_NPWC          4       /* paging-structure cache entries per pCPU */
 
 enum m_ev_type {
 	EV_ACCESS,              /* a: va */
@@ -91,8 +102,11 @@ struct m_tlbe {
 	bool valid;
 };
 
-struct m_shadow {
-	uint32_t gpa1, hpa;
+/* A cached shadow PDE: the table that maps one 2 MiB region of L2 (APM2 15.25.4). */
+struct m_pwc {
+	uint32_t asid;
+	uint64_t region;                /* gpa2 >> 21 */
+	uint64_t pt;                    /* the shadow page table's address */
 	bool valid;
 };
 
@@ -110,7 +124,6 @@ struct m_vcpu {
 	uint32_t next_guest;            /* the space L1's last accepted VMRUN runs */
 	uint32_t last_va;               /* generator locality only */
 	bool may_flush[TLB_NR_CTX];     /* a flush would not be gratuitous */
-	struct m_shadow *shadow;        /* [ngpa] */
 	uint64_t *allow_v;              /* [(M_NVASID + 1) * nva] gpa masks */
 	uint64_t *allow_n;              /* [(M_NVASID + 1) * ngpa] gpa1 masks */
 };
@@ -122,20 +135,29 @@ struct m_world {
 	uint8_t *victim[M_MAX_VCPU];
 	uint32_t *pt1, *npt0;           /* [nva], [ngpa] */
 	uint32_t *pt2[M_NGUEST], *npt1[M_NGUEST];
+	uint64_t npt1_root[M_NGUEST];   /* L1's real nested page tables (nCR3) */
+	uint64_t **npt1_leaf[M_NGUEST]; /* [ngpa]: the leaf entry of each L2 page */
+	struct m_pwc pwc[M_MAX_VCPU][M_NPWC];
+	unsigned pwc_next[M_MAX_VCPU];
 	uint32_t next_hpa;
 	unsigned depth;                 /* nested hardware events (livelock guard) */
 	enum m_verdict verdict;
 	char why[256];
 	uint64_t refills[TLB_NR_CTX], accesses[TLB_NR_CTX];
+	uint64_t npf_exits;
 };
 
 /* world.c: the machine, events, the invariants. */
 int m_world_init(struct m_world *w, const struct m_config *cfg);
 int m_world_boot(struct m_world *w);    /* every vCPU in guest mode, SVM on */
+uint64_t m_gpa1(uint32_t page);         /* L1 page -> L1-physical address */
+uint64_t m_gpa2(const struct m_world *w, uint32_t page);       /* L2-physical */
+void m_npt1_write(struct m_world *w, uint32_t guest, uint32_t gpa2);
 void m_world_free(struct m_world *w);
 void m_exec(struct m_world *w, const struct m_event *ev);
 void m_check(struct m_world *w);
 uint64_t m_flushes(const struct m_world *w);
+void m_shadow_sum(const struct m_world *w, struct nested_shadow_stats *sum);
 void m_fail(struct m_world *w, enum m_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -165,6 +187,8 @@ struct m_result {
 	unsigned config;
 	unsigned nfail;                 /* events in the failing episode */
 	unsigned nshrunk;
+	uint64_t npf_exits;             /* shadow misses the CPU raised */
+	struct nested_shadow_stats shadow;      /* svmhv's shadows, summed */
 };
 
 extern const struct m_config m_configs[];

@@ -24,6 +24,11 @@ const struct m_config m_configs[] = {
 	{ .name = "nofba-shared", .nvcpu = 3, .shared = true, SMALL },
 	{ .name = "nofba-1cpu",   .nvcpu = 1, SMALL },
 	{ .name = "fba-2cpu",     .nvcpu = 2, .flush_by_asid = true, SMALL },
+	/* L1 without nested paging: vmcb02 on svmhv's tables, no shadow. */
+	{ .name = "fba-nonpt",    .nvcpu = 2, .flush_by_asid = true, .no_npt = true, SMALL },
+	/* nested/'s smallest shadow pool, one shadow table per L2 page: evictions. */
+	{ .name = "nofba-pool8",  .nvcpu = 2, .spread = true, .shadow_pages = 8,
+	  .tlb_sets = 4, .tlb_ways = 4, .nva = 8, .ngpa = 16, .check = true },
 };
 const unsigned m_nconfigs = sizeof(m_configs) / sizeof(m_configs[0]);
 const char *m_prog = "build/host/model";
@@ -258,7 +263,7 @@ static uint64_t episode_seed(uint64_t seed, uint64_t episode)
 
 /* One episode; on failure *n is the failing step count and evs holds them. */
 static enum m_verdict episode(const struct m_config *c, uint64_t seed, uint64_t e,
-			      unsigned len, struct m_event *evs, unsigned *n)
+			      unsigned len, struct m_event *evs, unsigned *n, struct m_result *res)
 {
 	struct m_rng r = { episode_seed(seed, e) };
 	struct m_world w;
@@ -272,6 +277,8 @@ static enum m_verdict episode(const struct m_config *c, uint64_t seed, uint64_t 
 			m_check(&w);
 		}
 		v = w.verdict;
+		res->npf_exits += w.npf_exits;
+		m_shadow_sum(&w, &res->shadow);
 	}
 	m_world_free(&w);
 	*n = i;
@@ -310,7 +317,7 @@ int m_run(const unsigned *configs, unsigned ncfg, uint64_t seed, uint64_t steps,
 	for (uint64_t e = 0; evs && res->steps < steps; e++) {
 		unsigned ci = configs[e % ncfg];
 
-		res->verdict = episode(&m_configs[ci], seed, e, len, evs, &n);
+		res->verdict = episode(&m_configs[ci], seed, e, len, evs, &n, res);
 		res->steps += n;
 		if (res->verdict == M_OK)
 			continue;
@@ -335,7 +342,7 @@ int m_replay_episode(unsigned ci, uint64_t seed, uint64_t e, unsigned len)
 
 	if (!evs)
 		return -1;
-	res.verdict = episode(&m_configs[ci], seed, e, len, evs, &n);
+	res.verdict = episode(&m_configs[ci], seed, e, len, evs, &n, &res);
 	for (unsigned i = 0; i < n; i++) {
 		printf("# %4u. ", i + 1);
 		m_event_print(stdout, &evs[i]);

@@ -10,11 +10,72 @@
 #include <string.h>
 
 #include "hv/console.h"
+#include "hv/hv.h"
+#include "mm/npt.h"
 #include "svm/svm.h"
 
 static uint32_t *pages(unsigned n)
 {
 	return calloc(n, sizeof(uint32_t));
+}
+
+uint64_t m_gpa1(uint32_t page)
+{
+	return HARNESS_RAM_PA + HARNESS_RAM_SIZE / 2 + (uint64_t)page * PAGE_SIZE;
+}
+
+uint64_t m_gpa2(const struct m_world *w, uint32_t page)
+{
+	return (uint64_t)page << (w->cfg->spread ? 21 : 12);
+}
+
+/* npt1[guest][gpa2] into L1's real table: present, writable, user; A/D clear. */
+void m_npt1_write(struct m_world *w, uint32_t guest, uint32_t gpa2)
+{
+	uint32_t gpa1 = w->npt1[guest][gpa2];
+
+	*w->npt1_leaf[guest][gpa2] = gpa1 == M_NONE ? 0 : m_gpa1(gpa1) | PTE_P | PTE_W | PTE_U;
+}
+
+static uint64_t *table(uint64_t *parent, unsigned i)
+{
+	uint64_t *t;
+
+	if (parent[i] & PTE_P)
+		return (uint64_t *)(uintptr_t)(parent[i] & PTE_ADDR_MASK);
+	t = harness_page();
+	parent[i] = harness_pa(t) | PTE_P | PTE_W | PTE_U;
+	return t;
+}
+
+/* L1's nested page tables for guest q, in L1's memory, as npt1[q] says. */
+static int setup_npt1(struct m_world *w, unsigned q)
+{
+	uint64_t *pml4 = harness_page();
+
+	w->npt1_root[q] = harness_pa(pml4);
+	w->npt1_leaf[q] = calloc(w->cfg->ngpa, sizeof(uint64_t *));
+	if (!w->npt1_leaf[q])
+		return -1;
+	for (unsigned g = 0; g < w->cfg->ngpa; g++) {
+		uint64_t a = m_gpa2(w, g);
+		uint64_t *pt = table(table(table(pml4, (a >> 39) & 511), (a >> 30) & 511),
+				     (a >> 21) & 511);
+
+		w->npt1_leaf[q][g] = &pt[(a >> 12) & 511];
+		m_npt1_write(w, q, g);
+	}
+	return 0;
+}
+
+/* svmhv's real tables map L1 page g to the model's host page npt0[g]. */
+static int setup_npt0(struct m_world *w)
+{
+	for (unsigned g = 0; g < w->cfg->ngpa; g++)
+		if (npt_map_range(&hv.npt, m_gpa1(g), PAGE_SIZE, M_HPA(w->npt0[g]), NPT_PERM_RW,
+				  NULL))
+			return -1;
+	return 0;
 }
 
 static int setup_memory(struct m_world *w)
@@ -36,11 +97,13 @@ static int setup_memory(struct m_world *w)
 			return -1;
 		for (unsigned va = 0; va < c->nva; va++)
 			w->pt2[q][va] = (va + q) % c->ngpa;
-		for (unsigned g = 0; g < c->ngpa; g++)
-			w->npt1[q][g] = (g * 3 + q) % c->ngpa;
+		for (unsigned g = 0; g < c->ngpa; g++)        /* no nested paging: none */
+			w->npt1[q][g] = c->no_npt ? g : (g * 3 + q) % c->ngpa;
+		if (setup_npt1(w, q))
+			return -1;
 	}
 	w->next_hpa = 100000;
-	return 0;
+	return setup_npt0(w);
 }
 
 static int setup_vcpu(struct m_world *w, unsigned i)
@@ -50,17 +113,16 @@ static int setup_vcpu(struct m_world *w, unsigned i)
 
 	w->tlb[i] = calloc((size_t)c->tlb_sets * c->tlb_ways, sizeof(struct m_tlbe));
 	w->victim[i] = calloc(c->tlb_sets, 1);
-	v->shadow = calloc(c->ngpa, sizeof(*v->shadow));
 	v->allow_v = calloc((size_t)(M_NVASID + 1) * c->nva, sizeof(uint64_t));
 	v->allow_n = calloc((size_t)(M_NVASID + 1) * c->ngpa, sizeof(uint64_t));
-	return w->tlb[i] && w->victim[i] && v->shadow && v->allow_v && v->allow_n ? 0 : -1;
+	return w->tlb[i] && w->victim[i] && v->allow_v && v->allow_n ? 0 : -1;
 }
 
 int m_world_init(struct m_world *w, const struct m_config *c)
 {
 	struct harness_config hc = {
 		.ncpu = c->nvcpu, .nested = true, .force_tlb_flush = c->force,
-		.log_level = LOG_ERROR,
+		.log_level = LOG_ERROR, .shadow_pages = c->shadow_pages,
 	};
 
 	memset(w, 0, sizeof(*w));
@@ -86,7 +148,6 @@ void m_world_free(struct m_world *w)
 
 		free(w->tlb[i]);
 		free(w->victim[i]);
-		free(v->shadow);
 		free(v->allow_v);
 		free(v->allow_n);
 	}
@@ -95,6 +156,7 @@ void m_world_free(struct m_world *w)
 	for (unsigned q = 0; q < M_NGUEST; q++) {
 		free(w->pt2[q]);
 		free(w->npt1[q]);
+		free(w->npt1_leaf[q]);
 	}
 	memset(&fake.invlpga, 0, sizeof(fake.invlpga));
 	fake.nmi = NULL;

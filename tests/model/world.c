@@ -76,10 +76,17 @@ static void tlb_fill(struct m_world *w, unsigned p, uint32_t asid, uint32_t va, 
 	e[i] = (struct m_tlbe){ .asid = asid, .va = va, .hpa = hpa, .valid = true };
 }
 
-/* asid M_NONE: every ASID; va M_NONE: every page. */
+/*
+ * asid M_NONE: every ASID; va M_NONE: every page. Only a whole-ASID flush
+ * clears the paging-structure cache (INVLPGA of one page may keep it).
+ */
 static void tlb_zap(struct m_world *w, unsigned p, uint32_t asid, uint32_t va)
 {
 	unsigned n = w->cfg->tlb_sets * w->cfg->tlb_ways;
+
+	for (unsigned i = 0; va == M_NONE && i < M_NPWC; i++)
+		if (asid == M_NONE || w->pwc[p][i].asid == asid)
+			w->pwc[p][i].valid = false;
 
 	for (unsigned i = 0; i < n; i++) {
 		struct m_tlbe *e = &w->tlb[p][i];
@@ -115,6 +122,9 @@ static void hook_nmi(void *arg, unsigned cpu)
 
 static void hw_exit(struct m_world *w, struct m_vcpu *v, uint64_t code, uint64_t info1,
 		    unsigned len);
+static void hw_exit2(struct m_world *w, struct m_vcpu *v, uint64_t code, uint64_t info1,
+		     uint64_t info2, unsigned len);
+static void may_flush(struct m_vcpu *v, bool l1, bool l2);
 
 /* svmhv spins (waiting for a kicked vCPU): the other CPUs take their NMIs. */
 static void hook_relax(void *arg)
@@ -181,12 +191,6 @@ static void check_flush(struct m_world *w, struct m_vcpu *v, uint8_t ctl)
 		       idx(w, v), v->ctx + 1, w->cfg->force ? "force_tlb_flush" : "shared ASID");
 }
 
-static void shadow_clear(struct m_world *w, struct m_vcpu *v)
-{
-	for (unsigned g = 0; g < w->cfg->ngpa; g++)
-		v->shadow[g].valid = false;
-}
-
 /* MODEL_TRACE=1: every hardware VMRUN and #VMEXIT on stderr (replays). */
 static bool trace(void)
 {
@@ -218,9 +222,6 @@ static void hw_vmrun(struct m_world *w, struct m_vcpu *v)
 	if (v->ctx == TLB_CTX_L2) {
 		v->guest = v->next_guest;
 		v->vasid = vasid_index(w, v->hv->nested.cache.asid);
-		/* The nested-NPT shadow (the model's until nested paging lands). */
-		if (tlb_shadow_resync_take(&v->hv->tlb))
-			shadow_clear(w, v);
 	}
 	arch_activate(w, v);
 }
@@ -229,7 +230,14 @@ static void hw_vmrun(struct m_world *w, struct m_vcpu *v)
 static void hw_exit(struct m_world *w, struct m_vcpu *v, uint64_t code, uint64_t info1,
 		    unsigned len)
 {
+	hw_exit2(w, v, code, info1, 0, len);
+}
+
+static void hw_exit2(struct m_world *w, struct m_vcpu *v, uint64_t code, uint64_t info1,
+		     uint64_t info2, unsigned len)
+{
 	struct vmcb_control *c = &v->hv->vmcb->control;
+	uint64_t evictions = v->hv->nested.shadow.st.evictions;
 
 	if (!v->in_guest)
 		m_fail(w, M_CONTRACT, "vcpu %u: #VMEXIT outside guest mode", idx(w, v));
@@ -238,7 +246,7 @@ static void hw_exit(struct m_world *w, struct m_vcpu *v, uint64_t code, uint64_t
 	v->in_guest = false;
 	c->exit_code = code;
 	c->exit_info_1 = info1;
-	c->exit_info_2 = 0;
+	c->exit_info_2 = info2;
 	c->exit_int_info = 0;
 	c->event_inj = 0;               /* what VMRUN injected was delivered */
 	c->next_rip = len ? v->hv->vmcb->save.rip + len : 0;
@@ -246,10 +254,12 @@ static void hw_exit(struct m_world *w, struct m_vcpu *v, uint64_t code, uint64_t
 		m_fail(w, M_CONTRACT, "vcpu %u: #VMEXITs without end", idx(w, v));
 	harness_on_cpu(idx(w, v), hv_run_exit(v->hv));
 	w->depth--;
+	/* Shadow tables reused: the paging-structure cache must go (a flush). */
+	if (v->hv->nested.shadow.st.evictions != evictions)
+		may_flush(v, false, true);
 }
 
 static void svm_on(struct m_world *w, struct m_vcpu *v);
-static void may_flush(struct m_vcpu *v, bool l1, bool l2);
 
 /* INIT was taken by svmhv (not held by L1's GIF): the architecture flushes. */
 static void note_init(struct m_world *w, struct m_vcpu *v)
@@ -340,22 +350,90 @@ static void svm_on(struct m_world *w, struct m_vcpu *v)
 
 /* ---- guest memory accesses: hit, or walk and fill ---- */
 
+/* The model's host page of a shadow leaf's address (M_NONE: not one). */
+static uint32_t host_page(uint64_t hpa)
+{
+	if (hpa < M_HPA_BASE || hpa - M_HPA_BASE >= (1ull << 44))
+		return M_NONE - 1;              /* never legal: arch_legal says so */
+	return (uint32_t)((hpa - M_HPA_BASE) >> 12);
+}
+
+static struct m_pwc *pwc_find(struct m_world *w, unsigned p, uint32_t asid, uint64_t region)
+{
+	for (unsigned i = 0; i < M_NPWC; i++)
+		if (w->pwc[p][i].valid && w->pwc[p][i].asid == asid && w->pwc[p][i].region == region)
+			return &w->pwc[p][i];
+	return NULL;
+}
+
+static uint64_t entry(uint64_t table, uint64_t addr, unsigned shift)
+{
+	return ((const uint64_t *)(uintptr_t)table)[(addr >> shift) & 511];
+}
+
+/*
+ * The CPU walks the shadow vmcb02 names (nCR3), through its cached PDEs:
+ * the leaf's host address, or 0 on a nested page fault (which drops the
+ * cached PDE, as a fault does).
+ */
+static uint64_t shadow_walk(struct m_world *w, struct m_vcpu *v, uint64_t gpa2)
+{
+	unsigned p = idx(w, v);
+	uint32_t asid = hw_asid(v);
+	struct m_pwc *c = pwc_find(w, p, asid, gpa2 >> 21);
+	uint64_t t = v->hv->vmcb->control.n_cr3 & PTE_ADDR_MASK, e = 0;
+
+	if (!c) {
+		for (unsigned shift = 39; shift >= 21; shift -= 9) {
+			e = entry(t, gpa2, shift);
+			if (!(e & PTE_P))
+				return 0;
+			if (e & PTE_PS)
+				return (e & PTE_ADDR_MASK & ~((1ull << shift) - 1)) |
+				       (gpa2 & ((1ull << shift) - 1) & ~0xfffull);
+			t = e & PTE_ADDR_MASK;
+		}
+		c = &w->pwc[p][w->pwc_next[p]++ % M_NPWC];
+		*c = (struct m_pwc){ .asid = asid, .region = gpa2 >> 21, .pt = t, .valid = true };
+	}
+	e = entry(c->pt, gpa2, 12);
+	if (!(e & PTE_P)) {
+		c->valid = false;
+		return 0;
+	}
+	return e & PTE_ADDR_MASK;
+}
+
 static uint32_t walk_l2(struct m_world *w, struct m_vcpu *v, uint32_t va)
 {
-	uint32_t gpa2 = w->pt2[v->guest][va];
-	struct m_shadow *s;
+	uint32_t gpa2 = w->pt2[v->guest][va], gpa1;
 
 	if (gpa2 == M_NONE)
 		return M_NONE;                  /* #PF in L2 */
-	s = &v->shadow[gpa2];
-	if (!s->valid) {                        /* shadow NPF: svmhv fills it */
-		uint32_t gpa1 = w->npt1[v->guest][gpa2];
+	if (w->cfg->no_npt)                     /* L2-physical is L1-physical */
+		return w->npt0[gpa2];
+	for (unsigned tries = 0; tries < 2 && w->verdict == M_OK; tries++) {
+		uint64_t hpa = shadow_walk(w, v, m_gpa2(w, gpa2));
 
-		if (gpa1 == M_NONE || w->npt0[gpa1] == M_NONE)
-			return M_NONE;          /* reflected NPF, or svmhv's own */
-		*s = (struct m_shadow){ .gpa1 = gpa1, .hpa = w->npt0[gpa1], .valid = true };
+		if (hpa)
+			return host_page(hpa);
+		gpa1 = w->npt1[v->guest][gpa2];
+		if (gpa1 != M_NONE && w->npt0[gpa1] == M_NONE)
+			return M_NONE;          /* svmhv's own page: not modelled */
+		/* A shadow miss: NPF from vmcb02, svmhv fills it or reflects L1's. */
+		w->npf_exits++;
+		hw_exit2(w, v, VMEXIT_NPF, NPF_USER | NPF_FINAL_GPA, m_gpa2(w, gpa2), 0);
+		enter(w, v);
+		if (v->ctx != TLB_CTX_L2) {
+			if (gpa1 != M_NONE)
+				m_fail(w, M_CONTRACT, "vcpu %u: a shadow miss at L2 page %u "
+				       "reached L1, which maps it", idx(w, v), gpa2);
+			return M_NONE;          /* L1's nested page fault */
+		}
 	}
-	return s->hpa;
+	m_fail(w, M_CONTRACT, "vcpu %u: svmhv did not fill the shadow for L2 page %u",
+	       idx(w, v), gpa2);
+	return M_NONE;
 }
 
 static void access(struct m_world *w, struct m_vcpu *v, uint32_t va)
@@ -418,6 +496,10 @@ static void l1_vmrun(struct m_world *w, struct m_vcpu *v, const struct m_event *
 
 	harness_vmcb12(vmcb12, ev->d == 1 ? 0 : m_vasid[vasid]);        /* ASID 0: invalid */
 	vmcb12->control.tlb_control = ctl;
+	if (!w->cfg->no_npt) {
+		vmcb12->control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+		vmcb12->control.n_cr3 = w->npt1_root[ev->a % M_NGUEST];
+	}
 	vmcb12->control.intercept_misc1 |= BIT(INTERCEPT_SHUTDOWN) |
 					   (ev->e ? BIT(INTERCEPT_NMI) : 0);
 	vmcb12->control.intercept_misc2 |= BIT(INTERCEPT_VMMCALL - 32);
@@ -452,13 +534,12 @@ static void l1_invlpga(struct m_world *w, struct m_vcpu *v, const struct m_event
 /* svmhv remaps or unmaps an L1 page, in an exit handler of this vCPU. */
 static void hv_npt(struct m_world *w, struct m_vcpu *v, const struct m_event *ev)
 {
-	uint64_t gpa = HARNESS_RAM_PA + (HARNESS_RAM_SIZE / 2) + (uint64_t)ev->a * PAGE_SIZE;
-
 	hw_exit(w, v, VMEXIT_CPUID, 0, 2);
 	w->npt0[ev->a] = ev->b ? w->next_hpa++ : M_NONE;
 	for (unsigned i = 0; i < w->cfg->nvcpu; i++)
 		may_flush(&w->vcpu[i], true, true);
-	harness_on_cpu(idx(w, v), hv_npt_map(gpa, PAGE_SIZE, NPT_IDENTITY,
+	harness_on_cpu(idx(w, v), hv_npt_map(m_gpa1(ev->a), PAGE_SIZE,
+					     ev->b ? M_HPA(w->npt0[ev->a]) : NPT_IDENTITY,
 					     ev->b ? NPT_PERM_RW : NPT_PERM_NONE, v->hv));
 	enter(w, v);
 }
@@ -501,7 +582,10 @@ static void exec(struct m_world *w, struct m_vcpu *v, const struct m_event *ev)
 		guest_pte(w, v, ev);
 		break;
 	case EV_L1_NPT:
+		if (w->cfg->no_npt)
+			break;                  /* no nested page tables */
 		w->npt1[ev->a][ev->b] = ev->c;
+		m_npt1_write(w, ev->a, ev->b);
 		arch_edit_npt1(w, ev->a, ev->b);
 		break;
 	case EV_VMRUN: l1_vmrun(w, v, ev); break;
@@ -568,6 +652,19 @@ uint64_t m_flushes(const struct m_world *w)
 		for (unsigned c = 0; c < TLB_NR_CTX; c++)
 			n += w->vcpu[i].hv->tlb.cnt.flushes[c];
 	return n;
+}
+
+void m_shadow_sum(const struct m_world *w, struct nested_shadow_stats *sum)
+{
+	for (unsigned i = 0; i < w->cfg->nvcpu; i++) {
+		const struct nested_shadow_stats *st = &w->vcpu[i].hv->nested.shadow.st;
+
+		sum->fills += st->fills;
+		sum->roots_made += st->roots_made;
+		sum->roots_hit += st->roots_hit;
+		sum->invalidations += st->invalidations;
+		sum->evictions += st->evictions;
+	}
 }
 
 /* ---- a fresh machine ---- */

@@ -9,3 +9,6 @@ test_nested_exit_SRCS := tests/unit/test_nested_exit.c nested/exit.c nested/vmcb
 test_nested_reflect_SRCS := tests/unit/test_nested_reflect.c nested/reflect.c nested/exit.c \
 	nested/merge.c nested/vmcb12.c svm/msrpm.c
 test_nested_gif_SRCS := tests/unit/test_nested_gif.c nested/gif.c
+# The shadow of L1's nested page tables (nested/shadow.c).
+UNIT_TESTS += test_shadow
+test_shadow_SRCS := tests/unit/test_shadow.c nested/shadow.c

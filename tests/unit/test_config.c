@@ -81,6 +81,9 @@ static void test_defaults(void **state)
 	assert_int_equal(c.log_level, CONFIG_LOG_INFO);
 	assert_false(c.force_tlb_flush);
 	assert_int_equal(c.heap_mib, 16);
+	/* Nested SVM (with nested paging) is offered by default. */
+	assert_false(c.nested);
+	assert_int_equal(c.shadow_pages, 512);
 	/* The monitor's escape is Ctrl-\ twice; no second UART. */
 	assert_int_equal(c.escape.len, 2);
 	assert_int_equal(c.escape.bytes[0], 0x1c);
@@ -408,6 +411,25 @@ static void test_fail_cpu_values(void **state)
 		 "svmhv.cfg line 1: bad value '99' for 'test_fail_cpu' (expected 0..63, an AP's index)");
 }
 
+static uint32_t get_shadow(const struct hv_config *c) { return c->shadow_pages; }
+
+static void test_shadow_values(void **state)
+{
+	static const struct value_case v[] = {
+		{ "shadow_pages=16", true, 16 }, { "shadow_pages=65536", true, 65536 },
+		{ "shadow_pages=0x200", true, 512 },
+		{ "shadow_pages=15", false, 0 }, { "shadow_pages=0", false, 0 },
+		{ "shadow_pages=65537", false, 0 }, { "shadow_pages=", false, 0 },
+		{ "shadow_pages=-1", false, 0 }, { "shadow_pages=4k", false, 0 },
+	};
+
+	(void)state;
+	check_values(v, sizeof(v) / sizeof(v[0]), get_shadow);
+	opts_err("shadow_pages=8", CONFIG_EVALUE, 1, 14,
+		 "load options token 1: bad value '8' for 'shadow_pages' "
+		 "(expected 16..65536 pages)");
+}
+
 static void test_heap_values(void **state)
 {
 	static const struct value_case v[] = {
@@ -590,19 +612,19 @@ static void test_format(void **state)
 	config_defaults(&c);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=0x3f8 log=info force_tlb_flush=off heap=16MiB "
-			    "nested=off escape=^\\^\\ debug_serial=off shutdown=reset hypercalls=cpl0 "
-			    "dma_protect=auto "
-			    "next=none args=''");
+			    "nested=off shadow_pages=512 escape=^\\^\\ debug_serial=off shutdown=reset "
+			    "hypercalls=cpl0 dma_protect=auto next=none args=''");
 	assert_int_equal(n, (int)strlen(buf));
 
 	assert_int_equal(file(&c, "serial=off\nlog=4\nforce_tlb_flush=1\nheap=1024\n"
-			      "nested=yes\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
+			      "nested=yes\nshadow_pages=16\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
 			      "debug_serial=0x2f8\nshutdown=halt\nhypercalls=all\n"
 			      "dma_protect=required\ntest_fail_cpu=2\n", NULL), 0);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=off log=trace force_tlb_flush=on heap=1024MiB "
-			    "nested=on escape=off debug_serial=0x2f8 shutdown=halt hypercalls=all "
-			    "dma_protect=required test_fail_cpu=2 next=\\EFI\\x.efi args='a b=c'");
+			    "nested=on shadow_pages=16 escape=off debug_serial=0x2f8 shutdown=halt "
+			    "hypercalls=all dma_protect=required test_fail_cpu=2 next=\\EFI\\x.efi "
+			    "args='a b=c'");
 
 	/* Truncated and terminated like hv_snprintf: the bytes stored are counted. */
 	char small[10];
@@ -668,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_log_values),
 		cmocka_unit_test(test_flush_values),
 		cmocka_unit_test(test_nested_values),
+		cmocka_unit_test(test_shadow_values),
 		cmocka_unit_test(test_heap_values),
 		cmocka_unit_test(test_escape_values),
 		cmocka_unit_test(test_debug_serial_values),

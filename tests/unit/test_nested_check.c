@@ -80,6 +80,11 @@ MUT(m_no_vmrun, vmcb_clr_intercept(&v->control, INTERCEPT_VMRUN))
 MUT(m_asid0, v->control.asid = 0)
 MUT(m_np, v->control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE)
 MUT(m_np_offered, v->control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE; k->l1_npt = true)
+MUT(m_np_ncr3, v->control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE; k->l1_npt = true;
+    v->control.n_cr3 = 1ull << MAXPHY)
+MUT(m_np_gpat, v->control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE; k->l1_npt = true;
+    v->save.g_pat = 0x0007040600070206ull)
+MUT(m_gpat_no_np, v->save.g_pat = 0x0007040600070206ull)
 MUT(m_sev, v->control.nested_ctl = BIT_ULL(1))
 MUT(m_tlb2, v->control.tlb_control = 2)
 MUT(m_tlb5, v->control.tlb_control = 5)
@@ -147,6 +152,7 @@ static const struct row rows[] = {
 	OK("MSRPM base bits 11:0 ignored", m_msrpm_low_bits),
 	OK("IOPM ends where svmhv starts", m_iopm_below_svmhv),
 	OK("NP_ENABLE when nested paging is offered", m_np_offered),
+	OK("G_PAT is not loaded without nested paging", m_gpat_no_np),
 	OK("EVENTINJ #PF with error code", m_ev_pf),
 	OK("EVENTINJ NMI, vector ignored (0)", m_ev_nmi0),
 	OK("EVENTINJ external interrupt 0x20", m_ev_intr),
@@ -170,6 +176,8 @@ static const struct row rows[] = {
 	BAD("CC(!vmrun_intercept)", "VMRUN not intercepted", m_no_vmrun),
 	BAD("CC(asid == 0)", "ASID 0", m_asid0),
 	BAD("CC(np_enable && !caps->l1_npt)", "NP_ENABLE, no nested paging offered", m_np),
+	BAD("CC(np_enable && ncr3_beyond_maxphyaddr)", "nCR3 above MAXPHYADDR", m_np_ncr3),
+	BAD("CC(np_enable && bad_g_pat)", "G_PAT with a reserved type (2)", m_np_gpat),
 	BAD("CC(nested_ctl_reserved)", "SEV enable", m_sev),
 	BAD("CC(bad_tlb_control)", "TLB_CONTROL = 2", m_tlb2),
 	BAD("CC(bad_tlb_control)", "TLB_CONTROL = 5", m_tlb5),
@@ -225,6 +233,7 @@ static void test_every_check_covered(void **state)
 		"CC(cr3_reserved)", "CC(cr4_reserved)", "CC(dr6_high)", "CC(dr7_high)",
 		"CC(lme_pg && !pae)", "CC(lme_pg && !pe)", "CC(lme_pg && cs_l && cs_d)",
 		"CC(!vmrun_intercept)", "CC(asid == 0)", "CC(np_enable && !caps->l1_npt)",
+		"CC(np_enable && ncr3_beyond_maxphyaddr)", "CC(np_enable && bad_g_pat)",
 		"CC(nested_ctl_reserved)", "CC(bad_tlb_control)",
 		"CC(msrpm_beyond_maxphyaddr)", "CC(iopm_beyond_maxphyaddr)",
 		"CC(msrpm_overlaps_svmhv)", "CC(iopm_overlaps_svmhv)",
@@ -320,9 +329,19 @@ static void test_cr4_allowed(void **state)
 
 #define NAMED(n, f)     ((struct CMUnitTest){ .name = (n), .test_func = (f) })
 
+static void test_pat_valid(void **state)
+{
+	(void)state;
+	assert_true(nested_pat_valid(0x0007040600070406ull));
+	assert_true(nested_pat_valid(0x0706050401000000ull));
+	assert_false(nested_pat_valid(0x0007040600070402ull));  /* 2 */
+	assert_false(nested_pat_valid(0x0307040600070406ull));  /* 3 */
+	assert_false(nested_pat_valid(0x0807040600070406ull));  /* 8 */
+}
+
 int main(void)
 {
-	static struct CMUnitTest tests[NROWS + 6];
+	static struct CMUnitTest tests[NROWS + 7];
 	size_t n = 0;
 
 	for (size_t i = 0; i < NROWS; i++)
@@ -333,5 +352,6 @@ int main(void)
 	tests[n++] = NAMED("MSRPM / IOPM ranges", test_gpa_ranges);
 	tests[n++] = NAMED("SVM instruction #UD / #GP", test_svm_insn);
 	tests[n++] = NAMED("CR4 bits from CPUID", test_cr4_allowed);
+	tests[n++] = NAMED("PAT values", test_pat_valid);
 	return _cmocka_run_group_tests("nested_check", tests, n, NULL, NULL);
 }

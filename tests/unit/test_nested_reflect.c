@@ -167,7 +167,7 @@ static void test_l1_state_restore(void **state)
 	/* While L2 runs, vmcb01 may hold anything. */
 	memset(&vmcb01, 0xcc, sizeof(vmcb01));
 	make_exited_vmcb02(VMEXIT_HLT);
-	nested_vmexit_load_l1(&vmcb01, &h, &vmcb02);
+	nested_vmexit_load_l1(&vmcb01, &h, &vmcb02, false);
 	assert_memory_equal(&s->es, &saved.save.es, sizeof(s->es));
 	assert_memory_equal(&s->cs, &saved.save.cs, sizeof(s->cs));
 	assert_memory_equal(&s->ss, &saved.save.ss, sizeof(s->ss));
@@ -194,7 +194,7 @@ static void test_l1_state_restore(void **state)
 	/* CR0.PE and RFLAGS bit 1 always set after #VMEXIT. */
 	h.cr0 = 0;
 	h.rflags = 0;
-	nested_vmexit_load_l1(&vmcb01, &h, NULL);
+	nested_vmexit_load_l1(&vmcb01, &h, NULL, false);
 	assert_int_equal(s->cr0, CR0_PE);
 	assert_int_equal(s->rflags, RFLAGS_FIXED);
 	assert_int_equal(s->fs.base, 0xf5);     /* NULL vmcb02: shared state kept */
@@ -227,7 +227,7 @@ static void test_round_trip(void **state)
 	vmcb02.control.exit_code = VMEXIT_HLT;
 	assert_int_equal(nested_exit_route(VMEXIT_HLT, 0, 0, &c, NULL, NULL), NESTED_ROUTE_L1);
 	nested_reflect_exit(&vmcb12, &vmcb02, &c, false);
-	nested_vmexit_load_l1(&vmcb01, &h, &vmcb02);
+	nested_vmexit_load_l1(&vmcb01, &h, &vmcb02, false);
 	assert_int_equal(vmcb12.control.exit_code, VMEXIT_HLT);
 	assert_int_equal(vmcb12.save.rip, 0x1004);
 	assert_int_equal(vmcb12.save.rax, 43);

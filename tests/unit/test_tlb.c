@@ -184,14 +184,14 @@ static void test_npt_changed(void **state)
 	(void)state;
 	warm(0);
 	warm(1);
-	assert_true(tlb_shadow_resync_take(&vc[1]));
+	assert_false(tlb_shadow_take(&vc[1]));
 	tlb_npt_changed(&dom, &vc[0]);
 	assert_int_equal(kicks.n, 1);
 	assert_int_equal(kicks.waits, 1);
 	assert_ptr_equal(kicks.last, &vc[1]);
 	for (int i = 0; i < 2; i++) {
 		assert_true(tlb_pending(&vc[i], L1) && tlb_pending(&vc[i], L2));
-		assert_true(tlb_shadow_resync_take(&vc[i]));
+		assert_true(tlb_shadow_take(&vc[i]));
 	}
 	tlb_npt_changed(&dom, NULL);                    /* from outside any vCPU */
 	assert_int_equal(kicks.n, 3);
@@ -215,12 +215,11 @@ static void test_nested_vmrun_steady(void **state)
 {
 	(void)state;
 	warm(0);
-	assert_true(tlb_shadow_resync_take(&vc[0]));     /* the first entry's */
 	for (int i = 0; i < 100; i++) {
 		assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_DO_NOTHING);
 		assert_int_equal(nested_exit(0), TLB_CONTROL_DO_NOTHING);
 	}
-	assert_false(tlb_shadow_resync_take(&vc[0]));
+	assert_false(tlb_shadow_take(&vc[0]));
 }
 
 /* vmcb12 TLB_CONTROL 1: L2 now, L1 before L1 runs again. */
@@ -228,8 +227,9 @@ static void test_nested_vmrun_flush_all(void **state)
 {
 	(void)state;
 	warm(0);
-	assert_int_equal(nested_entry(0, 1, TLB_CONTROL_FLUSH_ALL_ASID), TLB_CONTROL_FLUSH_ASID);
-	assert_true(tlb_shadow_resync_take(&vc[0]));
+	assert_int_equal(tlb_l1_vmrun(&vc[0], 1, TLB_CONTROL_FLUSH_ALL_ASID), TLB_SHADOW_ALL);
+	tlb_enter_l2(&vc[0]);
+	assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
 	assert_int_equal(nested_exit(0), TLB_CONTROL_FLUSH_ASID);
 	assert_int_equal(vc[0].cnt.reason[L1][TLB_REASON_L1_FLUSH_ALL], 1);
 }
@@ -250,8 +250,9 @@ static void test_nested_vmrun_flush_asid(void **state)
 	(void)state;
 	warm(0);
 	for (uint8_t ctl = 3; ctl <= 7; ctl += 4) {
-		assert_int_equal(nested_entry(0, 1, ctl), TLB_CONTROL_FLUSH_ASID);
-		assert_true(tlb_shadow_resync_take(&vc[0]));
+		assert_int_equal(tlb_l1_vmrun(&vc[0], 1, ctl), TLB_SHADOW_ASID);
+		tlb_enter_l2(&vc[0]);
+		assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
 		assert_int_equal(nested_exit(0), TLB_CONTROL_DO_NOTHING);
 	}
 	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_L1_FLUSH_ASID], 2);
@@ -267,8 +268,9 @@ static void test_nested_vmrun_asid_change(void **state)
 	warm(0);
 	for (unsigned i = 0; i < sizeof(asids) / sizeof(asids[0]); i++) {
 		nested_exit(0);
-		assert_int_equal(nested_entry(0, asids[i], 0), TLB_CONTROL_FLUSH_ASID);
-		assert_true(tlb_shadow_resync_take(&vc[0]));
+		assert_int_equal(tlb_l1_vmrun(&vc[0], asids[i], 0), 0); /* roots are per ASID */
+		tlb_enter_l2(&vc[0]);
+		assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
 	}
 	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 9);
 }
@@ -344,7 +346,7 @@ static void test_forced_leave(void **state)
 	tlb_forced_leave(&vc[0], false);                /* EFER.SVME cleared */
 	assert_true(tlb_pending(&vc[0], L2));
 	assert_false(tlb_pending(&vc[0], L1));
-	assert_true(tlb_shadow_resync_take(&vc[0]));
+	assert_true(tlb_shadow_take(&vc[0]));
 	assert_int_equal(run(0), TLB_CONTROL_DO_NOTHING);
 	tlb_forced_leave(&vc[0], true);                 /* INIT */
 	assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
@@ -390,11 +392,20 @@ static void test_shared_asid(void **state)
 	assert_int_equal(vc[0].cnt.reason[L1][TLB_REASON_SHARED_ASID], 2);
 }
 
-static void test_shadow_resync_take(void **state)
+static void test_shadow_take_and_evict(void **state)
 {
 	(void)state;
-	assert_true(tlb_shadow_resync_take(&vc[0]));     /* a new vCPU has none */
-	assert_false(tlb_shadow_resync_take(&vc[0]));
+	assert_false(tlb_shadow_take(&vc[0]));           /* a new vCPU has no root */
+	warm(0);
+	tlb_npt_changed(&dom, &vc[0]);
+	assert_true(tlb_shadow_take(&vc[0]));
+	assert_false(tlb_shadow_take(&vc[0]));           /* once per event */
+	nested_exit(0);
+	tlb_enter_l2(&vc[0]);
+	run(0);
+	tlb_shadow_evicted(&vc[0]);                      /* tables reused: flush L2 */
+	assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_SHADOW_EVICT], 1);
 }
 
 static void test_counter_read(void **state)
@@ -423,6 +434,7 @@ static void test_reason_names(void **state)
 	assert_string_equal(tlb_reason_name(TLB_REASON_COUNT), "?");
 	assert_int_equal(TLB_REASON_NPT_CHANGE, 1);     /* ABI: values are stable */
 	assert_int_equal(TLB_REASON_SHARED_ASID, 8);
+	assert_int_equal(TLB_REASON_SHADOW_EVICT, 9);
 }
 
 int main(void)
@@ -449,7 +461,7 @@ int main(void)
 		cmocka_unit_test_setup(test_switch_keeps_context, fba),
 		cmocka_unit_test_setup(test_force_option, force),
 		cmocka_unit_test_setup(test_shared_asid, shared),
-		cmocka_unit_test_setup(test_shadow_resync_take, fba),
+		cmocka_unit_test_setup(test_shadow_take_and_evict, fba),
 		cmocka_unit_test_setup(test_counter_read, fba),
 		cmocka_unit_test_setup(test_reason_names, fba),
 	};
