@@ -316,10 +316,12 @@ struct hv_verdict hv_handle_exit(struct vcpu *v)
 	/*
 	 * An exit taken while the CPU was delivering an event leaves that event
 	 * in EXITINTINFO; inject it again (same format as EVENTINJ) unless the
-	 * verdict replaces it, so no interrupt or exception is lost.
-	 * See: APM2 15.7.2.
+	 * verdict replaces it, so no interrupt or exception is lost. An event
+	 * of an instruction (INTn, INT3, INTO) is not: the guest re-executes
+	 * the instruction. See: APM2 15.7.2.
 	 */
-	if (v->vmcb->control.exit_int_info & SVM_EVTINJ_VALID)
+	if ((v->vmcb->control.exit_int_info & SVM_EVTINJ_VALID) &&
+	    !svm_event_from_insn(v->vmcb->control.exit_int_info))
 		v->vmcb->control.event_inj = v->vmcb->control.exit_int_info;
 	return svm_exit_handlers[slot](v);
 }

@@ -10,6 +10,7 @@
 #ifndef SVMHV_SVM_VMCB_H
 #define SVMHV_SVM_VMCB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -265,6 +266,22 @@ static inline int vmcb_is_intercept(const struct vmcb_control *c, unsigned bit)
 #define SVM_EVTINJ_VALID_ERR    BIT_ULL(11)
 #define SVM_EVTINJ_VALID        BIT_ULL(31)
 #define SVM_EVTINJ_ERR_SHIFT    32
+
+/*
+ * An EXITINTINFO event that came from an instruction: INTn (a software
+ * interrupt; QEMU reports INT3 so too), INT3 (#BP) or INTO (#OF). RIP still
+ * points at the instruction, so the event is not injected again: the guest
+ * re-executes it. Injected at that RIP, the handler would see the
+ * instruction's own address as the return address (Linux's INT3 text
+ * patching then loops on its breakpoint). See: APM2 15.7.2, 15.20.
+ */
+static inline bool svm_event_from_insn(uint64_t ev)
+{
+	uint64_t type = ev & SVM_EVTINJ_TYPE_MASK, vec = ev & SVM_EVTINJ_VEC_MASK;
+
+	return type == SVM_EVTINJ_TYPE_SOFT ||
+	       (type == SVM_EVTINJ_TYPE_EXEPT && (vec == 3 || vec == 4));
+}
 
 /* Exit codes, APM2 Appendix C. */
 #define VMEXIT_CR0_READ         0x000

@@ -207,6 +207,44 @@ static void test_exitintinfo_reinjected(void **state)
 }
 
 /*
+ * An event of an instruction (INTn, INT3 in QEMU's and the hardware's
+ * forms, INTO) is not injected again: RIP is still on the instruction,
+ * which runs again. Injected, the handler would return to the instruction
+ * itself (Linux's INT3 text patching hung so: CPU 0 looped on a #BP
+ * with interrupts off, CPU 1 waited for it in smp_call_function).
+ */
+static void test_exitintinfo_soft_not_reinjected(void **state)
+{
+	static const uint64_t evs[] = {
+		3 | SVM_EVTINJ_TYPE_SOFT | SVM_EVTINJ_VALID,     /* INT3, QEMU */
+		3 | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID,    /* INT3, hardware */
+		4 | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID,    /* INTO */
+		0x80 | SVM_EVTINJ_TYPE_SOFT | SVM_EVTINJ_VALID,  /* INT 0x80 */
+	};
+	struct vcpu *v = vcpu(0);
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		uint64_t rip = v->vmcb->save.rip;
+
+		v->vmcb->control.event_inj = 0;
+		v->cpu->kick_pending = 1;               /* svmhv's kick NMI came */
+		v->vmcb->control.exit_code = VMEXIT_NMI;
+		v->vmcb->control.exit_int_info = evs[i];
+		harness_on_cpu(0, hv_run_exit(v));
+		assert_int_equal(event_inj(0), 0);
+		assert_int_equal(v->vmcb->save.rip, rip);
+	}
+	/* A #PF being delivered is still injected again. */
+	v->cpu->kick_pending = 1;
+	v->vmcb->control.exit_code = VMEXIT_NMI;
+	v->vmcb->control.exit_int_info = 14 | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
+					 SVM_EVTINJ_VALID_ERR | (2ull << SVM_EVTINJ_ERR_SHIFT);
+	harness_on_cpu(0, hv_run_exit(v));
+	assert_int_equal(event_inj(0), v->vmcb->control.exit_int_info);
+}
+
+/*
  * A write to svmhv's memory is dropped and skipped. The length is decoded
  * (MOV [rdi], rax: 3 bytes), never taken from NextRIP, which an NPF does
  * not give: the harness's NextRIP of 9 would skip too far.
@@ -641,6 +679,7 @@ int main(void)
 		cmocka_unit_test_setup(test_hypercall_identify, nrips),
 		cmocka_unit_test_setup(test_svm_insn_ud_without_nested, nrips),
 		cmocka_unit_test_setup(test_db_ac_reflected, nrips),
+		cmocka_unit_test_setup(test_exitintinfo_soft_not_reinjected, tcg),
 		cmocka_unit_test_setup(test_exitintinfo_reinjected, nrips),
 		cmocka_unit_test_setup(test_npf_svmhv_memory, nrips),
 		cmocka_unit_test_setup(test_apic_icr_store, tcg),
