@@ -6,7 +6,7 @@
 
 #include "svm/x86.h"
 
-#define LEVELS          4
+#define MAX_LEVELS      5
 #define MAX_RESTARTS    16
 
 struct step {
@@ -50,17 +50,17 @@ static int set_ad(const struct nwalk_mmu *m, struct step *s, int n, bool write)
 	return 0;
 }
 
-/* One walk from the PML4: NWALK_OK, NWALK_EFAULT, or 1 to restart. */
+/* One walk from the PML5 or PML4: NWALK_OK, NWALK_EFAULT, or 1 to restart. */
 static int walk_once(const struct nwalk_mmu *m, uint64_t gpa2, unsigned int access,
 		     struct nwalk_result *r)
 {
 	uint64_t addr_mask = (1ull << m->maxphyaddr) - 1;
 	uint64_t table = m->ncr3 & addr_mask & ~PAGE_OFFSET_MASK;
-	struct step s[LEVELS];
+	struct step s[MAX_LEVELS];
 	int level, n = 0;
 
 	r->write = r->exec = true;
-	for (level = LEVELS;; level--) {
+	for (level = m->la57 ? 5 : 4;; level--) {
 		unsigned int shift = PAGE_SHIFT + 9 * (unsigned int)(level - 1);
 		bool leaf;
 

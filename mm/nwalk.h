@@ -5,8 +5,9 @@
  * See: AMD64 APM Vol. 2 (rev. 3.42) 15.25.5 (nested table walk), 15.25.6
  * (nested page faults), 5.3 (long-mode tables), 5.4.2 (Accessed, Dirty).
  *
- * L1 runs in long mode, so its nested tables are 4-level long-mode tables
- * (nCR3 is their PML4). Every nested access is a user access: U/S must be
+ * L1 runs in long mode, so its nested tables are long-mode tables in L1's
+ * own paging mode: 5 levels (nCR3 is the PML5) when L1 has CR4.LA57, else 4
+ * (nCR3 is the PML4); Linux KVM on a CPU with LA57 builds 5-level ones. Every nested access is a user access: U/S must be
  * set at every level, R/W for writes, NX (with L1's EFER.NXE) forbids
  * fetches; reserved bits fault before rights. A successful walk sets the
  * Accessed bit of every entry it used and, for a write, the Dirty bit of the
@@ -30,6 +31,7 @@ typedef int (*nwalk_cas_fn)(void *ctx, uint64_t pa, uint64_t old, uint64_t new_e
 struct nwalk_mmu {
 	uint64_t ncr3;                  /* L1's nCR3: the PML4's L1-physical address */
 	bool nxe;                       /* L1's EFER.NXE: NX defined, fetches checked */
+	bool la57;                      /* L1's CR4.LA57: 5-level tables */
 	unsigned int maxphyaddr;        /* L1's MAXPHYADDR, 32..52 */
 	nwalk_read_fn read;
 	nwalk_cas_fn cas;               /* NULL: a peek that sets no Accessed/Dirty bit */

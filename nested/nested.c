@@ -181,7 +181,7 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 		return vmrun_invalid(n, e, vmcb01, gpa);
 	npt = n->cache.nested_ctl & SVM_NESTED_CTL_NP_ENABLE;
 	if (npt && !(vmcb01->save.efer & EFER_LMA)) {
-		*why = "nested paging needs L1 in long mode (4-level nested page tables)";
+		*why = "nested paging needs L1 in long mode (long-mode nested page tables)";
 		return vmrun_invalid(n, e, vmcb01, gpa);
 	}
 	if (TLB_RULE(glue_l1_vmrun))
@@ -325,6 +325,7 @@ static struct nwalk_mmu l1_mmu(const struct nested_vcpu *n, const struct nested_
 {
 	return (struct nwalk_mmu){
 		.ncr3 = n->cache.n_cr3, .nxe = vmcb01->save.efer & EFER_NXE,
+		.la57 = vmcb01->save.cr4 & CR4_LA57,
 		.maxphyaddr = e->caps.maxphyaddr, .read = l1_read64,
 		.cas = set_ad ? l1_cas64 : NULL, .ctx = (void *)(uintptr_t)e->mem,
 	};

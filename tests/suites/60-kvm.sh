@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Linux KVM as a guest hypervisor under svmhv's nested SVM: Debian's Linux booted
 # under svmhv with nested=1 (scripts/run.sh --batch), kvm_amd loaded with
-# nested=1 npt=0 (svmhv offers L1 no nested paging; busybox modprobe applies the
+# nested=1 and npt=0, or npt=1 for the "npt" boot (svmhv shadows L1's nested page
+# tables; busybox modprobe applies the
 # kvm_amd.* words of the kernel command line), then /usr/bin/kvmtest
 # (tests/guest/kvmtest.c, run by /init for svmhv.run=kvmtest): real-mode and
 # long-mode L2 VMs doing port I/O, MMIO, CPUID and HLT through /dev/kvm, >= 1000
@@ -12,7 +13,7 @@
 # with force_tlb_flush=1 in svmhv.cfg ("kvm-forceflush: ..." lines).
 #
 # Environment overrides:
-#   KVM_CONFIGS="plain forceflush"   which boots (one after the other)
+#   KVM_CONFIGS="plain forceflush npt"   which boots (one after the other)
 #   KVM_TIMEOUT=300       seconds per boot before QEMU is killed
 #   KVM_LOG=info          svmhv log level (debug adds e.g. the VMRUNs svmhv refuses, and why)
 #   SMP=2                 vCPUs
@@ -22,7 +23,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/qemu/lib.sh
 
 dir=${KVM_LOGDIR:-build/test-logs/kvm}
-configs=${KVM_CONFIGS:-plain forceflush}
+configs=${KVM_CONFIGS:-plain forceflush npt}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 export SMP=${SMP:-2} GUEST_MODULES="kvm_amd msr"
@@ -31,12 +32,11 @@ build_step "kvm: guest kernel + initramfs with kvm_amd and kvmtest (scripts/gues
 	"$dir/guest-build.log" scripts/guest.sh || exit 1
 build_step "kvm: svmhv.efi builds" "$dir/svmhv-build.log" make -s build/svmhv.efi || exit 1
 
-kargs="svmhv.modules=kvm_amd kvm_amd.nested=1 kvm_amd.npt=0 kvm_amd.dump_invalid_vmcb=1"
-kargs+=" svmhv.run=kvmtest"
+kargs="svmhv.modules=kvm_amd kvm_amd.nested=1 kvm_amd.dump_invalid_vmcb=1 svmhv.run=kvmtest"
 
-# check_boot PREFIX: the checks of one boot, from $QEMU_TXT.
+# check_boot PREFIX NPT: the checks of one boot (kvm_amd.npt=NPT), from $QEMU_TXT.
 check_boot() {
-	local p=$1 line name ok=0 bad=0 done_line kvmlines failed_before=$TAP_FAILED bad_kernel
+	local p=$1 npt=$2 line name ok=0 bad=0 done_line kvmlines failed_before=$TAP_FAILED bad_kernel
 	TAP_FAILED=0
 	tap_check "$p: svmhv offers SVM to Linux (nested=1)" "no 'SVM offered to the guest' line" \
 		qemu_has -F 'SVM offered to the guest'
@@ -45,9 +45,17 @@ check_boot() {
 	tap_check "$p: kvm_amd loads under svmhv" \
 		"$(grep -a -m1 'SVMHV-MODULE-FAILED' "$QEMU_TXT" || echo 'no SVMHV-MODULE-LOADED kvm_amd')" \
 		qemu_has -x 'SVMHV-MODULE-LOADED kvm_amd'
-	tap_check "$p: kvm_amd runs with nested=1 and without NPT" \
-		"$(grep -a -m1 'kvm_amd parameters' "$QEMU_TXT" || echo 'no parameters line')" \
-		qemu_has -E 'KVMTEST: # kvm_amd parameters: nested=1 npt=(N|0)( |$)'
+	if [ "$npt" = 1 ]; then
+		tap_check "$p: kvm_amd runs with nested=1 and NPT (svmhv offers L1 nested paging)" \
+			"$(grep -a -m1 'kvm_amd parameters' "$QEMU_TXT" || echo 'no parameters line')" \
+			qemu_has -E 'KVMTEST: # kvm_amd parameters: nested=1 npt=(Y|1)( |$)'
+		tap_check "$p: dmesg says 'Nested Paging enabled'" "$(grep -a -m1 'Nested Paging' "$QEMU_TXT")" \
+			qemu_has -F 'Nested Paging enabled'
+	else
+		tap_check "$p: kvm_amd runs with nested=1 and without NPT" \
+			"$(grep -a -m1 'kvm_amd parameters' "$QEMU_TXT" || echo 'no parameters line')" \
+			qemu_has -E 'KVMTEST: # kvm_amd parameters: nested=1 npt=(N|0)( |$)'
+	fi
 	grep -a -E '^\[ *[0-9.]+\] (kvm|SVM|kvm_amd)[:_ ]' "$QEMU_TXT" | sed 's/^/# dmesg: /'
 
 	kvmlines=$(grep -a -o 'KVMTEST: .*' "$QEMU_TXT" | sed 's/^KVMTEST: //')
@@ -87,15 +95,16 @@ check_boot() {
 
 for c in $configs; do
 	case $c in
-	plain) prefix=kvm extra="nested=1" ;;
-	forceflush) prefix=kvm-forceflush extra="nested=1 force_tlb_flush=1" ;;
+	plain) prefix=kvm extra="nested=1" npt=0 ;;
+	forceflush) prefix=kvm-forceflush extra="nested=1 force_tlb_flush=1" npt=0 ;;
+	npt) prefix=kvm-npt extra="nested=1" npt=1 ;;
 	*) tap_fail "kvm: unknown KVM_CONFIGS entry '$c'"; continue ;;
 	esac
 	mkdir -p "$dir/$c"
 	RUN_DIR=$dir/$c RUN_TIMEOUT=${KVM_TIMEOUT:-300} SVMHV_LOG=${KVM_LOG:-info} \
-		SVMHV_CFG_EXTRA="$extra" GUEST_ARGS="$kargs" GUEST_OFFLINE=1 \
+		SVMHV_CFG_EXTRA="$extra" GUEST_ARGS="$kargs kvm_amd.npt=$npt" GUEST_OFFLINE=1 \
 		scripts/run.sh --batch >"$dir/$c.out" 2>&1
 	QEMU_LOGDIR=$dir/$c qemu_load linux
-	check_boot "$prefix"
+	check_boot "$prefix" "$npt"
 done
 exit "$TAP_FAILED"

@@ -168,6 +168,35 @@ static void test_faults(void **state)
 }
 
 /* L1 changes an entry during the walk: the walk restarts, bounded. */
+/*
+ * L1 with CR4.LA57 (Linux KVM on such a CPU): 5-level tables, nCR3 the
+ * PML5. The same tables read as 4-level (the bug KVM's npt=1 found) walk
+ * the PML5 as a PML4 and fault.
+ */
+static void test_5_level(void **state)
+{
+	struct nwalk_mmu m = mmu();
+	struct nwalk_result r;
+
+	(void)state;
+	map_4k(T);
+	memset(mem[5], 0, sizeof(mem[5]));
+	mem[5][0] = PG(1) | T;                  /* PML5 page 5 -> PML4 page 1 */
+	m.ncr3 = PG(5);
+	m.la57 = true;
+	assert_int_equal(nwalk(&m, 0x12345678, GPA_ACC_READ, &r), NWALK_OK);
+	assert_int_equal(r.gpa1, PG(40) + 0x678);
+	assert_true(mem[5][0] & PTE_A);
+	m.la57 = false;
+	mem[5][0] = PG(1) | T;
+	assert_int_equal(nwalk(&m, 0x12345678, GPA_ACC_READ, &r), NWALK_EFAULT);
+	/* A PML5E with PS (bit 7) set is reserved, as for a PML4E. */
+	m.la57 = true;
+	mem[5][0] = PG(1) | T | PTE_PS;
+	assert_int_equal(nwalk(&m, 0x12345678, GPA_ACC_READ, &r), NWALK_EFAULT);
+	assert_true(r.error_code & GPA_PF_RSV);
+}
+
 static void test_cas_restart(void **state)
 {
 	struct nwalk_mmu m = mmu();
@@ -206,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_peek_sets_nothing),
 		cmocka_unit_test(test_large_pages),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_5_level),
 		cmocka_unit_test(test_cas_restart),
 		cmocka_unit_test(test_bad_arguments),
 	};
