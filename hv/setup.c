@@ -178,6 +178,9 @@ static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 	nested_gif_init(&v->nested.gif);        /* GIF = 1, also without nested SVM */
 	if (hv.boot.nested && nested_vcpu_init(&v->nested, &hv.nested, alloc))
 		return HV_ERR_NOMEM;
+	if (hv.boot.nested && v->nested.shadow.npages < hv.nested.shadow_pages)
+		hv_warn("nested", "cpu%u: %u shadow pages, not shadow_pages=%u: the heap is short "
+			"(raise heap=)", cpu->index, v->nested.shadow.npages, hv.nested.shadow_pages);
 	v->vmcb = v->vmcb01;
 	v->world.host_save_pa = cpu->host_save_pa;
 	v->cpu = cpu;

@@ -11,10 +11,14 @@
 int nested_vcpu_init(struct nested_vcpu *n, const struct nested_env *e, nested_alloc_fn alloc)
 {
 	uint32_t npages = e->shadow_pages < NESTED_SHADOW_MIN ? NESTED_SHADOW_MIN : e->shadow_pages;
-	void *pool = alloc(npages, &(uint64_t){ 0 });
-	uint8_t *owner = alloc((npages + PAGE_SIZE - 1) / PAGE_SIZE, &(uint64_t){ 0 });
+	void *pool;
+	uint8_t *owner;
 	uint64_t pa;
 
+	/* What the heap holds, down to the minimum: a smaller pool only evicts more. */
+	while (!(pool = alloc(npages, &(uint64_t){ 0 })) && npages / 2 >= NESTED_SHADOW_MIN)
+		npages /= 2;
+	owner = pool ? alloc((npages + PAGE_SIZE - 1) / PAGE_SIZE, &(uint64_t){ 0 }) : NULL;
 	if (!pool || !owner)
 		return -1;
 	nested_shadow_init(&n->shadow, pool, npages, owner);

@@ -399,6 +399,26 @@ static uint64_t l1_vmrun(unsigned i, uint32_t asid, uint32_t misc1, uint32_t exc
 	return after;
 }
 
+/*
+ * shadow_pages= more than the heap holds: each vCPU gets what fits (halved
+ * down to the minimum) and svmhv says so; it starts, never fails for it.
+ */
+static void test_shadow_pool_fits_heap(void **state)
+{
+	struct harness_config c = { .ncpu = 2, .nested = true, .shadow_pages = 65536 };
+
+	(void)state;
+	c.cpu = fake_cpu_tcg();
+	c.cpu.svm_edx = NRIPS_CPU;
+	fake_console_clear();
+	assert_int_equal(harness_init(&c), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_true(vcpu(i)->nested.shadow.npages < 65536);
+		assert_true(vcpu(i)->nested.shadow.npages >= NESTED_SHADOW_MIN);
+	}
+	assert_true(fake_console_has("the heap is short"));
+}
+
 static int nested_l2(void **s)
 {
 	nested(s);
@@ -688,6 +708,7 @@ int main(void)
 		cmocka_unit_test_setup(test_nmi_kick_or_guest, nrips),
 		cmocka_unit_test_setup(test_nmi_behind_event, nrips),
 		cmocka_unit_test_setup(test_init_sipi, nrips),
+		cmocka_unit_test(test_shadow_pool_fits_heap),
 		cmocka_unit_test_setup(test_vmrun_enters_l2, nested_l2),
 		cmocka_unit_test_setup(test_l2_exit_reflected, nested_l2),
 		cmocka_unit_test_setup(test_nested_round_trips_no_flush, nested_l2),
