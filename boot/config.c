@@ -559,7 +559,7 @@ void config_defaults(struct hv_config *c)
 		.serial_port = CONFIG_DEFAULT_SERIAL,
 		.log_level = CONFIG_DEFAULT_LOG,
 		.force_tlb_flush = false,
-		.nested = false,
+		.nested = true,
 		.heap_mib = CONFIG_DEFAULT_HEAP_MIB,
 		.dma_protect = CONFIG_DMA_AUTO,
 		.test_fail_cpu = 0,

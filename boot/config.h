@@ -144,7 +144,7 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 
 /*
  * One-line summary for the boot log, e.g.
- *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=off shadow_pages=512
+ *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=on shadow_pages=512
  *   escape=^\^\ debug_serial=off dma_protect=auto next=\EFI\x.efi args='quiet'
  *   (one line; " test_fail_cpu=N" after dma_protect when set)
  * Formatted by hv_snprintf (hv/fmt.h): always NUL-terminates if @len > 0

@@ -27,7 +27,8 @@
 #   QEMU=qemu-system-x86_64 CPU=max   binary, and -cpu model under TCG
 #   SVMHV_LOG=info             svmhv.cfg log= level
 #   SVMHV_CFG_EXTRA="k=v ..."  more svmhv.cfg lines, e.g. "force_tlb_flush=1 heap=64"
-#   GUEST_ARGS="..."           more kernel command line, e.g. "svmhv.modules=kvm_amd"
+#   GUEST_ARGS="..."           more kernel command line (interactive default:
+#                              "svmhv.modules=kvm_amd"; set it empty for none)
 #   GUEST_MODULES="kvm_amd"    modules put in the initramfs (scripts/guest.sh)
 #   RUN_TIMEOUT=300            --batch: seconds before QEMU is killed
 #   RUN_DIR=build/run          image, OVMF vars copy and --batch logs (<name>.log raw,
@@ -63,6 +64,9 @@ name=linux
 if [ $bare = 1 ]; then name+=-bare; fi
 if [ $kvm = 1 ]; then name+=-kvm; fi
 mkdir -p "$dir"
+# Interactive runs load kvm_amd (nested SVM is svmhv's default): the console
+# shows "Nested Paging enabled", and /dev/kvm is there to try.
+if [ $batch = 0 ] && [ -z "${GUEST_ARGS+set}" ]; then GUEST_ARGS="svmhv.modules=kvm_amd"; fi
 kargs="console=ttyS0,115200 panic=-1${GUEST_ARGS:+ $GUEST_ARGS}"
 [ $batch = 0 ] || kargs="$kargs svmhv.batch=1"
 

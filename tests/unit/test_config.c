@@ -82,7 +82,7 @@ static void test_defaults(void **state)
 	assert_false(c.force_tlb_flush);
 	assert_int_equal(c.heap_mib, 16);
 	/* Nested SVM (with nested paging) is offered by default. */
-	assert_false(c.nested);
+	assert_true(c.nested);
 	assert_int_equal(c.shadow_pages, 512);
 	/* The monitor's escape is Ctrl-\ twice; no second UART. */
 	assert_int_equal(c.escape.len, 2);
@@ -612,17 +612,17 @@ static void test_format(void **state)
 	config_defaults(&c);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=0x3f8 log=info force_tlb_flush=off heap=16MiB "
-			    "nested=off shadow_pages=512 escape=^\\^\\ debug_serial=off shutdown=reset "
+			    "nested=on shadow_pages=512 escape=^\\^\\ debug_serial=off shutdown=reset "
 			    "hypercalls=cpl0 dma_protect=auto next=none args=''");
 	assert_int_equal(n, (int)strlen(buf));
 
 	assert_int_equal(file(&c, "serial=off\nlog=4\nforce_tlb_flush=1\nheap=1024\n"
-			      "nested=yes\nshadow_pages=16\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
+			      "nested=no\nshadow_pages=16\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
 			      "debug_serial=0x2f8\nshutdown=halt\nhypercalls=all\n"
 			      "dma_protect=required\ntest_fail_cpu=2\n", NULL), 0);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=off log=trace force_tlb_flush=on heap=1024MiB "
-			    "nested=on shadow_pages=16 escape=off debug_serial=0x2f8 shutdown=halt "
+			    "nested=off shadow_pages=16 escape=off debug_serial=0x2f8 shutdown=halt "
 			    "hypercalls=all dma_protect=required test_fail_cpu=2 next=\\EFI\\x.efi "
 			    "args='a b=c'");
 
