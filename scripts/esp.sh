@@ -58,9 +58,13 @@ cfg_template() {
 # 4-1024. Default: 16.
 #heap=16
 
-# Offer SVM to the guest, so a guest hypervisor (Linux KVM with kvm_amd
-# npt=0) can run its own VMs (booleans as above). Default: off.
-#nested=off
+# Offer SVM (with nested paging) to the guest, so a guest hypervisor (Linux
+# KVM's kvm_amd) can run its own VMs (booleans as above). Default: on.
+#nested=on
+
+# Pages per vCPU for the shadows of L1's nested page tables, 16-65536 (4 KiB
+# each, from the heap; a short pool evicts, it never fails). Default: 512.
+#shadow_pages=512
 
 # The keys typed on the serial line that open svmhv's monitor (all CPUs
 # stopped; inspect, or hand the line to gdb): caret notation, ^\^\ is
