@@ -114,12 +114,13 @@ void nested_vmrun_fail(struct vmcb *vmcb12);
  * of L1's page svmhv writes back, so L1's own edits elsewhere in the page
  * (another vCPU of L1) survive, and no field the CPU does not write is ever
  * rewritten from svmhv's copy. nested_reflect_exit(): *n ranges (NextRIP
- * only if L1 has NRIPS); nested_vmrun_fail(): the exit fields and EVENTINJ.
+ * only if L1 has NRIPS, G_PAT only when L1 enabled nested paging);
+ * nested_vmrun_fail(): the exit fields and EVENTINJ.
  */
 struct nested_range {
 	uint16_t off, len;
 };
-const struct nested_range *nested_vmexit_ranges(bool l1_has_nrips, unsigned *n);
+const struct nested_range *nested_vmexit_ranges(bool l1_has_nrips, bool l1_npt, unsigned *n);
 const struct nested_range *nested_vmrun_fail_ranges(unsigned *n);
 
 /* L1's state that VMRUN saves and #VMEXIT restores (APM2 15.5.1, 15.6). */

@@ -209,10 +209,6 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 	return NESTED_ENTER_L2;
 }
 
-static const struct nested_range g_pat_range = {
-	offsetof(struct vmcb, save.g_pat), sizeof(((struct vmcb *)0)->save.g_pat)
-};
-
 /*
  * Only the fields the CPU writes go back to L1's page. When the CPU refused
  * vmcb02, L2 never ran: L1 keeps its own shared state (a CPU may leave host
@@ -225,10 +221,8 @@ void nested_vmexit(struct nested_vcpu *n, const struct nested_env *e, struct vmc
 	unsigned nr;
 
 	nested_reflect_exit(n->vmcb12, n->vmcb02, &n->cache, e->nrips);
-	r = failed ? nested_vmrun_fail_ranges(&nr) : nested_vmexit_ranges(e->nrips, &nr);
+	r = failed ? nested_vmrun_fail_ranges(&nr) : nested_vmexit_ranges(e->nrips, n->npt, &nr);
 	write_ranges(e, n->vmcb12_gpa, n->vmcb12, r, nr);
-	if (!failed && n->npt)          /* L2's own PAT, APM2 15.25.8 */
-		write_ranges(e, n->vmcb12_gpa, n->vmcb12, &g_pat_range, 1);
 	back_to_l1(n, vmcb01, failed ? NULL : n->vmcb02);
 }
 

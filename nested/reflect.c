@@ -55,20 +55,27 @@ static void reflect_save(struct vmcb_save *s12, const struct vmcb_save *s02)
 	{ offsetof(struct vmcb, first), \
 	  offsetof(struct vmcb, last) + sizeof(((struct vmcb *)0)->last) - offsetof(struct vmcb, first) }
 
-/* What reflect_control() and reflect_save() write, in page order; NextRIP last. */
-static const struct nested_range vmexit_ranges[] = {
-	RANGE(control.int_ctl, control.exit_int_info),   /* int_ctl .. EXITINTINFO */
-	RANGE(control.event_inj, control.event_inj),
-	RANGE(save.es, save.ds),
-	RANGE(save.gdtr, save.gdtr),
-	RANGE(save.idtr, save.idtr),
-	RANGE(save.cpl, save.cpl),
-	RANGE(save.efer, save.efer),
-	RANGE(save.cr4, save.rip),                      /* CR4 CR3 CR0 DR7 DR6 RFLAGS RIP */
-	RANGE(save.rsp, save.rsp),
-	RANGE(save.rax, save.rax),
-	RANGE(save.cr2, save.cr2),
-	RANGE(control.next_rip, control.next_rip),
+/* What reflect_control() and reflect_save() write, in page order. */
+#define VMEXIT_RANGES \
+	RANGE(control.int_ctl, control.exit_int_info),  /* int_ctl .. EXITINTINFO */ \
+	RANGE(control.event_inj, control.event_inj), \
+	RANGE(save.es, save.ds), \
+	RANGE(save.gdtr, save.gdtr), \
+	RANGE(save.idtr, save.idtr), \
+	RANGE(save.cpl, save.cpl), \
+	RANGE(save.efer, save.efer), \
+	RANGE(save.cr4, save.rip),                      /* CR4 CR3 CR0 DR7 DR6 RFLAGS RIP */ \
+	RANGE(save.rsp, save.rsp), \
+	RANGE(save.rax, save.rax), \
+	RANGE(save.cr2, save.cr2)
+#define G_PAT_RANGE     RANGE(save.g_pat, save.g_pat)           /* with nested paging */
+#define NEXT_RIP_RANGE  RANGE(control.next_rip, control.next_rip) /* with NRIPS */
+
+static const struct nested_range vmexit_ranges[] = { VMEXIT_RANGES };
+static const struct nested_range vmexit_ranges_nrips[] = { VMEXIT_RANGES, NEXT_RIP_RANGE };
+static const struct nested_range vmexit_ranges_npt[] = { VMEXIT_RANGES, G_PAT_RANGE };
+static const struct nested_range vmexit_ranges_npt_nrips[] = {
+	VMEXIT_RANGES, G_PAT_RANGE, NEXT_RIP_RANGE
 };
 
 static const struct nested_range vmrun_fail_ranges[] = {
@@ -76,10 +83,13 @@ static const struct nested_range vmrun_fail_ranges[] = {
 	RANGE(control.event_inj, control.event_inj),
 };
 
-const struct nested_range *nested_vmexit_ranges(bool l1_has_nrips, unsigned *n)
+#define RANGES(a) (*n = sizeof(a) / sizeof((a)[0]), (a))
+
+const struct nested_range *nested_vmexit_ranges(bool l1_has_nrips, bool l1_npt, unsigned *n)
 {
-	*n = sizeof(vmexit_ranges) / sizeof(vmexit_ranges[0]) - (l1_has_nrips ? 0 : 1);
-	return vmexit_ranges;
+	if (l1_npt)
+		return l1_has_nrips ? RANGES(vmexit_ranges_npt_nrips) : RANGES(vmexit_ranges_npt);
+	return l1_has_nrips ? RANGES(vmexit_ranges_nrips) : RANGES(vmexit_ranges);
 }
 
 const struct nested_range *nested_vmrun_fail_ranges(unsigned *n)

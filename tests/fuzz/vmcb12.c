@@ -115,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_only_ranges(r, nr);
 		NEED(v12.control.exit_code == VMEXIT_INVALID);
 	} else {
-		const struct nested_range *r = nested_vmexit_ranges(nrips, &nr);
+		const struct nested_range *r =
+			nested_vmexit_ranges(nrips, c.nested_ctl & SVM_NESTED_CTL_NP_ENABLE, &nr);
 
 		check_only_ranges(r, nr);
 		NEED((v12.control.int_ctl & ~NESTED_INT_CTL_WRITEBACK) ==

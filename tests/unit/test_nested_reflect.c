@@ -126,6 +126,40 @@ static void test_reflect_vmrun_failure(void **state)
 	assert_int_equal(vmcb12.save.rip, 0x5a5a5a5a5a5a5a5aull);
 }
 
+/*
+ * With nested paging, L2's PAT (G_PAT) goes back to vmcb12 and is among the
+ * written ranges; without, it is neither (the vmcb12 fuzz target found the
+ * write outside the ranges).
+ */
+static void test_reflect_g_pat_ranges(void **state)
+{
+	struct nested_vmcb12_cache c;
+	const struct nested_range *r;
+	unsigned n;
+	size_t off = offsetof(struct vmcb, save.g_pat);
+
+	(void)state;
+	for (int npt = 0; npt <= 1; npt++) {
+		bool found = false;
+
+		make_cache(&c);
+		c.nested_ctl = npt ? SVM_NESTED_CTL_NP_ENABLE : 0;
+		make_exited_vmcb02(VMEXIT_HLT);
+		vmcb02.save.g_pat = 0x0007040600070406ull;
+		memset(&vmcb12, 0x5a, sizeof(vmcb12));
+		nested_reflect_exit(&vmcb12, &vmcb02, &c, true);
+		assert_int_equal(vmcb12.save.g_pat, npt ? 0x0007040600070406ull :
+							  0x5a5a5a5a5a5a5a5aull);
+		r = nested_vmexit_ranges(true, npt, &n);
+		for (unsigned i = 0; i < n; i++)
+			found |= off >= r[i].off && off < (size_t)r[i].off + r[i].len;
+		assert_int_equal(found, npt);
+		assert_int_equal(r[n - 1].off, offsetof(struct vmcb, control.next_rip));
+		r = nested_vmexit_ranges(false, npt, &n);
+		assert_int_not_equal(r[n - 1].off, offsetof(struct vmcb, control.next_rip));
+	}
+}
+
 static void make_l1(void)
 {
 	struct vmcb_save *s = &vmcb01.save;
@@ -245,6 +279,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		NAMED("reflect: exit fields and L2 state to vmcb12", test_reflect),
 		NAMED("reflect: VMRUN failure leaks no host state", test_reflect_vmrun_failure),
+		NAMED("reflect: G_PAT back to vmcb12 and in the ranges only with nested paging",
+		      test_reflect_g_pat_ranges),
 		NAMED("#VMEXIT restores L1 (APM2 15.6)", test_l1_state_restore),
 		NAMED("VMRUN -> L2 -> reflected #VMEXIT round trip", test_round_trip),
 	};
