@@ -31,9 +31,11 @@ build_step "qemu: svmhv.efi builds" build/test-logs/qemu-build-svmhv.log \
 
 # --- images --------------------------------------------------------------------
 cat > "$IMG/svmhv.cfg" <<'EOF'
-# tests/suites/30-qemu.sh: svmhv chain-loads the test payload
+# tests/suites/30-qemu.sh: svmhv chain-loads the test payload, which checks
+# what a guest sees without nested SVM (nested=0; 50-l1hv and 60-kvm test it on)
 serial=0x3f8
 log=info
+nested=0
 next=\payload.efi
 args=mode=svmhv
 EOF
