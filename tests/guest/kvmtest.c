@@ -264,11 +264,15 @@ static double now_s(void)
 
 #define SNAP_CODES      0xa0u   /* exit codes 0..0x9f, then NPF (0x400) */
 #define EXIT_NPF        0x400u
+#define SNAP_SHADOW     5u      /* SVMHV_SHADOW_FILLS .. SVMHV_SHADOW_EVICTIONS */
+/* VMMCALLs one snapshot makes per vCPU (subtracted from the counts). */
+#define SNAP_HCS        (1 + SNAP_CODES + 1 + 2 + SNAP_SHADOW)
 
 struct snap {
 	uint64_t total;
 	uint64_t code[SNAP_CODES + 1];
 	uint64_t flushes[2];    /* TLB flushes svmhv applied: L1 context, L2 context */
+	uint64_t shadow[SNAP_SHADOW];   /* enum svmhv_shadow_counter, all vCPUs */
 };
 
 static bool under_svmhv;
@@ -312,6 +316,9 @@ static void snap_take(struct snap *s)
 		for (unsigned ctx = 0; ctx < 2; ctx++)
 			if (hypercall(SVMHV_HC_TLB_FLUSHES, cpu, ctx, 0xffffffffu, &v) == SVMHV_OK)
 				s->flushes[ctx] += v;
+		for (unsigned k = 0; k < SNAP_SHADOW; k++)
+			if (hypercall(SVMHV_HC_SHADOW_STATS, cpu, k, 0, &v) == SVMHV_OK)
+				s->shadow[k] += v;
 	}
 }
 
@@ -342,6 +349,21 @@ static const char *svm_exit_name(unsigned code)
 			snprintf(buf, sizeof(buf), "0x%x", code);
 		return buf;
 	}
+}
+
+/* svmhv's shadow of L1's nested page tables between two snapshots (all 0 without npt=1). */
+static void shadow_diag(const char *mode, const char *when, const struct snap *a,
+			const struct snap *b, uint64_t user_exits)
+{
+	uint64_t d[SNAP_SHADOW];
+
+	for (unsigned k = 0; k < SNAP_SHADOW; k++)
+		d[k] = b->shadow[k] - a->shadow[k];
+	diag("%s: svmhv shadow NPT %s: fills %" PRIu64 " (%.2f per exit to user space), "
+	     "roots made %" PRIu64 ", found %" PRIu64 ", dropped %" PRIu64 ", evicted %" PRIu64
+	     ", NPF exits %" PRIu64, mode, when, d[0],
+	     user_exits ? (double)d[0] / (double)user_exits : 0.0, d[1], d[2], d[3], d[4],
+	     b->code[SNAP_CODES] - a->code[SNAP_CODES]);
 }
 
 /* "svmhv: N exits (X per user-space exit): VMRUN a, ..." for the exits between two snapshots. */
@@ -383,6 +405,7 @@ static void snap_diag(const char *mode, const struct snap *a, const struct snap 
 	     b->flushes[1] - a->flushes[1],
 	     user_exits ? (double)(b->flushes[0] - a->flushes[0] + b->flushes[1] - a->flushes[1]) /
 			  (double)user_exits : 0.0);
+	shadow_diag(mode, "in the loop", a, b, user_exits);
 }
 
 /* ---- one VM ---- */
@@ -515,6 +538,7 @@ struct result {
 	double loop_secs;
 	uint64_t loop_exits;
 	struct snap before, after;      /* svmhv's counters around the loop */
+	struct snap start, end;         /* and around the whole run */
 	unsigned moves, cpus_seen;      /* migrate: affinity changes, distinct CPUs run on */
 };
 
@@ -635,6 +659,7 @@ static void run_guest(struct vm *vm, const struct guest *g, const struct step *s
 	char buf[160];
 
 	memset(res, 0, sizeof(*res));
+	snap_take(&res->start);
 	for (;;) {
 		if (ioctl(vm->vcpu, KVM_RUN, 0UL) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
@@ -763,6 +788,7 @@ static void run_guest(struct vm *vm, const struct guest *g, const struct step *s
 		}
 
 		if (run->exit_reason == KVM_EXIT_HLT) {
+			snap_take(&res->end);
 			res->hlt = true;
 			res->csum = c;
 			res->cpus_seen = (unsigned)__builtin_popcountll(cpus_mask);
@@ -892,9 +918,13 @@ static void test_guest(struct vm *vm, const struct guest *g, uint32_t loops)
 		check(res->cpus_seen >= 2, NAME("%s: the vCPU thread ran on %d CPUs in turn", g->mode,
 						ncpus()),
 		      "%u affinity changes, ran on %u CPU(s)", res->moves, res->cpus_seen);
-	if (under_svmhv)        /* one snapshot makes 1 + SNAP_CODES + 1 + 2 VMMCALLs per vCPU */
+	if (under_svmhv) {
 		snap_diag(g->mode, &res->before, &res->after, res->loop_exits,
-			  (uint64_t)svmhv_vcpus * (SNAP_CODES + 4));
+			  (uint64_t)svmhv_vcpus * SNAP_HCS);
+		if (res->hlt)           /* the first touches of the guest's pages: fills once */
+			shadow_diag(g->mode, "over the whole run", &res->start, &res->end,
+				    res->exits);
+	}
 #undef NAME
 	free(res);
 }

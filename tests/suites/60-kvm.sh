@@ -36,7 +36,7 @@ kargs="svmhv.modules=kvm_amd kvm_amd.nested=1 kvm_amd.dump_invalid_vmcb=1 svmhv.
 
 # check_boot PREFIX NPT: the checks of one boot (kvm_amd.npt=NPT), from $QEMU_TXT.
 check_boot() {
-	local p=$1 npt=$2 line name ok=0 bad=0 done_line kvmlines failed_before=$TAP_FAILED bad_kernel
+	local p=$1 npt=$2 fills line name ok=0 bad=0 done_line kvmlines failed_before=$TAP_FAILED bad_kernel
 	TAP_FAILED=0
 	tap_check "$p: svmhv offers SVM to Linux (nested=1)" "no 'SVM offered to the guest' line" \
 		qemu_has -F 'SVM offered to the guest'
@@ -77,6 +77,16 @@ check_boot() {
 	name=$(grep -a -m1 -o 'SVMHV-RUN-END kvmtest status=[0-9]*' "$QEMU_TXT")
 	tap_check "$p: kvmtest exit status 0" "${name:-no SVMHV-RUN-END line}" \
 		[ "$name" = "SVMHV-RUN-END kvmtest status=0" ]
+	# L2 ran on svmhv's shadow of KVM's nested page tables (npt=1), and only then.
+	fills=$(grep -a -o 'KVMTEST: # long mode: svmhv shadow NPT over the whole run: fills [0-9]*' \
+		"$QEMU_TXT" | grep -o '[0-9]*$')
+	if [ "$npt" = 1 ]; then
+		tap_check "$p: L2 ran on svmhv's shadow of L1's nested page tables (shadow fills)" \
+			"fills: '${fills:-no line}'" [ "${fills:-0}" -gt 0 ]
+	else
+		tap_check "$p: no shadow of nested page tables without NPT" "fills: '${fills:-no line}'" \
+			[ "${fills:-x}" = 0 ]
+	fi
 	tap_check "$p: svmhv did not PANIC" "$(grep -a -m1 PANIC "$QEMU_TXT")" \
 		eval '! qemu_has -F PANIC'
 	bad_kernel=$(grep -a -v '^\[svmhv\]' "$QEMU_TXT" | grep -a -m3 -E \
