@@ -14,7 +14,8 @@
  * Memory: every structure is in firmware-allocated pages (identity mapped,
  * so a pointer is its physical address). L2s run in 64-bit mode on L1's page
  * tables, GDT and segments, with their own IDT (stubs in the L2 code),
- * stack and GPRs, np_enable = 0.
+ * stack and GPRs, np_enable = 0; npt.c's L2s run on nested page tables
+ * l1hv builds, with their own (identity) page tables.
  * Only main.c sees EFI types.
  */
 #ifndef SVMHV_TESTS_L1HV_H
@@ -47,6 +48,7 @@ extern const uint8_t l2_msr[], l2_msr_rd[], l2_msr_wr[], l2_msr_outside[];
 extern const uint8_t l2_ud[], l2_de[], l2_de_div[], l2_bp[], l2_bp_int3[], l2_intn[];
 extern const uint8_t l2_done[], l2_spin[], l2_svm[], l2_triple[], l2_stubs[];
 extern const uint8_t l2_peek_poke[], l2_wrmsr[], l2_rdmsr[], l2_mov_cr4[];
+extern const uint8_t l2_peek[], l2_gather[];
 
 /* Constants shared with world.asm. */
 #define L2_MARK         0x1d700000u
@@ -61,6 +63,7 @@ extern const uint8_t l2_peek_poke[], l2_wrmsr[], l2_rdmsr[], l2_mov_cr4[];
 #define NR_GUESTS       12      /* VMCBs and stacks */
 #define NR_MUX          8       /* multiplexed L2s */
 #define NR_SCRATCH      6       /* VMSAVE/VMLOAD pages, VMRUN operands */
+#define NPT_POOL_PAGES  192     /* npt.c: nested and L2 page tables, test pages */
 
 struct idt_gate64 {
 	uint16_t offset_lo;
@@ -94,6 +97,7 @@ struct l1hv {
 	uint8_t *stack[NR_GUESTS];      /* one page each */
 	uint8_t *scratch[NR_SCRATCH];   /* one page each */
 	volatile uint64_t *counters;    /* one page */
+	uint8_t *npt_pool;              /* NPT_POOL_PAGES pages: npt.c's tables and test pages */
 };
 
 extern struct l1hv L;
@@ -129,6 +133,8 @@ void iopm_set(uint16_t port);
 
 /* scenarios.c */
 void run_scenarios(void);
+/* npt.c: nested paging for L2 (after sc_setup). */
+void run_npt_scenarios(void);
 
 /* Physical interrupts for L1 (scenarios.c): a self-IPI of IRQ_VEC counts in irq_count. */
 #define IRQ_VEC         0xecu

@@ -1046,6 +1046,7 @@ void run_scenarios(void)
 	sc_hsave_checks();
 	sc_multiplex();
 	sc_round_trips();
+	run_npt_scenarios();
 	sc_triple_fault();
 	probe_begin();
 	svm_disable();

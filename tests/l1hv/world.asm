@@ -277,6 +277,27 @@ l2_mov_cr4:
 	vmmcall
 	hlt
 
+; Nested paging (tests/l1hv/npt.c): R8 = [RDI], then VMMCALL with L2_DONE.
+global l2_peek
+l2_peek:
+	mov r8, [rdi]
+	mov eax, L2_DONE
+	vmmcall
+	hlt
+
+; RCX qwords: [RSI + 8 * i] = [RDI + i * RDX], then VMMCALL with L2_DONE.
+global l2_gather
+l2_gather:
+	mov rax, [rdi]
+	mov [rsi], rax
+	add rdi, rdx
+	add rsi, 8
+	dec rcx
+	jnz l2_gather
+	mov eax, L2_DONE
+	vmmcall
+	hlt
+
 ; Triple fault: UD2 with an empty IDT and no exception intercepts.
 global l2_triple
 l2_triple:

@@ -8,7 +8,8 @@
 #   svmhv    (default; L1HV_UNDER_SVMHV=0 skips it) BOOTX64.EFI = svmhv with
 #            nested=1, svmhv.cfg chain-loads \l1hv.efi with args=expect=svmhv:
 #            every L2 scenario through svmhv's nested SVM emulation. Lines: "ok - l1hv-svmhv: <name>", plus svmhv's
-#            own checks (banner, starts l1hv, no PANIC).
+#            own checks (banner, starts l1hv, no PANIC). shadow_pages=16: l1hv's
+#            nested-paging scenarios need more shadow tables than that (eviction).
 # The boots run in parallel. Known QEMU TCG deviations are reported by l1hv as
 # "ok - ... # SKIP QEMU TCG bug: ..." and svmhv-only checks on bare QEMU as
 # "# SKIP no svmhv". Logs: build/test-logs/qemu/l1hv-<mode>.{log,txt}.
@@ -35,6 +36,8 @@ if [ "$UNDER_SVMHV" = 1 ]; then
 serial=0x3f8
 log=info
 nested=1
+# a short shadow pool: l1hv's nested-paging scenarios run past it (eviction)
+shadow_pages=16
 next=\l1hv.efi
 args=expect=svmhv
 EOF
