@@ -65,8 +65,8 @@ static const struct vmcb *vmcb_of(void *ctx, unsigned i, enum mon_vmcb_which whi
 		return NULL;
 	if (which == MON_VMCB01)
 		return v->vmcb01;
-	if (!hv.boot.nested)
-		return NULL;
+	if (!hv.boot.nested || !v->nested.vmcb12_gpa)
+		return NULL;    /* nested SVM off, or L1 has never run VMRUN */
 	return which == MON_VMCB02 ? v->nested.vmcb02 : v->nested.vmcb12;
 }
 

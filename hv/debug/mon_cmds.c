@@ -50,7 +50,7 @@ enum mon_verdict mon_cmd_vmcb(struct mon *m, int argc, char **argv)
 	}
 	v = m->ops->vmcb(m->ctx, vcpu, which);
 	if (!v) {
-		mon_printf(m, "vCPU %u has no %s (not running a nested guest)\r\n", vcpu, names[which]);
+		mon_printf(m, "vCPU %u has no %s (no nested guest has run on it)\r\n", vcpu, names[which]);
 		return MON_STAY;
 	}
 	mon_printf(m, "vCPU %u %s:\r\n", vcpu, names[which]);

@@ -240,7 +240,7 @@ def monitor_session_one(line, syms, vcpus):
             re.search(rf"^  asid +{1 + 2 * i}$", out, re.M) is not None and "rip" in out,
             out[:600])
     out = line.cmd("vmcb 0 02")
-    tap("vmcb 0 02 without nested SVM says there is none", "has no vmcb02" in out, out)
+    tap("vmcb 0 02 before any nested guest says there is none", "has no vmcb02" in out, out)
     out = line.cmd("tlb")
     tap("tlb shows every vCPU's ASIDs and flush counters",
         all(f"vCPU {i}: ASID L1 {1 + 2 * i}, L2 {2 + 2 * i}" in out for i in range(vcpus))
