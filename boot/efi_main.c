@@ -40,12 +40,35 @@ static void efi_fail(const char *msg)
 	Print(L"svmhv: %a\n", msg);
 }
 
-static int already_running(void)
+/*
+ * Is there an svmhv below us (CPUID 0x40000000)? Then this one runs as its
+ * L1 and needs the SVM with nested paging it offers (nested=1). Returns this
+ * svmhv's nesting level (hv_nesting_level()), -1 when it must not start.
+ */
+static int nesting_level(void)
 {
-	struct cpuid_regs r;
+	struct cpuid_regs base, ver;
+	struct svm_raw raw;
+	struct svm_features f;
 
-	cpuid_count(SVMHV_CPUID_BASE, 0, &r);
-	return r.ebx == SVMHV_SIG_EBX && r.ecx == SVMHV_SIG_ECX && r.edx == SVMHV_SIG_EDX;
+	cpuid_count(SVMHV_CPUID_BASE, 0, &base);
+	cpuid_count(SVMHV_CPUID_BASE + 1, 0, &ver);
+	svm_read_raw(&raw);
+	return hv_nesting_level(&base, &ver, svm_decode_features(&raw, &f) == SVM_OK);
+}
+
+/* Say what nesting_level() found; 0 or -1 (refused: return to the firmware). */
+static int report_level(int level)
+{
+	if (level < 0) {
+		efi_fail("not virtualizing: svmhv is already running on this machine and offers "
+			 "no usable SVM to its guest (nested=0, or no nested paging, or too deep)");
+		return -1;
+	}
+	if (level > 0)
+		hv_info("boot", "running under a level %d svmhv (CPUID 0x40000000 \"svmhv\", "
+			"SVM with NPT offered): this svmhv is level %d, its L1", level - 1, level);
+	return 0;
 }
 
 static EFI_STATUS reserve_pool(uint64_t heap_mib, struct hv_boot_info *info)
@@ -108,7 +131,7 @@ static int check_dma_protect(const struct hv_config *cfg, uint64_t rsdp)
 	return -1;
 }
 
-static int virtualize(const struct hv_config *cfg)
+static int virtualize(const struct hv_config *cfg, int level)
 {
 	static struct hv_boot_info info;
 	EFI_STATUS st;
@@ -118,6 +141,7 @@ static int virtualize(const struct hv_config *cfg)
 	info = (struct hv_boot_info){
 		.serial_port = cfg->serial_port, .log_level = cfg->log_level,
 		.force_tlb_flush = cfg->force_tlb_flush, .nested = cfg->nested,
+		.level = (uint32_t)level,
 		.shadow_pages = cfg->shadow_pages,
 		.escape = cfg->escape, .debug_serial = cfg->debug_serial,
 		.tsc_khz = tsc_khz(), .shutdown = cfg->shutdown, .hc_user = cfg->hc_user,
@@ -173,10 +197,14 @@ static int check_svm(void)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct hv_config cfg;
+	int level;
 
 	InitializeLib(image, systab);
 	if (EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&self_image)))
 		return EFI_LOAD_ERROR;
+	/* Every line of an svmhv under svmhv says its level ("[svmhv.1]"). */
+	level = nesting_level();
+	hv_console_set_level_tag(level > 0 ? (uint32_t)level : 0);
 	/* The console comes up on the default port until the options are read. */
 	hv_console_init(CONFIG_DEFAULT_SERIAL, LOG_INFO);
 	hv_info("boot", "svmhv %u.%u.%u starting", SVMHV_VERSION_MAJOR, SVMHV_VERSION_MINOR,
@@ -198,13 +226,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 	hv_console_init(cfg.serial_port, (enum log_level)cfg.log_level);
 	efi_log_config(&cfg);
-	if (already_running()) {
-		efi_fail("not virtualizing: svmhv is already running on this machine");
+	if (report_level(level))
 		return EFI_ALREADY_STARTED;
-	}
 	if (check_svm())
 		return EFI_UNSUPPORTED;
-	if (virtualize(&cfg))
+	if (virtualize(&cfg, level))
 		return EFI_OUT_OF_RESOURCES;
 	/* From here on every CPU is svmhv's guest. */
 	return efi_chainload(image, self_image, &cfg);

@@ -21,6 +21,8 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
 bool hv_uart_present(uint16_t port);
 /* port 0 disables the serial console (messages are dropped). */
 void hv_console_init(uint16_t port, enum log_level level);
+/* An svmhv running under svmhv (nesting level > 0) prefixes "[svmhv.LEVEL]". */
+void hv_console_set_level_tag(uint32_t level);
 enum log_level hv_console_level(void);
 /*
  * Run-time control (the monitor's "log"): the level, and one bit per area of

@@ -102,6 +102,35 @@ static int64_t hc_isolation(const struct hv_hc_env *env, struct hv_hc_regs *r)
 }
 
 /*
+ * SVMHV_HC_BELOW: the read-only functions, relayed to the svmhv below with
+ * the arguments shifted down one register; nothing that writes svmhv's
+ * console or acts on a CPU, nothing that reveals where an svmhv's memory is.
+ */
+static int64_t hc_below(const struct hv_hc_env *env, struct hv_hc_regs *r)
+{
+	uint64_t q[4] = { r->rbx, r->rcx, r->rdx, 0 };
+
+	if (!env->below)
+		return SVMHV_ENOSYS;
+	switch (r->rbx) {
+	case SVMHV_HC_IDENTIFY:
+	case SVMHV_HC_EXIT_COUNT:
+	case SVMHV_HC_EXIT_TOTAL:
+	case SVMHV_HC_VCPU_INFO:
+	case SVMHV_HC_SHADOW_STATS:
+	case SVMHV_HC_BELOW:
+		break;
+	default:
+		return SVMHV_EINVAL;
+	}
+	env->below(q);
+	r->rbx = q[1];
+	r->rcx = q[2];
+	r->rdx = q[3];
+	return (int64_t)q[0];
+}
+
+/*
  * IDENTIFY says what CPUID says; the rest reveals svmhv: CPL 0 (or
  * hypercalls=all). CONSOLE_DUMP writes svmhv's console and PARK_CPU acts on
  * a CPU: CPL 0 only.
@@ -119,7 +148,7 @@ void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 	int64_t st = SVMHV_OK;
 
 	if (!allowed(env, r->rax)) {
-		r->rax = r->rax <= SVMHV_HC_SHADOW_STATS ? (uint64_t)SVMHV_EPERM :
+		r->rax = r->rax <= SVMHV_HC_BELOW ? (uint64_t)SVMHV_EPERM :
 			 (uint64_t)SVMHV_ENOSYS;
 		return;
 	}
@@ -173,6 +202,9 @@ void hv_hypercall(const struct hv_hc_env *env, struct hv_hc_regs *r)
 	case SVMHV_HC_ISO_COUNTER:
 	case SVMHV_HC_PARK_CPU:
 		st = hc_isolation(env, r);
+		break;
+	case SVMHV_HC_BELOW:
+		st = hc_below(env, r);
 		break;
 	default:
 		st = SVMHV_ENOSYS;

@@ -32,6 +32,9 @@ struct hv_hc_env {
 	/* SVMHV_HC_ISO_COUNTER (0 or -1: no such counter), SVMHV_HC_PARK_CPU. */
 	int (*iso_counter)(uint64_t idx, uint64_t *val);
 	int64_t (*park)(uint64_t cpu);
+	/* SVMHV_HC_BELOW: VMMCALL to the svmhv below (r = RAX..RDX in and out);
+	 * 0 at nesting level 0. */
+	void (*below)(uint64_t r[4]);
 };
 
 /* Execute the hypercall in r (RAX = function); results are written back to r. */

@@ -9,7 +9,10 @@
  *   leaf 1:          ECX bit 31 (hypervisor present) is set.
  *   leaf 0x40000000: EAX = highest svmhv leaf (0x40000001),
  *                    EBX:ECX:EDX = "svmh" "v\0\0\0" "\0\0\0\0".
- *   leaf 0x40000001: EAX = SVMHV_VERSION, EBX = SVMHV_ABI_VERSION.
+ *   leaf 0x40000001: EAX = SVMHV_VERSION, EBX = SVMHV_ABI_VERSION,
+ *                    ECX = nesting level: 0 for svmhv on the CPU, n + 1 for
+ *                    an svmhv running as the guest of a level-n svmhv
+ *                    (nested=1 below it; ABI 3).
  *
  * VMMCALL (0f 01 d9)
  *   in:  RAX = function, RBX/RCX/RDX = arguments
@@ -32,7 +35,8 @@
 #define SVMHV_VERSION_PATCH     0
 #define SVMHV_VERSION \
 	((SVMHV_VERSION_MAJOR << 16) | (SVMHV_VERSION_MINOR << 8) | SVMHV_VERSION_PATCH)
-#define SVMHV_ABI_VERSION       2
+#define SVMHV_ABI_VERSION       3
+#define SVMHV_MAX_LEVEL         8       /* levels 0-7; a deeper svmhv refuses */
 
 #define SVMHV_CPUID_BASE        0x40000000u
 #define SVMHV_CPUID_MAX         0x40000001u
@@ -98,6 +102,15 @@ enum svmhv_hypercall {
 	/* in: RBX = vCPU, RCX = enum svmhv_shadow_counter
 	 * out: RDX = that counter of the vCPU's shadow of L1's nested page tables */
 	SVMHV_HC_SHADOW_STATS   = 12,
+	/* An svmhv under svmhv (nesting level > 0, CPUID 0x40000001 ECX) relays
+	 * one read-only function to the svmhv below it, which sees this
+	 * svmhv as its guest at CPL 0: so a guest can read the counters of every
+	 * level. in: RBX = function (IDENTIFY, EXIT_COUNT, EXIT_TOTAL,
+	 * VCPU_INFO, SHADOW_STATS or BELOW itself), RCX/RDX = its RBX/RCX;
+	 * out: RBX/RCX/RDX = its results, RAX its status. SVMHV_ENOSYS at
+	 * level 0, SVMHV_EINVAL for another function. Same rights as the
+	 * information functions (CPL 0 or hypercalls=all). ABI 3. */
+	SVMHV_HC_BELOW          = 13,
 };
 
 enum svmhv_shadow_counter {

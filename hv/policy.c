@@ -20,6 +20,21 @@ uint32_t hv_nested_svm_edx(void)
 	       SVM_FEATURE_FLUSH_ASID;
 }
 
+int hv_nesting_level(const struct cpuid_regs *base, const struct cpuid_regs *ver,
+		     bool svm_usable)
+{
+	if (base->ebx != SVMHV_SIG_EBX || base->ecx != SVMHV_SIG_ECX || base->edx != SVMHV_SIG_EDX)
+		return 0;
+	if (!svm_usable)
+		return -1;
+	/* An svmhv older than ABI 3 has no level in ECX: it is on the CPU. */
+	if (base->eax < SVMHV_CPUID_BASE + 1 || ver->ebx < 3)
+		return 1;
+	if (ver->ecx >= SVMHV_MAX_LEVEL - 1)
+		return -1;      /* levels 0 .. SVMHV_MAX_LEVEL - 1 */
+	return (int)ver->ecx + 1;
+}
+
 /* Feature bits svmhv does not virtualize (APM3 Appendix E; Intel SDM for leaf 7). */
 #define CPUID_7_EBX_PQM         BIT(12)         /* RDT monitoring: MSRs 0xc8d.. */
 #define CPUID_7_EBX_PQE         BIT(15)         /* RDT allocation */
@@ -88,7 +103,7 @@ void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r,
 		return;
 	}
 	if (leaf == SVMHV_CPUID_BASE + 1) {
-		*r = (struct cpuid_regs){ SVMHV_VERSION, SVMHV_ABI_VERSION, 0, 0 };
+		*r = (struct cpuid_regs){ SVMHV_VERSION, SVMHV_ABI_VERSION, ctx->level, 0 };
 		return;
 	}
 	if (hidden_leaf(leaf)) {

@@ -18,6 +18,7 @@ struct hv_cpuid_ctx {
 	uint32_t nasid;         /* ASIDs L1 sees in 8000_000A EBX (the hardware's count) */
 	uint32_t svm_edx;       /* 8000_000A EDX: exactly the features svmhv emulates */
 	unsigned gpa_bits;      /* 8000_0008 EAX[7:0]: what svmhv's NPT maps; 0: as is */
+	uint32_t level;         /* 4000_0001 ECX: svmhv's below this one (0: on the CPU) */
 };
 
 /*
@@ -28,6 +29,17 @@ struct hv_cpuid_ctx {
  */
 void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r,
 		     const struct hv_cpuid_ctx *ctx);
+/*
+ * svmhv.efi starting where CPUID already says svmhv (base = leaf 0x40000000,
+ * ver = leaf 0x40000001): an svmhv with nested=1 below, and this one would be
+ * its L1. Returns this svmhv's nesting level (0: no svmhv below, n + 1 above
+ * one that reports level n), or -1 when it must not start: an svmhv below
+ * that offers no usable SVM (svm_usable false: nested=0, or no NPT), where a
+ * second copy could only fail.
+ */
+int hv_nesting_level(const struct cpuid_regs *base, const struct cpuid_regs *ver,
+		     bool svm_usable);
+
 /* 8000_000A EDX offered to L1: NPT, NRIPS, VMCB clean bits, FlushByASID. */
 uint32_t hv_nested_svm_edx(void);
 

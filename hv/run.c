@@ -308,6 +308,8 @@ void hv_run_exit(struct vcpu *v)
 	svm_atomic_store(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 	tlb_after_vmexit(&v->tlb, v->vmcb, failed);
 	count_exit(v, code);
+	/* Before anything reads it: re-injected here, or reflected to L1. */
+	v->vmcb->control.exit_int_info = svm_exitintinfo_fixup(v->vmcb->control.exit_int_info);
 	hv_dbg_exit_begin(v, code);     /* the exit trace; the debug line is read */
 	vd = v->nested.in_l2 ? route_l2(v) : hv_handle_exit(v);
 	act(v, &vd);

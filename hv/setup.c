@@ -249,9 +249,9 @@ static void banner(void)
 	char feats[160];
 
 	svm_features_str(&hv.feat, feats, sizeof(feats));
-	hv_info("hv", "svmhv %u.%u.%u: SVM revision %u, %u ASIDs, MAXPHYADDR %u, features: %s",
-		SVMHV_VERSION_MAJOR, SVMHV_VERSION_MINOR, SVMHV_VERSION_PATCH,
-		hv.feat.revision, hv.feat.nasid, hv.feat.maxphyaddr, feats);
+	hv_info("hv", "svmhv %u.%u.%u level %u: SVM revision %u, %u ASIDs, MAXPHYADDR %u, "
+		"features: %s", SVMHV_VERSION_MAJOR, SVMHV_VERSION_MINOR, SVMHV_VERSION_PATCH,
+		hv.boot.level, hv.feat.revision, hv.feat.nasid, hv.feat.maxphyaddr, feats);
 	if (!hv.feat.nrips)
 		hv_info("hv", "no NRIPS: instruction lengths are decoded by svmhv");
 	if (!hv.feat.flush_by_asid)
@@ -296,6 +296,7 @@ int hv_setup(const struct hv_boot_info *info)
 		hv.apic_ids[i] = hv.cpus[i].apic_id;
 	}
 	hv_console_init(hv.boot.serial_port, (enum log_level)hv.boot.log_level);
+	hv_console_set_level_tag(hv.boot.level);
 	hv_console_set_cpu_hook(hv_this_cpu);
 	/* 2. Features again, from this CPU (boot/ checked them already). */
 	svm_read_raw(&raw);
@@ -331,7 +332,8 @@ int hv_setup(const struct hv_boot_info *info)
 	vmcb01_init_control(&hv.vmcb01_control);
 	hv_dbg_setup(&hv.vmcb01_control);       /* the serial debugger: its UART's ports */
 	hv.cpuid_ctx = (struct hv_cpuid_ctx){ hv.boot.nested, hv.feat.nasid,
-					      hv_nested_svm_edx(), hv.gpa_bits };
+					      hv_nested_svm_edx(), hv.gpa_bits,
+					      hv.boot.level };
 	nested_env_init();
 	if (hv.boot.nested)
 		hv_info("nested", "SVM offered to the guest (nested=1): revision 1, %u ASIDs, "

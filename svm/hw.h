@@ -43,6 +43,7 @@ void clgi(void);
 void invlpga(uint64_t va, uint32_t asid);
 void vmsave(uint64_t pa);
 void vmload(uint64_t pa);
+void vmmcall(uint64_t r[4]);
 void halt_forever(void) __attribute__((noreturn));
 uint64_t read_dr(unsigned n);
 void write_dr(unsigned n, uint64_t v);
@@ -243,6 +244,13 @@ static inline void invlpga(uint64_t va, uint32_t asid)
 
 static inline void vmsave(uint64_t pa) { __asm__ volatile("vmsave %%rax" ::"a"(pa) : "memory"); }
 static inline void vmload(uint64_t pa) { __asm__ volatile("vmload %%rax" ::"a"(pa) : "memory"); }
+
+/* VMMCALL with r = RAX, RBX, RCX, RDX in and out: an svmhv's hypercall to the
+ * svmhv below it (nesting level > 0, see hv/hypercall.h). */
+static inline void vmmcall(uint64_t r[4])
+{
+	__asm__ volatile("vmmcall" : "+a"(r[0]), "+b"(r[1]), "+c"(r[2]), "+d"(r[3]) : : "memory");
+}
 
 static inline __attribute__((noreturn)) void halt_forever(void)
 {

@@ -283,6 +283,25 @@ static inline bool svm_event_from_insn(uint64_t ev)
 	       (type == SVM_EVTINJ_TYPE_EXEPT && (vec == 3 || vec == 4));
 }
 
+/*
+ * EXITINTINFO as the architecture defines it. An exception (TYPE 3) has a
+ * vector below 32; QEMU TCG labels every event it was delivering that is not
+ * INTn as an exception, so an external interrupt (vector >= 32) caught by an
+ * exit mid-delivery (e.g. a nested page fault on the IDT or the stack) comes
+ * back as "exception 0x20". Injected again, or reflected to L1 which injects
+ * it again, that EVENTINJ is illegal: VMRUN fails (VMEXIT_INVALID). Such an
+ * event is an external interrupt (TYPE 0); anything else is left as it is.
+ * See: APM2 15.7.2, 15.20.
+ */
+static inline uint64_t svm_exitintinfo_fixup(uint64_t ev)
+{
+	if ((ev & SVM_EVTINJ_VALID) && (ev & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXEPT &&
+	    (ev & SVM_EVTINJ_VEC_MASK) >= 32)
+		return (ev & ~(SVM_EVTINJ_TYPE_MASK | SVM_EVTINJ_VALID_ERR |
+			       (0xffffffffull << SVM_EVTINJ_ERR_SHIFT))) | SVM_EVTINJ_TYPE_INTR;
+	return ev;
+}
+
 /* Exit codes, APM2 Appendix C. */
 #define VMEXIT_CR0_READ         0x000
 #define VMEXIT_CR0_WRITE        0x010

@@ -8,6 +8,10 @@
  * Lines tests/suites/40-linux.sh reads:
  *   svmhv-info: signature: svmhv            (or: signature: NONE ...)
  *   svmhv-info: exit counters move: yes     (or: ... NO ...)
+ * and 65-svmhv2.sh (svmhv under svmhv):
+ *   svmhv-info: cpuid 0x40000001: version V, ABI A, level L
+ *   svmhv-info: cpus online: N
+ *   svmhv-info: below: level L-1 svmhv, vcpu0 VMRUN exits N, total T, shadow NPT fills F
  *   SVMHV-LINUX-OK                          signature and IDENTIFY match
  * Exit status 0 only when SVMHV-LINUX-OK was printed.
  *
@@ -21,6 +25,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hv/hypercall.h"
 #include "tests/guest/guest-hc.h"
@@ -30,6 +35,7 @@
 #define EXIT_HLT        0x78u
 #define EXIT_IOIO       0x7bu
 #define EXIT_MSR        0x7cu
+#define EXIT_VMRUN      0x80u
 #define EXIT_VMMCALL    0x81u
 #define EXIT_NPF        0x400u
 
@@ -54,6 +60,8 @@ static int64_t exit_total(uint64_t vcpu)
 	return (int64_t)h.rdx;
 }
 
+static unsigned level;  /* CPUID 0x40000001 ECX: svmhv's below the one we see */
+
 static int check_signature(int quiet)
 {
 	unsigned a, b, c, d;
@@ -77,10 +85,36 @@ static int check_signature(int quiet)
 	}
 	printf("svmhv-info: signature: %s (cpuid 0x40000000, max leaf 0x%x)\n", sig, a);
 	__cpuid(SVMHV_CPUID_MAX, a, b, c, d);
+	level = b >= 3 ? c : 0;
 	if (!quiet)
-		printf("svmhv-info: cpuid 0x40000001: version %u.%u.%u, ABI %u\n",
-		       a >> 16 & 0xff, a >> 8 & 0xff, a & 0xff, b);
+		printf("svmhv-info: cpuid 0x40000001: version %u.%u.%u, ABI %u, level %u\n",
+		       a >> 16 & 0xff, a >> 8 & 0xff, a & 0xff, b, level);
 	return 1;
+}
+
+/* An svmhv under svmhv: the svmhv below's counters, through SVMHV_HC_BELOW. */
+static void show_below(void)
+{
+	struct hc h;
+	int64_t vmruns = -1, total = -1, fills = -1;
+
+	if (!level)
+		return;
+	if (!hypercall(SVMHV_HC_BELOW, SVMHV_HC_EXIT_COUNT, 0, EXIT_VMRUN, &h) &&
+	    (int64_t)h.rax == SVMHV_OK)
+		vmruns = (int64_t)h.rdx;
+	if (!hypercall(SVMHV_HC_BELOW, SVMHV_HC_EXIT_TOTAL, 0, 0, &h) &&
+	    (int64_t)h.rax == SVMHV_OK)
+		total = (int64_t)h.rdx;
+	if (!hypercall(SVMHV_HC_BELOW, SVMHV_HC_SHADOW_STATS, 0, SVMHV_SHADOW_FILLS, &h) &&
+	    (int64_t)h.rax == SVMHV_OK)
+		fills = (int64_t)h.rdx;
+	if (vmruns < 0 || total < 0 || fills < 0) {
+		printf("svmhv-info: below: BELOW relay failed (rax %" PRId64 ")\n", (int64_t)h.rax);
+		return;
+	}
+	printf("svmhv-info: below: level %u svmhv, vcpu0 VMRUN exits %" PRId64 ", total %" PRId64
+	       ", shadow NPT fills %" PRId64 "\n", level - 1, vmruns, total, fills);
 }
 
 static int check_identify(int quiet)
@@ -175,7 +209,9 @@ int main(int argc, char **argv)
 	ok = check_identify(quiet) && ok;
 	if (ok && !quiet) {
 		show_info();
+		printf("svmhv-info: cpus online: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
 		check_counters_move();
+		show_below();
 		show_exits();
 	}
 	puts(ok ? "SVMHV-LINUX-OK" : "svmhv-info: Linux is NOT running under svmhv");

@@ -277,6 +277,12 @@ void vmload(uint64_t pa)
 	(void)pa;
 }
 
+/* No svmhv below the fake CPU: the hypercall is unknown. */
+void vmmcall(uint64_t r[4])
+{
+	r[0] = (uint64_t)-1;
+}
+
 void halt_forever(void)
 {
 	if (fake.halt)

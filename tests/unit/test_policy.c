@@ -15,8 +15,9 @@
 #include "hv/vcpu.h"
 #include "svm/msrpm.h"
 #include "svm/svm.h"
+#include "svm/vmcb.h"
 
-static const struct hv_cpuid_ctx plain = { false, 16, 0, 0 };
+static const struct hv_cpuid_ctx plain = { false, 16, 0, 0, 0 };
 
 static void test_cpuid_signature(void **state)
 {
@@ -62,7 +63,7 @@ static void test_cpuid_hides_svm(void **state)
 /* nested=1: SVM offered with exactly what svmhv emulates. */
 static void test_cpuid_nested(void **state)
 {
-	const struct hv_cpuid_ctx nested = { true, 16, hv_nested_svm_edx(), 0 };
+	const struct hv_cpuid_ctx nested = { true, 16, hv_nested_svm_edx(), 0, 0 };
 	struct cpuid_regs r = { 0, 0, 0x5, 0 };
 
 	(void)state;
@@ -277,7 +278,7 @@ static void test_msr_values(void **state)
 /* CPUID: features svmhv does not virtualize are hidden; 8000_0008 is the NPT's limit. */
 static void test_cpuid_hidden(void **state)
 {
-	const struct hv_cpuid_ctx ctx = { false, 16, 0, 39 };
+	const struct hv_cpuid_ctx ctx = { false, 16, 0, 39, 0 };
 	struct cpuid_regs r;
 	static const uint32_t zero_leaves[] = { 0xf, 0x10, 0x8000001bu, 0x8000001fu, 0x80000020u };
 
@@ -303,6 +304,150 @@ static void test_cpuid_hidden(void **state)
 	r = (struct cpuid_regs){ 0, ~0u, ~0u, ~0u };
 	hv_cpuid_filter(7, 1, &r, &ctx);                        /* other subleaves as they are */
 	assert_int_equal(r.ecx, ~0u);
+}
+
+/* 0x40000001 ECX is the nesting level svmhv was started at. */
+static void test_cpuid_level(void **state)
+{
+	const struct hv_cpuid_ctx inner = { true, 16, hv_nested_svm_edx(), 0, 1 };
+	struct cpuid_regs r = { 1, 1, 1, 1 };
+
+	(void)state;
+	hv_cpuid_filter(SVMHV_CPUID_BASE + 1, 0, &r, &plain);
+	assert_int_equal(r.ecx, 0);
+	assert_int_equal(r.ebx, SVMHV_ABI_VERSION);
+	r = (struct cpuid_regs){ 1, 1, 1, 1 };
+	hv_cpuid_filter(SVMHV_CPUID_BASE + 1, 0, &r, &inner);
+	assert_int_equal(r.ecx, 1);
+	assert_int_equal(r.edx, 0);
+}
+
+/* svmhv.efi started where CPUID shows svmhv (or not). */
+static void test_nesting_level(void **state)
+{
+	const struct cpuid_regs sig = { SVMHV_CPUID_MAX, SVMHV_SIG_EBX, SVMHV_SIG_ECX,
+					SVMHV_SIG_EDX };
+	const struct cpuid_regs kvm = { 0x40000001u, 0x4b4d564b, 0x564b4d56, 0x4d };
+	const struct cpuid_regs none = { 0, 0, 0, 0 };
+	struct cpuid_regs ver = { SVMHV_VERSION, SVMHV_ABI_VERSION, 0, 0 };
+
+	(void)state;
+	/* On the CPU, or under another hypervisor: level 0, whatever SVM says. */
+	assert_int_equal(hv_nesting_level(&none, &ver, true), 0);
+	assert_int_equal(hv_nesting_level(&none, &ver, false), 0);
+	assert_int_equal(hv_nesting_level(&kvm, &ver, true), 0);
+	/* Under a level-n svmhv that offers SVM with NPT: n + 1. */
+	assert_int_equal(hv_nesting_level(&sig, &ver, true), 1);
+	ver.ecx = 1;
+	assert_int_equal(hv_nesting_level(&sig, &ver, true), 2);
+	ver.ecx = SVMHV_MAX_LEVEL - 2;
+	assert_int_equal(hv_nesting_level(&sig, &ver, true), SVMHV_MAX_LEVEL - 1);
+	ver.ecx = SVMHV_MAX_LEVEL - 1;          /* too deep */
+	assert_int_equal(hv_nesting_level(&sig, &ver, true), -1);
+	/* An svmhv below with nested=0 (no SVM) or no NPT: refused. */
+	ver.ecx = 0;
+	assert_int_equal(hv_nesting_level(&sig, &ver, false), -1);
+	/* An older svmhv (ABI < 3, ECX not a level) is on the CPU. */
+	ver = (struct cpuid_regs){ SVMHV_VERSION, 2, 0x1234, 0 };
+	assert_int_equal(hv_nesting_level(&sig, &ver, true), 1);
+	/* A signature with a different EDX is not svmhv's. */
+	struct cpuid_regs other = sig;
+	other.edx = 1;
+	assert_int_equal(hv_nesting_level(&other, &ver, false), 0);
+}
+
+/*
+ * QEMU TCG reports an external interrupt caught mid-delivery as "exception
+ * 0x20" in EXITINTINFO; injected again as such, VMRUN fails. It becomes an
+ * interrupt; real exceptions, NMIs, INTn and an invalid word are kept.
+ */
+static void test_exitintinfo_fixup(void **state)
+{
+	const uint64_t v = SVM_EVTINJ_VALID;
+
+	(void)state;
+	assert_int_equal(svm_exitintinfo_fixup(v | SVM_EVTINJ_TYPE_EXEPT | 0x20),
+			 v | SVM_EVTINJ_TYPE_INTR | 0x20);
+	assert_int_equal(svm_exitintinfo_fixup(v | SVM_EVTINJ_TYPE_EXEPT | 0xec),
+			 v | SVM_EVTINJ_TYPE_INTR | 0xec);
+	/* An error code has no place on an interrupt. */
+	assert_int_equal(svm_exitintinfo_fixup(v | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID_ERR |
+					       0x41 | (5ull << SVM_EVTINJ_ERR_SHIFT)),
+			 v | SVM_EVTINJ_TYPE_INTR | 0x41);
+	const uint64_t keep[] = {
+		v | SVM_EVTINJ_TYPE_EXEPT | 14 | SVM_EVTINJ_VALID_ERR | (2ull << 32),   /* #PF */
+		v | SVM_EVTINJ_TYPE_EXEPT | 31,
+		v | SVM_EVTINJ_TYPE_INTR | 0x30,
+		v | SVM_EVTINJ_TYPE_NMI | 2,
+		v | SVM_EVTINJ_TYPE_SOFT | 0x80,
+		SVM_EVTINJ_TYPE_EXEPT | 0x20,           /* not valid: nothing to fix */
+		0,
+	};
+	for (unsigned i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		assert_int_equal(svm_exitintinfo_fixup(keep[i]), keep[i]);
+}
+
+static uint64_t below_calls;
+static uint64_t below_seen[4];
+
+/* The svmhv below: answers EXIT_COUNT with 40 + the code asked for. */
+static void fake_below(uint64_t r[4])
+{
+	below_calls++;
+	memcpy(below_seen, r, sizeof(below_seen));
+	r[3] = 40 + r[2];
+	r[0] = SVMHV_OK;
+	r[1] = 0xb;
+	r[2] = 0xc;
+}
+
+static void test_hypercall_below(void **state)
+{
+	static struct vcpu v0;
+	struct vcpu *vs[1] = { &v0 };
+	struct hv_hc_env env = { .vcpus = vs, .nvcpu = 1, .cpl = 0, .below = fake_below };
+	const uint64_t refused[] = { SVMHV_HC_MEMINFO, SVMHV_HC_TLB_FLUSHES, SVMHV_HC_ASIDS,
+				     SVMHV_HC_VCPU_STATE, SVMHV_HC_CONSOLE_DUMP,
+				     SVMHV_HC_INTEGRITY, SVMHV_HC_ISO_COUNTER,
+				     SVMHV_HC_PARK_CPU, 0x1000 };
+	struct hv_hc_regs r;
+
+	(void)state;
+	/* EXIT_COUNT(vCPU 0, 0x80) below: arguments shifted down one register. */
+	r = (struct hv_hc_regs){ SVMHV_HC_BELOW, SVMHV_HC_EXIT_COUNT, 0, 0x80 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rax, SVMHV_OK);
+	assert_int_equal(below_calls, 1);
+	assert_int_equal(below_seen[0], SVMHV_HC_EXIT_COUNT);
+	assert_int_equal(below_seen[1], 0);
+	assert_int_equal(below_seen[2], 0x80);
+	assert_int_equal(below_seen[3], 0);
+	assert_int_equal(r.rbx, 0xb);
+	assert_int_equal(r.rcx, 0xc);
+	assert_int_equal(r.rdx, 40 + 0x80);
+	/* What writes, acts or reveals memory is never relayed. */
+	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		r = (struct hv_hc_regs){ SVMHV_HC_BELOW, refused[i], 1, 2 };
+		hv_hypercall(&env, &r);
+		assert_int_equal((int64_t)r.rax, SVMHV_EINVAL);
+	}
+	assert_int_equal(below_calls, 1);
+	/* Same rights as the information functions. */
+	env.cpl = 3;
+	r = (struct hv_hc_regs){ SVMHV_HC_BELOW, SVMHV_HC_EXIT_TOTAL, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_EPERM);
+	env.user_ok = true;
+	r = (struct hv_hc_regs){ SVMHV_HC_BELOW, SVMHV_HC_EXIT_TOTAL, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal(r.rax, SVMHV_OK);
+	assert_int_equal(below_calls, 2);
+	/* Level 0: nothing below. */
+	env.below = 0;
+	r = (struct hv_hc_regs){ SVMHV_HC_BELOW, SVMHV_HC_IDENTIFY, 0, 0 };
+	hv_hypercall(&env, &r);
+	assert_int_equal((int64_t)r.rax, SVMHV_ENOSYS);
+	assert_int_equal(below_calls, 2);
 }
 
 static uint64_t fake_flushes(const struct vcpu *v, unsigned ctx, uint32_t reason, int *err)
@@ -641,6 +786,10 @@ int main(void)
 		cmocka_unit_test(test_exit_slots),
 		cmocka_unit_test(test_svm_decode),
 		cmocka_unit_test(test_svm_refusals),
+		cmocka_unit_test(test_cpuid_level),
+		cmocka_unit_test(test_nesting_level),
+		cmocka_unit_test(test_hypercall_below),
+		cmocka_unit_test(test_exitintinfo_fixup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
