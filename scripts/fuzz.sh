@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # svmhv's libFuzzer targets (tests/fuzz/), built with Debian's clang
-# (-fsanitize=fuzzer,address,undefined) and run from the seeds in the tree
-# (tests/fuzz/seeds/<target>) plus the local corpus, tests/fuzz/corpus/<target>
-# (git-ignored: what earlier runs of make fuzz on this machine found).
+# (-fsanitize=fuzzer,address,undefined) and run from the corpus kept in the
+# tree (tests/fuzz/corpus/<target>, plus tests/fuzz/seeds/<target>).
 #
 #   scripts/fuzz.sh --short [target...]   each target FUZZ_SECS (20) seconds, the
-#                                         local corpus read only (make test, 25-fuzz)
+#                                         tree's corpus read only (make test, 25-fuzz)
 #   scripts/fuzz.sh [target...]           each target at least FUZZ_RUNS (10^7)
 #                                         executions (make fuzz); then the new
 #                                         inputs are merged into tests/fuzz/corpus
