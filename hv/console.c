@@ -72,11 +72,14 @@ bool hv_uart_present(uint16_t port)
 	return true;
 }
 
-static uint32_t con_tag;         /* nesting level shown in the prefix; 0: none */
+static char con_prefix[16] = "[svmhv]";  /* "[svmhv.N]" at nesting level N > 0 */
 
 void hv_console_set_level_tag(uint32_t level)
 {
-	con_tag = level;
+	if (level)
+		hv_snprintf(con_prefix, sizeof(con_prefix), "[svmhv.%u]", level);
+	else
+		hv_snprintf(con_prefix, sizeof(con_prefix), "[svmhv]");
 }
 
 void hv_console_init(uint16_t port, enum log_level level)
@@ -201,12 +204,8 @@ static void vlog(enum log_level level, const char *subsys, uint32_t suppressed,
 	char line[512];
 	size_t n;
 
-	if (con_tag)
-		n = (size_t)hv_snprintf(line, sizeof(line), "[svmhv.%u] cpu%u %c %s: ", con_tag,
-					con_cpu_hook ? con_cpu_hook() : 0, letters[level], subsys);
-	else
-		n = (size_t)hv_snprintf(line, sizeof(line), "[svmhv] cpu%u %c %s: ",
-					con_cpu_hook ? con_cpu_hook() : 0, letters[level], subsys);
+	n = (size_t)hv_snprintf(line, sizeof(line), "%s cpu%u %c %s: ", con_prefix,
+				con_cpu_hook ? con_cpu_hook() : 0, letters[level], subsys);
 	n += (size_t)hv_vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	if (suppressed)
 		n += (size_t)hv_snprintf(line + n, sizeof(line) - n - 1,
