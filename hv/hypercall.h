@@ -36,6 +36,7 @@
 #define SVMHV_VERSION \
 	((SVMHV_VERSION_MAJOR << 16) | (SVMHV_VERSION_MINOR << 8) | SVMHV_VERSION_PATCH)
 #define SVMHV_ABI_VERSION       3
+#define SVMHV_ABI_LEVEL         3       /* first ABI with the nesting level in 4000_0001 ECX */
 #define SVMHV_MAX_LEVEL         8       /* levels 0-7; a deeper svmhv refuses */
 
 #define SVMHV_CPUID_BASE        0x40000000u

@@ -28,7 +28,7 @@ int hv_nesting_level(const struct cpuid_regs *base, const struct cpuid_regs *ver
 	if (!svm_usable)
 		return -1;
 	/* An svmhv older than ABI 3 has no level in ECX: it is on the CPU. */
-	if (base->eax < SVMHV_CPUID_BASE + 1 || ver->ebx < 3)
+	if (base->eax < SVMHV_CPUID_BASE + 1 || ver->ebx < SVMHV_ABI_LEVEL)
 		return 1;
 	if (ver->ecx >= SVMHV_MAX_LEVEL - 1)
 		return -1;      /* levels 0 .. SVMHV_MAX_LEVEL - 1 */

@@ -85,7 +85,7 @@ static int check_signature(int quiet)
 	}
 	printf("svmhv-info: signature: %s (cpuid 0x40000000, max leaf 0x%x)\n", sig, a);
 	__cpuid(SVMHV_CPUID_MAX, a, b, c, d);
-	level = b >= 3 ? c : 0;
+	level = b >= SVMHV_ABI_LEVEL ? c : 0;
 	if (!quiet)
 		printf("svmhv-info: cpuid 0x40000001: version %u.%u.%u, ABI %u, level %u\n",
 		       a >> 16 & 0xff, a >> 8 & 0xff, a & 0xff, b, level);
