@@ -24,8 +24,23 @@
  * With more than one CPU the long-mode guest runs a second time while its
  * thread moves to another CPU every MIGRATE_EVERY rounds (KVM reloads the
  * vCPU there: a new ASID, and under svmhv the vmcb12 goes to another vCPU).
- * Last, a long-mode guest without an IDT runs UD2: a triple fault must end
+ * Then a long-mode guest without an IDT runs UD2: a triple fault must end
  * the run with KVM_EXIT_SHUTDOWN.
+ *
+ * Last, L3 (test_l3): the vCPU's CPUID has SVM (kvm_amd nested=1), and the
+ * L2 guest is itself a hypervisor (l2hv_code): it sets EFER.SVME and
+ * VM_HSAVE_PA and VMRUNs (CLGI, VMLOAD, VMRUN, VMSAVE, STGI, saving L3's
+ * registers itself) an L3 (l3_code) whose VMCB (built here, l3_vmcb())
+ * intercepts IOIO for ports 0x30/0x31, VMMCALL, HLT and SHUTDOWN. L3 first
+ * OUTs to port 0x50, which L2 does not intercept, so it reaches this program
+ * as L2's own I/O; then L3_ROUNDS rounds of IN 0x31 (L2 feeds a value), a
+ * running checksum OUT to 0x30 and VMMCALL with the round in RAX; a store;
+ * HLT. L2 checks every #VMEXIT (exit code, EXITINFO1 port/size/direction,
+ * RAX), advances RIP (EXITINFO2 = next RIP for IOIO), stops at the first one
+ * out of script, stores its counters and OUTs to port 0x40; the checks here
+ * are on those. With npt=1 KVM offers NPT to L2 and the scenario runs again
+ * with L3 on L2's own nested page tables (one page remapped: L3's store
+ * must land where they say).
  *
  * Output (one line per check, then a summary):
  *   KVMTEST: ok - <name>
@@ -36,7 +51,8 @@
  * the loop's diagnostic also counts svmhv's own #VMEXITs, by exit code, with
  * svmhv's hypercalls (EXIT_TOTAL, EXIT_COUNT summed over every vCPU).
  *
- *   kvmtest [-n LOOPS]    LOOPS in/out rounds per guest (default 1000)
+ *   kvmtest [-n LOOPS] [-l L3_ROUNDS]
+ *     LOOPS in/out rounds per guest (default 1000), L3_ROUNDS rounds of L3 (200)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -60,6 +76,7 @@
 #include "hv/hypercall.h"
 
 #define DEFAULT_LOOPS   1000
+#define DEFAULT_L3_ROUNDS 200   /* IN/OUT/VMMCALL rounds of the L3 scenario */
 #define RUN_SECONDS     120     /* one guest run may take this long, then it is stopped */
 
 /* ---- the guests' code (position independent, loaded at a fixed address) ---- */
@@ -89,9 +106,45 @@
 #define R_CSUM          0x30
 #define R_LOOPS         0x40    /* the loop count, written here by the host */
 
+/* The L3 scenario: L2 (long mode, lm_setup) is a hypervisor running L3. */
+#define L3_HSAVE        0x9000u         /* L2's VM_HSAVE_PA */
+#define L3_VMCB         0xa000u         /* L3's VMCB, built by l3_vmcb() */
+#define L3_IOPM         0xc000u         /* 12 KiB: ports 0x30, 0x31 intercepted */
+#define L3_MSRPM        0x10000u        /* 8 KiB, zero (MSR_PROT is not intercepted) */
+#define L3_STACK        0x17ff0u
+#define L3_LOAD         0x18000u
+#define L3_NPT          0x12000u        /* L2's nested page tables for L3: PML4 PDPT PD PT */
+#define L3_MARK         0x1f0000u       /* L3 stores L3_MARK_VAL here before its HLT; */
+#define L3_MARK_TO      0x30000u        /* L2's nested paging maps that page here */
+#define L3_MARK_VAL     0x334c334c334c334cull
+#define L3_PORT_USER    0x50            /* L3's OUT that L2 does not intercept */
+#define L3_PORT_REPORT  0x40            /* L2's report to kvmtest: OUT rounds done */
+/* What L2 stores (offsets from LM_RES; see l2hv_code). */
+#define X_EFER          0x100   /* EFER (low 32 bits) after L2 set SVME */
+#define X_OUT           0x108   /* L3's OUTs to 0x30 with the right checksum */
+#define X_IN            0x110   /* L3's INs from 0x31 that L2 fed */
+#define X_VMMCALL       0x118   /* L3's VMMCALLs with RAX = the round */
+#define X_HLT           0x120   /* L3's HLT after the last round */
+#define X_BAD           0x128   /* 1: an exit out of script stopped L2 */
+#define X_BAD_CODE      0x130   /* its exit code, EXITINFO1, EXITINFO2 */
+#define X_BAD_INFO1     0x138
+#define X_BAD_INFO2     0x140
+#define X_L2SUM         0x148   /* L2's checksum over the values it fed */
+#define X_L3SUM         0x150   /* L3's checksum, stored by L3 before HLT */
+#define X_VMRUNS        0x158
+#define X_L3RIP         0x160   /* L3's RIP in the VMCB at the HLT exit */
+#define X_INFO1_OUT     0x168   /* the last OUT's and IN's EXITINFO1 */
+#define X_INFO1_IN      0x170
+#define X_BAD_RAX       0x178   /* L3's RAX and the exit L2 expected, for the first wrong exit */
+#define X_BAD_PHASE     0x180
+#define X_L3GPRS        0x200   /* L3's rbx rcx rdx rsi rdi rbp r8..r15 while L2 runs */
+#define X_L3_R13        (X_L3GPRS + 11 * 8)
+#define X_L3_R15        (X_L3GPRS + 13 * 8)
+
 __asm__(
 	".pushsection .rodata\n"
 	".globl rm_code, rm_code_end, lm_code, lm_code_end\n"
+	".globl l2hv_code, l2hv_code_end, l3_code, l3_code_end\n"
 	".code16\n"
 	"rm_code:\n"
 	"	mov $0x42, %al\n"
@@ -190,9 +243,174 @@ __asm__(
 	"	mov %rbx, 0x5030\n"
 	"	hlt\n"
 	"lm_code_end:\n"
+	/*
+	 * The L3 scenario. l2hv_code (at LM_LOAD, long mode, IF=0) is a tiny
+	 * hypervisor: EFER.SVME, VM_HSAVE_PA, then VMRUNs the VMCB at L3_VMCB
+	 * (built by the host, see l3_vmcb()) until L3 HLTs, checking each
+	 * #VMEXIT against the script below; it stops at the first wrong exit,
+	 * stores its counters at LM_RES + X_*, OUTs the rounds done to port
+	 * 0x40 (an exit to kvmtest) and HLTs. r12 L2's checksum, r13 rounds
+	 * done, r14 the exit expected next (0 IN, 1 OUT, 2 VMMCALL), r15 the
+	 * rounds to run. VMRUN keeps only RAX and RSP in the VMCB: around it
+	 * L2 keeps its registers at 0x5300 and L3's at X_L3GPRS, as a real
+	 * hypervisor does (L3 uses rbx, rdx, r13, r15).
+	 */
+	"l2hv_code:\n"
+	"	mov $0xc0000080, %ecx\n"      /* EFER.SVME */
+	"	rdmsr\n"
+	"	or $0x1000, %eax\n"
+	"	wrmsr\n"
+	"	rdmsr\n"
+	"	mov %eax, 0x5100\n"             /* X_EFER */
+	"	mov $0xc0010117, %ecx\n"      /* VM_HSAVE_PA */
+	"	mov $0x9000, %eax\n"           /* L3_HSAVE */
+	"	xor %edx, %edx\n"
+	"	wrmsr\n"
+	"	xor %r12d, %r12d\n"
+	"	xor %r13d, %r13d\n"
+	"	xor %r14d, %r14d\n"
+	"	mov 0x5040, %r15d\n"          /* R_LOOPS */
+	"1:	mov %r12, 0x5300\n"            /* L2's registers aside, L3's in (X_L3GPRS) */
+	"	mov %r13, 0x5308\n"
+	"	mov %r14, 0x5310\n"
+	"	mov %r15, 0x5318\n"
+	"	mov 0x5200, %rbx\n"
+	"	mov 0x5208, %rcx\n"
+	"	mov 0x5210, %rdx\n"
+	"	mov 0x5218, %rsi\n"
+	"	mov 0x5220, %rdi\n"
+	"	mov 0x5228, %rbp\n"
+	"	mov 0x5230, %r8\n"
+	"	mov 0x5238, %r9\n"
+	"	mov 0x5240, %r10\n"
+	"	mov 0x5248, %r11\n"
+	"	mov 0x5250, %r12\n"
+	"	mov 0x5258, %r13\n"
+	"	mov 0x5260, %r14\n"
+	"	mov 0x5268, %r15\n"
+	"	mov $0xa000, %eax\n"           /* L3_VMCB */
+	"	clgi\n"
+	"	vmload %rax\n"
+	"	vmrun %rax\n"
+	"	vmsave %rax\n"
+	"	stgi\n"
+	"	mov %rbx, 0x5200\n"
+	"	mov %rcx, 0x5208\n"
+	"	mov %rdx, 0x5210\n"
+	"	mov %rsi, 0x5218\n"
+	"	mov %rdi, 0x5220\n"
+	"	mov %rbp, 0x5228\n"
+	"	mov %r8, 0x5230\n"
+	"	mov %r9, 0x5238\n"
+	"	mov %r10, 0x5240\n"
+	"	mov %r11, 0x5248\n"
+	"	mov %r12, 0x5250\n"
+	"	mov %r13, 0x5258\n"
+	"	mov %r14, 0x5260\n"
+	"	mov %r15, 0x5268\n"
+	"	mov 0x5300, %r12\n"
+	"	mov 0x5308, %r13\n"
+	"	mov 0x5310, %r14\n"
+	"	mov 0x5318, %r15\n"
+	"	incq 0x5158\n"                 /* X_VMRUNS */
+	"	mov 0xa070, %rdx\n"            /* EXITCODE */
+	"	mov 0xa078, %rsi\n"            /* EXITINFO1 */
+	"	mov 0xa080, %rdi\n"            /* EXITINFO2 */
+	"	cmp $0x7b, %rdx\n"             /* IOIO */
+	"	jne 3f\n"
+	"	mov %esi, %ecx\n"
+	"	and $0xffff007d, %ecx\n"      /* port, size, REP, STR, IN */
+	"	test %r14, %r14\n"
+	"	jnz 2f\n"
+	"	cmp $0x310041, %ecx\n"        /* IN from 0x31, 32 bits */
+	"	jne 9f\n"
+	"	lea 1(%r13), %eax\n"           /* x = (round + 1) * 0x9e3779b9 */
+	"	mov $0x9e3779b9, %ecx\n"
+	"	imul %ecx, %eax\n"
+	"	mov %eax, %r8d\n"
+	"	mov %r8, 0xa5f8\n"             /* L3's RAX */
+	"	rol $5, %r12d\n"
+	"	add %r8d, %r12d\n"
+	"	incq 0x5110\n"                 /* X_IN */
+	"	mov %rsi, 0x5170\n"            /* X_INFO1_IN */
+	"	mov $1, %r14d\n"
+	"	mov %rdi, 0xa578\n"            /* RIP = EXITINFO2 (next RIP) */
+	"	jmp 1b\n"
+	"2:	cmp $1, %r14\n"
+	"	jne 9f\n"
+	"	cmp $0x300040, %ecx\n"        /* OUT to 0x30, 32 bits */
+	"	jne 9f\n"
+	"	mov 0xa5f8, %eax\n"
+	"	cmp %eax, %r12d\n"             /* L3's checksum so far */
+	"	jne 9f\n"
+	"	incq 0x5108\n"                 /* X_OUT */
+	"	mov %rsi, 0x5168\n"            /* X_INFO1_OUT */
+	"	mov $2, %r14d\n"
+	"	mov %rdi, 0xa578\n"
+	"	jmp 1b\n"
+	"3:	cmp $0x81, %rdx\n"             /* VMMCALL */
+	"	jne 4f\n"
+	"	cmp $2, %r14\n"
+	"	jne 9f\n"
+	"	inc %r13\n"
+	"	cmp 0xa5f8, %r13\n"            /* L3's RAX is the round */
+	"	jne 9f\n"
+	"	incq 0x5118\n"                 /* X_VMMCALL */
+	"	addq $3, 0xa578\n"
+	"	xor %r14d, %r14d\n"
+	"	jmp 1b\n"
+	"4:	cmp $0x78, %rdx\n"             /* HLT */
+	"	jne 9f\n"
+	"	test %r14, %r14\n"
+	"	jnz 9f\n"
+	"	cmp %r15, %r13\n"
+	"	jne 9f\n"
+	"	incq 0x5120\n"                 /* X_HLT */
+	"	mov 0xa578, %rax\n"
+	"	mov %rax, 0x5160\n"            /* X_L3RIP */
+	"	jmp 8f\n"
+	"9:	incq 0x5128\n"                 /* X_BAD: the first wrong exit */
+	"	mov %rdx, 0x5130\n"
+	"	mov %rsi, 0x5138\n"
+	"	mov %rdi, 0x5140\n"
+	"	mov 0xa5f8, %rax\n"
+	"	mov %rax, 0x5178\n"
+	"	mov %r14, 0x5180\n"
+	"8:	mov %r12, 0x5148\n"            /* X_L2SUM */
+	"	mov %r13, %rax\n"
+	"	mov $0x40, %dx\n"
+	"	out %eax, %dx\n"
+	"	hlt\n"
+	"l2hv_code_end:\n"
+	/* L3 (at L3_LOAD, long mode on L2's page tables and GDT). */
+	"l3_code:\n"
+	"	mov $0x3333, %eax\n"          /* port 0x50 is not in L2's IOPM: to user space */
+	"	mov $0x50, %dx\n"
+	"	out %eax, %dx\n"
+	"	mov 0x5040, %r15d\n"
+	"	xor %ebx, %ebx\n"
+	"	xor %r13d, %r13d\n"
+	"1:	mov $0x31, %dx\n"
+	"	in %dx, %eax\n"
+	"	rol $5, %ebx\n"
+	"	add %eax, %ebx\n"
+	"	mov $0x30, %dx\n"
+	"	mov %ebx, %eax\n"
+	"	out %eax, %dx\n"
+	"	inc %r13\n"
+	"	mov %r13, %rax\n"
+	"	vmmcall\n"
+	"	cmp %r15, %r13\n"
+	"	jb 1b\n"
+	"	mov %rbx, 0x5150\n"            /* X_L3SUM */
+	"	movabs $0x334c334c334c334c, %rax\n"
+	"	mov %rax, 0x1f0000\n"          /* L3_MARK: remapped by L2's nested paging */
+	"	hlt\n"
+	"l3_code_end:\n"
 	".popsection\n");
 
 extern const uint8_t rm_code[], rm_code_end[], lm_code[], lm_code_end[];
+extern const uint8_t l2hv_code[], l2hv_code_end[], l3_code[], l3_code_end[];
 
 /* ---- reporting ---- */
 
@@ -353,22 +571,25 @@ static const char *svm_exit_name(unsigned code)
 
 /* svmhv's shadow of L1's nested page tables between two snapshots (all 0 without npt=1). */
 static void shadow_diag(const char *mode, const char *when, const struct snap *a,
-			const struct snap *b, uint64_t user_exits)
+			const struct snap *b, uint64_t user_exits, const char *per)
 {
 	uint64_t d[SNAP_SHADOW];
 
 	for (unsigned k = 0; k < SNAP_SHADOW; k++)
 		d[k] = b->shadow[k] - a->shadow[k];
-	diag("%s: svmhv shadow NPT %s: fills %" PRIu64 " (%.2f per exit to user space), "
+	diag("%s: svmhv shadow NPT %s: fills %" PRIu64 " (%.2f per %s), "
 	     "roots made %" PRIu64 ", found %" PRIu64 ", dropped %" PRIu64 ", evicted %" PRIu64
 	     ", NPF exits %" PRIu64, mode, when, d[0],
-	     user_exits ? (double)d[0] / (double)user_exits : 0.0, d[1], d[2], d[3], d[4],
+	     user_exits ? (double)d[0] / (double)user_exits : 0.0, per, d[1], d[2], d[3], d[4],
 	     b->code[SNAP_CODES] - a->code[SNAP_CODES]);
 }
 
-/* "svmhv: N exits (X per user-space exit): VMRUN a, ..." for the exits between two snapshots. */
+/*
+ * "svmhv: N exits (X per user-space exit): VMRUN a, ..." for the exits between
+ * two snapshots; `per` names what user_exits counts.
+ */
 static void snap_diag(const char *mode, const struct snap *a, const struct snap *b,
-		      uint64_t user_exits, uint64_t hc_per_snap)
+		      uint64_t user_exits, uint64_t hc_per_snap, const char *per)
 {
 	char line[512];
 	size_t off = 0;
@@ -398,14 +619,14 @@ static void snap_diag(const char *mode, const struct snap *a, const struct snap 
 			break;
 	}
 	line[sizeof(line) - 1] = 0;
-	diag("%s: svmhv handled %" PRIu64 " #VMEXITs in the loop (%.1f per exit to user space): %s",
-	     mode, total, user_exits ? (double)total / (double)user_exits : 0.0, off ? line : "-");
+	diag("%s: svmhv handled %" PRIu64 " #VMEXITs in the loop (%.1f per %s): %s",
+	     mode, total, user_exits ? (double)total / (double)user_exits : 0.0, per, off ? line : "-");
 	diag("%s: svmhv TLB flushes in the loop: L1 context %" PRIu64 ", L2 context %" PRIu64
-	     " (%.2f per exit to user space)", mode, b->flushes[0] - a->flushes[0],
+	     " (%.2f per %s)", mode, b->flushes[0] - a->flushes[0],
 	     b->flushes[1] - a->flushes[1],
 	     user_exits ? (double)(b->flushes[0] - a->flushes[0] + b->flushes[1] - a->flushes[1]) /
-			  (double)user_exits : 0.0);
-	shadow_diag(mode, "in the loop", a, b, user_exits);
+			  (double)user_exits : 0.0, per);
+	shadow_diag(mode, "in the loop", a, b, user_exits, per);
 }
 
 /* ---- one VM ---- */
@@ -920,10 +1141,10 @@ static void test_guest(struct vm *vm, const struct guest *g, uint32_t loops)
 		      "%u affinity changes, ran on %u CPU(s)", res->moves, res->cpus_seen);
 	if (under_svmhv) {
 		snap_diag(g->mode, &res->before, &res->after, res->loop_exits,
-			  (uint64_t)svmhv_vcpus * SNAP_HCS);
+			  (uint64_t)svmhv_vcpus * SNAP_HCS, "exit to user space");
 		if (res->hlt)           /* the first touches of the guest's pages: fills once */
 			shadow_diag(g->mode, "over the whole run", &res->start, &res->end,
-				    res->exits);
+				    res->exits, "exit to user space");
 	}
 #undef NAME
 	free(res);
@@ -1081,6 +1302,250 @@ static void test_triple_fault(int kvm)
 	vm_destroy(&vm);
 }
 
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* A VMCB segment: selector, attributes (VMCB's packed form), limit, base. */
+static void vmcb_seg(uint8_t *vmcb, unsigned off, uint16_t sel, uint16_t attr, uint32_t limit,
+		     uint64_t base)
+{
+	memcpy(vmcb + off, &sel, 2);
+	memcpy(vmcb + off + 2, &attr, 2);
+	memcpy(vmcb + off + 4, &limit, 4);
+	put64(vmcb + off + 8, base);
+}
+
+/*
+ * L3's VMCB as L2's hypervisor hands it to VMRUN: intercepts VMRUN (required),
+ * VMMCALL, HLT, IOIO (ports 0x30 and 0x31 in the IOPM) and SHUTDOWN; ASID 1;
+ * 64-bit mode on L2's page tables and GDT (as lm_setup()). With np, nested
+ * paging on L2's tables at L3_NPT: L3-physical 0..2 MiB in 4 KiB pages, the
+ * identity but for the page at L3_MARK, which is L2's L3_MARK_TO.
+ */
+static void l3_vmcb(uint8_t *mem, bool np)
+{
+	uint8_t *v = mem + L3_VMCB;
+	uint32_t icpt3 = 1u << 24 | 1u << 27 | 1u << 31;        /* HLT, IOIO_PROT, SHUTDOWN */
+	uint32_t icpt4 = 1u << 0 | 1u << 1;                     /* VMRUN, VMMCALL */
+	uint32_t asid = 1;
+
+	memset(v, 0, 0x1000);
+	memset(mem + L3_IOPM, 0, 0x3000);
+	memset(mem + L3_MSRPM, 0, 0x2000);
+	mem[L3_IOPM + 0x30 / 8] = 1u << (0x30 % 8) | 1u << (0x31 % 8);
+	memcpy(v + 0x00c, &icpt3, 4);
+	memcpy(v + 0x010, &icpt4, 4);
+	put64(v + 0x040, L3_IOPM);
+	put64(v + 0x048, L3_MSRPM);
+	memcpy(v + 0x058, &asid, 4);
+	vmcb_seg(v, 0x400, 0x10, 0xc93, 0xffffffff, 0);      /* ES */
+	vmcb_seg(v, 0x410, 0x08, 0xa9b, 0xffffffff, 0);      /* CS: 64-bit code */
+	vmcb_seg(v, 0x420, 0x10, 0xc93, 0xffffffff, 0);      /* SS */
+	vmcb_seg(v, 0x430, 0x10, 0xc93, 0xffffffff, 0);      /* DS */
+	vmcb_seg(v, 0x440, 0x10, 0xc93, 0xffffffff, 0);      /* FS */
+	vmcb_seg(v, 0x450, 0x10, 0xc93, 0xffffffff, 0);      /* GS */
+	vmcb_seg(v, 0x460, 0, 0, 3 * 8 - 1, LM_GDT);         /* GDTR */
+	vmcb_seg(v, 0x470, 0, 0, 0, 0);                      /* LDTR: none */
+	vmcb_seg(v, 0x480, 0, 0, 0, 0);                      /* IDTR: none, a fault is a SHUTDOWN */
+	vmcb_seg(v, 0x490, 0, 0x08b, 0x67, 0);               /* TR: busy 64-bit TSS */
+	v[0x4cb] = 0;                                        /* CPL */
+	put64(v + 0x4d0, 0x1500);                            /* EFER: SVME LMA LME */
+	put64(v + 0x548, 0x20);                              /* CR4: PAE */
+	put64(v + 0x550, LM_PML4);                           /* CR3 */
+	put64(v + 0x558, 0x80050033);                        /* CR0: PG WP NE ET MP PE */
+	put64(v + 0x560, 0x400);                             /* DR7 */
+	put64(v + 0x568, 0xffff0ff0);                        /* DR6 */
+	put64(v + 0x570, 2);                                 /* RFLAGS */
+	put64(v + 0x578, L3_LOAD);                           /* RIP */
+	put64(v + 0x5d8, L3_STACK);                          /* RSP */
+	put64(v + 0x668, 0x0007040600070406ull);             /* G_PAT: the reset value */
+	if (np) {
+		uint8_t *t = mem + L3_NPT;
+
+		memset(t, 0, 0x4000);
+		put64(t, (L3_NPT + 0x1000) | 7);                 /* P RW US: NPT walks are user */
+		put64(t + 0x1000, (L3_NPT + 0x2000) | 7);
+		put64(t + 0x2000, (L3_NPT + 0x3000) | 7);
+		for (uint64_t i = 0; i < 512; i++)
+			put64(t + 0x3000 + i * 8, (i == L3_MARK / 0x1000 ? L3_MARK_TO : i * 0x1000) | 7);
+		put64(v + 0x090, 1);                             /* NP_ENABLE */
+		put64(v + 0x0b0, L3_NPT);                        /* nCR3 */
+	}
+}
+
+/* The checksum L2 and L3 both compute over `rounds` values L2 feeds L3. */
+static uint32_t l3_csum(uint32_t rounds)
+{
+	uint32_t c = 0;
+
+	for (uint32_t i = 1; i <= rounds; i++)
+		c = ((c << 5) | (c >> 27)) + i * 0x9e3779b9u;
+	return c;
+}
+
+/*
+ * L3: Linux KVM gives SVM to an L2 (KVM_GET_SUPPORTED_CPUID has it with
+ * kvm_amd nested=1) whose own hypervisor (l2hv_code) runs L3 (l3_code) for
+ * `rounds` rounds of IN 0x31 / OUT 0x30 / VMMCALL, then L3 HLTs. Every L3
+ * exit goes to svmhv, to KVM (L1), which reflects it to L2 unless L2 does not
+ * intercept it: L3's OUT to port 0x50 must reach this program as L2's own I/O.
+ * Here: OUT 0x50 (from L3), OUT 0x40 (L2's report), HLT (L2), then the
+ * counters L2 stored are checked.
+ */
+static void test_l3(int kvm, uint32_t rounds, bool np)
+{
+	static const struct {
+		uint16_t port;
+		const char *name;
+	} want[] = {
+		{ L3_PORT_USER, "L3's OUT to a port L2 does not intercept reaches user space" },
+		{ L3_PORT_REPORT, "L2's hypervisor reports (OUT) after L3's HLT" },
+	};
+	const char *p = np ? "L3 on L2's nested paging" : "L3";
+	struct vm vm;
+	struct kvm_run *run;
+	struct kvm_regs regs;
+	struct snap a, b;
+	char why[160], buf[160], name[160];
+	const char *err;
+	const struct kvm_cpuid_entry2 *ext;
+	const uint8_t *r;
+	unsigned step = 0;
+	bool hlt = false;
+	double t0, secs;
+	uint64_t exits = 0;
+	const uint32_t want_sum = l3_csum(rounds);
+
+#define NAME(...) (snprintf(name, sizeof(name), __VA_ARGS__), name)
+	err = lm_setup(&vm, kvm, l2hv_code, (size_t)(l2hv_code_end - l2hv_code), why, sizeof(why));
+	ext = err ? NULL : cpuid_entry(&vm, 0x80000001);
+	if (!err && !(ext && ext->ecx & 1u << 2))
+		err = "KVM_GET_SUPPORTED_CPUID has no SVM (CPUID 8000_0001 ECX bit 2): kvm_amd nested=0?";
+	if (!err && np) {
+		ext = cpuid_entry(&vm, 0x8000000a);
+		if (!(ext && ext->edx & 1u)) {  /* KVM offers NPT to L2 only with its own npt=1 */
+			diag("%s: not run: KVM offers no nested paging to L2 (CPUID 8000_000A EDX bit 0)",
+			     p);
+			vm_destroy(&vm);
+			return;
+		}
+	}
+	check(!err, NAME("%s: an L2 VM with SVM in its CPUID%s", p, np ? " and NPT" : ""), "%s", err);
+	if (err) {
+		vm_destroy(&vm);
+		return;
+	}
+	memcpy(vm.mem + L3_LOAD, l3_code, (size_t)(l3_code_end - l3_code));
+	memcpy(vm.mem + LM_RES + R_LOOPS, &rounds, 4);
+	l3_vmcb(vm.mem, np);
+	r = vm.mem + LM_RES;
+	run = vm.run;
+	snap_take(&a);
+	t0 = now_s();
+	while (!hlt && step <= 2) {
+		if (ioctl(vm.vcpu, KVM_RUN, 0UL) < 0) {
+			if ((errno == EINTR || errno == EAGAIN) && now_s() - t0 < RUN_SECONDS)
+				continue;
+			snprintf(why, sizeof(why), "KVM_RUN: %s after %.0f s", strerror(errno),
+				 now_s() - t0);
+			break;
+		}
+		exits++;
+		if (step < 2) {
+			uint32_t v = want[step].port == L3_PORT_USER ? 0x3333 : rounds;
+			bool ok = run->exit_reason == KVM_EXIT_IO &&
+				  run->io.direction == KVM_EXIT_IO_OUT && run->io.port == want[step].port &&
+				  run->io.size == 4 && run->io.count == 1 && io_value(run) == v;
+
+			check(ok, NAME("%s: %s", p, want[step].name), "got %s; want OUT port 0x%x size 4 value 0x%x",
+			      exit_desc(run, buf, sizeof(buf)), want[step].port, v);
+			if (!ok) {
+				snprintf(why, sizeof(why), "stopped at an unexpected exit");
+				break;
+			}
+			step++;
+			continue;
+		}
+		hlt = run->exit_reason == KVM_EXIT_HLT;
+		if (!hlt)
+			snprintf(why, sizeof(why), "got %s after the report, want HLT",
+				 exit_desc(run, buf, sizeof(buf)));
+		break;
+	}
+	secs = now_s() - t0;
+	snap_take(&b);
+	check(hlt, NAME("%s: L2 HLTs after its report (KVM_EXIT_HLT)", p), "%s", why);
+	if (!hlt)
+		dump_vcpu(&vm, p);
+	check((get64(r + X_EFER) & 0x1000) != 0, NAME("%s: L2 sets EFER.SVME (WRMSR)", p),
+	      "EFER read back 0x%" PRIx64, get64(r + X_EFER));
+	check(!get64(r + X_BAD), NAME("%s: every #VMEXIT L2 saw was the next one of the script", p),
+	      "exit code 0x%" PRIx64 " EXITINFO1 0x%" PRIx64 " EXITINFO2 0x%" PRIx64
+	      " L3 RAX 0x%" PRIx64 " (L2 expected %s after %" PRIu64 " rounds)",
+	      get64(r + X_BAD_CODE), get64(r + X_BAD_INFO1), get64(r + X_BAD_INFO2),
+	      get64(r + X_BAD_RAX),
+	      get64(r + X_BAD_PHASE) == 0 ? "IOIO IN" : get64(r + X_BAD_PHASE) == 1 ? "IOIO OUT" :
+	      "VMMCALL", get64(r + X_VMMCALL));
+	check(get64(r + X_IN) == rounds,
+	      NAME("%s: %u INs from port 0x31 exit to L2 (IOIO 0x7b, EXITINFO1 port/size/IN), fed by L2",
+		   p, rounds), "%" PRIu64 " (last EXITINFO1 0x%" PRIx64 ")", get64(r + X_IN),
+	      get64(r + X_INFO1_IN));
+	check(get64(r + X_OUT) == rounds,
+	      NAME("%s: %u OUTs to port 0x30 exit to L2 (IOIO 0x7b) with L3's running checksum in RAX",
+		   p, rounds), "%" PRIu64 " (last EXITINFO1 0x%" PRIx64 ")", get64(r + X_OUT),
+	      get64(r + X_INFO1_OUT));
+	check(get64(r + X_VMMCALL) == rounds,
+	      NAME("%s: %u VMMCALLs exit to L2 (0x81) with RAX = the round", p, rounds),
+	      "%" PRIu64, get64(r + X_VMMCALL));
+	check(get64(r + X_HLT) == 1, NAME("%s: L3's HLT after the last round exits to L2 (0x78)", p),
+	      "%" PRIu64 " HLT exits", get64(r + X_HLT));
+	check(get64(r + X_L3RIP) == L3_LOAD + (uint64_t)(l3_code_end - l3_code) - 1,
+	      NAME("%s: L3's RIP at the HLT exit is the HLT (L2 advanced RIP past each IN/OUT/VMMCALL)", p),
+	      "rip 0x%" PRIx64 ", want 0x%" PRIx64, get64(r + X_L3RIP),
+	      L3_LOAD + (uint64_t)(l3_code_end - l3_code) - 1);
+	check((uint32_t)get64(r + X_L3SUM) == want_sum && (uint32_t)get64(r + X_L2SUM) == want_sum,
+	      NAME("%s: L3's checksum over the values L2 fed it matches L2's and this program's", p),
+	      "L3 0x%" PRIx64 ", L2 0x%" PRIx64 ", host 0x%x", get64(r + X_L3SUM),
+	      get64(r + X_L2SUM), want_sum);
+	check(get64(r + X_L3_R13) == rounds && get64(r + X_L3_R15) == rounds,
+	      NAME("%s: L3's registers (round counter, round limit) are kept across its exits", p),
+	      "r13 %" PRIu64 ", r15 %" PRIu64 ", want %u", get64(r + X_L3_R13), get64(r + X_L3_R15),
+	      rounds);
+	if (ioctl(vm.vcpu, KVM_GET_REGS, &regs) == 0)
+		check(regs.rip == LM_LOAD + (uint64_t)(l2hv_code_end - l2hv_code),
+		      NAME("%s: L2's RIP after its HLT is past the HLT", p), "rip 0x%llx", regs.rip);
+	diag("%s: %u rounds (%" PRIu64 " L3 exits to L2 in %" PRIu64 " VMRUNs) in %.3f s, "
+	     "%.0f us per L3 exit; %" PRIu64 " exits to user space",
+	     p, rounds, get64(r + X_IN) + get64(r + X_OUT) + get64(r + X_VMMCALL) + get64(r + X_HLT),
+	     get64(r + X_VMRUNS), secs,
+	     get64(r + X_VMRUNS) ? secs * 1e6 / (double)get64(r + X_VMRUNS) : 0.0, exits);
+	if (np)
+		check(get64(vm.mem + L3_MARK_TO) == L3_MARK_VAL && get64(vm.mem + L3_MARK) == 0,
+		      NAME("%s: L3's store lands where L2's nested page tables map it", p),
+		      "L2-physical 0x%x holds 0x%" PRIx64 ", 0x%x holds 0x%" PRIx64 "; want 0x%llx at 0x%x",
+		      L3_MARK_TO, get64(vm.mem + L3_MARK_TO), L3_MARK, get64(vm.mem + L3_MARK),
+		      L3_MARK_VAL, L3_MARK_TO);
+	else
+		check(get64(vm.mem + L3_MARK) == L3_MARK_VAL,
+		      NAME("%s: L3's store reaches L2's memory", p), "0x%x holds 0x%" PRIx64,
+		      L3_MARK, get64(vm.mem + L3_MARK));
+	if (under_svmhv)
+		snap_diag(p, &a, &b, get64(r + X_VMRUNS), (uint64_t)svmhv_vcpus * SNAP_HCS,
+			  "L3 exit to L2");
+#undef NAME
+	vm_destroy(&vm);
+}
+
 static void show_module_params(void)
 {
 	static const char *const params[] = { "nested", "npt", "nrips", "vgif", "avic", "dump_invalid_vmcb" };
@@ -1107,7 +1572,7 @@ static void show_module_params(void)
 
 int main(int argc, char **argv)
 {
-	uint32_t loops = DEFAULT_LOOPS;
+	uint32_t loops = DEFAULT_LOOPS, l3_rounds = DEFAULT_L3_ROUNDS;
 	/* KVM_RUN returns EINTR on a signal even with SA_RESTART (which keeps console writes whole) */
 	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
 	struct itimerval it = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
@@ -1118,13 +1583,17 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-n") && i + 1 < argc) {
 			loops = (uint32_t)strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "-l") && i + 1 < argc) {
+			l3_rounds = (uint32_t)strtoul(argv[++i], NULL, 0);
 		} else {
-			fprintf(stderr, "usage: %s [-n LOOPS]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-n LOOPS] [-l L3_ROUNDS]\n", argv[0]);
 			return 2;
 		}
 	}
 	if (!loops)
 		loops = 1;
+	if (!l3_rounds)
+		l3_rounds = 1;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &it, NULL);      /* a wedged KVM_RUN returns EINTR each second */
@@ -1154,6 +1623,8 @@ int main(int argc, char **argv)
 	else
 		diag("one CPU: no migration run");
 	test_triple_fault(kvm);
+	test_l3(kvm, l3_rounds, false);
+	test_l3(kvm, l3_rounds, true);
 	close(kvm);
 done:
 	diag("total %.2f s", now_s() - t0);

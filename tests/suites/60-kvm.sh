@@ -7,7 +7,10 @@
 # (tests/guest/kvmtest.c, run by /init for svmhv.run=kvmtest): real-mode and
 # long-mode L2 VMs doing port I/O, MMIO, CPUID and HLT through /dev/kvm, >= 1000
 # I/O exits each with a running checksum, once more while migrating between CPUs,
-# and a triple fault (KVM_EXIT_SHUTDOWN). svmhv's exit and TLB-flush counters
+# and a triple fault (KVM_EXIT_SHUTDOWN); then L3: an L2 given SVM by KVM runs
+# its own tiny hypervisor, which VMRUNs an L3 doing 200 rounds of IN/OUT/VMMCALL
+# (each exit checked by L2, results checked by kvmtest), with npt=1 once more
+# on L2's own nested page tables. svmhv's exit and TLB-flush counters
 # around each loop are printed as "# kvmtest:" diagnostics.
 # Each "KVMTEST: ok - NAME" becomes "ok - kvm: NAME". The same boot is repeated
 # with force_tlb_flush=1 in svmhv.cfg ("kvm-forceflush: ..." lines).
@@ -37,6 +40,7 @@ kargs="svmhv.modules=kvm_amd kvm_amd.nested=1 kvm_amd.dump_invalid_vmcb=1 svmhv.
 # check_boot PREFIX NPT: the checks of one boot (kvm_amd.npt=NPT), from $QEMU_TXT.
 check_boot() {
 	local p=$1 npt=$2 fills line name ok=0 bad=0 done_line kvmlines failed_before=$TAP_FAILED bad_kernel
+	local l3 l3np notrun
 	TAP_FAILED=0
 	tap_check "$p: svmhv offers SVM to Linux (nested=1)" "no 'SVM offered to the guest' line" \
 		qemu_has -F 'SVM offered to the guest'
@@ -66,6 +70,19 @@ check_boot() {
 		"# "*) echo "# kvmtest: ${line#\# }" ;;
 		esac
 	done <<<"$kvmlines"
+	# L3: the L2 hypervisor scenario ran (its check of L2's #VMEXITs is always
+	# printed once L2 exists); on L2's nested paging too with npt=1, and only
+	# then (KVM offers NPT to its guests only with npt=1).
+	l3=$(grep -c -E '^(not )?ok - L3: every #VMEXIT L2 saw' <<<"$kvmlines")
+	l3np=$(grep -c -E "^(not )?ok - L3 on L2's nested paging: every #VMEXIT L2 saw" <<<"$kvmlines")
+	tap_check "$p: L3 scenario ran (an L2 hypervisor runs L3)" "$l3 lines" [ "$l3" -eq 1 ]
+	if [ "$npt" = 1 ]; then
+		tap_check "$p: L3 scenario on L2's nested paging ran" "$l3np lines" [ "$l3np" -eq 1 ]
+	else
+		notrun=$(grep -c "^# L3 on L2's nested paging: not run" <<<"$kvmlines")
+		tap_check "$p: no L3 on L2's nested paging without npt (KVM offers L2 no NPT)" \
+			"$l3np lines, $notrun 'not run' lines" [ "$l3np.$notrun" = 0.1 ]
+	fi
 	done_line=$(grep -E '^done [0-9]+ passed, [0-9]+ failed' <<<"$kvmlines" | head -1)
 	if [ -z "$done_line" ]; then
 		tap_fail "$p: kvmtest ran to the end" "no 'KVMTEST: done' line (boot ended: $QEMU_END)"
