@@ -16,6 +16,10 @@
 #                             x86_64-linux-gnu/qemu, as Debian's QEMU is not relocatable
 #   SMP=1  MEM=1G             vCPUs and memory
 #   CPU=max                   -cpu model under TCG (under --kvm: host)
+#   TCG_THREAD=multi          TCG's threading: multi (one host thread per vCPU) or single
+#                             (all vCPUs on one thread; tests/suites/60-kvm.sh uses it on
+#                             QEMU 7.x, whose multi-threaded TCG can run a stale INT3 after
+#                             Linux patches its text: docs/platforms.md)
 #   OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 #   OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd  (template; a fresh copy per run is
 #                             written next to IMAGE as IMAGE-without-.img.vars.fd)
@@ -83,7 +87,11 @@ if [ $kvm = 1 ]; then
 	check_kvm || { echo "qemu.sh: cannot boot under KVM (see above)" >&2; exit 1; }
 	accel=(-accel kvm -cpu host)
 else
-	accel=(-accel tcg -cpu "${CPU:-max}")
+	case ${TCG_THREAD:-multi} in
+	multi|single) ;;
+	*) echo "qemu.sh: TCG_THREAD must be multi or single, not '$TCG_THREAD'" >&2; exit 2 ;;
+	esac
+	accel=(-accel "tcg,thread=${TCG_THREAD:-multi}" -cpu "${CPU:-max}")
 fi
 
 # A QEMU unpacked outside /usr (scripts/qemu10.sh): its own ROMs and modules, not the host's.

@@ -20,6 +20,9 @@
 #   KVM_TIMEOUT=300       seconds per boot before QEMU is killed
 #   KVM_LOG=info          svmhv log level (debug adds e.g. the VMRUNs svmhv refuses, and why)
 #   SMP=2                 vCPUs
+#   TCG_THREAD            multi or single (scripts/qemu.sh); default single on QEMU 7.x,
+#                         whose multi-threaded TCG can loop Linux on a stale INT3 after
+#                         KVM's VM creation patches the kernel's text (docs/platforms.md)
 #   KVM_LOGDIR=build/test-logs/kvm   logs: <config>/linux.{log,txt,cfg,img}, <config>.out
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -30,6 +33,14 @@ configs=${KVM_CONFIGS:-plain forceflush npt}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 export SMP=${SMP:-2} GUEST_MODULES="kvm_amd msr"
+if [ -z "${TCG_THREAD:-}" ]; then
+	case $("${QEMU:-qemu-system-x86_64}" --version | head -1) in
+	*"version 7."*) TCG_THREAD=single ;;
+	*) TCG_THREAD=multi ;;
+	esac
+fi
+export TCG_THREAD
+echo "# kvm: TCG thread=$TCG_THREAD ($("${QEMU:-qemu-system-x86_64}" --version | head -1))"
 
 build_step "kvm: guest kernel + initramfs with kvm_amd and kvmtest (scripts/guest.sh)" \
 	"$dir/guest-build.log" scripts/guest.sh || exit 1
