@@ -6,7 +6,7 @@
  * (rev 3.x): "MMIO Registers", "Device Table Entry Format", "Commands",
  * "Event Log", "Interrupt Remapping Tables". Bit positions below were
  * checked against QEMU 7.2's emulation (hw/i386/amd_iommu.[ch]), which is
- * svmhv's test platform; /work/notes/iommu.md lists where QEMU differs.
+ * svmhv's test platform; docs/isolation.md says where QEMU differs.
  *
  * Pure: no hypervisor state; included by host unit tests.
  */

@@ -23,7 +23,7 @@
  * with IV = 0 there an edu DMA of an INIT message resets a CPU. Devices with
  * MSI-X (whose tables svmhv does not trap) keep IV = 0 on QEMU.
  * See: AMD IOMMU Specification 48882 (rev 3.x): "Device Table", "Commands",
- * "Event Log", "Interrupt Remapping"; /work/notes/iommu.md.
+ * "Event Log", "Interrupt Remapping"; docs/isolation.md (QEMU 7.2).
  */
 #include "hv/iso/iso.h"
 

@@ -5,7 +5,7 @@
  * through sysfs (the kernel uses ports 0xCF8/0xCFC) and through ECAM
  * (/dev/mem; needs iomem=relaxed), QEMU's fw_cfg DMA interface (ports,
  * iopl), physical pages of our own (/proc/self/pagemap).
- * Facts: QEMU docs/specs/edu.txt and fw_cfg.rst (7.2), /work/notes/iommu.md.
+ * Facts: QEMU docs/specs/edu.txt and fw_cfg.rst (7.2), docs/isolation.md.
  */
 #ifndef SVMHV_TESTS_GUEST_ISODEV_H
 #define SVMHV_TESTS_GUEST_ISODEV_H
