@@ -246,6 +246,10 @@ static int set_heap(struct parser *ps, const char *v, size_t n)
 	struct hv_config *c = &ps->cfg;
 	uint32_t x;
 
+	if (word_eq(v, n, "auto")) {
+		c->heap_mib = 0;
+		return 0;
+	}
 	if (!parse_uint(v, n, CONFIG_HEAP_MAX_MIB, &x) ||
 	    x < CONFIG_HEAP_MIN_MIB)
 		return CONFIG_EVALUE;
@@ -327,7 +331,7 @@ static const struct option options[] = {
 	{ "log", set_log, BAD("log", "error|warn|info|debug|trace or 0..4"), 0 },
 	{ "force_tlb_flush", set_force_tlb_flush,
 	  BAD("force_tlb_flush", "0|1|yes|no|true|false|on|off"), 0 },
-	{ "heap", set_heap, BAD("heap", "4..1024 MiB"), 0 },
+	{ "heap", set_heap, BAD("heap", "4..1024 MiB or auto"), 0 },
 	{ "nested", set_nested, BAD("nested", "0|1|yes|no|true|false|on|off"), 0 },
 	{ "escape", set_escape, BAD("escape", "caret notation such as ^\\^\\, or off"),
 	  LONG("escape", ESC_TEXT_MAX) },
@@ -553,6 +557,25 @@ static int parse_options(struct parser *ps, const char *t, size_t len)
 
 /* ---- API -------------------------------------------------------------------- */
 
+/*
+ * heap=auto: the shared part, then per vCPU its VMCBs, stacks and nested
+ * state (CONFIG_HEAP_CPU_KIB) and, with nested=on, its pool of shadow_pages;
+ * never less than the old fixed default, never more than heap= accepts. With
+ * too little, CPUs are parked (boot/efi_park.c) and shadow pools shrink.
+ */
+uint32_t config_heap_mib(const struct hv_config *c, uint32_t ncpu)
+{
+	uint64_t kib, mib;
+
+	if (c->heap_mib)
+		return c->heap_mib;
+	kib = (uint64_t)CONFIG_HEAP_CPU_KIB + (c->nested ? (uint64_t)c->shadow_pages * 4 : 0);
+	mib = CONFIG_HEAP_BASE_MIB + (kib * ncpu + 1023) / 1024;
+	if (mib < CONFIG_DEFAULT_HEAP_MIB)
+		mib = CONFIG_DEFAULT_HEAP_MIB;
+	return mib > CONFIG_HEAP_MAX_MIB ? CONFIG_HEAP_MAX_MIB : (uint32_t)mib;
+}
+
 void config_defaults(struct hv_config *c)
 {
 	*c = (struct hv_config){
@@ -560,7 +583,7 @@ void config_defaults(struct hv_config *c)
 		.log_level = CONFIG_DEFAULT_LOG,
 		.force_tlb_flush = false,
 		.nested = true,
-		.heap_mib = CONFIG_DEFAULT_HEAP_MIB,
+		.heap_mib = 0,                  /* auto */
 		.dma_protect = CONFIG_DMA_AUTO,
 		.test_fail_cpu = 0,
 		.shadow_pages = CONFIG_DEFAULT_SHADOW,
@@ -607,7 +630,7 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 int config_format(const struct hv_config *c, char *buf, size_t len)
 {
 	char serial[8] = "off", dbg[8] = "off", log[8], esc[ESC_MAX_LEN * 4 + 1];
-	char knob[24] = "";
+	char knob[24] = "", heap[16] = "auto";
 
 	if (c->serial_port)
 		hv_snprintf(serial, sizeof(serial), "0x%x", c->serial_port);
@@ -620,11 +643,13 @@ int config_format(const struct hv_config *c, char *buf, size_t len)
 		hv_snprintf(log, sizeof(log), "%u", c->log_level);
 	if (c->test_fail_cpu)
 		hv_snprintf(knob, sizeof(knob), " test_fail_cpu=%u", c->test_fail_cpu);
+	if (c->heap_mib)
+		hv_snprintf(heap, sizeof(heap), "%uMiB", c->heap_mib);
 	return hv_snprintf(buf, buf ? len : 0,
-			   "serial=%s log=%s force_tlb_flush=%s heap=%uMiB nested=%s shadow_pages=%u "
+			   "serial=%s log=%s force_tlb_flush=%s heap=%s nested=%s shadow_pages=%u "
 			   "escape=%s debug_serial=%s shutdown=%s hypercalls=%s dma_protect=%s%s "
 			   "next=%s args='%s'",
-			   serial, log, c->force_tlb_flush ? "on" : "off", c->heap_mib,
+			   serial, log, c->force_tlb_flush ? "on" : "off", heap,
 			   c->nested ? "on" : "off", c->shadow_pages, esc, dbg,
 			   c->shutdown ? "halt" : "reset", c->hc_user ? "all" : "cpl0",
 			   c->dma_protect < DMA_MODES ? dma_names[c->dma_protect] : "?", knob,

@@ -69,7 +69,9 @@
 
 #define CONFIG_DEFAULT_SERIAL   0x3f8u  /* COM1 */
 #define CONFIG_DEFAULT_LOG      CONFIG_LOG_INFO
-#define CONFIG_DEFAULT_HEAP_MIB 16u
+#define CONFIG_DEFAULT_HEAP_MIB 16u     /* heap=auto: at least this much */
+#define CONFIG_HEAP_BASE_MIB    4u      /* heap=auto: shared tables, the BSP's set-up */
+#define CONFIG_HEAP_CPU_KIB     256u    /* heap=auto: a vCPU besides its shadow pool */
 #define CONFIG_TEST_FAIL_CPU_MAX 63u    /* HV_BOOT_MAX_CPUS - 1 */
 #define CONFIG_SHADOW_MIN       16u
 #define CONFIG_SHADOW_MAX       65536u
@@ -97,7 +99,7 @@ struct hv_config {
 	uint8_t  log_level;                     /* enum config_log_level */
 	bool     force_tlb_flush;
 	bool     nested;                        /* offer SVM to the guest */
-	uint32_t heap_mib;
+	uint32_t heap_mib;                      /* 0 = auto: config_heap_mib() */
 	struct esc_seq escape;                  /* monitor escape; len 0 = off */
 	uint16_t debug_serial;                  /* svmhv's own UART, 0 = none */
 	uint8_t  shutdown;                      /* 0 reset, 1 halt (enum hv_shutdown_action) */
@@ -132,6 +134,8 @@ struct config_error {
 
 /* The defaults: serial 0x3f8, log info, no forced flushes, 16 MiB heap,
  * 512 shadow pages, escape ^\^\, no debug_serial, dma_protect=auto, no test knob. */
+/* The heap to reserve: heap= as given, or (auto) enough for ncpu vCPUs. */
+uint32_t config_heap_mib(const struct hv_config *c, uint32_t ncpu);
 void config_defaults(struct hv_config *c);
 
 /* Parse svmhv.cfg (@len bytes, need not be NUL-terminated). 0 or CONFIG_E*. */

@@ -136,6 +136,7 @@ static int virtualize(const struct hv_config *cfg, int level)
 	static struct hv_boot_info info;
 	EFI_STATUS st;
 	unsigned ncpu;
+	uint32_t heap;
 	int rc;
 
 	info = (struct hv_boot_info){
@@ -151,7 +152,10 @@ static int virtualize(const struct hv_config *cfg, int level)
 	if (check_dma_protect(cfg, info.rsdp_pa))
 		return -1;
 	efi_list_cpus(&info, hv_read_apic_id());
-	st = reserve_pool(cfg->heap_mib, &info);
+	heap = config_heap_mib(cfg, info.ncpu);
+	hv_info("boot", "heap %u MiB for %u CPU%s (%s)", heap, info.ncpu,
+		info.ncpu == 1 ? "" : "s", cfg->heap_mib ? "heap=" : "heap=auto");
+	st = reserve_pool(heap, &info);
 	if (EFI_ERROR(st)) {
 		efi_fail("not virtualizing: cannot reserve memory (AllocatePages failed); "
 			 "try a smaller heap=");

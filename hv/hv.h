@@ -48,8 +48,8 @@ struct hv_state {
 	struct vmcb_control vmcb01_control;     /* vmcb01's controls at rest */
 	struct hv_cpuid_ctx cpuid_ctx;          /* what CPUID offers the guest */
 	struct nested_env nested;               /* what nested SVM needs of svmhv */
-	struct asid_plan asid_plan;     /* split L1/L2 ASIDs, or shared (fallback) */
-	struct asid_pool asid_pool;
+	struct asid_plan asid_plan;     /* two ASIDs per pCPU: the boot check */
+	struct asid_pool asid_pool;     /* a pCPU's pool: each is the same, filled at boot */
 	struct asid_vcpu asids[HV_MAX_CPUS];    /* fixed at boot, by CPU index */
 	struct tlb_domain tlb;
 	struct tlb_pcpu tlb_pcpus[HV_MAX_CPUS];

@@ -104,9 +104,10 @@ static void tlb_invlpga_insn(void *arg, uint64_t va, uint32_t asid)
 }
 
 /*
- * Static ASIDs for every CPU present, fixed for svmhv's lifetime: vCPU i gets
- * L1 = base + 2i and L2 = L1 + 1, or one shared ASID when the hardware has
- * too few (every nested transition then flushes). See: DESIGN.md.
+ * Static ASIDs for every CPU present, fixed for svmhv's lifetime. ASIDs tag a
+ * CPU's own TLB and vCPU i runs only on pCPU i, so each pCPU has its own pool
+ * (svm/asid.h): every vCPU gets L1 = 1 and L2 = 2, whatever the CPU count.
+ * See: DESIGN.md "The TLB contract".
  */
 static int setup_asids(void)
 {
@@ -116,17 +117,16 @@ static int setup_asids(void)
 	};
 	const struct tlb_ops ops = { .kick = tlb_kick, .wait = tlb_wait,
 				     .invlpga = tlb_invlpga_insn };
-	int rc = asid_plan(&hv.asid_plan, hv.feat.nasid, hv.ncpu, ASID_POLICY_FALLBACK);
+	int rc = asid_plan(&hv.asid_plan, hv.feat.nasid, hv.ncpu);
 
 	hv_stats_asid_plan(&hv.asid_plan, tlb_print, 0);
 	if (rc || hv.asid_plan.status) {
 		hv_err("tlb", "not enough ASIDs (%u) for %u CPUs", hv.feat.nasid, hv.ncpu);
 		return HV_ERR_INVAL;
 	}
-	if (asid_pool_init_hw(&hv.asid_pool, hv.feat.nasid))
-		return HV_ERR_INVAL;
-	for (unsigned i = 0; i < hv.ncpu; i++)
-		if (asid_vcpu_alloc(&hv.asid_pool, hv.asid_plan.mode, &hv.asids[i]))
+	for (unsigned i = 0; i < hv.ncpu; i++)      /* pCPU i's pool, then its vCPU's ASIDs */
+		if (asid_pool_init_hw(&hv.asid_pool, hv.feat.nasid) ||
+		    asid_vcpu_alloc(&hv.asid_pool, &hv.asids[i]))
 			return HV_ERR_INVAL;
 	if (hv.boot.force_tlb_flush)
 		hv_info("tlb", "force_tlb_flush: both contexts flushed on every nested transition");

@@ -25,9 +25,8 @@ void hv_stats_tlb(const struct tlb_vcpu *v, hv_line_fn print, void *arg)
 {
 	char l[LINE_MAX];
 
-	hv_snprintf(l, sizeof(l), "tlb: vcpu %u asid_l1 %u asid_l2 %u%s%s", v->id,
+	hv_snprintf(l, sizeof(l), "tlb: vcpu %u asid_l1 %u asid_l2 %u%s", v->id,
 		    v->asid[TLB_CTX_L1], v->asid[TLB_CTX_L2],
-		    v->shared ? " (shared: flush on every nested transition)" : "",
 		    v->dom->cfg.force_tlb_flush ? " force_tlb_flush" : "");
 	print(arg, l);
 	for (int ctx = 0; ctx < TLB_NR_CTX; ctx++)
@@ -37,14 +36,14 @@ void hv_stats_tlb(const struct tlb_vcpu *v, hv_line_fn print, void *arg)
 void hv_stats_asid_plan(const struct asid_plan *plan, hv_line_fn print, void *arg)
 {
 	char l[LINE_MAX];
-	const char *verdict = plan->status == 0 ? asid_mode_name(plan->mode) :
+	const char *verdict = plan->status == 0 ? "separate L1/L2 ASIDs" :
 			      plan->status == -ASID_ENOSPC ?
-			      "ERROR: not enough ASIDs (need at least one per vCPU, or allow the fallback)" :
+			      "ERROR: not enough ASIDs (need 2 besides the host's)" :
 			      "ERROR: invalid vCPU count";
 
-	hv_snprintf(l, sizeof(l), "asid: %u hardware ASIDs (%u usable), %u vCPUs need %u for "
-		    "separate L1/L2 ASIDs: %s", plan->hw_count, plan->usable, plan->nr_vcpus,
-		    plan->need_split, verdict);
+	hv_snprintf(l, sizeof(l), "asid: %u hardware ASIDs per CPU (%u usable), %u vCPUs each on "
+		    "its own CPU need %u each: %s", plan->hw_count, plan->usable, plan->nr_vcpus,
+		    plan->need, verdict);
 	print(arg, l);
 }
 

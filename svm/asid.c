@@ -50,7 +50,7 @@ int asid_pool_init_hw(struct asid_pool *p, uint32_t hw_count)
 	return rc;
 }
 
-/* n consecutive free tags, lowest first, so vCPU i gets base + 2i. */
+/* n consecutive free tags, lowest first. */
 int asid_alloc(struct asid_pool *p, uint32_t n, uint32_t *first)
 {
 	uint32_t run = 0;
@@ -96,55 +96,38 @@ uint32_t asid_guest_count(const struct asid_pool *p)
 }
 
 /*
- * Decide, once at boot, whether every vCPU gets a separate L2 ASID. Fills
- * *out in every case so the caller can print why (tlb_print_asid_plan()).
+ * Check, once at boot, that every vCPU gets its two ASIDs. The pool is per
+ * pCPU (svm/asid.h), so the answer does not depend on nr_vcpus. Fills *out in
+ * every case so the caller can print why (hv_stats_asid_plan()).
  */
-int asid_plan(struct asid_plan *out, uint32_t hw_count, uint32_t nr_vcpus,
-	      enum asid_policy policy)
+int asid_plan(struct asid_plan *out, uint32_t hw_count, uint32_t nr_vcpus)
 {
 	if (!out)
 		return -ASID_EINVAL;
 	out->hw_count = hw_count;
 	out->usable = usable_tags(hw_count);
 	out->nr_vcpus = nr_vcpus;
-	out->need_split = 2 * nr_vcpus;
-	out->need_shared = nr_vcpus;
-	out->mode = ASID_MODE_SPLIT;
+	out->need = 2;
 	out->status = 0;
-	if (nr_vcpus == 0 || nr_vcpus > ASID_POOL_BITS)
+	if (nr_vcpus == 0)
 		out->status = -ASID_EINVAL;
-	else if (out->usable >= out->need_split)
-		out->mode = ASID_MODE_SPLIT;
-	else if (policy == ASID_POLICY_FALLBACK && out->usable >= out->need_shared)
-		out->mode = ASID_MODE_SHARED;
-	else
+	else if (out->usable < out->need)
 		out->status = -ASID_ENOSPC;
 	return out->status;
 }
 
-/* The ASIDs of the next vCPU; call in vCPU index order at boot. */
-int asid_vcpu_alloc(struct asid_pool *p, enum asid_mode mode, struct asid_vcpu *out)
+/* The ASIDs of the vCPU pinned to the pool's pCPU, from a fresh pool: 1 and 2. */
+int asid_vcpu_alloc(struct asid_pool *p, struct asid_vcpu *out)
 {
 	uint32_t first;
 	int rc;
 
-	if (!out || (mode != ASID_MODE_SPLIT && mode != ASID_MODE_SHARED))
+	if (!out)
 		return -ASID_EINVAL;
-	rc = asid_alloc(p, mode == ASID_MODE_SPLIT ? 2 : 1, &first);
+	rc = asid_alloc(p, 2, &first);
 	if (rc)
 		return rc;
 	out->l1 = first;
-	out->l2 = mode == ASID_MODE_SPLIT ? first + 1 : first;
+	out->l2 = first + 1;
 	return 0;
-}
-
-const char *asid_mode_name(enum asid_mode mode)
-{
-	switch (mode) {
-	case ASID_MODE_SPLIT:
-		return "separate L1/L2 ASIDs";
-	case ASID_MODE_SHARED:
-		return "FALLBACK: L2 shares L1's ASID, every nested transition flushes";
-	}
-	return "?";
 }

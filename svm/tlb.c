@@ -128,14 +128,17 @@ int tlb_vcpu_init(struct tlb_domain *d, struct tlb_vcpu *v, uint32_t id, uint32_
 		  const struct asid_vcpu *asids)
 {
 	if (!d || !v || !asids || id >= d->max_vcpus || pcpu >= d->nr_pcpus ||
-	    !asids->l1 || !asids->l2)
+	    !asids->l1 || !asids->l2 || asids->l1 == asids->l2)
 		return -ASID_EINVAL;
+	/* ASIDs come from the pCPU's own pool (svm/asid.h): one vCPU per pCPU */
+	for (uint32_t i = 0; i < d->max_vcpus; i++)
+		if (i != id && d->vcpus[i] && d->vcpus[i]->pcpu == &d->pcpus[pcpu])
+			return -ASID_EINVAL;
 	v->dom = d;
 	v->pcpu = &d->pcpus[pcpu];
 	v->id = id;
 	v->asid[TLB_CTX_L1] = asids->l1;
 	v->asid[TLB_CTX_L2] = asids->l2;
-	v->shared = asids->l1 == asids->l2;
 	v->shadow_stale = false;        /* no root yet */
 	v->ctx = v->ran_ctx = TLB_CTX_L1;
 	v->l2_vasid = 0;
@@ -162,8 +165,7 @@ static void transition(struct tlb_vcpu *v, enum tlb_ctx ctx)
 		req_post(v, TLB_CTX_L1, forced);
 		req_post(v, TLB_CTX_L2, forced);
 	}
-	if (v->shared && TLB_RULE(shared_flush))
-		req_post(v, ctx, req_make(BIT(TLB_REASON_SHARED_ASID), false, 0));
+	(void)ctx;
 }
 
 /*

@@ -88,7 +88,7 @@ enum tlb_reason {
 	TLB_REASON_INVLPGA       = 5,   /* (unused since vCPUs are pinned) */
 	TLB_REASON_FORCED_EXIT   = 6,   /* forced nested exit, INIT */
 	TLB_REASON_FORCE_OPTION  = 7,   /* force_tlb_flush */
-	TLB_REASON_SHARED_ASID   = 8,   /* ASID_MODE_SHARED transition */
+	TLB_REASON_SHARED_ASID   = 8,   /* (unused since ASIDs are per pCPU: never shared) */
 	TLB_REASON_SHADOW_EVICT  = 9,   /* a shadow root's tables were reused */
 	TLB_REASON_COUNT
 };
@@ -153,8 +153,7 @@ struct tlb_vcpu {
 	struct tlb_domain *dom;
 	struct tlb_pcpu *pcpu;          /* the pCPU this vCPU is pinned to */
 	uint32_t id;
-	uint32_t asid[TLB_NR_CTX];      /* hardware ASIDs, equal in SHARED mode */
-	bool shared;
+	uint32_t asid[TLB_NR_CTX];      /* hardware ASIDs, from the pCPU's pool: distinct */
 	bool shadow_stale;              /* atomic: every shadow root; tlb_shadow_take() */
 	uint8_t ctx;                    /* the context the vCPU runs: enter/leave L2 */
 	uint8_t ran_ctx;                /* context of the last completed VMRUN */

@@ -32,7 +32,7 @@
  * Invariant after every step: every entry the hardware TLB would use (the
  * ASID a pCPU is running) maps to the current host page of an L1 page that
  * is in the allowed set. Plus precision: no flush the contract does not call
- * for, and force_tlb_flush / shared-ASID flushes where they must be.
+ * for, and force_tlb_flush flushes where they must be.
  */
 #ifndef SVMHV_TESTS_MODEL_H
 #define SVMHV_TESTS_MODEL_H
@@ -56,7 +56,6 @@ struct m_config {
 	unsigned nvcpu;
 	bool flush_by_asid;
 	bool force;                     /* force_tlb_flush */
-	bool shared;                    /* too few ASIDs: ASID_MODE_SHARED */
 	unsigned tlb_sets, tlb_ways;
 	unsigned nva, ngpa;             /* pages per address space, L1/L2 RAM pages */
 	bool check;                     /* architectural invariants (<= 64 pages) */

@@ -20,8 +20,6 @@ const struct m_config m_configs[] = {
 	{ .name = "nofba",        .nvcpu = 3, SMALL },
 	{ .name = "fba-force",    .nvcpu = 3, .flush_by_asid = true, .force = true, SMALL },
 	{ .name = "nofba-force",  .nvcpu = 3, .force = true, SMALL },
-	{ .name = "fba-shared",   .nvcpu = 3, .flush_by_asid = true, .shared = true, SMALL },
-	{ .name = "nofba-shared", .nvcpu = 3, .shared = true, SMALL },
 	{ .name = "nofba-1cpu",   .nvcpu = 1, SMALL },
 	{ .name = "fba-2cpu",     .nvcpu = 2, .flush_by_asid = true, SMALL },
 	/* L1 without nested paging: vmcb02 on svmhv's tables, no shadow. */

@@ -181,14 +181,14 @@ static void hw_tlb_control(struct m_world *w, struct m_vcpu *v, uint8_t ctl)
 static void check_flush(struct m_world *w, struct m_vcpu *v, uint8_t ctl)
 {
 	bool transition = v->hw_ctx >= 0 && v->hw_ctx != v->ctx;
-	bool must = transition && (w->cfg->force || w->cfg->shared);
+	bool must = transition && w->cfg->force;
 
 	if (ctl && !v->may_flush[v->ctx] && !must)
 		m_fail(w, M_UNNEEDED, "vcpu %u: L%d VMRUN flushed (TLB_CONTROL %u) without a cause",
 		       idx(w, v), v->ctx + 1, ctl);
 	if (must && !ctl)
 		m_fail(w, M_MISSING_FORCED, "vcpu %u: nested transition to L%d without a flush (%s)",
-		       idx(w, v), v->ctx + 1, w->cfg->force ? "force_tlb_flush" : "shared ASID");
+		       idx(w, v), v->ctx + 1, "force_tlb_flush");
 }
 
 /* MODEL_TRACE=1: every hardware VMRUN and #VMEXIT on stderr (replays). */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# SMP: Debian's Linux booted under svmhv on several CPUs (QEMU TCG -smp 2 and
-# -smp 4), every CPU checked from inside Linux, and CPU hotplug (offline/online,
+# SMP: Debian's Linux booted under svmhv on several CPUs (QEMU TCG -smp 2, 4
+# and 8), every CPU checked from inside Linux, and CPU hotplug (offline/online,
 # which makes Linux send INIT/SIPI again, emulated by svmhv). A control run
 # boots the same guest without svmhv (-smp 2): the per-CPU svmhv checks must
 # fail there, and hotplug must work, so a hotplug failure under svmhv is
@@ -13,7 +13,7 @@
 # turned here into "ok - smp: N cpus: NAME".
 #
 # Environment overrides:
-#   SMP_CONFIGS="2 4"   vCPU counts booted under svmhv (one after the other)
+#   SMP_CONFIGS="2 4 8" vCPU counts booted under svmhv (one after the other)
 #   SMP_CYCLES=3        offline/online cycles per CPU
 #   SMP_TIMEOUT=300     seconds per boot before QEMU is killed
 #   SMP_CONTROL=1       0: skip the control boot without svmhv
@@ -23,14 +23,14 @@
 #   SMP_GUEST_ARGS="..."  more kernel command line, e.g. "svmhv.smp.pause=600" (after
 #                       the first failed check the guest waits, for QEMU_EXTRA=
 #                       "-monitor unix:/tmp/mon.sock,server,nowait" + info registers -a)
-# Logs: $SMP_LOGDIR/{smp2,smp4,smp2-bare}.{log,txt,cfg,img}.
+# Logs: $SMP_LOGDIR/{smp2,smp4,smp8,smp2-bare}.{log,txt,cfg,img}.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . tests/qemu/lib.sh
 
 dir=${SMP_LOGDIR:-build/test-logs/smp}
 gdir=build/guest-smp
-configs=${SMP_CONFIGS:-2 4}
+configs=${SMP_CONFIGS:-2 4 8}
 cycles=${SMP_CYCLES:-3}
 QEMU_TIMEOUT=${SMP_TIMEOUT:-300}
 loglevel=${SMP_LOG:-debug}

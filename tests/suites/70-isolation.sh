@@ -123,7 +123,7 @@ check_park
 for s in ${ISO_SUITES-smp kvm}; do
 	case $s in
 	smp) run_suite smp tests/suites/45-smp.sh build/test-logs/iso-smp smp2 \
-		SMP_LOGDIR=build/test-logs/iso-smp SMP_CONTROL=0 ;;
+		SMP_LOGDIR=build/test-logs/iso-smp SMP_CONTROL=0 "SMP_CONFIGS=2 4" ;;
 	kvm) run_suite kvm tests/suites/60-kvm.sh build/test-logs/iso-kvm plain/linux \
 		KVM_LOGDIR=build/test-logs/iso-kvm KVM_CONFIGS=plain ;;
 	esac

@@ -37,36 +37,25 @@ static void test_pool_init_hw(void **state)
 }
 
 /* vCPU i gets asid_l1 = base + 2i, asid_l2 = asid_l1 + 1, until the pool is dry. */
-static void test_vcpu_alloc_split(void **state)
+/* A pCPU's pool: its vCPU gets 1 and 2; a second vCPU would not fit in 3 ASIDs. */
+static void test_vcpu_alloc(void **state)
 {
 	struct asid_vcpu a;
 
 	(void)state;
-	assert_int_equal(asid_pool_init_hw(&pool, 16), 0);
-	for (uint32_t i = 0; i < 7; i++) {
-		assert_int_equal(asid_vcpu_alloc(&pool, ASID_MODE_SPLIT, &a), 0);
-		assert_int_equal(a.l1, 1 + 2 * i);
-		assert_int_equal(a.l2, a.l1 + 1);
+	for (uint32_t cpu = 0; cpu < 64; cpu++) {       /* every pCPU's own pool */
+		assert_int_equal(asid_pool_init_hw(&pool, 16), 0);
+		assert_int_equal(asid_vcpu_alloc(&pool, &a), 0);
+		assert_int_equal(a.l1, 1);
+		assert_int_equal(a.l2, 2);
+		assert_int_equal(asid_free_count(&pool), 13);
 	}
-	assert_int_equal(asid_free_count(&pool), 1);
+	assert_int_equal(asid_pool_init_hw(&pool, 3), 0);
+	assert_int_equal(asid_vcpu_alloc(&pool, &a), 0);
 	a.l1 = a.l2 = 77;
-	assert_int_equal(asid_vcpu_alloc(&pool, ASID_MODE_SPLIT, &a), -ASID_ENOSPC);
+	assert_int_equal(asid_vcpu_alloc(&pool, &a), -ASID_ENOSPC);
 	assert_int_equal(a.l1, 77);                     /* never a wrong mapping */
-	assert_int_equal(asid_vcpu_alloc(&pool, (enum asid_mode)9, &a), -ASID_EINVAL);
-}
-
-static void test_vcpu_alloc_shared(void **state)
-{
-	struct asid_vcpu a;
-
-	(void)state;
-	assert_int_equal(asid_pool_init_hw(&pool, 4), 0);
-	for (uint32_t i = 1; i <= 3; i++) {
-		assert_int_equal(asid_vcpu_alloc(&pool, ASID_MODE_SHARED, &a), 0);
-		assert_int_equal(a.l1, i);
-		assert_int_equal(a.l2, i);
-	}
-	assert_int_equal(asid_vcpu_alloc(&pool, ASID_MODE_SHARED, &a), -ASID_ENOSPC);
+	assert_int_equal(asid_vcpu_alloc(&pool, NULL), -ASID_EINVAL);
 }
 
 static void test_alloc_free(void **state)
@@ -95,26 +84,20 @@ static void test_plan(void **state)
 	struct asid_plan p;
 
 	(void)state;
-	assert_int_equal(asid_plan(&p, 17, 8, ASID_POLICY_STRICT), 0);
-	assert_int_equal(p.mode, ASID_MODE_SPLIT);
-	assert_int_equal(p.usable, 16);
-	assert_int_equal(p.need_split, 16);
-	/* QEMU's 16 ASIDs, 8 vCPUs: 15 usable, one short */
-	assert_int_equal(asid_plan(&p, 16, 8, ASID_POLICY_STRICT), -ASID_ENOSPC);
+	/* QEMU's 16 ASIDs: enough for any CPU count (the pool is per pCPU) */
+	for (uint32_t n = 1; n <= 4096; n *= 2) {
+		assert_int_equal(asid_plan(&p, 16, n), 0);
+		assert_int_equal(p.usable, 15);
+		assert_int_equal(p.need, 2);
+		assert_int_equal(p.nr_vcpus, n);
+	}
+	assert_int_equal(asid_plan(&p, 8, 64), 0);      /* KVM as L0 reports 8 */
+	assert_int_equal(asid_plan(&p, 3, 64), 0);
+	assert_int_equal(asid_plan(&p, 2, 1), -ASID_ENOSPC);    /* one usable ASID */
 	assert_int_equal(p.status, -ASID_ENOSPC);
-	assert_int_equal(asid_plan(&p, 16, 8, ASID_POLICY_FALLBACK), 0);
-	assert_int_equal(p.mode, ASID_MODE_SHARED);
-	assert_int_equal(asid_plan(&p, 8, 8, ASID_POLICY_FALLBACK), -ASID_ENOSPC);
-	assert_int_equal(asid_plan(&p, 16, 0, ASID_POLICY_FALLBACK), -ASID_EINVAL);
-	assert_int_equal(asid_plan(NULL, 16, 1, ASID_POLICY_FALLBACK), -ASID_EINVAL);
-}
-
-static void test_mode_name(void **state)
-{
-	(void)state;
-	assert_non_null(strstr(asid_mode_name(ASID_MODE_SPLIT), "separate"));
-	assert_non_null(strstr(asid_mode_name(ASID_MODE_SHARED), "FALLBACK"));
-	assert_string_equal(asid_mode_name((enum asid_mode)7), "?");
+	assert_int_equal(asid_plan(&p, 0, 1), -ASID_ENOSPC);
+	assert_int_equal(asid_plan(&p, 16, 0), -ASID_EINVAL);
+	assert_int_equal(asid_plan(NULL, 16, 1), -ASID_EINVAL);
 }
 
 int main(void)
@@ -122,11 +105,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool_init),
 		cmocka_unit_test(test_pool_init_hw),
-		cmocka_unit_test(test_vcpu_alloc_split),
-		cmocka_unit_test(test_vcpu_alloc_shared),
+		cmocka_unit_test(test_vcpu_alloc),
 		cmocka_unit_test(test_alloc_free),
 		cmocka_unit_test(test_plan),
-		cmocka_unit_test(test_mode_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

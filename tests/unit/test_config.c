@@ -80,7 +80,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.serial_port, 0x3f8);
 	assert_int_equal(c.log_level, CONFIG_LOG_INFO);
 	assert_false(c.force_tlb_flush);
-	assert_int_equal(c.heap_mib, 16);
+	assert_int_equal(c.heap_mib, 0);                /* auto */
 	/* Nested SVM (with nested paging) is offered by default. */
 	assert_true(c.nested);
 	assert_int_equal(c.shadow_pages, 512);
@@ -430,6 +430,29 @@ static void test_shadow_values(void **state)
 		 "(expected 16..65536 pages)");
 }
 
+/* heap=auto grows with the CPU count (16 CPUs did not fit in 16 MiB), heap= wins. */
+static void test_heap_auto(void **state)
+{
+	struct hv_config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(config_heap_mib(&c, 1), 16);          /* never below the old default */
+	assert_int_equal(config_heap_mib(&c, 8), 4 + 18);      /* 8 x (256 KiB + 512 x 4 KiB) */
+	assert_int_equal(config_heap_mib(&c, 16), 4 + 36);
+	assert_int_equal(config_heap_mib(&c, 64), 4 + 144);
+	assert_int_equal(config_heap_mib(&c, 4096), CONFIG_HEAP_MAX_MIB);
+	c.nested = false;                                      /* no shadow pools */
+	assert_int_equal(config_heap_mib(&c, 32), 16);
+	assert_int_equal(config_heap_mib(&c, 64), 4 + 16);
+	assert_int_equal(config_heap_mib(&c, 256), 4 + 64);
+	c.nested = true;
+	c.shadow_pages = CONFIG_SHADOW_MAX;                    /* 256 MiB per vCPU */
+	assert_int_equal(config_heap_mib(&c, 2), 4 + 513);
+	c.heap_mib = 24;                                       /* heap= as given */
+	assert_int_equal(config_heap_mib(&c, 64), 24);
+}
+
 static void test_heap_values(void **state)
 {
 	static const struct value_case v[] = {
@@ -437,7 +460,8 @@ static void test_heap_values(void **state)
 		{ "heap=0x400", true, 1024 }, { "heap=16", true, 16 },
 		{ "heap=3", false, 0 }, { "heap=0", false, 0 },
 		{ "heap=1025", false, 0 }, { "heap=16M", false, 0 },
-		{ "heap=16MiB", false, 0 }, { "heap=", false, 0 },
+		{ "heap=16MiB", false, 0 }, { "heap=", false, 0 }, { "heap=auto", true, 0 },
+		{ "heap=autox", false, 0 },
 		{ "heap=99999999999999999999", false, 0 },
 	};
 
@@ -445,7 +469,7 @@ static void test_heap_values(void **state)
 	check_values(v, sizeof(v) / sizeof(v[0]), get_heap);
 	opts_err("heap=2048", CONFIG_EVALUE, 1, 6,
 		 "load options token 1: bad value '2048' for 'heap' "
-		 "(expected 4..1024 MiB)");
+		 "(expected 4..1024 MiB or auto)");
 }
 
 static void test_options(void **state)
@@ -611,7 +635,7 @@ static void test_format(void **state)
 	(void)state;
 	config_defaults(&c);
 	n = config_format(&c, buf, sizeof(buf));
-	assert_string_equal(buf, "serial=0x3f8 log=info force_tlb_flush=off heap=16MiB "
+	assert_string_equal(buf, "serial=0x3f8 log=info force_tlb_flush=off heap=auto "
 			    "nested=on shadow_pages=512 escape=^\\^\\ debug_serial=off shutdown=reset "
 			    "hypercalls=cpl0 dma_protect=auto next=none args=''");
 	assert_int_equal(n, (int)strlen(buf));
@@ -692,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_nested_values),
 		cmocka_unit_test(test_shadow_values),
 		cmocka_unit_test(test_heap_values),
+		cmocka_unit_test(test_heap_auto),
 		cmocka_unit_test(test_escape_values),
 		cmocka_unit_test(test_debug_serial_values),
 		cmocka_unit_test(test_dma_protect_values),

@@ -42,7 +42,7 @@ static void inv_cb(void *arg, uint64_t va, uint32_t asid)
 }
 
 /* vCPU i is pinned to pCPU i. */
-static void setup_cfg(bool fba, bool force, bool shared)
+static void setup_cfg(bool fba, bool force)
 {
 	struct tlb_config c = { .flush_by_asid = fba, .force_tlb_flush = force };
 	struct tlb_ops o = { .kick = kick_cb, .wait = wait_cb, .invlpga = inv_cb };
@@ -53,16 +53,15 @@ static void setup_cfg(bool fba, bool force, bool shared)
 	memset(&inv, 0, sizeof(inv));
 	assert_int_equal(tlb_domain_init(&dom, pcpus, 2, slots, 2, &c, &o), 0);
 	for (uint32_t i = 0; i < 2; i++) {
-		struct asid_vcpu a = { shared ? 1 + i : 1 + 2 * i, shared ? 1 + i : 2 + 2 * i };
+		struct asid_vcpu a = { 1, 2 };  /* each pCPU's own pool */
 
 		assert_int_equal(tlb_vcpu_init(&dom, &vc[i], i, i, &a), 0);
 	}
 }
 
-static int fba(void **s) { (void)s; setup_cfg(true, false, false); return 0; }
-static int nofba(void **s) { (void)s; setup_cfg(false, false, false); return 0; }
-static int force(void **s) { (void)s; setup_cfg(true, true, false); return 0; }
-static int shared(void **s) { (void)s; setup_cfg(true, false, true); return 0; }
+static int fba(void **s) { (void)s; setup_cfg(true, false); return 0; }
+static int nofba(void **s) { (void)s; setup_cfg(false, false); return 0; }
+static int force(void **s) { (void)s; setup_cfg(true, true); return 0; }
 
 /* One VMRUN of vCPU i's current context; returns the TLB_CONTROL it carried. */
 static uint8_t run(int i)
@@ -120,18 +119,20 @@ static void test_domain_init(void **state)
 
 static void test_vcpu_init(void **state)
 {
-	struct asid_vcpu bad = { 0, 2 }, ok = { 3, 4 };
+	struct asid_vcpu bad = { 0, 2 }, same = { 1, 1 }, ok = { 3, 4 };
 
 	(void)state;
 	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 0, &bad), -ASID_EINVAL);
+	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 0, &same), -ASID_EINVAL);       /* L1 = L2 */
 	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 2, 0, &ok), -ASID_EINVAL);
 	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 2, &ok), -ASID_EINVAL);
+	/* vCPU 0 is on pCPU 0: a second vCPU there would share its ASIDs */
+	assert_int_equal(tlb_vcpu_init(&dom, &vc[1], 1, 0, &ok), -ASID_EINVAL);
 	assert_int_equal(tlb_vcpu_init(&dom, &vc[1], 1, 1, &ok), 0);
 	assert_ptr_equal(slots[1], &vc[1]);
 	assert_ptr_equal(vc[1].pcpu, &pcpus[1]);
 	assert_int_equal(vc[1].asid[L2], 4);
 	assert_int_equal(vc[1].ctx, L1);
-	assert_false(vc[1].shared);
 	/* Each context's first VMRUN flushes its ASID. */
 	assert_true(tlb_pending(&vc[1], L1));
 	assert_true(tlb_pending(&vc[1], L2));
@@ -380,18 +381,6 @@ static void test_force_option(void **state)
 	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_FORCE_OPTION], 11);
 }
 
-/* ASID_MODE_SHARED: L1 and L2 share an ASID, every transition flushes it. */
-static void test_shared_asid(void **state)
-{
-	(void)state;
-	assert_true(vc[0].shared);
-	warm(0);
-	assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_FLUSH_ASID);
-	assert_int_equal(nested_exit(0), TLB_CONTROL_FLUSH_ASID);
-	assert_int_equal(run(0), TLB_CONTROL_DO_NOTHING);
-	assert_int_equal(vc[0].cnt.reason[L1][TLB_REASON_SHARED_ASID], 2);
-}
-
 static void test_shadow_take_and_evict(void **state)
 {
 	(void)state;
@@ -460,7 +449,6 @@ int main(void)
 		cmocka_unit_test_setup(test_forced_leave, fba),
 		cmocka_unit_test_setup(test_switch_keeps_context, fba),
 		cmocka_unit_test_setup(test_force_option, force),
-		cmocka_unit_test_setup(test_shared_asid, shared),
 		cmocka_unit_test_setup(test_shadow_take_and_evict, fba),
 		cmocka_unit_test_setup(test_counter_read, fba),
 		cmocka_unit_test_setup(test_reason_names, fba),
