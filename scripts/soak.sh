@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # make soak: long runs that look for what the short tests cannot.
 #   1. the TLB-contract model checker, SOAK_STEPS random steps from SOAK_SEED
-#   2. Debian's Linux (-smp 4) under svmhv with nested=1, for SOAK_SECS
+#   2. Debian's Linux with -smp 16 under svmhv (tests/suites/45-smp.sh with
+#      SMP_CONFIGS=16): every CPU virtualized on ASIDs 1 and 2 of its own CPU,
+#      per-CPU checks, CPU hotplug; ~4 min under TCG, too long for make test
+#   3. Debian's Linux (-smp 4) under svmhv with nested=1, for SOAK_SECS
 #      seconds of rounds (tests/attack/linux/svmhv-soak): Linux KVM as L1 with
 #      its L2 VMs (kvmtest), CPU hotplug, the attacks of svmhv-attack, and
 #      svmhv's exit counters checked after each round
 # No hang (a deadline), no svmhv PANIC, no kernel BUG/WARNING, every round ok,
 # counters consistent. TAP lines; exit status 0 only if all passed.
 # Environment: SOAK_STEPS (300000000), SOAK_SEED (now), SOAK_SECS (600),
-# SOAK_SMP (4), SOAK_PARTS="model linux", SOAK_QEMU (QEMU 10 from scripts/qemu10.sh).
+# SOAK_SMP (4), SOAK_PARTS="model smp16 linux", SOAK_QEMU (QEMU 10 from scripts/qemu10.sh).
 #
 # The Linux part runs on QEMU 10 by default: Debian 12's QEMU 7.2 TCG freezes
 # Linux within minutes of VM creations and destructions whether or not svmhv is
@@ -23,7 +26,7 @@ cd "$(dirname "$0")/.." || exit 1
 steps=${SOAK_STEPS:-300000000}
 seed=${SOAK_SEED:-$(date +%s)}
 secs=${SOAK_SECS:-600}
-parts=${SOAK_PARTS:-model linux}
+parts=${SOAK_PARTS:-model smp16 linux}
 dir=build/test-logs/soak
 gdir=build/guest-soak
 mkdir -p "$dir" "$gdir"
@@ -35,6 +38,13 @@ if [[ " $parts " == *" model "* ]]; then
 		build/host/model --steps "$steps" --seed "$seed" | tee "$dir/model.log" | grep -E '^(ok|not ok|#)'
 		[ "${PIPESTATUS[0]}" = 0 ] || TAP_FAILED=1
 	fi
+fi
+
+if [[ " $parts " == *" smp16 "* ]]; then
+	echo "# soak: Linux -smp 16 under svmhv (tests/suites/45-smp.sh)"
+	SMP_CONFIGS=16 SMP_CONTROL=0 SMP_TIMEOUT=900 SMP_LOGDIR=build/test-logs/soak-smp16 \
+		tests/suites/45-smp.sh | sed -E 's/^(not )?ok - /&soak: /'
+	[ "${PIPESTATUS[0]}" = 0 ] || TAP_FAILED=1
 fi
 
 # shellcheck disable=SC2317  # called through build_step
