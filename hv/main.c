@@ -40,8 +40,9 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 	/* 7. Switch the host side to svmhv's own GDT/TSS/IDT/page tables. */
 	hv_cpu_load_host_state(cpu, hv.host_cr3);
 	vmsave(cpu->host_save_pa);      /* host TR/FS/GS for world.asm's VMLOAD */
-	hv_info("hv", "virtualized cpu%u (APIC ID %u, vCPU %u, ASIDs L1 %u L2 %u)", cpu->index,
-		cpu->apic_id, v->index, v->tlb.asid[TLB_CTX_L1], v->tlb.asid[TLB_CTX_L2]);
+	hv_info("hv", "virtualized cpu%u (APIC ID %u, vCPU %u, ASIDs L1 %u L2 %u-%u)", cpu->index,
+		cpu->apic_id, v->index, v->tlb.asid[TLB_CTX_L1], v->tlb.l2[0].asid,
+		v->tlb.l2[0].asid + v->tlb.nslots - 1);
 	/* 8. Run the firmware as a guest, on svmhv's stack; never returns. */
 	svm_world_start(cpu->stack_top, hv_run, v);
 }

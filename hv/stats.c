@@ -25,8 +25,8 @@ void hv_stats_tlb(const struct tlb_vcpu *v, hv_line_fn print, void *arg)
 {
 	char l[LINE_MAX];
 
-	hv_snprintf(l, sizeof(l), "tlb: vcpu %u asid_l1 %u asid_l2 %u%s", v->id,
-		    v->asid[TLB_CTX_L1], v->asid[TLB_CTX_L2],
+	hv_snprintf(l, sizeof(l), "tlb: vcpu %u asid_l1 %u asid_l2 %u (%u slots, vmcb12 ASID %x)%s",
+		    v->id, v->asid[TLB_CTX_L1], v->asid[TLB_CTX_L2], v->nslots, v->l2_vasid,
 		    v->dom->cfg.force_tlb_flush ? " force_tlb_flush" : "");
 	print(arg, l);
 	for (int ctx = 0; ctx < TLB_NR_CTX; ctx++)
@@ -42,8 +42,8 @@ void hv_stats_asid_plan(const struct asid_plan *plan, hv_line_fn print, void *ar
 			      "ERROR: invalid vCPU count";
 
 	hv_snprintf(l, sizeof(l), "asid: %u hardware ASIDs per CPU (%u usable), %u vCPUs each on "
-		    "its own CPU need %u each: %s", plan->hw_count, plan->usable, plan->nr_vcpus,
-		    plan->need, verdict);
+		    "its own CPU need %u each: %s, %u for L1's L2s (LRU)", plan->hw_count,
+		    plan->usable, plan->nr_vcpus, plan->need, verdict, plan->n_l2);
 	print(arg, l);
 }
 

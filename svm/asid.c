@@ -108,6 +108,7 @@ int asid_plan(struct asid_plan *out, uint32_t hw_count, uint32_t nr_vcpus)
 	out->usable = usable_tags(hw_count);
 	out->nr_vcpus = nr_vcpus;
 	out->need = 2;
+	out->n_l2 = out->usable > ASID_L2_MAX ? ASID_L2_MAX : out->usable ? out->usable - 1 : 0;
 	out->status = 0;
 	if (nr_vcpus == 0)
 		out->status = -ASID_EINVAL;
@@ -116,18 +117,27 @@ int asid_plan(struct asid_plan *out, uint32_t hw_count, uint32_t nr_vcpus)
 	return out->status;
 }
 
-/* The ASIDs of the vCPU pinned to the pool's pCPU, from a fresh pool: 1 and 2. */
+/*
+ * The ASIDs of the vCPU pinned to the pool's pCPU, from a fresh pool: 1 for
+ * L1, then as many for L2 as the pool holds, up to ASID_L2_MAX (2 .. 9 with
+ * QEMU's 16 ASIDs, 2 .. 7 with KVM's 8).
+ */
 int asid_vcpu_alloc(struct asid_pool *p, struct asid_vcpu *out)
 {
-	uint32_t first;
-	int rc;
+	uint32_t first = 0, n;
 
-	if (!out)
+	if (!out || !p)
 		return -ASID_EINVAL;
-	rc = asid_alloc(p, 2, &first);
-	if (rc)
-		return rc;
+	n = asid_free_count(p);
+	if (n < 2)
+		return -ASID_ENOSPC;
+	n = n - 1 > ASID_L2_MAX ? ASID_L2_MAX : n - 1;
+	while (n && asid_alloc(p, 1 + n, &first))
+		n--;
+	if (!n)
+		return -ASID_ENOSPC;
 	out->l1 = first;
 	out->l2 = first + 1;
+	out->n_l2 = n;
 	return 0;
 }

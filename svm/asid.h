@@ -17,10 +17,11 @@
  *   asid_plan()        at boot: does a pCPU's pool hold two ASIDs (NASID >= 3, which
  *                      svm_detect() requires anyway)? The numbers for the boot line.
  *   asid_pool_init_hw() a pCPU's pool of usable tags 1 .. NASID-1.
- *   asid_vcpu_alloc()  the vCPU of that pCPU: asid_l1 = 1, asid_l2 = 2.
+ *   asid_vcpu_alloc()  the vCPU of that pCPU: asid_l1 = 1, and n_l2 ASIDs for L2
+ *                      from 2 on (up to ASID_L2_MAX, as the pool allows).
  *   asid_guest_count() what L1 sees in CPUID Fn8000_000A_EBX (seed patch 02):
- *                      the hardware count; L1's ASIDs are virtual and all map
- *                      onto the vCPU's one asid_l2.
+ *                      the hardware count; L1's ASIDs are virtual: svm/tlb maps
+ *                      the ones L1 runs onto the vCPU's L2 ASIDs (LRU).
  *
  * L1 and L2 never share an ASID, so no nested transition needs a flush for
  * that (the seed's shared-ASID fallback for machines with fewer than two ASIDs
@@ -48,9 +49,13 @@ struct asid_pool {
 	uint64_t map[ASID_POOL_BITS / 64];      /* bit set = tag in use */
 };
 
-/* One vCPU's hardware ASIDs, distinct. */
+/* Hardware ASIDs per vCPU for L1's L2 guests (svm/tlb's LRU of vmcb12 ASIDs). */
+#define ASID_L2_MAX     8u
+
+/* One vCPU's hardware ASIDs, distinct: l1, then l2 .. l2 + n_l2 - 1. */
 struct asid_vcpu {
 	uint32_t l1, l2;
+	uint32_t n_l2;                  /* 1 .. ASID_L2_MAX */
 };
 
 /* The boot-time decision and the numbers behind it. */
@@ -58,7 +63,8 @@ struct asid_plan {
 	uint32_t hw_count;              /* CPUID Fn8000_000A_EBX */
 	uint32_t usable;                /* tags the pool can hand out */
 	uint32_t nr_vcpus;              /* one per pCPU, each with its own pool */
-	uint32_t need;                  /* per pCPU: 2 (L1 and L2) */
+	uint32_t need;                  /* per pCPU: 2 (L1 and one for L2) */
+	uint32_t n_l2;                  /* L2 ASIDs each vCPU gets */
 	int status;                     /* 0 or -ASID_ENOSPC / -ASID_EINVAL */
 };
 

@@ -51,17 +51,34 @@ static uint64_t req_merge(uint64_t old, uint64_t add)
 	return req_make(reasons, true, (int32_t)(a - b) > 0 ? a : b);
 }
 
-/* Merge add into the request word: one atomic read-modify-write. */
-static void req_post(struct tlb_vcpu *v, enum tlb_ctx ctx, uint64_t add)
+/* Merge add into a request word: one atomic read-modify-write. */
+static void req_post_word(uint64_t *w, uint64_t add)
 {
-	uint64_t old = svm_atomic_load(&v->req[ctx], __ATOMIC_ACQUIRE);
+	uint64_t old = svm_atomic_load(w, __ATOMIC_ACQUIRE);
 
 	if (!TLB_RULE(req_post_atomic)) {       /* mutant: load, then store */
-		svm_atomic_store(&v->req[ctx], req_merge(old, add), __ATOMIC_RELEASE);
+		svm_atomic_store(w, req_merge(old, add), __ATOMIC_RELEASE);
 		return;
 	}
-	while (!svm_atomic_cas(&v->req[ctx], &old, req_merge(old, add), __ATOMIC_ACQ_REL))
+	while (!svm_atomic_cas(w, &old, req_merge(old, add), __ATOMIC_ACQ_REL))
 		;
+}
+
+/* A request of a context: for L2, of every slot (any CPU may post). */
+static void req_post(struct tlb_vcpu *v, enum tlb_ctx ctx, uint64_t add)
+{
+	if (ctx == TLB_CTX_L1) {
+		req_post_word(&v->req[TLB_CTX_L1], add);
+		return;
+	}
+	for (unsigned s = 0; s < v->nslots; s++)
+		req_post_word(&v->l2[s].req, add);
+}
+
+/* The request word the context runs on now: L1's, or the current L2 slot's. */
+static uint64_t *req_now(struct tlb_vcpu *v, enum tlb_ctx ctx)
+{
+	return ctx == TLB_CTX_L1 ? &v->req[TLB_CTX_L1] : &v->l2[v->cur].req;
 }
 
 /* A request of v's ctx, made by v's own thread (local) or any other CPU. */
@@ -128,7 +145,8 @@ int tlb_vcpu_init(struct tlb_domain *d, struct tlb_vcpu *v, uint32_t id, uint32_
 		  const struct asid_vcpu *asids)
 {
 	if (!d || !v || !asids || id >= d->max_vcpus || pcpu >= d->nr_pcpus ||
-	    !asids->l1 || !asids->l2 || asids->l1 == asids->l2)
+	    !asids->l1 || !asids->l2 || asids->l1 == asids->l2 || !asids->n_l2 ||
+	    asids->n_l2 > TLB_L2_SLOTS || (asids->l1 >= asids->l2 && asids->l1 < asids->l2 + asids->n_l2))
 		return -ASID_EINVAL;
 	/* ASIDs come from the pCPU's own pool (svm/asid.h): one vCPU per pCPU */
 	for (uint32_t i = 0; i < d->max_vcpus; i++)
@@ -139,6 +157,9 @@ int tlb_vcpu_init(struct tlb_domain *d, struct tlb_vcpu *v, uint32_t id, uint32_
 	v->id = id;
 	v->asid[TLB_CTX_L1] = asids->l1;
 	v->asid[TLB_CTX_L2] = asids->l2;
+	v->nslots = (uint8_t)asids->n_l2;
+	v->cur = 0;
+	v->clock = 0;
 	v->shadow_stale = false;        /* no root yet */
 	v->ctx = v->ran_ctx = TLB_CTX_L1;
 	v->l2_vasid = 0;
@@ -151,6 +172,12 @@ int tlb_vcpu_init(struct tlb_domain *d, struct tlb_vcpu *v, uint32_t id, uint32_
 		 */
 		v->req[ctx] = TLB_RULE(first_run) ? req_make(BIT(TLB_REASON_NEW_PCPU), false, 0) : 0;
 	}
+	for (unsigned s = 0; s < TLB_L2_SLOTS; s++)
+		v->l2[s] = (struct tlb_l2_slot){
+			.asid = s < v->nslots ? asids->l2 + s : 0,
+			.req = s < v->nslots ? v->req[TLB_CTX_L2] : 0,
+		};
+	v->req[TLB_CTX_L2] = 0;
 	counters_clear(&v->cnt);
 	d->vcpus[id] = v;
 	return 0;
@@ -163,7 +190,7 @@ static void transition(struct tlb_vcpu *v, enum tlb_ctx ctx)
 
 	if (v->dom->cfg.force_tlb_flush && TLB_RULE(force_flush)) {
 		req_post(v, TLB_CTX_L1, forced);
-		req_post(v, TLB_CTX_L2, forced);
+		req_post_word(&v->l2[v->cur].req, forced);
 	}
 	(void)ctx;
 }
@@ -182,8 +209,9 @@ void tlb_before_vmrun(struct tlb_vcpu *v, struct vmcb *vmcb)
 
 	if (ctx != v->ran_ctx)
 		transition(v, ctx);
-	run->snap = svm_atomic_xchg(&v->req[ctx], 0, __ATOMIC_ACQ_REL);
+	run->snap = svm_atomic_xchg(req_now(v, ctx), 0, __ATOMIC_ACQ_REL);
 	run->ctx = (uint8_t)ctx;
+	run->slot = v->cur;
 	run->tlb_control = TLB_CONTROL_DO_NOTHING;
 	run->valid = true;
 	if (req_reasons(run->snap) && !req_satisfied(run->snap, v->pcpu))
@@ -221,7 +249,8 @@ void tlb_after_vmexit(struct tlb_vcpu *v, struct vmcb *vmcb, bool vmrun_failed)
 	run->valid = false;
 	if (vmrun_failed && TLB_RULE(failed_vmrun_repost)) {
 		if (req_reasons(run->snap))
-			req_post(v, ctx, run->snap);
+			req_post_word(ctx == TLB_CTX_L1 ? &v->req[TLB_CTX_L1] : &v->l2[run->slot].req,
+				      run->snap);
 		return;
 	}
 	if (run->tlb_control == TLB_CONTROL_FLUSH_ALL_ASID)
@@ -232,6 +261,8 @@ void tlb_after_vmexit(struct tlb_vcpu *v, struct vmcb *vmcb, bool vmrun_failed)
 		v->cnt.satisfied[ctx]++;
 	v->ran_ctx = (uint8_t)ctx;
 	v->ran[ctx] = true;
+	if (ctx == TLB_CTX_L2)
+		v->l2[run->slot].ran = true;
 }
 
 /*
@@ -249,17 +280,57 @@ void tlb_leave_l2(struct tlb_vcpu *v)
 	v->ctx = TLB_CTX_L1;
 }
 
+/* The slot holding vmcb12 ASID vasid, or where it goes: a free one, else the LRU. */
+static unsigned slot_for(const struct tlb_vcpu *v, uint32_t vasid, bool *hit)
+{
+	unsigned pick = 0;
+
+	for (unsigned s = 0; s < v->nslots; s++)
+		if (v->l2[s].vasid == vasid) {
+			*hit = true;
+			return s;
+		}
+	*hit = false;
+	for (unsigned s = 0; s < v->nslots; s++) {
+		if (!v->l2[s].vasid)
+			return s;
+		if (v->l2[s].used < v->l2[pick].used)
+			pick = s;
+	}
+	return pick;
+}
+
 /*
- * L1 executed VMRUN (APM2 15.16.1). TLB_CONTROL 1 flushes every ASID L1 can
- * see, its own included: L2 now, L1 before it runs again. 3 and 7 flush the
- * vmcb12 ASID: L2. Reserved values flush everything. A vmcb12 ASID other
- * than the one asid_l2 holds: L2's entries belong to another L1 ASID. A
- * flush may follow an edit of L1's nested page tables: the shadow roots it
- * covers (all with 1, this ASID's with 3/7) are returned, to go now.
+ * L1 executed VMRUN (APM2 15.16.1). The vmcb12 ASID picks its L2 slot: the
+ * one that holds it (its entries are L2's, kept), else a free one, else the
+ * least recently run, whose entries belong to another L1 ASID: flushed.
+ * TLB_CONTROL 1 flushes every ASID L1 can see, its own included: every L2
+ * slot, and L1 before it runs again. 3 and 7 flush the vmcb12 ASID: its
+ * slot. Reserved values flush everything. A flush may follow an edit of L1's
+ * nested page tables: the shadow roots it covers (all with 1, this ASID's
+ * with 3/7) are returned, to go now.
  */
 uint32_t tlb_l1_vmrun(struct tlb_vcpu *v, uint32_t vmcb12_asid, uint8_t vmcb12_tlb_control)
 {
 	uint32_t stale = 0;
+	bool hit;
+	unsigned s = slot_for(v, vmcb12_asid, &hit);
+
+	/*
+	 * A slot taken from another L1 ASID. The shadow needs no resync: its
+	 * roots are per (nCR3, vmcb12 ASID).
+	 */
+	if (!hit) {
+		if (v->l2[s].vasid && TLB_RULE(asid_change))
+			req_post_word(&v->l2[s].req, req_for(v, TLB_REASON_ASID_CHANGE, true));
+		v->l2[s].vasid = vmcb12_asid;
+	}
+	if (!TLB_RULE(l2_slot_lru))
+		s = 0;                          /* mutant: every L1 ASID on the first slot */
+	v->l2[s].used = ++v->clock;
+	v->cur = (uint8_t)s;
+	v->asid[TLB_CTX_L2] = v->l2[s].asid;
+	v->l2_vasid = vmcb12_asid;
 
 	switch (vmcb12_tlb_control) {
 	case TLB_CONTROL_DO_NOTHING:
@@ -267,7 +338,7 @@ uint32_t tlb_l1_vmrun(struct tlb_vcpu *v, uint32_t vmcb12_asid, uint8_t vmcb12_t
 	case TLB_CONTROL_FLUSH_ASID:
 	case TLB_CONTROL_FLUSH_ASID_LOCAL:
 		if (TLB_RULE(l1_flush_asid))
-			request(v, TLB_MASK_L2, TLB_REASON_L1_FLUSH_ASID, true);
+			req_post_word(&v->l2[s].req, req_for(v, TLB_REASON_L1_FLUSH_ASID, true));
 		if (TLB_RULE(l1_flush_asid_resync))
 			stale |= TLB_SHADOW_ASID;
 		break;
@@ -280,44 +351,37 @@ uint32_t tlb_l1_vmrun(struct tlb_vcpu *v, uint32_t vmcb12_asid, uint8_t vmcb12_t
 			stale |= TLB_SHADOW_ALL;
 		break;
 	}
-	/*
-	 * asid_l2 now holds another L1 ASID's entries. The shadow needs no
-	 * resync: its roots are per (nCR3, vmcb12 ASID).
-	 */
-	if (vmcb12_asid != v->l2_vasid) {
-		if (TLB_RULE(asid_change))
-			request(v, TLB_MASK_L2, TLB_REASON_ASID_CHANGE, true);
-		v->l2_vasid = vmcb12_asid;
-	}
 	return stale;
 }
 
-/* Invalidate va in ctx's ASID on this pCPU; a context never run has nothing. */
-static void invlpga_ctx(struct tlb_vcpu *v, enum tlb_ctx ctx, uint64_t va)
+/* Invalidate va in a hardware ASID on this pCPU; one never run has nothing. */
+static void invlpga_asid(struct tlb_vcpu *v, enum tlb_ctx ctx, bool ran, uint32_t asid,
+			 uint64_t va)
 {
 	const struct tlb_ops *ops = &v->dom->ops;
 
-	if (!v->ran[ctx])
+	if (!ran)
 		return;
 	if (ops->invlpga)
-		ops->invlpga(ops->arg, va, v->asid[ctx]);
+		ops->invlpga(ops->arg, va, asid);
 	v->cnt.invlpga[ctx]++;
 }
 
 /*
- * L1 executed INVLPGA va, l1_asid (APM2 15.16.2). ASID 0 is L1 itself; the
- * vmcb12 ASID asid_l2 holds now is L2; any other L1 ASID has no entries in
- * hardware: switching asid_l2 to it flushes (tlb_l1_vmrun()).
+ * L1 executed INVLPGA va, l1_asid (APM2 15.16.2). ASID 0 is L1 itself; a
+ * vmcb12 ASID an L2 slot holds is that slot; any other L1 ASID has no
+ * entries in hardware: a slot taken for it is flushed (tlb_l1_vmrun()).
  */
 void tlb_invlpga(struct tlb_vcpu *v, uint64_t va, uint32_t l1_asid)
 {
 	if (l1_asid == 0) {
 		if (TLB_RULE(invlpga_l1))
-			invlpga_ctx(v, TLB_CTX_L1, va);
-	} else if (l1_asid == v->l2_vasid) {
-		if (TLB_RULE(invlpga_l2))
-			invlpga_ctx(v, TLB_CTX_L2, va);
+			invlpga_asid(v, TLB_CTX_L1, v->ran[TLB_CTX_L1], v->asid[TLB_CTX_L1], va);
+		return;
 	}
+	for (unsigned s = 0; s < v->nslots; s++)
+		if (v->l2[s].vasid == l1_asid && TLB_RULE(invlpga_l2))
+			invlpga_asid(v, TLB_CTX_L2, v->l2[s].ran, v->l2[s].asid, va);
 }
 
 /*
@@ -329,6 +393,8 @@ void tlb_forced_leave(struct tlb_vcpu *v, bool arch_flush)
 {
 	if (TLB_RULE(forced_exit_l2)) {
 		request(v, TLB_MASK_L2, TLB_REASON_FORCED_EXIT, true);
+		for (unsigned s = 0; s < v->nslots; s++)
+			v->l2[s].vasid = 0;
 		v->l2_vasid = 0;
 		mark_shadow_stale(v);
 	}
@@ -381,7 +447,9 @@ void tlb_shadow_evicted(struct tlb_vcpu *v)
 
 bool tlb_pending(const struct tlb_vcpu *v, enum tlb_ctx ctx)
 {
-	return req_reasons(svm_atomic_load(&v->req[ctx], __ATOMIC_ACQUIRE)) != 0;
+	const uint64_t *w = ctx == TLB_CTX_L1 ? &v->req[TLB_CTX_L1] : &v->l2[v->cur].req;
+
+	return req_reasons(svm_atomic_load(w, __ATOMIC_ACQUIRE)) != 0;
 }
 
 /* SVMHV_HC_TLB_FLUSHES: reason TLB_REASON_ALL counts flushes, not reasons. */

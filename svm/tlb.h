@@ -6,9 +6,13 @@
  * 15.16.2 INVLPGA, 15.25 nested paging; FlushByASID is CPUID Fn8000_000A_EDX[6].
  *
  * Model. Each vCPU is pinned to its own pCPU for life and has two contexts,
- * L1 and L2, each with a fixed hardware ASID (svm/asid.h). Events only
- * *request* flushes of a context; tlb_before_vmrun() *applies* the pending
- * requests of the context about to run, as the last write to its VMCB:
+ * L1 and L2, with fixed hardware ASIDs (svm/asid.h): one for L1, and a few
+ * *slots* for L2, each holding the entries of one vmcb12 ASID of L1's (an
+ * LRU: L1 switching between its L2s, as KVM does with several VMs, keeps each
+ * L2's entries and flushes nothing; the seed's single L2 ASID flushed on
+ * every switch). Events only *request* flushes of a context (for L2: of every
+ * slot, or of one); tlb_before_vmrun() *applies* the pending requests of the
+ * context (the L2 slot) about to run, as the last write to its VMCB:
  * TLB_CONTROL = 3 (this ASID) with FlushByASID, else 1 (every ASID of the
  * pCPU, which then satisfies every request made before it on that pCPU).
  * tlb_after_vmexit() commits what the VMRUN did; a VMRUN that failed its
@@ -145,21 +149,37 @@ struct tlb_counters {
 struct tlb_inflight {
 	uint64_t snap;                  /* requests this VMRUN applies */
 	uint8_t ctx;
+	uint8_t slot;                   /* ctx L2: the slot it runs */
 	uint8_t tlb_control;
 	bool valid;
 };
+
+/* A hardware ASID for L2, holding the entries of one vmcb12 ASID. */
+struct tlb_l2_slot {
+	uint32_t asid;                  /* hardware ASID */
+	uint32_t vasid;                 /* vmcb12 ASID it holds, 0 = none */
+	uint64_t req;                   /* atomic pending requests (tlb.c) */
+	uint64_t used;                  /* LRU stamp: the vCPU's clock at its last VMRUN by L1 */
+	bool ran;                       /* a VMRUN used it (it may hold entries) */
+};
+
+#define TLB_L2_SLOTS    ASID_L2_MAX
 
 struct tlb_vcpu {
 	struct tlb_domain *dom;
 	struct tlb_pcpu *pcpu;          /* the pCPU this vCPU is pinned to */
 	uint32_t id;
-	uint32_t asid[TLB_NR_CTX];      /* hardware ASIDs, from the pCPU's pool: distinct */
+	uint32_t asid[TLB_NR_CTX];      /* hardware ASIDs: L1's, and the current L2 slot's */
 	bool shadow_stale;              /* atomic: every shadow root; tlb_shadow_take() */
 	uint8_t ctx;                    /* the context the vCPU runs: enter/leave L2 */
 	uint8_t ran_ctx;                /* context of the last completed VMRUN */
-	bool ran[TLB_NR_CTX];           /* the context has run (its ASID is in use) */
-	uint32_t l2_vasid;              /* vmcb12 ASID asid_l2 holds now, 0 = none */
-	uint64_t req[TLB_NR_CTX];       /* atomic pending requests (tlb.c) */
+	bool ran[TLB_NR_CTX];           /* the context has run (L2: some slot has) */
+	uint32_t l2_vasid;              /* vmcb12 ASID of the current L2 slot, 0 = none */
+	uint64_t req[TLB_NR_CTX];       /* atomic pending requests of L1 (req[L2]: unused) */
+	uint8_t cur;                    /* the current L2 slot: L1's last VMRUN */
+	uint8_t nslots;                 /* 1 .. TLB_L2_SLOTS */
+	uint64_t clock;                 /* LRU clock */
+	struct tlb_l2_slot l2[TLB_L2_SLOTS];
 	struct tlb_inflight run;
 	struct tlb_counters cnt;
 };

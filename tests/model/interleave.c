@@ -282,7 +282,8 @@ static void start(int which)
  */
 static bool accounted(const struct tlb_vcpu *t, int ctx, enum tlb_reason r)
 {
-	uint64_t pending = __atomic_load_n(&t->req[ctx], __ATOMIC_ACQUIRE);
+	const uint64_t *w = ctx == TLB_CTX_L1 ? &t->req[ctx] : &t->l2[t->cur].req;
+	uint64_t pending = __atomic_load_n(w, __ATOMIC_ACQUIRE);
 	bool in_flight = t->run.valid && t->run.ctx == ctx && (t->run.snap & BIT(r));
 
 	return t->cnt.reason[ctx][r] || t->cnt.satisfied[ctx] || (pending & BIT(r)) || in_flight;

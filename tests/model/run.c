@@ -22,6 +22,9 @@ const struct m_config m_configs[] = {
 	{ .name = "nofba-force",  .nvcpu = 3, .force = true, SMALL },
 	{ .name = "nofba-1cpu",   .nvcpu = 1, SMALL },
 	{ .name = "fba-2cpu",     .nvcpu = 2, .flush_by_asid = true, SMALL },
+	/* Few hardware ASIDs: 2 L2 slots, or the seed's single L2 ASID, for 10 vmcb12 ASIDs. */
+	{ .name = "fba-2slots",   .nvcpu = 2, .flush_by_asid = true, .nasid = 4, SMALL },
+	{ .name = "nofba-1slot",  .nvcpu = 2, .nasid = 3, SMALL },
 	/* L1 without nested paging: vmcb02 on svmhv's tables, no shadow. */
 	{ .name = "fba-nonpt",    .nvcpu = 2, .flush_by_asid = true, .no_npt = true, SMALL },
 	/* nested/'s smallest shadow pool, one shadow table per L2 page: evictions. */

@@ -2,7 +2,8 @@
 /*
  * A fresh simulated machine: svmhv set up on the host harness (one fake CPU
  * per vCPU, each with its own pool of ASIDs: every vCPU runs L1 on ASID 1 and
- * L2 on ASID 2 of its own pCPU's TLB), the model's TLBs and page tables.
+ * L1's L2s on ASIDs 2.. of its own pCPU's TLB, as many as the config's NASID
+ * allows), the model's TLBs and page tables.
  */
 #include "tests/model/model.h"
 
@@ -131,6 +132,8 @@ int m_world_init(struct m_world *w, const struct m_config *c)
 		return -1;
 	hc.cpu = fake_cpu_tcg();
 	hc.cpu.svm_edx |= SVM_FEATURE_NRIPS | (c->flush_by_asid ? SVM_FEATURE_FLUSH_ASID : 0);
+	if (c->nasid)
+		hc.cpu.nasid = c->nasid;
 	if (harness_init(&hc) || setup_memory(w))
 		return -1;
 	for (unsigned i = 0; i < c->nvcpu; i++)

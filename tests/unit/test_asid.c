@@ -37,7 +37,7 @@ static void test_pool_init_hw(void **state)
 }
 
 /* vCPU i gets asid_l1 = base + 2i, asid_l2 = asid_l1 + 1, until the pool is dry. */
-/* A pCPU's pool: its vCPU gets 1 and 2; a second vCPU would not fit in 3 ASIDs. */
+/* A pCPU's pool: its vCPU gets 1, and 2 .. 9 for L2; with 3 ASIDs, 1 and 2. */
 static void test_vcpu_alloc(void **state)
 {
 	struct asid_vcpu a;
@@ -48,10 +48,16 @@ static void test_vcpu_alloc(void **state)
 		assert_int_equal(asid_vcpu_alloc(&pool, &a), 0);
 		assert_int_equal(a.l1, 1);
 		assert_int_equal(a.l2, 2);
-		assert_int_equal(asid_free_count(&pool), 13);
+		assert_int_equal(a.n_l2, ASID_L2_MAX);
+		assert_int_equal(asid_free_count(&pool), 15 - 1 - ASID_L2_MAX);
 	}
+	assert_int_equal(asid_pool_init_hw(&pool, 8), 0);       /* KVM as L0 */
+	assert_int_equal(asid_vcpu_alloc(&pool, &a), 0);
+	assert_int_equal(a.n_l2, 6);
 	assert_int_equal(asid_pool_init_hw(&pool, 3), 0);
 	assert_int_equal(asid_vcpu_alloc(&pool, &a), 0);
+	assert_int_equal(a.l2, 2);
+	assert_int_equal(a.n_l2, 1);
 	a.l1 = a.l2 = 77;
 	assert_int_equal(asid_vcpu_alloc(&pool, &a), -ASID_ENOSPC);
 	assert_int_equal(a.l1, 77);                     /* never a wrong mapping */
@@ -89,10 +95,13 @@ static void test_plan(void **state)
 		assert_int_equal(asid_plan(&p, 16, n), 0);
 		assert_int_equal(p.usable, 15);
 		assert_int_equal(p.need, 2);
+		assert_int_equal(p.n_l2, ASID_L2_MAX);
 		assert_int_equal(p.nr_vcpus, n);
 	}
 	assert_int_equal(asid_plan(&p, 8, 64), 0);      /* KVM as L0 reports 8 */
+	assert_int_equal(p.n_l2, 6);
 	assert_int_equal(asid_plan(&p, 3, 64), 0);
+	assert_int_equal(p.n_l2, 1);
 	assert_int_equal(asid_plan(&p, 2, 1), -ASID_ENOSPC);    /* one usable ASID */
 	assert_int_equal(p.status, -ASID_ENOSPC);
 	assert_int_equal(asid_plan(&p, 0, 1), -ASID_ENOSPC);

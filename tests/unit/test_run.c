@@ -482,16 +482,23 @@ static void test_nested_round_trips_no_flush(void **state)
 static void test_flush_by_asid_present(void **state)
 {
 	struct vcpu *v = vcpu(0);
+	uint32_t first;
 
 	(void)state;
 	l1_svm_on(0);
 	l1_vmrun(0, 1, 0, 0);
 	assert_int_equal(v->vmcb->control.tlb_control, TLB_CONTROL_FLUSH_ASID);
+	first = v->vmcb->control.asid;
 	assert_true(harness_exit(0, VMEXIT_VMMCALL, 0, 0, 3));
 	l1_vmrun(0, 0x101, 0, 0);                      /* aliases 1 in its low byte */
 	assert_int_equal(v->vmcb->control.tlb_control, TLB_CONTROL_FLUSH_ASID);
+	assert_int_not_equal(v->vmcb->control.asid, first);     /* its own L2 slot */
 	assert_true(harness_exit(0, VMEXIT_VMMCALL, 0, 0, 3));  /* commits the flush */
-	assert_int_equal(v->tlb.cnt.reason[TLB_CTX_L2][TLB_REASON_ASID_CHANGE], 2);
+	assert_int_equal(v->tlb.cnt.reason[TLB_CTX_L2][TLB_REASON_NEW_PCPU], 2);
+	assert_int_equal(v->tlb.cnt.reason[TLB_CTX_L2][TLB_REASON_ASID_CHANGE], 0);
+	l1_vmrun(0, 1, 0, 0);                          /* back to 1: its slot, kept */
+	assert_int_equal(v->vmcb->control.tlb_control, TLB_CONTROL_DO_NOTHING);
+	assert_int_equal(v->vmcb->control.asid, first);
 }
 
 /* vmcb12 with ASID 0: VMEXIT_INVALID in L1's page, L1 after its VMRUN. */

@@ -21,7 +21,7 @@ static void capture(void *arg, const char *line)
 static void test_tlb_lines(void **state)
 {
 	struct tlb_domain dom = { .cfg = { .force_tlb_flush = false } };
-	struct tlb_vcpu v = { .dom = &dom, .id = 3, .asid = { 7, 8 } };
+	struct tlb_vcpu v = { .dom = &dom, .id = 3, .asid = { 7, 8 }, .nslots = 4, .l2_vasid = 0x1a };
 
 	(void)state;
 	v.cnt.flushes[TLB_CTX_L1] = 1;
@@ -34,14 +34,15 @@ static void test_tlb_lines(void **state)
 	nlines = 0;
 	hv_stats_tlb(&v, capture, NULL);
 	assert_int_equal(nlines, 3);
-	assert_string_equal(lines[0], "tlb: vcpu 3 asid_l1 7 asid_l2 8");
+	assert_string_equal(lines[0], "tlb: vcpu 3 asid_l1 7 asid_l2 8 (4 slots, vmcb12 ASID 1a)");
 	assert_string_equal(lines[1], "tlb: vcpu 3 L1 flushes 1 satisfied 0 invlpga 0 new_pcpu=1");
 	assert_string_equal(lines[2], "tlb: vcpu 3 L2 flushes 2 satisfied 4 invlpga 5 "
 			    "new_pcpu=1 asid_change=1");
 	dom.cfg.force_tlb_flush = true;
 	nlines = 0;
 	hv_stats_tlb(&v, capture, NULL);
-	assert_string_equal(lines[0], "tlb: vcpu 3 asid_l1 7 asid_l2 8 force_tlb_flush");
+	assert_string_equal(lines[0], "tlb: vcpu 3 asid_l1 7 asid_l2 8 (4 slots, vmcb12 ASID 1a) "
+			    "force_tlb_flush");
 }
 
 static void test_asid_plan_lines(void **state)
@@ -55,7 +56,7 @@ static void test_asid_plan_lines(void **state)
 	asid_plan(&p, 2, 8);
 	hv_stats_asid_plan(&p, capture, NULL);
 	assert_string_equal(lines[0], "asid: 16 hardware ASIDs per CPU (15 usable), 64 vCPUs each "
-			    "on its own CPU need 2 each: separate L1/L2 ASIDs");
+			    "on its own CPU need 2 each: separate L1/L2 ASIDs, 8 for L1's L2s (LRU)");
 	assert_non_null(strstr(lines[1], "ERROR: not enough ASIDs"));
 }
 

@@ -42,7 +42,7 @@ static void inv_cb(void *arg, uint64_t va, uint32_t asid)
 }
 
 /* vCPU i is pinned to pCPU i. */
-static void setup_cfg(bool fba, bool force)
+static void setup_cfg(bool fba, bool force, uint32_t n_l2)
 {
 	struct tlb_config c = { .flush_by_asid = fba, .force_tlb_flush = force };
 	struct tlb_ops o = { .kick = kick_cb, .wait = wait_cb, .invlpga = inv_cb };
@@ -53,15 +53,17 @@ static void setup_cfg(bool fba, bool force)
 	memset(&inv, 0, sizeof(inv));
 	assert_int_equal(tlb_domain_init(&dom, pcpus, 2, slots, 2, &c, &o), 0);
 	for (uint32_t i = 0; i < 2; i++) {
-		struct asid_vcpu a = { 1, 2 };  /* each pCPU's own pool */
+		struct asid_vcpu a = { 1, 2, n_l2 };    /* each pCPU's own pool */
 
 		assert_int_equal(tlb_vcpu_init(&dom, &vc[i], i, i, &a), 0);
 	}
 }
 
-static int fba(void **s) { (void)s; setup_cfg(true, false); return 0; }
-static int nofba(void **s) { (void)s; setup_cfg(false, false); return 0; }
-static int force(void **s) { (void)s; setup_cfg(true, true); return 0; }
+/* One L2 slot: the seed's single L2 ASID; lru: three slots. */
+static int fba(void **s) { (void)s; setup_cfg(true, false, 1); return 0; }
+static int nofba(void **s) { (void)s; setup_cfg(false, false, 1); return 0; }
+static int force(void **s) { (void)s; setup_cfg(true, true, 1); return 0; }
+static int lru(void **s) { (void)s; setup_cfg(true, false, 3); return 0; }
 
 /* One VMRUN of vCPU i's current context; returns the TLB_CONTROL it carried. */
 static uint8_t run(int i)
@@ -119,11 +121,15 @@ static void test_domain_init(void **state)
 
 static void test_vcpu_init(void **state)
 {
-	struct asid_vcpu bad = { 0, 2 }, same = { 1, 1 }, ok = { 3, 4 };
+	struct asid_vcpu bad = { 0, 2, 1 }, same = { 1, 1, 1 }, ok = { 3, 4, 1 };
+	struct asid_vcpu inside = { 3, 2, 2 }, none = { 1, 2, 0 }, many = { 1, 2, TLB_L2_SLOTS + 1 };
 
 	(void)state;
 	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 0, &bad), -ASID_EINVAL);
 	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 0, &same), -ASID_EINVAL);       /* L1 = L2 */
+	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 0, &inside), -ASID_EINVAL);     /* L1 in L2's */
+	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 0, &none), -ASID_EINVAL);
+	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 0, &many), -ASID_EINVAL);
 	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 2, 0, &ok), -ASID_EINVAL);
 	assert_int_equal(tlb_vcpu_init(&dom, &vc[0], 0, 2, &ok), -ASID_EINVAL);
 	/* vCPU 0 is on pCPU 0: a second vCPU there would share its ASIDs */
@@ -273,7 +279,82 @@ static void test_nested_vmrun_asid_change(void **state)
 		tlb_enter_l2(&vc[0]);
 		assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
 	}
-	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 9);
+	/* warm()'s ASID took the free slot (no ASID_CHANGE): each of the 8 evicts */
+	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 8);
+}
+
+/*
+ * Three L2 slots: L1 alternating between up to three vmcb12 ASIDs flushes
+ * nothing once each has run (KVM with several VMs); a fourth evicts the least
+ * recently run one, whose slot is flushed; INVLPGA and TLB_CONTROL 3 reach
+ * the slot of the ASID they name, and only it.
+ */
+static void test_l2_slots_lru(void **state)
+{
+	uint32_t asid_of[4];
+
+	(void)state;
+	run(0);
+	for (uint32_t a = 1; a <= 3; a++) {             /* each slot's first run */
+		assert_int_equal(nested_entry(0, a, 0), TLB_CONTROL_FLUSH_ASID);
+		asid_of[a] = vc[0].asid[L2];
+		assert_int_equal(asid_of[a], 1 + a);    /* slots 2, 3, 4 */
+		nested_exit(0);
+	}
+	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_NEW_PCPU], 3);
+	for (unsigned round = 0; round < 10; round++)
+		for (uint32_t a = 1; a <= 3; a++) {
+			assert_int_equal(nested_entry(0, a, 0), TLB_CONTROL_DO_NOTHING);
+			assert_int_equal(vc[0].asid[L2], asid_of[a]);
+			assert_int_equal(nested_exit(0), TLB_CONTROL_DO_NOTHING);
+		}
+	assert_int_equal(vc[0].cnt.flushes[L2], 3);
+	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 0);
+
+	/* INVLPGA (va, 2) while ASID 3 is current: ASID 2's slot, at once */
+	tlb_invlpga(&vc[0], 0x5000, 2);
+	assert_int_equal(inv.n, 1);
+	assert_int_equal(inv.asid, asid_of[2]);
+	/* TLB_CONTROL 3 for ASID 2 flushes its slot, not ASID 1's */
+	assert_int_equal(nested_entry(0, 2, TLB_CONTROL_FLUSH_ASID), TLB_CONTROL_FLUSH_ASID);
+	nested_exit(0);
+	assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_DO_NOTHING);
+	nested_exit(0);
+
+	/* ASID 7: the LRU slot is ASID 3's (run longest ago), flushed and taken */
+	assert_int_equal(nested_entry(0, 7, 0), TLB_CONTROL_FLUSH_ASID);
+	assert_int_equal(vc[0].asid[L2], asid_of[3]);
+	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 1);
+	nested_exit(0);
+	tlb_invlpga(&vc[0], 0x5000, 3);                 /* evicted: nothing in hardware */
+	assert_int_equal(inv.n, 1);
+	assert_int_equal(nested_entry(0, 3, 0), TLB_CONTROL_FLUSH_ASID);       /* back: evicts 2 */
+	assert_int_equal(vc[0].asid[L2], asid_of[2]);
+	nested_exit(0);
+
+	/* svmhv's NPT change and TLB_CONTROL 1 reach every slot */
+	tlb_npt_changed(&dom, &vc[0]);
+	for (uint32_t a = 1; a <= 3; a += 2) {
+		assert_int_equal(nested_entry(0, a, 0), TLB_CONTROL_FLUSH_ASID);
+		nested_exit(0);
+	}
+	assert_int_equal(nested_entry(0, 7, 0), TLB_CONTROL_FLUSH_ASID);
+	nested_exit(0);
+	assert_int_equal(nested_entry(0, 1, 1), TLB_CONTROL_FLUSH_ASID);       /* 1: all */
+	nested_exit(0);
+	assert_int_equal(nested_entry(0, 3, 0), TLB_CONTROL_FLUSH_ASID);
+	nested_exit(0);
+	assert_int_equal(nested_entry(0, 3, 0), TLB_CONTROL_DO_NOTHING);
+	nested_exit(0);
+
+	/* INIT / forced leave: every slot is flushed and forgets its ASID */
+	tlb_forced_leave(&vc[0], true);
+	tlb_leave_l2(&vc[0]);
+	for (uint32_t a = 1; a <= 3; a++) {
+		assert_int_equal(nested_entry(0, a, 0), TLB_CONTROL_FLUSH_ASID);
+		nested_exit(0);
+	}
+	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 2);
 }
 
 /* The CPU refused vmcb02 (VMEXIT_INVALID): the flush it carried never ran. */
@@ -351,9 +432,9 @@ static void test_forced_leave(void **state)
 	assert_int_equal(run(0), TLB_CONTROL_DO_NOTHING);
 	tlb_forced_leave(&vc[0], true);                 /* INIT */
 	assert_int_equal(run(0), TLB_CONTROL_FLUSH_ASID);
-	/* the same vmcb12 ASID afterwards is a new one */
+	/* the same vmcb12 ASID afterwards is a new one: its slot is flushed */
 	assert_int_equal(nested_entry(0, 1, 0), TLB_CONTROL_FLUSH_ASID);
-	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 2);
+	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_ASID_CHANGE], 0);      /* slots freed */
 	assert_int_equal(vc[0].cnt.reason[L2][TLB_REASON_FORCED_EXIT], 1);
 }
 
@@ -405,7 +486,7 @@ static void test_counter_read(void **state)
 	warm(0);
 	assert_true(tlb_counter_read(&vc[0], L2, TLB_REASON_ALL, &n));
 	assert_int_equal(n, 1);
-	assert_true(tlb_counter_read(&vc[0], L2, TLB_REASON_ASID_CHANGE, &n));
+	assert_true(tlb_counter_read(&vc[0], L2, TLB_REASON_NEW_PCPU, &n));
 	assert_int_equal(n, 1);
 	assert_false(tlb_counter_read(&vc[0], 2, TLB_REASON_ALL, &n));
 	assert_false(tlb_counter_read(&vc[0], L1, TLB_REASON_COUNT, &n));
@@ -442,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup(test_nested_vmrun_flush_asid, fba),
 		cmocka_unit_test_setup(test_nested_vmrun_asid_change, fba),
 		cmocka_unit_test_setup(test_vmrun_failed_keeps_flush, fba),
+		cmocka_unit_test_setup(test_l2_slots_lru, lru),
 		cmocka_unit_test_setup(test_invlpga_zero, fba),
 		cmocka_unit_test_setup(test_invlpga_current, fba),
 		cmocka_unit_test_setup(test_invlpga_other, fba),
