@@ -33,7 +33,7 @@
 #include "mm/npt.h"
 #include "mm/nwalk.h"
 
-#define NESTED_SHADOW_ROOTS     4
+#define NESTED_SHADOW_ROOTS     8       /* = svm/tlb L2 ASID slots: 8 L2s keep shadow and TLB */
 
 struct nested_shadow_root {
 	uint64_t ncr3;                  /* L1's nCR3 (page address) */

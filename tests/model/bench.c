@@ -74,6 +74,44 @@ static uint64_t refills(bool force, unsigned n, unsigned k)
 	return r;
 }
 
+/*
+ * L1 alternating between n L2s (vmcb12 ASIDs 1..n, as KVM with n VMs on one
+ * vCPU): each round trip VMRUNs the next L2, which touches its 16 pages, then
+ * L1's handler touches its 8. nasid 16: svmhv's 8 L2 slots; nasid 3: one L2
+ * ASID, the seed's design. Per round trip after every L2 ran once.
+ */
+static void alternating(unsigned nasid, unsigned n, double *flushes, double *refills_rt)
+{
+	struct m_config c = bench_config(true, false, 64);
+	struct m_world w;
+
+	*flushes = *refills_rt = -1;
+	c.nasid = nasid;
+	c.shadow_pages = 512;                   /* svmhv's default: no pool pressure */
+	if (m_world_init(&w, &c) == 0) {
+		uint64_t f0 = 0, r0 = 0;
+
+		for (unsigned i = 0; i < n + ROUND_TRIPS; i++) {
+			struct m_event e = { .type = EV_VMRUN, .vcpu = 0, .a = 0, .b = 1 + i % n };
+
+			if (i == n) {
+				f0 = m_flushes(&w);
+				r0 = w.refills[TLB_CTX_L1] + w.refills[TLB_CTX_L2];
+			}
+			m_exec(&w, &e);
+			for (unsigned j = 0; j < 16; j++)
+				ev(&w, EV_ACCESS, j);
+			ev(&w, EV_VMEXIT, 0);
+			for (unsigned j = 0; j < BENCH_L1_PAGES; j++)
+				ev(&w, EV_ACCESS, j);
+		}
+		*flushes = (double)(m_flushes(&w) - f0) / ROUND_TRIPS;
+		*refills_rt = (double)(w.refills[TLB_CTX_L1] + w.refills[TLB_CTX_L2] - r0) /
+			      ROUND_TRIPS;
+	}
+	m_world_free(&w);
+}
+
 int m_bench(FILE *out)
 {
 	static const unsigned ns[] = { 16, 256, 1024, 4096 };
@@ -98,6 +136,25 @@ int m_bench(FILE *out)
 				(unsigned long long)a, (unsigned long long)b,
 				a ? (double)b / (double)a : 0.0);
 		}
+	}
+	fprintf(out, "\nL1 alternating between n L2s (vmcb12 ASIDs 1..n), each touching 16 pages "
+		"per run, L1 8;\nper round trip after warm-up, %u round trips, FlushByASID, "
+		"TLB %u entries:\n", ROUND_TRIPS, BENCH_SETS * BENCH_WAYS);
+	fprintf(out, "  %3s %18s %18s %18s %18s\n", "n", "flushes (8 slots)", "flushes (1 slot)",
+		"refills (8 slots)", "refills (1 slot)");
+	for (unsigned n = 2; n <= 8; n *= 2) {
+		double f8, r8, f1, r1;
+
+		alternating(16, n, &f8, &r8);
+		alternating(3, n, &f1, &r1);
+		fprintf(out, "  %3u %18.2f %18.2f %18.2f %18.2f\n", n, f8, f1, r8, r1);
+	}
+	{
+		double f8, r8;
+
+		alternating(16, 10, &f8, &r8);
+		fprintf(out, "  %3u %18.2f %18s %18.2f %18s  (more L2s than slots: LRU evicts)\n",
+			10, f8, "", r8, "");
 	}
 	return 0;
 }
