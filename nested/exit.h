@@ -20,6 +20,8 @@
  *                                    set, or RCX is outside the map.
  *   IOIO                             L1 if IOIO_PROT and any of L1's IOPM
  *                                    bits for port .. port + size - 1.
+ *   INVLPGB, INVLPGB illegal,        L2_UD whatever L1 intercepts: hidden
+ *   TLBSYNC                          from L1's CPUID, so #UD as on that CPU.
  *   VMMCALL, VMLOAD, VMSAVE, STGI,   not L1's: L2_UD. VMMCALL without an
  *   CLGI, SKINIT, INVLPGA            intercept is #UD architecturally; the
  *                                    SVM instructions are not emulated for
