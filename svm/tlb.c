@@ -75,10 +75,10 @@ static void req_post(struct tlb_vcpu *v, enum tlb_ctx ctx, uint64_t add)
 		req_post_word(&v->l2[s].req, add);
 }
 
-/* The request word the context runs on now: L1's, or the current L2 slot's. */
-static uint64_t *req_now(struct tlb_vcpu *v, enum tlb_ctx ctx)
+/* The request word of ctx: L1's, or L2 slot's. */
+static uint64_t *req_word(struct tlb_vcpu *v, enum tlb_ctx ctx, unsigned slot)
 {
-	return ctx == TLB_CTX_L1 ? &v->req[TLB_CTX_L1] : &v->l2[v->cur].req;
+	return ctx == TLB_CTX_L1 ? &v->req[TLB_CTX_L1] : &v->l2[slot].req;
 }
 
 /* A request of v's ctx, made by v's own thread (local) or any other CPU. */
@@ -184,7 +184,7 @@ int tlb_vcpu_init(struct tlb_domain *d, struct tlb_vcpu *v, uint32_t id, uint32_
 }
 
 /* A nested transition: the other context ran last. Seed patch 25, fallback. */
-static void transition(struct tlb_vcpu *v, enum tlb_ctx ctx)
+static void transition(struct tlb_vcpu *v)
 {
 	uint64_t forced = req_make(BIT(TLB_REASON_FORCE_OPTION), false, 0);
 
@@ -192,7 +192,6 @@ static void transition(struct tlb_vcpu *v, enum tlb_ctx ctx)
 		req_post(v, TLB_CTX_L1, forced);
 		req_post_word(&v->l2[v->cur].req, forced);
 	}
-	(void)ctx;
 }
 
 /*
@@ -208,8 +207,8 @@ void tlb_before_vmrun(struct tlb_vcpu *v, struct vmcb *vmcb)
 	struct tlb_inflight *run = &v->run;
 
 	if (ctx != v->ran_ctx)
-		transition(v, ctx);
-	run->snap = svm_atomic_xchg(req_now(v, ctx), 0, __ATOMIC_ACQ_REL);
+		transition(v);
+	run->snap = svm_atomic_xchg(req_word(v, ctx, v->cur), 0, __ATOMIC_ACQ_REL);
 	run->ctx = (uint8_t)ctx;
 	run->slot = v->cur;
 	run->tlb_control = TLB_CONTROL_DO_NOTHING;
@@ -249,8 +248,7 @@ void tlb_after_vmexit(struct tlb_vcpu *v, struct vmcb *vmcb, bool vmrun_failed)
 	run->valid = false;
 	if (vmrun_failed && TLB_RULE(failed_vmrun_repost)) {
 		if (req_reasons(run->snap))
-			req_post_word(ctx == TLB_CTX_L1 ? &v->req[TLB_CTX_L1] : &v->l2[run->slot].req,
-				      run->snap);
+			req_post_word(req_word(v, ctx, run->slot), run->snap);
 		return;
 	}
 	if (run->tlb_control == TLB_CONTROL_FLUSH_ALL_ASID)
