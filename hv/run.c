@@ -19,6 +19,7 @@
 #include "hv/run.h"
 
 #include "hv/apic/init.h"
+#include "hv/apic/reset.h"
 #include "hv/console.h"
 #include "hv/dbg/dbg.h"
 #include "hv/hv.h"
@@ -112,6 +113,7 @@ static void serve_init(struct vcpu *v)
 		v->world.regs.rdx = r.eax;      /* EDX = processor signature after INIT */
 		v->vmcb01->control.event_inj = 0;
 		v->vmcb01->control.int_state = 0;
+		hv_lapic_init_reset(v);         /* INIT resets the local APIC too */
 	}
 	v->mp_state = st;
 	/* Not rate-limited: one line per INIT a CPU takes; 45-smp counts them. */

@@ -4,7 +4,8 @@
 # as INIT leaves it and takes no interrupt after STI (issue 17, item 1).
 #
 #   bare     once, on QEMU TCG -smp 2 without svmhv: the reference.
-#   svmhv    APINIT_BOOTS times (default 10; `make soak` runs 200), svmhv with
+#   svmhv    APINIT_BOOTS times (default 10; the issue's 200-boot run is
+#            `APINIT_BOOTS=200 tests/suites/52-apinit.sh`, ~40 min), svmhv with
 #            nested=1 chain-loading apinit: every boot must pass every check.
 # Lines: "ok - apinit-bare: <check>", "ok - apinit-svmhv: <check>" (from the
 # first svmhv boot), "ok - apinit-svmhv: N of N boots clean".
