@@ -371,6 +371,27 @@ void check_msrs(void)
 }
 
 /*
+ * An NMI to self through the ICR's self shorthand (ICR 0004_4400h: self,
+ * level assert, NMI) arrives, as on bare QEMU: svmhv passes every IPI but
+ * INIT and SIPI to the hardware as written (hv/apic/apic.h). Both modes.
+ */
+void check_self_nmi(void)
+{
+	uint64_t base = 0;
+	unsigned rd, vec;
+	int x2;
+
+	probe_begin();
+	rd = probe_rdmsr(MSR_APIC_BASE, &base);
+	x2 = (base >> 10) & 1;
+	vec = probe_icr_self(base & ~0xfffull, x2, 0x44400u, 10000000u);
+	probe_end();
+	report_check(rd == PROBE_NO_FAULT && vec == VEC_NMI,
+		     "apic: an NMI to self by ICR shorthand arrives",
+		     "took %s (x2APIC %d)", vector_name(vec), x2);
+}
+
+/*
  * The local APIC rules (README "Every CPU"): the APIC page cannot move (its
  * write protection would be lost), and a store form svmhv does not emulate
  * (a read-modify-write, here OR $0 into the TPR, harmless if it landed)

@@ -59,6 +59,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		    opt.bare ? "bare" : "svmhv", text);
 	if (opt.bare) {
 		check_bare();
+		check_self_nmi();
 	} else {
 		check_cpuid();
 		check_hypercalls();
@@ -67,6 +68,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		check_svm_insns();
 		check_debug_trap();
 		check_apic();
+		check_self_nmi();
 	}
 	report_done();
 	failed = report_failed();
