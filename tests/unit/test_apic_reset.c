@@ -14,6 +14,7 @@
 
 #include "hv/apic/init.h"
 #include "hv/apic/reset.h"
+#include "hv/apic/vapic.h"
 #include "hv/smp.h"
 #include "svm/svm.h"
 #include "tests/harness/harness.h"
@@ -215,6 +216,32 @@ static void test_nmi_during_drain(void **state)
 	fake.accept = NULL;
 }
 
+/* ICR glue (hv/apic/vapic.c + icr.c): an NMI to self by shorthand reaches the APIC as written. */
+static void test_self_nmi_passed(void **state)
+{
+	struct vcpu *v = hv.vcpus[1];
+	unsigned ipis = fake.ipis;
+
+	(void)state;
+	harness_on_cpu(1, assert_int_equal(hv_apic_icr_write(v, 0x44400, false), 0));
+	assert_int_equal(fake.ipis, ipis + 1);
+	assert_int_equal(fake.last_icr, 0x44400);
+}
+
+/* INIT to self by shorthand: emulated on the sender's own vCPU, never sent. */
+static void test_init_self_emulated(void **state)
+{
+	struct vcpu *v = hv.vcpus[1];
+	unsigned ipis = fake.ipis;
+
+	(void)state;
+	harness_on_cpu(1, assert_int_equal(hv_apic_icr_write(v, 0x44500, false), 0));
+	assert_int_equal(fake.ipis, ipis);
+	assert_true(v->requests & HV_REQ_INIT);
+	assert_false(harness_prepare(1));               /* the AP now waits for SIPI */
+	assert_int_equal(v->mp_state, HV_MP_WAIT_SIPI);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +252,8 @@ int main(void)
 		cmocka_unit_test_setup(test_init_while_waiting, setup),
 		cmocka_unit_test_setup(test_disabled_apic_drained, setup),
 		cmocka_unit_test_setup(test_nmi_during_drain, setup),
+		cmocka_unit_test_setup(test_self_nmi_passed, setup),
+		cmocka_unit_test_setup(test_init_self_emulated, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
