@@ -19,6 +19,7 @@
 #include "hv/npt.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
+#include "hv/cpuid_state.h"
 #include "hv/run.h"
 #include "hv/smp.h"
 #include "hv/stats.h"
@@ -35,6 +36,7 @@ static struct hv_verdict svm_exit_cpuid(struct vcpu *v)
 
 	cpuid_count(leaf, sub, &r);
 	hv_cpuid_filter(leaf, sub, &r, &hv.cpuid_ctx);
+	/* Executed here, in svmhv's context: the state bits are the guest's. */
 	s->rax = r.eax;
 	g->rbx = r.ebx;
 	g->rcx = r.ecx;

@@ -169,6 +169,10 @@ struct cpuid_regs {
 };
 
 #define CPUID_1_ECX_X2APIC              BIT(21)
+#define CPUID_1_ECX_XSAVE               BIT(26)
+#define CPUID_1_EDX_APIC                BIT(9)
+#define CPUID_7_0_ECX_PKU               BIT(3)
+#define CPUID_7_0_ECX_OSPKE             BIT(4)
 #define CPUID_1_ECX_OSXSAVE             BIT(27)
 #define CPUID_1_ECX_HYPERVISOR          BIT(31)
 #define CPUID_80000001_ECX_SVM          BIT(2)

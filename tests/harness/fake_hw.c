@@ -53,7 +53,6 @@ static int msr_slot(uint32_t msr)
 
 void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
-	(void)sub;
 	*r = (struct cpuid_regs){ 0 };
 	switch (leaf) {
 	case 0:
@@ -65,10 +64,16 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 	case 1:
 		r->eax = 0x00a00f11;
 		r->ebx = fake.cur << 24;
-		r->ecx = BIT(0) | BIT(13) |             /* SSE3, CX16 */
+		/* SSE3, CX16, XSAVE, and OSXSAVE: svmhv's host runs with CR4.OSXSAVE */
+		r->ecx = BIT(0) | BIT(13) | CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE |
 			 (fake.cfg.x2apic ? CPUID_1_ECX_X2APIC : 0);
 		r->edx = BIT(0) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(9) | BIT(13) |
 			 BIT(16) | BIT(24) | BIT(25) | BIT(26);
+		break;
+	case 7:
+		/* PKU, and OSPKE: svmhv's host runs with CR4.PKE (sub-leaf 0) */
+		if (sub == 0)
+			r->ecx = CPUID_7_0_ECX_PKU | CPUID_7_0_ECX_OSPKE;
 		break;
 	case 0x80000000u:
 		r->eax = 0x8000000au;

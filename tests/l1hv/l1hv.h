@@ -127,6 +127,7 @@ int svm_enable(uint64_t *efer_out, unsigned *vec_out);
 void svm_disable(void);
 void guest_init(struct guest *g, unsigned slot, uint32_t asid, const uint8_t *entry);
 uint64_t guest_run(struct guest *g, unsigned flags);
+void sc_cpuid_state(void);      /* cpuid_state.c */
 uint32_t exit32(const struct guest *g);
 void msrpm_set(uint32_t msr, int read, int write);
 void iopm_set(uint16_t port);

@@ -1033,6 +1033,7 @@ void run_scenarios(void)
 		return;
 	sc_vmmcall();
 	sc_cpuid();
+	sc_cpuid_state();
 	sc_io();
 	sc_msr();
 	sc_exceptions();

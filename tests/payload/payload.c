@@ -60,6 +60,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (opt.bare) {
 		check_bare();
 		check_self_nmi();
+		check_cpuid_state();
 	} else {
 		check_cpuid();
 		check_hypercalls();
@@ -69,6 +70,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		check_debug_trap();
 		check_apic();
 		check_self_nmi();
+		check_cpuid_state();
 	}
 	report_done();
 	failed = report_failed();

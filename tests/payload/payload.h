@@ -87,6 +87,7 @@ void check_svm_insns(void);
 void check_debug_trap(void);
 void check_apic(void);
 void check_self_nmi(void);
+void check_cpuid_state(void);
 /* One hypercall with the IDT swapped in; returns the vector or no fault. */
 unsigned hypercall(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, struct hcall *out);
 
