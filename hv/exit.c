@@ -37,6 +37,7 @@ static struct hv_verdict svm_exit_cpuid(struct vcpu *v)
 	cpuid_count(leaf, sub, &r);
 	hv_cpuid_filter(leaf, sub, &r, &hv.cpuid_ctx);
 	/* Executed here, in svmhv's context: the state bits are the guest's. */
+	hv_cpuid_state_bits(leaf, sub, &r, s->cr4, v->apic_base);
 	s->rax = r.eax;
 	g->rbx = r.ebx;
 	g->rcx = r.ecx;
