@@ -54,9 +54,12 @@ lines() {
 	done
 }
 
+# QEMU locks its disk image: each of the PAR boots that run at once has a copy.
+for ((s = 0; s < PAR; s++)); do cp "$IMG/apinit-svmhv.img" "$IMG/apinit-svmhv-$s.img"; done
 SMP=2 qemu_boot apinit-bare "$IMG/apinit-bare.img" "$END_RE" >/dev/null &
 for ((i = 0; i < BOOTS; i++)); do
-	SMP=2 qemu_boot "apinit-svmhv-$i" "$IMG/apinit-svmhv.img" "$END_RE" >/dev/null &
+	s=$(((i + 1) % PAR))            # slot 0 runs next to the bare boot first
+	SMP=2 qemu_boot "apinit-svmhv-$i" "$IMG/apinit-svmhv-$s.img" "$END_RE" >/dev/null &
 	if (((i + 2) % PAR == 0)); then wait; fi
 done
 wait
