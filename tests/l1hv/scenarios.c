@@ -579,6 +579,70 @@ static void sc_svm_insns(void)
 		     "svm-insn: L2 continues after the emulated SVM instructions", "%s", ex(&g));
 }
 
+/*
+ * CLGI, STGI, VMSAVE and VMLOAD in L2 with L1 intercepting none of them
+ * (issue 17 item 5): they execute as on the hardware, L1 being L2's host:
+ * GIF is L2's, rAX is an L1-physical address and the state moved is L2's
+ * (APM2 15.5.2, 15.17; 15.33.1: without virtual VMLOAD/VMSAVE, rAX is a
+ * system-physical address). QEMU TCG instead exits with VMEXIT_VMSAVE at the
+ * first VMSAVE though the intercept is clear: skipped on bare QEMU TCG.
+ */
+static void sc_svm_insns_l2(void)
+{
+	struct vmcb *a = (struct vmcb *)L.scratch[0], *b = (struct vmcb *)L.scratch[1];
+	struct vmcb *c = (struct vmcb *)L.scratch[2];
+	const uint64_t fs_x = 0x0000654321987000ull, kgs_x = 0xffff800087654321ull;
+	const uint64_t esp_x = 0x5a5a5a5a00005000ull;
+	const uint64_t fs0 = 0x0000111122223000ull, kgs0 = 0xffff800044445555ull;
+	const uint64_t esp0 = 0x0000777788889000ull;
+	static const char *const names[] = {
+		"svm-insn-l2: CLGI and STGI that L1 does not intercept execute in L2",
+		"svm-insn-l2: L2's VMSAVE (no L1 intercept) stores L2's state at an L1-physical rAX",
+		"svm-insn-l2: L2's VMLOAD (no L1 intercept) loads from an L1-physical rAX",
+	};
+	uint64_t code;
+	struct guest g;
+	int qemu_exit;
+
+	guest_init(&g, SLOT_MAIN, 1, l2_svm_pass);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_VMLOAD);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_VMSAVE);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_CLGI);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_STGI);
+	g.vmcb->save.fs.base = fs0;
+	g.vmcb->save.kernel_gs_base = kgs0;
+	g.vmcb->save.sysenter_esp = esp0;
+	mem_zero(a, 4096);
+	mem_zero(c, 4096);
+	mem_copy(b, g.vmcb, 4096);
+	b->save.fs.base = fs_x;
+	b->save.kernel_gs_base = kgs_x;
+	b->save.sysenter_esp = esp_x;
+	g.vmcb->save.rax = (uint64_t)a;
+	g.r.rbx = (uint64_t)b;
+	g.r.rdi = (uint64_t)c;
+	probe_begin();
+	code = guest_run(&g, 0);
+	probe_end();
+	qemu_exit = code == VMEXIT_VMSAVE && at(&g, l2_svm_pass_save);
+	report_check(is_vmmcall_with(&g, code, L2_DONE) || (qemu_exit && !L.under_svmhv),
+		     names[0], "%s", ex(&g));
+	if (qemu_exit && !L.under_svmhv && L.qemu_tcg) {
+		report_skip(names[1], "QEMU TCG bug: VMEXIT_VMSAVE with the intercept clear");
+		report_skip(names[2], "QEMU TCG bug: VMEXIT_VMSAVE with the intercept clear");
+		return;
+	}
+	report_check(code == VMEXIT_VMMCALL && a->save.fs.base == fs0 &&
+		     a->save.kernel_gs_base == kgs0 && a->save.sysenter_esp == esp0 &&
+		     a->save.tr.selector == g.vmcb->save.tr.selector,
+		     names[1], "%s; fs 0x%lx kgs 0x%lx esp 0x%lx", ex(&g), a->save.fs.base,
+		     a->save.kernel_gs_base, a->save.sysenter_esp);
+	report_check(code == VMEXIT_VMMCALL && c->save.fs.base == fs_x &&
+		     c->save.kernel_gs_base == kgs_x && c->save.sysenter_esp == esp_x,
+		     names[2], "%s; VMSAVE after it: fs 0x%lx kgs 0x%lx esp 0x%lx", ex(&g),
+		     c->save.fs.base, c->save.kernel_gs_base, c->save.sysenter_esp);
+}
+
 static void sc_invlpga(void)
 {
 	unsigned v0, v1;
@@ -1040,6 +1104,7 @@ void run_scenarios(void)
 	sc_eventinj();
 	sc_interrupts();
 	sc_svm_insns();
+	sc_svm_insns_l2();
 	sc_invlpga();
 	sc_vmsave_vmload();
 	sc_illegal();
