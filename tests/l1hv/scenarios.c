@@ -593,14 +593,13 @@ static void sc_svm_insns_l2(void)
 	struct vmcb *c = (struct vmcb *)L.scratch[2];
 	const uint64_t fs_x = 0x0000654321987000ull, kgs_x = 0xffff800087654321ull;
 	const uint64_t esp_x = 0x5a5a5a5a00005000ull;
-	const uint64_t fs0 = 0x0000111122223000ull, kgs0 = 0xffff800044445555ull;
-	const uint64_t esp0 = 0x0000777788889000ull;
 	static const char *const names[] = {
 		"svm-insn-l2: CLGI and STGI that L1 does not intercept execute in L2",
 		"svm-insn-l2: L2's VMSAVE (no L1 intercept) stores L2's state at an L1-physical rAX",
 		"svm-insn-l2: L2's VMLOAD (no L1 intercept) loads from an L1-physical rAX",
+		"svm-insn-l2: the state L2's VMLOAD loaded is the CPU's after the #VMEXIT",
 	};
-	uint64_t code;
+	uint64_t code, fs0, kgs0, esp0, fs1, kgs1, esp1;
 	struct guest g;
 	int qemu_exit;
 
@@ -609,9 +608,6 @@ static void sc_svm_insns_l2(void)
 	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_VMSAVE);
 	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_CLGI);
 	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_STGI);
-	g.vmcb->save.fs.base = fs0;
-	g.vmcb->save.kernel_gs_base = kgs0;
-	g.vmcb->save.sysenter_esp = esp0;
 	mem_zero(a, 4096);
 	mem_zero(c, 4096);
 	mem_copy(b, g.vmcb, 4096);
@@ -622,7 +618,18 @@ static void sc_svm_insns_l2(void)
 	g.r.rbx = (uint64_t)b;
 	g.r.rdi = (uint64_t)c;
 	probe_begin();
+	/* l1hv runs L2 without VMLOAD: L2 starts on L1's FS, KernelGSBase, SYSENTER. */
+	fs0 = rdmsr(MSR_FS_BASE);
+	kgs0 = rdmsr(MSR_KERNEL_GS_BASE);
+	esp0 = rdmsr(MSR_SYSENTER_ESP);
 	code = guest_run(&g, 0);
+	/* #VMEXIT does not reload them (APM2 15.6): L1 restores its own. */
+	fs1 = rdmsr(MSR_FS_BASE);
+	kgs1 = rdmsr(MSR_KERNEL_GS_BASE);
+	esp1 = rdmsr(MSR_SYSENTER_ESP);
+	wrmsr(MSR_FS_BASE, fs0);
+	wrmsr(MSR_KERNEL_GS_BASE, kgs0);
+	wrmsr(MSR_SYSENTER_ESP, esp0);
 	probe_end();
 	qemu_exit = code == VMEXIT_VMSAVE && at(&g, l2_svm_pass_save);
 	report_check(is_vmmcall_with(&g, code, L2_DONE) || (qemu_exit && !L.under_svmhv),
@@ -630,6 +637,7 @@ static void sc_svm_insns_l2(void)
 	if (qemu_exit && !L.under_svmhv && L.qemu_tcg) {
 		report_skip(names[1], "QEMU TCG bug: VMEXIT_VMSAVE with the intercept clear");
 		report_skip(names[2], "QEMU TCG bug: VMEXIT_VMSAVE with the intercept clear");
+		report_skip(names[3], "QEMU TCG bug: VMEXIT_VMSAVE with the intercept clear");
 		return;
 	}
 	report_check(code == VMEXIT_VMMCALL && a->save.fs.base == fs0 &&
@@ -641,6 +649,8 @@ static void sc_svm_insns_l2(void)
 		     c->save.kernel_gs_base == kgs_x && c->save.sysenter_esp == esp_x,
 		     names[2], "%s; VMSAVE after it: fs 0x%lx kgs 0x%lx esp 0x%lx", ex(&g),
 		     c->save.fs.base, c->save.kernel_gs_base, c->save.sysenter_esp);
+	report_check(code == VMEXIT_VMMCALL && fs1 == fs_x && kgs1 == kgs_x && esp1 == esp_x,
+		     names[3], "fs 0x%lx kgs 0x%lx esp 0x%lx", fs1, kgs1, esp1);
 }
 
 static void sc_invlpga(void)
