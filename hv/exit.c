@@ -181,6 +181,47 @@ static struct hv_verdict svm_exit_svm_insn(struct vcpu *v)
 }
 
 /*
+ * An SVM instruction L2 executed and L1 does not intercept
+ * (NESTED_ROUTE_L2_SVM): as the CPU would run it with L1 as L2's host.
+ * VMLOAD/VMSAVE move L2's state from/to an L1-physical page (a bad address:
+ * #GP for L2, or L1's if it intercepts #GP); STGI/CLGI set L2's GIF
+ * (nested/gif.h); INVLPGA flushes as L1's own would. The CPU has already
+ * checked EFER.SVME and CPL before the intercept (APM3, each instruction).
+ */
+struct hv_verdict hv_l2_svm_insn(struct vcpu *v)
+{
+	struct nested_vcpu *n = &v->nested;
+	uint64_t code = v->vmcb->control.exit_code, next_rip;
+	enum nested_result r = NESTED_DONE;
+	struct hv_verdict vd = hv_next_rip(v, &next_rip);
+	const char *why = NULL;
+
+	if (vd.action != HV_RESUME)
+		return vd;
+	switch (code) {
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+		r = nested_l2_vmload_vmsave(n, &hv.nested, code == VMEXIT_VMLOAD, &why);
+		break;
+	case VMEXIT_STGI:
+		nested_gif_l2_stgi(&n->gif);
+		break;
+	case VMEXIT_CLGI:
+		nested_gif_l2_clgi(&n->gif);
+		break;
+	case VMEXIT_INVLPGA:
+		nested_invlpga(n, &v->tlb, v->vmcb->save.rax, (uint32_t)v->world.regs.rcx);
+		break;
+	default:
+		return hv_inject(VEC_UD);
+	}
+	if (r != NESTED_DONE)
+		return nested_fault(v, r, why);
+	hv_set_rip(v, next_rip);
+	return hv_resume();
+}
+
+/*
  * #DB and #AC are intercepted so that a guest cannot hang the physical CPU
  * with an endless chain of them (CVE-2015-5307, CVE-2015-8104): every
  * delivery now passes through svmhv. They are reflected unchanged, except a

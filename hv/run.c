@@ -133,10 +133,10 @@ static void serve_sipi(struct vcpu *v)
 	v->mp_state = st;
 }
 
-/* While L1's GIF is 0 an INIT waits (L2 runs only with L1's GIF = 1). */
+/* While the GIF is 0 (L1's, or L2's own CLGI) an INIT waits. */
 static bool init_ready(const struct vcpu *v)
 {
-	return v->nested.in_l2 || nested_gif_init_ready(&v->nested.gif);
+	return nested_gif_init_ready(&v->nested.gif);
 }
 
 /* Requests other CPUs posted (hv_vcpu_request()); HV_REQ_TLB only wakes. */
@@ -185,7 +185,9 @@ static void deliver_events(struct vcpu *v)
 					  n->vmcb02->control.event_inj & SVM_EVTINJ_VALID);
 		if (act != NESTED_GIF_REFLECT_NMI) {
 			nmi_action(v, n->vmcb02, act);
-			v->world.host_if = nested_gif_vmcb02_hif(&n->hsave, n->vmcb02);
+			n->vmcb02->control.int_ctl = nested_gif_vmcb02_int_ctl(
+				&n->gif, n->vmcb02->control.int_ctl, n->cache.int_ctl);
+			v->world.host_if = nested_gif_vmcb02_hif(&n->gif, &n->hsave, n->vmcb02);
 			return;
 		}
 		nested_synth_exit(n->vmcb02, VMEXIT_NMI, 0, 0);
@@ -287,6 +289,8 @@ static struct hv_verdict route_l2(struct vcpu *v)
 		return hv_verdict_of(HV_REFLECT);
 	case NESTED_ROUTE_L2_UD:
 		return hv_inject(VEC_UD);
+	case NESTED_ROUTE_L2_SVM:
+		return hv_l2_svm_insn(v);
 	default:
 		return hv_handle_exit(v);
 	}

@@ -28,9 +28,10 @@ int nested_vcpu_init(struct nested_vcpu *n, const struct nested_env *e, nested_a
 	n->iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &n->iopm_pa);
 	n->l1_msrpm = alloc(SVM_MSRPM_SIZE / PAGE_SIZE, &pa);
 	n->l1_iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &pa);
+	n->scratch = alloc(1, &pa);
 	nested_gif_init(&n->gif);
-	return n->vmcb02 && n->vmcb12 && n->msrpm && n->iopm && n->l1_msrpm && n->l1_iopm ?
-	       0 : -1;
+	return n->vmcb02 && n->vmcb12 && n->msrpm && n->iopm && n->l1_msrpm && n->l1_iopm &&
+	       n->scratch ? 0 : -1;
 }
 
 enum nested_result nested_insn_check(const struct nested_vcpu *n, const struct nested_env *e,
@@ -236,15 +237,14 @@ static const struct { uint16_t off, len; } vmload_ranges[] = {
 };
 
 /*
- * VMLOAD / VMSAVE: the state they move is vmcb01's save area for L1. Only
+ * VMLOAD / VMSAVE of the state in save area s (vmcb01's for L1, vmcb02's
+ * for L2) from / to L1's page at gpa, through page (svmhv's scratch). Only
  * those fields of L1's page are read or written, as the CPU does.
  */
-enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
-					struct vmcb *vmcb01, bool load, const char **why)
+static enum nested_result vmload_vmsave(const struct nested_env *e, struct vmcb_save *s,
+					uint64_t gpa, struct vmcb *page, bool load,
+					const char **why)
 {
-	struct vmcb_save *s = &vmcb01->save;
-	uint64_t gpa = s->rax;
-	struct vmcb *page = n->vmcb12;          /* scratch; no VMRUN in flight */
 	uint8_t *p = (uint8_t *)page;
 
 	if (!l1_page(e, gpa)) {
@@ -265,6 +265,30 @@ enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nest
 	if (load)
 		nested_copy_vmload_state(s, &page->save);
 	return NESTED_DONE;
+}
+
+enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
+					struct vmcb *vmcb01, bool load, const char **why)
+{
+	/* n->vmcb12 as the scratch page: no VMRUN in flight while L1 runs. */
+	return vmload_vmsave(e, &vmcb01->save, vmcb01->save.rax, n->vmcb12, load, why);
+}
+
+/*
+ * L2's address size: rAX in 64-bit mode (EFER.LMA and CS.L), else EAX
+ * (APM3 VMLOAD/VMSAVE: "rAX"; the operand is the address-size register).
+ */
+static uint64_t l2_rax(const struct vmcb_save *s)
+{
+	return (s->efer & EFER_LMA) && (s->cs.attrib & SEG_ATTR_L) ? s->rax : (uint32_t)s->rax;
+}
+
+enum nested_result nested_l2_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
+					   bool load, const char **why)
+{
+	struct vmcb_save *s = &n->vmcb02->save;
+
+	return vmload_vmsave(e, s, l2_rax(s), n->scratch, load, why);
 }
 
 void nested_stgi(struct nested_vcpu *n)

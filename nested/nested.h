@@ -71,6 +71,7 @@ struct nested_vcpu {
 	uint64_t msrpm_pa, iopm_pa;
 	uint8_t *l1_msrpm, *l1_iopm;    /* copies of L1's maps, for routing */
 	bool l1_msrpm_valid, l1_iopm_valid;
+	struct vmcb *scratch;           /* L2's VMLOAD / VMSAVE pass through it */
 	struct nested_shadow shadow;    /* L1's nested page tables composed with svmhv's */
 };
 
@@ -107,6 +108,16 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 /* VMLOAD (load) / VMSAVE from L1 with rAX in vmcb01: NESTED_DONE or _GP. */
 enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
 					struct vmcb *vmcb01, bool load, const char **why);
+
+/*
+ * VMLOAD (load) / VMSAVE executed by L2 and not intercepted by L1: the state
+ * moved is L2's (vmcb02's save area), rAX (EAX outside 64-bit mode) is an
+ * L1-physical address checked as every address L1 gives (APM2 15.33.1:
+ * without virtual VMLOAD/VMSAVE, a guest's rAX is the host's physical
+ * address; L1 is L2's host). NESTED_DONE or NESTED_GP (#GP for L2).
+ */
+enum nested_result nested_l2_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
+					   bool load, const char **why);
 
 /* STGI / CLGI from L1. STGI may release a held NMI (the run loop delivers it). */
 void nested_stgi(struct nested_vcpu *n);
