@@ -48,7 +48,7 @@ extern const uint8_t l2_msr[], l2_msr_rd[], l2_msr_wr[], l2_msr_outside[];
 extern const uint8_t l2_ud[], l2_de[], l2_de_div[], l2_bp[], l2_bp_int3[], l2_intn[];
 extern const uint8_t l2_done[], l2_spin[], l2_svm[], l2_svm_pass[], l2_svm_pass_save[], l2_triple[], l2_stubs[];
 extern const uint8_t l2_peek_poke[], l2_wrmsr[], l2_rdmsr[], l2_mov_cr4[];
-extern const uint8_t l2_peek[], l2_gather[];
+extern const uint8_t l2_peek[], l2_gather[], l2_poke_out[], l2_poke_rdmsr[];
 
 /* Constants shared with world.asm. */
 #define L2_MARK         0x1d700000u

@@ -653,6 +653,79 @@ static void sc_svm_insns_l2(void)
 		     names[3], "fs 0x%lx kgs 0x%lx esp 0x%lx", fs1, kgs1, esp1);
 }
 
+/* --- permission maps changed while L2 runs (issue 17 item 2) ------------------- */
+
+/* L2 stores val at map byte b, then OUTs to port: the exit code. */
+static uint64_t poke_out(struct guest *g, uint8_t *b, uint8_t val, uint16_t port)
+{
+	uint64_t code;
+
+	guest_init(g, SLOT_MAIN, 1, l2_poke_out);
+	g->r.rdi = (uint64_t)b;
+	g->r.rsi = val;
+	g->r.rdx = port;
+	probe_begin();
+	code = guest_run(g, 0);
+	probe_end();
+	return code;
+}
+
+/* L2 stores val at map byte b, then RDMSRs msr: the exit code. */
+static uint64_t poke_rdmsr(struct guest *g, uint8_t *b, uint8_t val, uint32_t msr)
+{
+	uint64_t code;
+
+	guest_init(g, SLOT_MAIN, 1, l2_poke_rdmsr);
+	g->r.rdi = (uint64_t)b;
+	g->r.rsi = val;
+	g->r.rcx = msr;
+	probe_begin();
+	code = guest_run(g, 0);
+	probe_end();
+	return code;
+}
+
+/*
+ * The CPU consults L1's IOPM and MSRPM at each IN/OUT and RDMSR/WRMSR
+ * (APM2 15.10.1, 15.11), so a bit L2 flips in L1's map (L2 runs on L1's
+ * memory here) decides L2's very next access: set, it is intercepted;
+ * clear, it is not.
+ */
+static void sc_maps_live(void)
+{
+	const uint16_t port = 0x80;
+	const uint32_t msr = MSR_SYSENTER_CS;
+	uint8_t *ib = L.iopm + port / 8, im = (uint8_t)(1u << (port % 8)), isaved = *ib;
+	uint8_t *mb = L.msrpm + 2 * msr / 8, mm = (uint8_t)(1u << (2 * msr % 8)), msaved = *mb;
+	uint64_t code, want = rdmsr(msr);
+	struct guest g;
+
+	*ib = isaved & (uint8_t)~im;
+	code = poke_out(&g, ib, isaved | im, port);
+	report_check(code == VMEXIT_IOIO && (g.vmcb->control.exit_info_1 >> 16) == port,
+		     "maps-live: L2 sets its port's bit in L1's IOPM, its OUT is intercepted",
+		     "%s", ex(&g));
+	*ib = isaved | im;
+	code = poke_out(&g, ib, isaved & (uint8_t)~im, port);
+	report_check(is_vmmcall_with(&g, code, L2_DONE),
+		     "maps-live: L2 clears its port's bit in L1's IOPM, its OUT is not intercepted",
+		     "%s", ex(&g));
+	*ib = isaved;
+	*mb = msaved & (uint8_t)~mm;
+	code = poke_rdmsr(&g, mb, msaved | mm, msr);
+	report_check(code == VMEXIT_MSR && g.vmcb->control.exit_info_1 == 0 &&
+		     (uint32_t)g.r.rcx == msr,
+		     "maps-live: L2 sets an MSR's read bit in L1's MSRPM, its RDMSR is intercepted",
+		     "%s", ex(&g));
+	*mb = msaved | mm;
+	code = poke_rdmsr(&g, mb, msaved & (uint8_t)~mm, msr);
+	report_check(is_vmmcall_with(&g, code, L2_DONE) &&
+		     ((g.r.r9 << 32) | (uint32_t)g.r.r8) == want,
+		     "maps-live: L2 clears an MSR's read bit in L1's MSRPM, its RDMSR is not intercepted",
+		     "%s; value 0x%lx (L1's 0x%lx)", ex(&g), (g.r.r9 << 32) | (uint32_t)g.r.r8, want);
+	*mb = msaved;
+}
+
 static void sc_invlpga(void)
 {
 	unsigned v0, v1;
@@ -1115,6 +1188,7 @@ void run_scenarios(void)
 	sc_interrupts();
 	sc_svm_insns();
 	sc_svm_insns_l2();
+	sc_maps_live();
 	sc_invlpga();
 	sc_vmsave_vmload();
 	sc_illegal();
