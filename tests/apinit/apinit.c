@@ -25,7 +25,8 @@
 #define ICR_INIT_ALLBUT         0x000c4500u     /* all-but-self, level assert, INIT */
 #define ICR_SIPI_ALLBUT         0x000c4600u     /* all-but-self, level assert, SIPI */
 #define LVT_MASKED              0x00010000u
-#define AP_WAIT_MS              2000u
+/* Generous: QEMU TCG on a loaded host may not run the AP's thread for seconds. */
+#define AP_WAIT_MS              10000u
 #define STI_MS                  50u
 
 struct reg_expect {
@@ -47,6 +48,7 @@ static const char *const banks[] = { "ISR", "TMR", "IRR" };
 
 static uint8_t *P;
 static uint64_t tsc_khz;
+static uint64_t ap_ms;          /* how long the last start_ap() waited */
 
 static void write_line(const char *line)
 {
@@ -144,6 +146,7 @@ static uint32_t start_ap(uint32_t phase, uint32_t want)
 			break;
 		__asm__ volatile("pause");
 	}
+	ap_ms = (rdtsc64() - t0) / tsc_khz;
 	return st;
 }
 
@@ -198,13 +201,15 @@ static void run(void)
 	report_diag("trampoline at 0x%lx, TSC %lu kHz", (uint64_t)pa, tsc_khz);
 	st = start_ap(1, AP_ST_DIRTY);
 	if (!report_check(st == AP_ST_DIRTY, "init: the AP left its APIC dirty (phase 1)",
-			  "AP state 0x%x, exception %u", st, *mb32(AP_MB_EXC)))
+			  "AP state 0x%x, exception %u after %lu ms", st, *mb32(AP_MB_EXC), ap_ms))
 		return;
+	report_diag("phase 1: the AP was done after %lu ms", ap_ms);
 	st = start_ap(2, AP_ST_DONE);
 	if (!report_check(st == AP_ST_DONE, "init: the AP ran again after INIT-SIPI-SIPI",
-			  "AP state 0x%x, exception %u, %u interrupts (last 0x%x)", st,
-			  *mb32(AP_MB_EXC), *mb32(AP_MB_IRQS), *mb32(AP_MB_LASTVEC)))
+			  "AP state 0x%x, exception %u, %u interrupts (last 0x%x) after %lu ms", st,
+			  *mb32(AP_MB_EXC), *mb32(AP_MB_IRQS), *mb32(AP_MB_LASTVEC), ap_ms))
 		return;
+	report_diag("phase 2: the AP was done after %lu ms", ap_ms);
 	check_regs();
 	report_check(*mb32(AP_MB_IRQS) == 0, "init: no interrupt after STI",
 		     "%u interrupts, last vector 0x%x", *mb32(AP_MB_IRQS), *mb32(AP_MB_LASTVEC));

@@ -4,9 +4,9 @@
 # as INIT leaves it and takes no interrupt after STI (issue 17, item 1).
 #
 #   bare     once, on QEMU TCG -smp 2 without svmhv: the reference.
-#   svmhv    APINIT_BOOTS times (default 10; the issue's 200-boot run is
-#            `APINIT_BOOTS=200 tests/suites/52-apinit.sh`, ~40 min), svmhv with
-#            nested=1 chain-loading apinit: every boot must pass every check.
+#   svmhv    APINIT_BOOTS times (default 10, ~2 min; the issue's 200-boot
+#            run is part of `make soak`, ~35 min), svmhv with nested=1
+#            chain-loading apinit: every boot must pass every check.
 # Lines: "ok - apinit-bare: <check>", "ok - apinit-svmhv: <check>" (from the
 # first svmhv boot), "ok - apinit-svmhv: N of N boots clean".
 # Logs: build/test-logs/qemu/apinit-*.{log,txt}.
