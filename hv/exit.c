@@ -24,6 +24,7 @@
 #include "hv/smp.h"
 #include "hv/stats.h"
 #include "svm/hw.h"
+#include "svm/msrpm.h"
 
 typedef struct hv_verdict (*exit_handler_t)(struct vcpu *v);
 
@@ -301,10 +302,58 @@ static struct hv_verdict svm_exit_npf(struct vcpu *v)
 }
 
 /* The IOPM's ports belong to isolation (hv/iso/ioio.c) or the debugger (hv/dbg/). */
+/* IOIO EXITINFO1 (APM2 15.10.2): IN, string, REP, SZ8/16/32, port. */
+#define IOIO_IN                 BIT(0)
+#define IOIO_STRING             BIT(2)
+#define IOIO_SIZE(info)         ((unsigned)((info) >> 4) & 7u)
+
+/*
+ * An IN/OUT of L2 that L1's IOPM lets through (L1's map is consulted at
+ * each access: vmcb02 intercepts every port, nested_route()) on a port
+ * svmhv does not intercept: done here as the CPU would for L2, with L1's
+ * rights. A string one is executed by L2 itself through an IOPM hole that
+ * closes at its next exit (nested_io_hole()): no emulation of its memory
+ * operand.
+ */
+static struct hv_verdict l2_io_pass(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	uint64_t info = c->exit_info_1, rax = v->vmcb->save.rax;
+	uint16_t port = (uint16_t)(info >> 16);
+	unsigned size = IOIO_SIZE(info) == 4 ? 4 : IOIO_SIZE(info) == 2 ? 2 : 1;
+
+	if (info & IOIO_STRING) {
+		nested_io_hole(&v->nested, port, size);
+		return hv_resume();                     /* again, natively */
+	}
+	if (info & IOIO_IN) {
+		if (size == 4)
+			rax = inl(port);                /* a 32-bit result zero-extends */
+		else if (size == 2)
+			rax = (rax & ~0xffffull) | inw(port);
+		else
+			rax = (rax & ~0xffull) | inb(port);
+		v->vmcb->save.rax = rax;
+	} else if (size == 4) {
+		outl(port, (uint32_t)rax);
+	} else if (size == 2) {
+		outw(port, (uint16_t)rax);
+	} else {
+		outb(port, (uint8_t)rax);
+	}
+	hv_set_rip(v, c->exit_info_2);
+	return hv_resume();
+}
+
 static struct hv_verdict svm_exit_ioio(struct vcpu *v)
 {
-	if (hv_iso_ioio_owns(v->vmcb->control.exit_info_1))
+	uint64_t info = v->vmcb->control.exit_info_1;
+
+	if (hv_iso_ioio_owns(info))
 		return hv_iso_ioio(v);
+	if (v->nested.in_l2 && !svm_iopm_intercepted(hv.nested.hv_iopm, (uint16_t)(info >> 16),
+						    IOIO_SIZE(info)))
+		return l2_io_pass(v);
 	return hv_dbg_ioio(v);
 }
 

@@ -284,7 +284,8 @@ static struct hv_verdict route_l2(struct vcpu *v)
 	/* L2's own illegal MOV CRn (QEMU's form of #GP), else L1's VMRUN failed. */
 	if (nested_is_vmrun_failure(v->vmcb->control.exit_code))
 		return hv_exit_invalid(v);
-	switch (nested_route(&v->nested, (uint32_t)v->world.regs.rcx)) {
+	nested_io_hole_close(&v->nested);       /* a string I/O's ports: intercepted again */
+	switch (nested_route(&v->nested, &hv.nested, (uint32_t)v->world.regs.rcx)) {
 	case NESTED_ROUTE_L1:
 		return hv_verdict_of(HV_REFLECT);
 	case NESTED_ROUTE_L2_UD:

@@ -59,8 +59,9 @@ enum nested_route {
 
 /*
  * Does vmcb12 intercept this exit? msr = L2's ECX (VMEXIT_MSR only).
- * l1_msrpm / l1_iopm: svmhv's private copies of L1's maps taken at VMRUN
- * (the ones merged into vmcb02); NULL counts as "all bits set".
+ * l1_msrpm / l1_iopm: L1's maps, of which the bytes this exit needs are
+ * current (nested_route() reads them from L1's memory at the exit); NULL
+ * counts as "all bits set".
  */
 bool nested_l1_intercepts(uint64_t exit_code, uint64_t exit_info_1, uint32_t msr,
 			  const struct nested_vmcb12_cache *c, const uint8_t *l1_msrpm,

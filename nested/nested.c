@@ -97,17 +97,72 @@ static void back_to_l1(struct nested_vcpu *n, struct vmcb *vmcb01, const struct 
 	n->in_l2 = false;
 }
 
-/* Copy L1's permission maps (addresses checked by nested_vmcb12_check) and merge. */
+/*
+ * vmcb02's permission maps. A map L1 uses is consulted in L1's memory at
+ * each exit (nested_route()), as the CPU consults it at each access, so a
+ * bit L2 or another vCPU flips meanwhile counts: vmcb02 then intercepts
+ * every port / MSR, and svmhv serves for L2 what L1's map lets through.
+ * A map L1 does not use: svmhv's own bits only.
+ */
 static void merge_maps(struct nested_vcpu *n, const struct nested_env *e)
 {
 	const struct nested_vmcb12_cache *c = &n->cache;
 
-	n->l1_msrpm_valid = nested_l1_uses_msrpm(c) &&
-			    gmem_read(e->mem, c->msrpm_base_pa, n->l1_msrpm, SVM_MSRPM_SIZE) == 0;
-	n->l1_iopm_valid = nested_l1_uses_iopm(c) &&
-			   gmem_read(e->mem, c->iopm_base_pa, n->l1_iopm, SVM_IOPM_SIZE) == 0;
-	nested_merge_msrpm(n->msrpm, n->l1_msrpm_valid ? n->l1_msrpm : NULL, e->hv_msrpm);
-	nested_merge_iopm(n->iopm, n->l1_iopm_valid ? n->l1_iopm : NULL, e->hv_iopm);
+	n->l1_msrpm_valid = nested_l1_uses_msrpm(c);
+	n->l1_iopm_valid = nested_l1_uses_iopm(c);
+	n->io_hole_size = 0;
+	if (n->l1_msrpm_valid)
+		svm_msrpm_init(n->msrpm, true);
+	else
+		nested_merge_msrpm(n->msrpm, NULL, e->hv_msrpm);
+	if (n->l1_iopm_valid)
+		svm_iopm_init(n->iopm, true);
+	else
+		nested_merge_iopm(n->iopm, NULL, e->hv_iopm);
+}
+
+/* One byte of L1's map into svmhv's buffer at the same offset; unreadable: all set. */
+static void map_byte(const struct nested_env *e, uint64_t base, uint8_t *buf, uint32_t off)
+{
+	if (gmem_read(e->mem, base + off, &buf[off], 1))
+		buf[off] = 0xff;
+}
+
+/*
+ * The bytes of L1's maps this exit needs, read from L1's memory now (the
+ * address was checked at VMRUN, each read goes through mm/gmem.h again).
+ */
+static void read_l1_bits(struct nested_vcpu *n, const struct nested_env *e, uint32_t ecx)
+{
+	const struct vmcb_control *c = &n->vmcb02->control;
+	uint32_t byte;
+	unsigned bit;
+
+	if (c->exit_code == VMEXIT_MSR && n->l1_msrpm_valid &&
+	    svm_msrpm_offset(ecx, &byte, &bit) == 0) {
+		map_byte(e, n->cache.msrpm_base_pa, n->l1_msrpm, byte);
+	} else if (c->exit_code == VMEXIT_IOIO && n->l1_iopm_valid) {
+		uint32_t port = (uint32_t)(c->exit_info_1 >> 16) & 0xffffu;
+		uint32_t last = port + 3;       /* the widest access; extra bits are harmless */
+
+		for (uint32_t b = port / 8; b <= last / 8; b++)
+			map_byte(e, n->cache.iopm_base_pa, n->l1_iopm, b);
+	}
+}
+
+void nested_io_hole(struct nested_vcpu *n, uint16_t port, unsigned size)
+{
+	n->io_hole_port = port;
+	n->io_hole_size = size;
+	(void)svm_iopm_set(n->iopm, port, size, false);
+}
+
+void nested_io_hole_close(struct nested_vcpu *n)
+{
+	if (!n->io_hole_size)
+		return;
+	(void)svm_iopm_set(n->iopm, n->io_hole_port, n->io_hole_size, true);
+	n->io_hole_size = 0;
 }
 
 /* VMRUN failed its checks: VMEXIT_INVALID in vmcb12, L1 goes on after its VMRUN. */
@@ -308,10 +363,11 @@ void nested_invlpga(struct nested_vcpu *n, struct tlb_vcpu *tlb, uint64_t va, ui
 		tlb_invlpga(tlb, va, asid);
 }
 
-enum nested_route nested_route(const struct nested_vcpu *n, uint32_t ecx)
+enum nested_route nested_route(struct nested_vcpu *n, const struct nested_env *e, uint32_t ecx)
 {
 	const struct vmcb_control *c = &n->vmcb02->control;
 
+	read_l1_bits(n, e, ecx);
 	return nested_exit_route(c->exit_code, c->exit_info_1, ecx, &n->cache,
 				 n->l1_msrpm_valid ? n->l1_msrpm : NULL,
 				 n->l1_iopm_valid ? n->l1_iopm : NULL);

@@ -69,8 +69,11 @@ struct nested_vcpu {
 	struct vmcb *vmcb12;            /* private copy of L1's vmcb12 page */
 	uint8_t *msrpm, *iopm;          /* merged maps vmcb02 points at */
 	uint64_t msrpm_pa, iopm_pa;
-	uint8_t *l1_msrpm, *l1_iopm;    /* copies of L1's maps, for routing */
-	bool l1_msrpm_valid, l1_iopm_valid;
+	/* L1's map bytes an exit needs, read at that exit (nested_route()) */
+	uint8_t *l1_msrpm, *l1_iopm;
+	bool l1_msrpm_valid, l1_iopm_valid;     /* L1 uses the map (MSR_PROT, IOIO_PROT) */
+	uint16_t io_hole_port;          /* nested_io_hole(): ports open in vmcb02's IOPM */
+	unsigned io_hole_size;          /* for one string I/O; 0: none */
 	struct vmcb *scratch;           /* L2's VMLOAD / VMSAVE pass through it */
 	struct nested_shadow shadow;    /* L1's nested page tables composed with svmhv's */
 };
@@ -126,8 +129,21 @@ void nested_clgi(struct nested_vcpu *n);
 /* INVLPGA va, asid from L1 (rAX, ECX). */
 void nested_invlpga(struct nested_vcpu *n, struct tlb_vcpu *tlb, uint64_t va, uint32_t asid);
 
-/* Whose is this exit from vmcb02? ecx: L2's ECX (MSR exits). */
-enum nested_route nested_route(const struct nested_vcpu *n, uint32_t ecx);
+/*
+ * Whose is this exit from vmcb02? ecx: L2's ECX (MSR exits). An MSR or IOIO
+ * exit is judged by L1's map as it is in L1's memory now.
+ */
+enum nested_route nested_route(struct nested_vcpu *n, const struct nested_env *e, uint32_t ecx);
+
+/*
+ * A string IN/OUT of L2 that L1's map lets through and svmhv does not
+ * emulate: vmcb02's IOPM lets ports [port, port + size) through for L2 to
+ * execute it itself; nested_io_hole_close(), at L2's next exit, intercepts
+ * them again. Until that exit L2 may use these ports unchecked: a bit L1
+ * sets for them meanwhile counts from that exit on.
+ */
+void nested_io_hole(struct nested_vcpu *n, uint16_t port, unsigned size);
+void nested_io_hole_close(struct nested_vcpu *n);
 
 /*
  * The emulated #VMEXIT to L1: vmcb02's exit and L2's state into vmcb12 (also

@@ -113,6 +113,7 @@
 #define VEC_SX                  30
 
 /* MSR numbers (APM2 Appendix A; 15.30 for SVM). */
+#define MSR_TSC                 0x00000010u
 #define MSR_APIC_BASE           0x0000001bu
 #define MSR_SPEC_CTRL           0x00000048u
 #define MSR_PRED_CMD            0x00000049u     /* bit 0: IBPB */
