@@ -128,6 +128,7 @@ void svm_disable(void);
 void guest_init(struct guest *g, unsigned slot, uint32_t asid, const uint8_t *entry);
 uint64_t guest_run(struct guest *g, unsigned flags);
 void sc_cpuid_state(void);      /* cpuid_state.c */
+void run_conf(void);            /* conf.c: the differential batch */
 uint32_t exit32(const struct guest *g);
 void msrpm_set(uint32_t msr, int read, int write);
 void iopm_set(uint16_t port);

@@ -1189,6 +1189,7 @@ void run_scenarios(void)
 	sc_svm_insns();
 	sc_svm_insns_l2();
 	sc_maps_live();
+	run_conf();
 	sc_invlpga();
 	sc_vmsave_vmload();
 	sc_illegal();
