@@ -114,10 +114,21 @@ dirty:
 	dec ecx
 	jnz .irr
 .irr_set:
-	mov dword [A_LVTT], 0x20041     ; periodic, vector 41h, unmasked
-	mov dword [A_TICR], 100000
 	mov dword [A_TPR], 0x20
 	mov dword [A_LDR], 0x02000000
+	; Periodic, vector 41h, unmasked, every 10^6 bus clocks (1 ms on QEMU's
+	; 1 GHz APIC clock): an INIT that leaves it running is seen in phase 2's
+	; 50 ms of STI. The one-shot's initial count (1000) is cleared first:
+	; LVTT switched to periodic with it would run a 1 us timer until the
+	; next store, and under svmhv every store to the APIC page is an
+	; emulated #NPF, so that lasts long enough for QEMU's APIC timer, which
+	; catches up one period per callback, to fall behind for tens of seconds on a
+	; loaded host (its main loop held the BQL, both vCPU threads waited:
+	; the 52-apinit freeze, about 1 boot in 100). Short periods are not
+	; QEMU's strength either way.
+	mov dword [A_TICR], 0
+	mov dword [A_LVTT], 0x20041
+	mov dword [A_TICR], 1000000
 	mov dword [ebx + MB_STATE], ST_DIRTY
 	jmp park
 
