@@ -147,6 +147,36 @@ static bool is_target(const struct hv_ipi *ipi, const struct hv_apic_cpu *c,
 	}
 }
 
+static bool in_list(uint32_t id, const uint32_t *ids, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+unsigned hv_ipi_outside(const struct hv_ipi *ipi, unsigned known, const uint32_t *outside,
+			unsigned n, uint32_t *out, unsigned max)
+{
+	uint32_t bcast = ipi->x2apic ? APIC_X2APIC_BROADCAST : APIC_XAPIC_BROADCAST;
+	unsigned k = 0;
+
+	if (ipi->shorthand == HV_APIC_SH_SELF)
+		return 0;
+	if (ipi->shorthand != HV_APIC_SH_NONE || ipi->dest == bcast) {
+		for (unsigned i = 0; i < n && k < max; i++)
+			out[k++] = outside[i];
+		return k;
+	}
+	if (ipi->logical || !max)
+		return 0;
+	if (in_list(ipi->dest, outside, n) || known == 0) {
+		out[0] = ipi->dest;
+		return 1;
+	}
+	return 0;
+}
+
 unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus,
 			unsigned ncpu, unsigned self, uint64_t *mask_out)
 {

@@ -177,4 +177,18 @@ uint32_t hv_x2apic_ldr(uint32_t x2apic_id);
 unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus,
 			unsigned ncpu, unsigned self, uint64_t *mask_out);
 
+/*
+ * An INIT or SIPI also reaches CPUs outside svmhv's table, as it would on
+ * the hardware: outside[0..n) are the APIC IDs of processors the firmware
+ * reports but did not enable (svmhv never runs them). A broadcast (shorthand
+ * all or all-but-self, or the broadcast destination) goes to each of them; a
+ * physical destination that is one of them, or that no CPU under svmhv has
+ * (known == 0 targets from hv_ipi_targets()), goes to that ID alone. Logical
+ * destinations cannot be resolved for CPUs svmhv never ran (their LDR is
+ * unknown): none. Writes at most max APIC IDs to out, each to be sent the
+ * IPI with a physical destination and no shorthand; returns how many.
+ */
+unsigned hv_ipi_outside(const struct hv_ipi *ipi, unsigned known, const uint32_t *outside,
+			unsigned n, uint32_t *out, unsigned max);
+
 #endif /* SVMHV_HV_APIC_APIC_H */

@@ -47,6 +47,7 @@ struct fake_hw {
 	unsigned nmis[FAKE_MAX_CPUS];   /* NMIs sent to each CPU (by APIC ID) */
 	unsigned ipis;                  /* every ICR write */
 	uint64_t last_icr;
+	uint64_t icr_log[32];           /* the first 32 ICR writes, in order */
 	unsigned invlpgas;
 	bool gif[FAKE_MAX_CPUS];
 	uint64_t dr[FAKE_MAX_CPUS][8];  /* debug registers (the guest's DR0-3 live there) */

@@ -4,3 +4,6 @@ UNIT_TESTS += test_apic test_ipi test_apic_init
 test_apic_SRCS := tests/unit/test_apic.c hv/apic/apic.c
 test_ipi_SRCS := tests/unit/test_ipi.c hv/apic/apic.c
 test_apic_init_SRCS := tests/unit/test_apic_init.c hv/apic/init.c
+# How many CPUs svmhv takes (hv/cpus.c): the limits boot/ checks before touching anything.
+UNIT_TESTS += test_cpus
+test_cpus_SRCS := tests/unit/test_cpus.c hv/cpus.c svm/asid.c hv/fmt.c

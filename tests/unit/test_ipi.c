@@ -274,6 +274,49 @@ static void test_decode_then_resolve(void **state)
 	expect(&i, x2, 8, 0, 0x10);
 }
 
+/*
+ * INIT/SIPI to CPUs outside svmhv's table (issue 16): processors the firmware
+ * did not enable (APIC IDs 0x10, 0x11 here) get broadcasts and their own
+ * physical destination; an ID no CPU has goes to the hardware as addressed;
+ * never silently nowhere.
+ */
+static void test_outside_cpus(void **state)
+{
+	static const uint32_t outside[] = { 0x10, 0x11 };
+	uint32_t out[4] = { 0 };
+	struct hv_ipi i;
+
+	(void)state;
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_ALL_BUT_SELF, false, 0, false);
+	assert_int_equal(hv_ipi_outside(&i, 3, outside, 2, out, 4), 2);
+	assert_int_equal(out[0], 0x10);
+	assert_int_equal(out[1], 0x11);
+	i = ipi(HV_APIC_DM_SIPI, HV_APIC_SH_ALL, false, 0, false);
+	assert_int_equal(hv_ipi_outside(&i, 4, outside, 2, out, 1), 1);   /* at most max */
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, false, APIC_XAPIC_BROADCAST, false);
+	assert_int_equal(hv_ipi_outside(&i, 3, outside, 2, out, 4), 2);
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, true, APIC_X2APIC_BROADCAST, true);
+	assert_int_equal(hv_ipi_outside(&i, 3, outside, 2, out, 4), 2);
+	/* self never leaves svmhv; a CPU under svmhv is not outside */
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_SELF, false, 0, false);
+	assert_int_equal(hv_ipi_outside(&i, 1, outside, 2, out, 4), 0);
+	i = ipi(HV_APIC_DM_SIPI, HV_APIC_SH_NONE, false, 2, false);
+	assert_int_equal(hv_ipi_outside(&i, 1, outside, 2, out, 4), 0);
+	/* physical: one of the outside CPUs, or an ID svmhv does not know */
+	out[0] = 0;
+	i = ipi(HV_APIC_DM_SIPI, HV_APIC_SH_NONE, false, 0x11, false);
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 2, out, 4), 1);
+	assert_int_equal(out[0], 0x11);
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, false, 0x42, false);
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 2, out, 4), 1);
+	assert_int_equal(out[0], 0x42);
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, false, 0x42, false);
+	assert_int_equal(hv_ipi_outside(&i, 0, NULL, 0, out, 4), 1);
+	/* logical: unknown LDRs out there, nothing to resolve */
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, true, 0x80, false);
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 2, out, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_modes),
 		cmocka_unit_test(test_many_cpus),
 		cmocka_unit_test(test_decode_then_resolve),
+		cmocka_unit_test(test_outside_cpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
