@@ -11,6 +11,10 @@
 #             returns; the shell's payload in bare mode finds no svmhv.
 #   nosvmhv   no svmhv at all (shell + startup.nsh): the payload's svmhv checks
 #             must FAIL (they can fail), and its bare mode must pass.
+#   smp80     -smp 80: more processors than svmhv's tables (64): refused before
+#             anything is touched, with the numbers; the firmware goes on.
+#   smp16     -smp 16 (ASIDs are per CPU, so TCG's 16 do not limit the count):
+#             every CPU virtualized on its own ASIDs 1 and 2, the payload runs.
 # Logs: build/test-logs/qemu/<boot>.log (raw serial) and .txt (cleaned).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -50,7 +54,7 @@ nsh '\payload.efi mode=svmhv noreset' '\payload.efi bare' > "$IMG/twice.nsh"
 boots=(nosvmhv)
 scripts/image.sh "$IMG/nosvmhv.img" build/payload.efi:payload.efi "$IMG/twice.nsh:startup.nsh"
 if [ $have_svmhv = 1 ]; then
-	boots+=(svmhv badcfg nosvm)
+	boots+=(svmhv badcfg nosvm smp80 smp16)
 	scripts/image.sh "$IMG/svmhv.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 		"$IMG/svmhv.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi
 	scripts/image.sh "$IMG/badcfg.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
@@ -60,6 +64,10 @@ if [ $have_svmhv = 1 ]; then
 	scripts/image.sh "$IMG/nosvm.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 		"$IMG/svmhv.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi \
 		"$IMG/bare.nsh:startup.nsh"
+	# More CPUs than svmhv takes: refused, the shell's bare payload finds no svmhv.
+	for b in smp80 smp16; do
+		cp "$IMG/nosvm.img" "$IMG/$b.img"
+	done
 fi
 
 # --- boot them all at once (each is one TCG thread) -----------------------------
@@ -68,7 +76,8 @@ for b in "${boots[@]}"; do
 	# Without a startup.nsh, a svmhv that gives up would leave the shell waiting.
 	[ "$b" != svmhv ] || re="$re|not virtualizing"
 	cpu=max; [ "$b" != nosvm ] || cpu=max,-svm
-	CPU=$cpu qemu_boot "$b" "$IMG/$b.img" "$re" >/dev/null &
+	smp=1; [[ "$b" != smp* ]] || smp=${b#smp}
+	CPU=$cpu SMP=$smp qemu_boot "$b" "$IMG/$b.img" "$re" >/dev/null &
 done
 wait
 
@@ -127,6 +136,39 @@ if [ $have_svmhv = 1 ]; then
 	tap_check "qemu: no SVM: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" \
 		eval '! qemu_has -F PANIC'
 	payload_tap "no SVM: " 1
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
+fi
+
+# --- more CPUs than svmhv can take: refused before touching anything -------------
+refused() {
+	local b=$1 why=$2
+	qemu_load "$b"
+	before=$TAP_FAILED
+	TAP_FAILED=0
+	tap_check "qemu: $b: svmhv counts the CPUs MP services reports" \
+		"no '${b#smp} CPUs enabled' line" qemu_has -F "boot: ${b#smp} CPUs enabled"
+	tap_check "qemu: $b: svmhv refuses, naming the limit" "no '$why' line" qemu_has -F "$why"
+	tap_check "qemu: $b: refused before reserving memory or taking a CPU" \
+		"$(grep -m1 -E 'reserved [0-9]+ KiB|virtualized cpu0' "$QEMU_TXT")" \
+		eval '! qemu_has -E "reserved [0-9]+ KiB|virtualized cpu0"'
+	tap_check "qemu: $b: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" eval '! qemu_has -F PANIC'
+	payload_tap "$b: " 1
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
+}
+if [ $have_svmhv = 1 ]; then
+	refused smp80 "not virtualizing: the firmware reports 80 processors (80 enabled), svmhv supports at most 64"
+	qemu_load smp16
+	before=$TAP_FAILED
+	TAP_FAILED=0
+	tap_check "qemu: smp16: every CPU virtualized" "no '16 CPUs under svmhv' line" \
+		qemu_has -F "boot: 16 CPUs under svmhv"
+	tap_check "qemu: smp16: the last AP virtualized on ASIDs 1 and 2" \
+		"no 'virtualized cpu15 (... ASIDs L1 1 L2 2)' line" \
+		qemu_has -E "virtualized cpu15 \(.*ASIDs L1 1 L2 2[-)]"
+	tap_check "qemu: smp16: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" eval '! qemu_has -F PANIC'
+	payload_tap "smp16: " 1
 	[ $TAP_FAILED = 0 ] || qemu_tail 60
 	TAP_FAILED=$((before | TAP_FAILED))
 fi
