@@ -10,7 +10,7 @@
 
 #include "hv/debug/escape.h"
 
-#define HV_BOOT_MAX_CPUS 64     /* processors MP services reports, enabled or not (hv/cpus.h) */
+#define HV_BOOT_MAX_CPUS 256    /* processors MP services reports, enabled or not (hv/cpus.h) */
 #define HV_BOOT_MAX_RAM  128    /* merged RAM ranges of the firmware's memory map */
 
 /* dma_protect= (boot/config.h enum config_dma_protect, same values). */

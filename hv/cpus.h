@@ -19,8 +19,8 @@
 
 /*
  * Processors MP services may report, enabled or not (HV_BOOT_MAX_CPUS, the
- * static bound of svmhv's per-CPU tables: the CPU masks of the IPI and park
- * paths are 64 bits).
+ * static bound of svmhv's per-CPU tables and CPU sets, hv/apic/apic.h): a
+ * two-socket EPYC Genoa has 384 threads, more than this; svmhv refuses it.
  */
 #define HV_CPUS_MAX             HV_BOOT_MAX_CPUS
 

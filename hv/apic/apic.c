@@ -178,22 +178,21 @@ unsigned hv_ipi_outside(const struct hv_ipi *ipi, unsigned known, const uint32_t
 }
 
 unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus,
-			unsigned ncpu, unsigned self, uint64_t *mask_out)
+			unsigned ncpu, unsigned self, struct hv_cpu_set *out)
 {
-	uint64_t mask = 0;
 	unsigned n = 0;
 
+	*out = (struct hv_cpu_set){ { 0 } };
 	if (ncpu > HV_APIC_MAX_CPUS)
 		ncpu = HV_APIC_MAX_CPUS;
 	for (unsigned i = 0; i < ncpu; i++) {
 		if (!is_target(ipi, &cpus[i], i, self))
 			continue;
-		mask |= 1ull << i;
+		out->w[i / 64] |= 1ull << (i % 64);
 		n++;
 		/* Lowest priority: one CPU, the first match (see hv/apic/apic.h). */
 		if (ipi->delivery == HV_APIC_DM_LOWEST)
 			break;
 	}
-	*mask_out = mask;
 	return n;
 }

@@ -108,16 +108,16 @@ static void deliver_outside(struct vcpu *v, uint64_t icr, const struct hv_ipi *i
 static void deliver_init_sipi(struct vcpu *v, uint64_t icr, const struct hv_ipi *ipi)
 {
 	struct hv_apic_cpu cpus[HV_MAX_CPUS] = { 0 };
-	uint64_t mask = 0;
+	struct hv_cpu_set set;
 	unsigned known;
 
 	apic_cpus(cpus);
-	known = hv_ipi_targets(ipi, cpus, hv.ncpu, v->index, &mask);
+	known = hv_ipi_targets(ipi, cpus, hv.ncpu, v->index, &set);
 	deliver_outside(v, icr, ipi, known);
 	for (unsigned i = 0; i < hv.ncpu; i++) {
 		struct vcpu *t = __atomic_load_n(&hv.vcpus[i], __ATOMIC_ACQUIRE);
 
-		if (!(mask & (1ull << i)))
+		if (!hv_cpu_set_has(&set, i))
 			continue;
 		if (!t && hv_iso_cpu_parked(i)) {
 			hv_debug("apic", "vCPU %u: %s to parked cpu%u dropped", v->index,

@@ -11,10 +11,10 @@
 #             returns; the shell's payload in bare mode finds no svmhv.
 #   nosvmhv   no svmhv at all (shell + startup.nsh): the payload's svmhv checks
 #             must FAIL (they can fail), and its bare mode must pass.
-#   smp80     -smp 80: more processors than svmhv's tables (64): refused before
-#             anything is touched, with the numbers; the firmware goes on.
-#   smp16     -smp 16 (ASIDs are per CPU, so TCG's 16 do not limit the count):
-#             every CPU virtualized on its own ASIDs 1 and 2, the payload runs.
+#   smp16, smp80  -smp 16 and 80 (ASIDs are per CPU, so TCG's 16 do not limit
+#             the count; the tables hold 256): every CPU virtualized on its own
+#             ASIDs 1 and 2, the payload runs. (The 256-processor refusal is
+#             host-tested: q35 under TCG gives at most 255 xAPIC CPUs.)
 # Logs: build/test-logs/qemu/<boot>.log (raw serial) and .txt (cleaned).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -70,14 +70,18 @@ if [ $have_svmhv = 1 ]; then
 	done
 fi
 
-# --- boot them all at once (each is one TCG thread) -----------------------------
+# --- boot them, four at a time (each is one TCG thread; -smp 80 is slower) ------
+n=0
 for b in "${boots[@]}"; do
 	re=$END_RE
 	# Without a startup.nsh, a svmhv that gives up would leave the shell waiting.
 	[ "$b" != svmhv ] || re="$re|not virtualizing"
 	cpu=max; [ "$b" != nosvm ] || cpu=max,-svm
 	smp=1; [[ "$b" != smp* ]] || smp=${b#smp}
-	CPU=$cpu SMP=$smp qemu_boot "$b" "$IMG/$b.img" "$re" >/dev/null &
+	CPU=$cpu SMP=$smp QEMU_TIMEOUT=$((QEMU_TIMEOUT > 240 ? QEMU_TIMEOUT : 240)) qemu_boot "$b" "$IMG/$b.img" "$re" \
+		>/dev/null &
+	n=$((n + 1))
+	[ $((n % 4)) != 0 ] || wait
 done
 wait
 
@@ -140,37 +144,25 @@ if [ $have_svmhv = 1 ]; then
 	TAP_FAILED=$((before | TAP_FAILED))
 fi
 
-# --- more CPUs than svmhv can take: refused before touching anything -------------
-refused() {
-	local b=$1 why=$2
+# --- many CPUs: every one virtualized on its own ASIDs 1 and 2 ---------------------
+all_cpus() {
+	local b=$1 n=${1#smp}
 	qemu_load "$b"
 	before=$TAP_FAILED
 	TAP_FAILED=0
-	tap_check "qemu: $b: svmhv counts the CPUs MP services reports" \
-		"no '${b#smp} CPUs enabled' line" qemu_has -F "boot: ${b#smp} CPUs enabled"
-	tap_check "qemu: $b: svmhv refuses, naming the limit" "no '$why' line" qemu_has -F "$why"
-	tap_check "qemu: $b: refused before reserving memory or taking a CPU" \
-		"$(grep -m1 -E 'reserved [0-9]+ KiB|virtualized cpu0' "$QEMU_TXT")" \
-		eval '! qemu_has -E "reserved [0-9]+ KiB|virtualized cpu0"'
+	tap_check "qemu: $b: every CPU virtualized" "no '$n CPUs under svmhv' line" \
+		qemu_has -F "boot: $n CPUs under svmhv"
+	tap_check "qemu: $b: the last AP virtualized on ASIDs 1 and 2" \
+		"no 'virtualized cpu$((n - 1)) (... ASIDs L1 1 L2 2)' line" \
+		qemu_has -E "virtualized cpu$((n - 1)) \(.*ASIDs L1 1 L2 2[-)]"
 	tap_check "qemu: $b: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" eval '! qemu_has -F PANIC'
 	payload_tap "$b: " 1
 	[ $TAP_FAILED = 0 ] || qemu_tail 60
 	TAP_FAILED=$((before | TAP_FAILED))
 }
 if [ $have_svmhv = 1 ]; then
-	refused smp80 "not virtualizing: the firmware reports 80 processors (80 enabled), svmhv supports at most 64"
-	qemu_load smp16
-	before=$TAP_FAILED
-	TAP_FAILED=0
-	tap_check "qemu: smp16: every CPU virtualized" "no '16 CPUs under svmhv' line" \
-		qemu_has -F "boot: 16 CPUs under svmhv"
-	tap_check "qemu: smp16: the last AP virtualized on ASIDs 1 and 2" \
-		"no 'virtualized cpu15 (... ASIDs L1 1 L2 2)' line" \
-		qemu_has -E "virtualized cpu15 \(.*ASIDs L1 1 L2 2[-)]"
-	tap_check "qemu: smp16: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" eval '! qemu_has -F PANIC'
-	payload_tap "smp16: " 1
-	[ $TAP_FAILED = 0 ] || qemu_tail 60
-	TAP_FAILED=$((before | TAP_FAILED))
+	all_cpus smp16
+	all_cpus smp80
 fi
 
 # --- the payload without svmhv: its checks can fail -------------------------------

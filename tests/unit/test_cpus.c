@@ -31,19 +31,21 @@ static void test_fits(void **state)
 	assert_int_equal(check(8, 0, 8), HV_CPUS_OK);           /* KVM as L0 */
 	assert_int_equal(check(2, 0, 3), HV_CPUS_OK);           /* ASIDs 1 and 2 */
 	assert_int_equal(check(HV_CPUS_MAX, 0, 32768), HV_CPUS_OK);
-	assert_int_equal(check(60, 4, 32768), HV_CPUS_OK);      /* disabled ones count too */
+	assert_int_equal(check(250, 6, 32768), HV_CPUS_OK);     /* disabled ones count too */
+	assert_int_equal(check(128, 0, 32768), HV_CPUS_OK);     /* EPYC 64 cores, SMT */
+	assert_int_equal(check(80, 0, 16), HV_CPUS_OK);         /* QEMU TCG -smp 80 */
 }
 
 static void test_too_many(void **state)
 {
 	(void)state;
 	assert_int_equal(check(HV_CPUS_MAX + 1, 0, 32768), HV_CPUS_ETOO_MANY);
-	assert_non_null(strstr(msg, "not virtualizing: the firmware reports 65 processors "
-				    "(65 enabled), svmhv supports at most 64"));
-	assert_int_equal(check(80, 0, 16), HV_CPUS_ETOO_MANY);  /* the first limit named */
-	assert_non_null(strstr(msg, "80 processors"));
-	assert_int_equal(check(60, 5, 32768), HV_CPUS_ETOO_MANY);
-	assert_non_null(strstr(msg, "65 processors (60 enabled)"));
+	assert_non_null(strstr(msg, "not virtualizing: the firmware reports 257 processors "
+				    "(257 enabled), svmhv supports at most 256"));
+	assert_int_equal(check(384, 0, 2), HV_CPUS_ETOO_MANY);  /* the first limit named */
+	assert_non_null(strstr(msg, "384 processors"));         /* 2-socket EPYC Genoa */
+	assert_int_equal(check(250, 7, 32768), HV_CPUS_ETOO_MANY);
+	assert_non_null(strstr(msg, "257 processors (250 enabled)"));
 	assert_int_equal(check(1, ~0u, 32768), HV_CPUS_ETOO_MANY);   /* no wrap-around */
 }
 
