@@ -164,8 +164,10 @@ unsigned hv_ipi_outside(const struct hv_ipi *ipi, unsigned known, const uint32_t
 	if (ipi->shorthand == HV_APIC_SH_SELF)
 		return 0;
 	if (ipi->shorthand != HV_APIC_SH_NONE || ipi->dest == bcast) {
+		/* An xAPIC ICR names 8-bit IDs: a CPU above 0xff is not reachable so. */
 		for (unsigned i = 0; i < n && k < max; i++)
-			out[k++] = outside[i];
+			if (ipi->x2apic || outside[i] < APIC_XAPIC_BROADCAST)
+				out[k++] = outside[i];
 		return k;
 	}
 	if (ipi->logical || !max)

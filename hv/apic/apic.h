@@ -195,7 +195,8 @@ unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus
  * physical destination that is one of them, or that no CPU under svmhv has
  * (known == 0 targets from hv_ipi_targets()), goes to that ID alone. Logical
  * destinations cannot be resolved for CPUs svmhv never ran (their LDR is
- * unknown): none. Writes at most max APIC IDs to out, each to be sent the
+ * unknown): none. An xAPIC-form IPI never names an ID above 0xfe. Writes at
+ * most max APIC IDs to out, each to be sent the
  * IPI with a physical destination and no shorthand; returns how many.
  */
 unsigned hv_ipi_outside(const struct hv_ipi *ipi, unsigned known, const uint32_t *outside,

@@ -331,6 +331,17 @@ static void test_outside_cpus(void **state)
 	assert_int_equal(hv_ipi_outside(&i, 3, outside, 2, out, 4), 2);
 	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, true, APIC_X2APIC_BROADCAST, true);
 	assert_int_equal(hv_ipi_outside(&i, 3, outside, 2, out, 4), 2);
+	/* x2APIC IDs above 0xfe: only an x2APIC-form broadcast reaches them. */
+	{
+		static const uint32_t wide[] = { 0x10, 0x1ff };
+
+		i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_ALL_BUT_SELF, false, 0, false);
+		assert_int_equal(hv_ipi_outside(&i, 3, wide, 2, out, 4), 1);
+		assert_int_equal(out[0], 0x10);
+		i.x2apic = true;
+		assert_int_equal(hv_ipi_outside(&i, 3, wide, 2, out, 4), 2);
+		assert_int_equal(out[1], 0x1ff);
+	}
 	/* self never leaves svmhv; a CPU under svmhv is not outside */
 	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_SELF, false, 0, false);
 	assert_int_equal(hv_ipi_outside(&i, 1, outside, 2, out, 4), 0);
