@@ -26,7 +26,7 @@
 
 #define HV_CPUS_OK              0
 #define HV_CPUS_ETOO_MANY       (-1)    /* more processors than HV_CPUS_MAX */
-#define HV_CPUS_EASIDS          (-2)    /* fewer ASIDs than enabled CPUs */
+#define HV_CPUS_EASIDS          (-2)    /* fewer than 3 ASIDs: 1 and 2 on each CPU */
 
 /*
  * May svmhv start? enabled / disabled: processors MP services reports as
