@@ -21,6 +21,7 @@
 #include "svm/hw.h"
 #include "hv/boot_info.h"
 #include "hv/console.h"
+#include "hv/cpus.h"
 #include "hv/fmt.h"
 #include "hv/hypercall.h"
 #include "hv/policy.h"
@@ -121,6 +122,27 @@ static uint64_t tsc_khz(void)
 	return t1 > t0 ? (t1 - t0) / 10 : 1000000;
 }
 
+/*
+ * Every processor MP services reports must fit svmhv's tables and every
+ * enabled one get an ASID (hv/cpus.h); else refuse now, before the pool,
+ * the IOMMU or any CPU is touched.
+ */
+static int check_cpus(struct hv_boot_info *info)
+{
+	struct efi_cpu_count c = efi_list_cpus(info, hv_read_apic_id());
+	struct svm_raw raw;
+	struct svm_features f;
+	char msg[240];
+
+	svm_read_raw(&raw);
+	if (svm_decode_features(&raw, &f) != SVM_OK)
+		f.nasid = 0;
+	if (hv_cpus_check(c.enabled, c.disabled, f.nasid, msg, sizeof(msg)) == HV_CPUS_OK)
+		return 0;
+	efi_fail(msg);
+	return -1;
+}
+
 /* dma_protect=required: no IOMMU, nothing started (not even the pool). */
 static int check_dma_protect(const struct hv_config *cfg, uint64_t rsdp)
 {
@@ -149,9 +171,8 @@ static int virtualize(const struct hv_config *cfg, int level)
 		.dma_protect = cfg->dma_protect, .test_fail_cpu = cfg->test_fail_cpu,
 		.rsdp_pa = efi_acpi_rsdp(),
 	};
-	if (check_dma_protect(cfg, info.rsdp_pa))
+	if (check_dma_protect(cfg, info.rsdp_pa) || check_cpus(&info))
 		return -1;
-	efi_list_cpus(&info, hv_read_apic_id());
 	heap = config_heap_mib(cfg, info.ncpu);
 	hv_info("boot", "heap %u MiB for %u CPU%s (%s)", heap, info.ncpu,
 		info.ncpu == 1 ? "" : "s", cfg->heap_mib ? "heap=" : "heap=auto");

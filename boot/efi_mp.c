@@ -75,30 +75,36 @@ static int cpu_index(const struct hv_boot_info *info, uint64_t apic_id)
 	return -1;
 }
 
-void efi_list_cpus(struct hv_boot_info *info, uint32_t bsp_apic_id)
+struct efi_cpu_count efi_list_cpus(struct hv_boot_info *info, uint32_t bsp_apic_id)
 {
 	struct efi_mp_services *mp = mp_services();
 	struct efi_processor_information pi;
+	struct efi_cpu_count c = { 1, 0 };
 	UINTN n = 0, enabled = 0;
 
 	info->ncpu = 1;
 	info->apic_ids[0] = bsp_apic_id;
+	info->noutside = 0;
 	if (!mp || EFI_ERROR(mp->GetNumberOfProcessors(mp, &n, &enabled))) {
 		hv_warn("boot", "no EFI MP services: only the boot CPU will be virtualized");
-		return;
+		return c;
 	}
 	for (UINTN i = 0; i < n; i++) {
-		if (EFI_ERROR(mp->GetProcessorInfo(mp, i, &pi)) ||
-		    !(pi.StatusFlag & PROCESSOR_ENABLED_BIT) || pi.ProcessorId == bsp_apic_id)
+		if (EFI_ERROR(mp->GetProcessorInfo(mp, i, &pi)) || pi.ProcessorId == bsp_apic_id)
 			continue;
-		if (info->ncpu == HV_BOOT_MAX_CPUS) {
-			hv_err("boot", "more than %u CPUs: CPU %u and later stay outside svmhv",
-			       HV_BOOT_MAX_CPUS, (unsigned)i);
-			break;
+		if (!(pi.StatusFlag & PROCESSOR_ENABLED_BIT)) {
+			if (info->noutside < HV_BOOT_MAX_CPUS)
+				info->outside_apic_ids[info->noutside++] = (uint32_t)pi.ProcessorId;
+			c.disabled++;
+			continue;
 		}
-		info->apic_ids[info->ncpu++] = (uint32_t)pi.ProcessorId;
+		if (info->ncpu < HV_BOOT_MAX_CPUS)
+			info->apic_ids[info->ncpu++] = (uint32_t)pi.ProcessorId;
+		c.enabled++;
 	}
-	hv_info("boot", "%u CPU%s enabled", info->ncpu, info->ncpu == 1 ? "" : "s");
+	hv_info("boot", "%u CPU%s enabled, %u disabled by the firmware", c.enabled,
+		c.enabled == 1 ? "" : "s", c.disabled);
+	return c;
 }
 
 /*

@@ -7,8 +7,17 @@
 /* boot/takeover.asm: the capture point of the blue pill (see its header). */
 int efi_takeover(hv_entry_fn entry, struct hv_boot_info *info);
 
-/* Fill info->ncpu and info->apic_ids: the boot CPU first, then every enabled AP. */
-void efi_list_cpus(struct hv_boot_info *info, uint32_t bsp_apic_id);
+/* What MP services reports: processors enabled (the boot CPU included) and not. */
+struct efi_cpu_count {
+	unsigned enabled, disabled;
+};
+/*
+ * Fill info->ncpu and info->apic_ids (the boot CPU first, then every enabled
+ * AP) and info->noutside / outside_apic_ids (the processors not enabled), as
+ * far as HV_BOOT_MAX_CPUS allows; returns the full counts, which the caller
+ * checks against the limits (hv_cpus_check()) before anything else.
+ */
+struct efi_cpu_count efi_list_cpus(struct hv_boot_info *info, uint32_t bsp_apic_id);
 /*
  * Virtualize every enabled AP through EFI_MP_SERVICES_PROTOCOL, one at a
  * time, after the boot CPU. Returns the number of CPUs under svmhv

@@ -10,7 +10,7 @@
 
 #include "hv/debug/escape.h"
 
-#define HV_BOOT_MAX_CPUS 64
+#define HV_BOOT_MAX_CPUS 256    /* processors MP services reports, enabled or not (hv/cpus.h) */
 #define HV_BOOT_MAX_RAM  128    /* merged RAM ranges of the firmware's memory map */
 
 /* dma_protect= (boot/config.h enum config_dma_protect, same values). */
@@ -44,6 +44,10 @@ struct hv_boot_info {
 	unsigned cpu_index;     /* hv_entry_ap: this AP's index, 1.. */
 	unsigned ncpu;          /* enabled CPUs; index 0 is the boot CPU */
 	uint32_t apic_ids[HV_BOOT_MAX_CPUS];
+	/* Processors MP services reports but did not enable: never under svmhv,
+	 * they still get the INIT/SIPI the guest addresses to them (hv/apic/vapic.c). */
+	unsigned noutside;
+	uint32_t outside_apic_ids[HV_BOOT_MAX_CPUS];
 	uint8_t shutdown;       /* enum hv_shutdown_action */
 	bool hc_user;           /* info hypercalls also at CPL 3 (`hypercalls=all`) */
 	uint64_t rsdp_pa;       /* ACPI RSDP from the EFI configuration table, 0 if none */

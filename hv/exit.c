@@ -96,7 +96,7 @@ static struct hv_verdict svm_exit_vmmcall(struct vcpu *v)
 		.tlb_flushes = hc_tlb_flushes, .asids = hc_asids,
 		.apic_ids = hv.apic_ids, .cpl = s->cpl, .user_ok = hv.boot.hc_user,
 		.dump = hv_dump_counters, .integrity = hv_integrity,
-		.parked = hv_iso_parked_mask(), .iso_counter = hv_iso_counter, .park = hv_iso_park,
+		.parked = hv_iso_cpu_parked, .iso_counter = hv_iso_counter, .park = hv_iso_park,
 		.below = hv.boot.level ? vmmcall : 0,
 	};
 	struct hv_hc_regs r = { s->rax, g->rbx, g->rcx, g->rdx };

@@ -78,7 +78,7 @@ static int64_t hc_vcpu_state(const struct hv_hc_env *env, struct hv_hc_regs *r)
 	r->rcx = env->apic_ids[idx];
 	r->rdx = v ? v->exit_total : 0;
 	r->rbx = v ? (v->mp_state ? SVMHV_VCPU_WAIT_SIPI : SVMHV_VCPU_RUNNING) :
-		 idx < 64 && (env->parked >> idx & 1) ? SVMHV_VCPU_PARKED : SVMHV_VCPU_ABSENT;
+		 env->parked && env->parked((unsigned)idx) ? SVMHV_VCPU_PARKED : SVMHV_VCPU_ABSENT;
 	return SVMHV_OK;
 }
 

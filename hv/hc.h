@@ -25,7 +25,7 @@ struct hv_hc_env {
 	unsigned cpl;                   /* the caller's privilege level */
 	bool user_ok;                   /* hypercalls=all: info functions at any CPL */
 	void (*dump)(void);             /* print counters on the console */
-	uint64_t parked;                /* bit i: CPU i is parked (SVMHV_VCPU_PARKED) */
+	bool (*parked)(unsigned idx);   /* is CPU idx parked (SVMHV_VCPU_PARKED)? NULL: none */
 	/* SVMHV_HC_INTEGRITY: for canary idx, the code checksum, canary pages
 	 * found changed, canary idx's physical address (0: none). */
 	void (*integrity)(uint64_t idx, uint64_t *sum, uint64_t *broken, uint64_t *canary_pa);

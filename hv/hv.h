@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/apic/apic.h"
 #include "hv/boot_info.h"
 #include "hv/cpu.h"
 #include "hv/insn/insn.h"
@@ -19,6 +20,7 @@
 #include "svm/svm.h"
 
 #define HV_MAX_CPUS     HV_BOOT_MAX_CPUS
+_Static_assert(HV_MAX_CPUS <= HV_APIC_MAX_CPUS, "IPI CPU sets cover every CPU");
 
 struct hv_state {
 	struct hv_boot_info boot;

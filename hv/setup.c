@@ -300,6 +300,8 @@ int hv_setup(const struct hv_boot_info *info)
 	int err;
 
 	/* 1. Own copies of everything: the caller's memory belongs to the firmware. */
+	if (info->ncpu > HV_MAX_CPUS || info->noutside > HV_BOOT_MAX_CPUS)
+		return HV_ERR_INVAL;    /* boot/ refused it already (hv_cpus_check()) */
 	hv.boot = *info;
 	hv.ncpu = info->ncpu ? info->ncpu : 1;
 	for (unsigned i = 0; i < hv.ncpu; i++) {

@@ -147,23 +147,54 @@ static bool is_target(const struct hv_ipi *ipi, const struct hv_apic_cpu *c,
 	}
 }
 
-unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus,
-			unsigned ncpu, unsigned self, uint64_t *mask_out)
+static bool in_list(uint32_t id, const uint32_t *ids, unsigned n)
 {
-	uint64_t mask = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+unsigned hv_ipi_outside(const struct hv_ipi *ipi, unsigned known, const uint32_t *outside,
+			unsigned n, uint32_t *out, unsigned max)
+{
+	uint32_t bcast = ipi->x2apic ? APIC_X2APIC_BROADCAST : APIC_XAPIC_BROADCAST;
+	unsigned k = 0;
+
+	if (ipi->shorthand == HV_APIC_SH_SELF)
+		return 0;
+	if (ipi->shorthand != HV_APIC_SH_NONE || ipi->dest == bcast) {
+		/* An xAPIC ICR names 8-bit IDs: a CPU above 0xff is not reachable so. */
+		for (unsigned i = 0; i < n && k < max; i++)
+			if (ipi->x2apic || outside[i] < APIC_XAPIC_BROADCAST)
+				out[k++] = outside[i];
+		return k;
+	}
+	if (ipi->logical || !max)
+		return 0;
+	if (in_list(ipi->dest, outside, n) || known == 0) {
+		out[0] = ipi->dest;
+		return 1;
+	}
+	return 0;
+}
+
+unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus,
+			unsigned ncpu, unsigned self, struct hv_cpu_set *out)
+{
 	unsigned n = 0;
 
+	*out = (struct hv_cpu_set){ { 0 } };
 	if (ncpu > HV_APIC_MAX_CPUS)
 		ncpu = HV_APIC_MAX_CPUS;
 	for (unsigned i = 0; i < ncpu; i++) {
 		if (!is_target(ipi, &cpus[i], i, self))
 			continue;
-		mask |= 1ull << i;
+		out->w[i / 64] |= 1ull << (i % 64);
 		n++;
 		/* Lowest priority: one CPU, the first match (see hv/apic/apic.h). */
 		if (ipi->delivery == HV_APIC_DM_LOWEST)
 			break;
 	}
-	*mask_out = mask;
 	return n;
 }

@@ -160,7 +160,17 @@ struct hv_apic_cpu {
 	bool present;                   /* svmhv runs a vCPU for it (running or waiting) */
 };
 
-#define HV_APIC_MAX_CPUS        64u
+/* CPUs by index, as many as svmhv's per-CPU tables hold (HV_BOOT_MAX_CPUS). */
+#define HV_APIC_MAX_CPUS        256u
+
+struct hv_cpu_set {
+	uint64_t w[HV_APIC_MAX_CPUS / 64];
+};
+
+static inline bool hv_cpu_set_has(const struct hv_cpu_set *s, unsigned i)
+{
+	return i < HV_APIC_MAX_CPUS && ((s->w[i / 64] >> (i % 64)) & 1u);
+}
 
 /*
  * x2APIC logical ID, read-only and derived from the x2APIC ID: cluster
@@ -169,13 +179,28 @@ struct hv_apic_cpu {
 uint32_t hv_x2apic_ldr(uint32_t x2apic_id);
 
 /*
- * CPUs an IPI from CPU self reaches: bit i of *mask_out is cpus[i]. Only
+ * CPUs an IPI from CPU self reaches: *out holds index i for cpus[i]. Only
  * present CPUs are targets; CPUs at index HV_APIC_MAX_CPUS and above are not
  * considered. Lowest-priority IPIs go to the lowest-index CPU of the matching
  * set (svmhv does not model priority arbitration, which the SDM leaves model
  * specific anyway). Returns the number of targets.
  */
 unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus,
-			unsigned ncpu, unsigned self, uint64_t *mask_out);
+			unsigned ncpu, unsigned self, struct hv_cpu_set *out);
+
+/*
+ * An INIT or SIPI also reaches CPUs outside svmhv's table, as it would on
+ * the hardware: outside[0..n) are the APIC IDs of processors the firmware
+ * reports but did not enable (svmhv never runs them). A broadcast (shorthand
+ * all or all-but-self, or the broadcast destination) goes to each of them; a
+ * physical destination that is one of them, or that no CPU under svmhv has
+ * (known == 0 targets from hv_ipi_targets()), goes to that ID alone. Logical
+ * destinations cannot be resolved for CPUs svmhv never ran (their LDR is
+ * unknown): none. An xAPIC-form IPI never names an ID above 0xfe. Writes at
+ * most max APIC IDs to out, each to be sent the
+ * IPI with a physical destination and no shorthand; returns how many.
+ */
+unsigned hv_ipi_outside(const struct hv_ipi *ipi, unsigned known, const uint32_t *outside,
+			unsigned n, uint32_t *out, unsigned max);
 
 #endif /* SVMHV_HV_APIC_APIC_H */

@@ -65,25 +65,60 @@ static void apic_cpus(struct hv_apic_cpu *cpus)
 	}
 }
 
+/* The guest's INIT or SIPI, sent for real to one CPU svmhv does not run. */
+static void send_physical(const struct vcpu *v, uint64_t icr, bool x2apic, uint32_t apic_id)
+{
+	unsigned dshift = x2apic ? APIC_ICR_X2APIC_DEST_SHIFT : APIC_ICR_XAPIC_DEST_SHIFT;
+	/* Same vector, mode, level; physical destination, no shorthand. */
+	uint64_t phys = icr & (APIC_ICR_VECTOR_MASK | APIC_ICR_DM_MASK | APIC_ICR_LEVEL_ASSERT |
+			       APIC_ICR_TRIGGER_LEVEL);
+
+	hv_lapic_send_icr(phys | ((uint64_t)apic_id << dshift), v->apic_icr_hi);
+}
+
+/*
+ * CPUs outside svmhv's table (disabled by the firmware, or an APIC ID svmhv
+ * does not know) get the INIT/SIPI as the hardware would give it, one by one
+ * and physically (hv_ipi_outside()); what reaches no CPU at all is said on the
+ * console, never dropped silently.
+ */
+static void deliver_outside(struct vcpu *v, uint64_t icr, const struct hv_ipi *ipi,
+			    unsigned known)
+{
+	uint32_t ids[HV_BOOT_MAX_CPUS];
+	unsigned n = hv_ipi_outside(ipi, known, hv.boot.outside_apic_ids, hv.boot.noutside, ids,
+				    HV_BOOT_MAX_CPUS);
+	const char *what = ipi->delivery == HV_APIC_DM_INIT ? "INIT" : "SIPI";
+
+	for (unsigned k = 0; k < n; k++) {
+		hv_debug("apic", "vCPU %u: %s to APIC ID %x, outside svmhv: sent to the hardware",
+			 v->index, what, ids[k]);
+		send_physical(v, icr, ipi->x2apic, ids[k]);
+	}
+	if (!known && !n)
+		hv_warn("apic", "vCPU %u: %s to %s destination %x reaches no CPU: dropped",
+			v->index, what, ipi->logical ? "logical" : "physical", ipi->dest);
+}
+
 /*
  * INIT or SIPI: emulated for every target under svmhv; a target CPU not
- * under svmhv (firmware waking an AP before svmhv takes it) gets the real
- * IPI, addressed to it alone, so no other CPU sees a real INIT.
+ * under svmhv (firmware waking an AP before svmhv takes it, one it did not
+ * enable) gets the real IPI, addressed to it alone, so no other CPU sees a
+ * real INIT.
  */
 static void deliver_init_sipi(struct vcpu *v, uint64_t icr, const struct hv_ipi *ipi)
 {
 	struct hv_apic_cpu cpus[HV_MAX_CPUS] = { 0 };
-	uint64_t mask = 0;
-	unsigned dshift = ipi->x2apic ? APIC_ICR_X2APIC_DEST_SHIFT : APIC_ICR_XAPIC_DEST_SHIFT;
+	struct hv_cpu_set set;
+	unsigned known;
 
 	apic_cpus(cpus);
-	if (!hv_ipi_targets(ipi, cpus, hv.ncpu, v->index, &mask))
-		hv_debug("apic", "vCPU %u: %s IPI to %x reaches no CPU", v->index,
-			 ipi->delivery == HV_APIC_DM_INIT ? "INIT" : "SIPI", ipi->dest);
+	known = hv_ipi_targets(ipi, cpus, hv.ncpu, v->index, &set);
+	deliver_outside(v, icr, ipi, known);
 	for (unsigned i = 0; i < hv.ncpu; i++) {
 		struct vcpu *t = __atomic_load_n(&hv.vcpus[i], __ATOMIC_ACQUIRE);
 
-		if (!(mask & (1ull << i)))
+		if (!hv_cpu_set_has(&set, i))
 			continue;
 		if (!t && hv_iso_cpu_parked(i)) {
 			hv_debug("apic", "vCPU %u: %s to parked cpu%u dropped", v->index,
@@ -91,12 +126,7 @@ static void deliver_init_sipi(struct vcpu *v, uint64_t icr, const struct hv_ipi 
 			continue;
 		}
 		if (!t) {
-			/* Same vector, mode, level; physical destination, no shorthand. */
-			uint64_t phys = icr & (APIC_ICR_VECTOR_MASK | APIC_ICR_DM_MASK |
-					       APIC_ICR_LEVEL_ASSERT | APIC_ICR_TRIGGER_LEVEL);
-
-			hv_lapic_send_icr(phys | ((uint64_t)hv.cpus[i].apic_id << dshift),
-					  v->apic_icr_hi);
+			send_physical(v, icr, ipi->x2apic, hv.cpus[i].apic_id);
 			continue;
 		}
 		if (ipi->delivery == HV_APIC_DM_INIT) {

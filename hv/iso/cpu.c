@@ -98,16 +98,6 @@ bool hv_iso_cpu_parked(unsigned idx)
 	return idx < hv.ncpu && __atomic_load_n(&hv.cpus[idx].parked, __ATOMIC_ACQUIRE);
 }
 
-uint64_t hv_iso_parked_mask(void)
-{
-	uint64_t m = 0;
-
-	for (unsigned i = 0; i < hv.ncpu && i < 64; i++)
-		if (hv_iso_cpu_parked(i))
-			m |= 1ull << i;
-	return m;
-}
-
 /* Clear the CPU in the MADT, so the OS neither counts nor starts it. */
 static const char *hide_in_madt(uint32_t apic_id)
 {

@@ -134,7 +134,6 @@ void hv_iso_irt_rte(const struct hv_iso_ioapic *io, unsigned pin);
 /* ---- hypercalls, counters, parking (hv/iso/cpu.c) ---- */
 int hv_iso_counter(uint64_t idx, uint64_t *val);
 int64_t hv_iso_park(uint64_t cpu);
-uint64_t hv_iso_parked_mask(void);
 bool hv_iso_cpu_parked(unsigned idx);
 
 static inline void hv_iso_count(enum svmhv_iso_counter c)

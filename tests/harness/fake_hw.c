@@ -378,6 +378,8 @@ void hv_lapic_send_icr(uint64_t icr, uint32_t restore_hi)
 	unsigned dest = (unsigned)(icr >> APIC_ICR_XAPIC_DEST_SHIFT);
 
 	(void)restore_hi;
+	if (fake.ipis < sizeof(fake.icr_log) / sizeof(fake.icr_log[0]))
+		fake.icr_log[fake.ipis] = icr;
 	fake.ipis++;
 	fake.last_icr = icr;
 	if (((icr & APIC_ICR_DM_MASK) >> APIC_ICR_DM_SHIFT) != HV_APIC_DM_NMI ||

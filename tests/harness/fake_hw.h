@@ -47,6 +47,7 @@ struct fake_hw {
 	unsigned nmis[FAKE_MAX_CPUS];   /* NMIs sent to each CPU (by APIC ID) */
 	unsigned ipis;                  /* every ICR write */
 	uint64_t last_icr;
+	uint64_t icr_log[32];           /* the first 32 ICR writes, in order */
 	unsigned invlpgas;
 	unsigned accepts;               /* hv_lapic_accept_pending() calls */
 	bool gif[FAKE_MAX_CPUS];

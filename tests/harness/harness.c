@@ -121,6 +121,9 @@ int harness_init(const struct harness_config *c)
 	ram_used = 0;
 	for (unsigned i = 0; i < c->ncpu; i++)
 		info.apic_ids[i] = i;
+	info.noutside = c->noutside;
+	for (unsigned i = 0; i < c->noutside && i < FAKE_MAX_CPUS; i++)
+		info.outside_apic_ids[i] = c->outside[i];
 	l1_cr3 = npt_build(&l1pt, &pt);
 	err = hv_setup(&info);
 	for (unsigned i = 0; !err && i < c->ncpu; i++) {

@@ -29,6 +29,8 @@ struct harness_config {
 	unsigned log_level;             /* enum log_level; 0 = LOG_WARN */
 	unsigned shadow_pages;          /* per vCPU; 0: nested/'s minimum */
 	struct fake_cpu_config cpu;     /* zero: fake_cpu_tcg() */
+	unsigned noutside;              /* processors the firmware did not enable ... */
+	uint32_t outside[FAKE_MAX_CPUS];        /* ... and their APIC IDs */
 };
 
 /*

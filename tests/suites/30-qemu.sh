@@ -11,6 +11,16 @@
 #             returns; the shell's payload in bare mode finds no svmhv.
 #   nosvmhv   no svmhv at all (shell + startup.nsh): the payload's svmhv checks
 #             must FAIL (they can fail), and its bare mode must pass.
+#   smp16, smp80  -smp 16 and 80 (ASIDs are per CPU, so TCG's 16 do not limit
+#             the count; the tables hold 256): every CPU virtualized on its own
+#             ASIDs 1 and 2, the payload runs. (The 256-processor refusal is
+#             host-tested: q35 under TCG gives at most 255 xAPIC CPUs.)
+#   serialoff serial=off and dma_protect=required on a machine without an
+#             IOMMU: a fatal configuration error with svmhv's UART off must
+#             still be shown, on the firmware's console (ConOut, which OVMF
+#             mirrors to the serial line here: the "svmhv: ..." form, never
+#             svmhv's own "[svmhv] cpu0 E" line).
+#   serialbad serial=off and an unknown key: the error names the line on ConOut.
 # Logs: build/test-logs/qemu/<boot>.log (raw serial) and .txt (cleaned).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -39,6 +49,18 @@ nested=0
 next=\payload.efi
 args=mode=svmhv
 EOF
+cat > "$IMG/serialoff.cfg" <<'EOF'
+# tests/suites/30-qemu.sh: no UART for svmhv, and a refusal it must still show
+serial=off
+dma_protect=required
+next=\payload.efi
+EOF
+cat > "$IMG/serialbad.cfg" <<'EOF'
+# tests/suites/30-qemu.sh: no UART for svmhv, and line 3 has an unknown key
+serial=off
+nestd=1
+next=\payload.efi
+EOF
 cat > "$IMG/badcfg.cfg" <<'EOF'
 # tests/suites/30-qemu.sh: line 2 has an unknown key
 seriall=1
@@ -50,7 +72,7 @@ nsh '\payload.efi mode=svmhv noreset' '\payload.efi bare' > "$IMG/twice.nsh"
 boots=(nosvmhv)
 scripts/image.sh "$IMG/nosvmhv.img" build/payload.efi:payload.efi "$IMG/twice.nsh:startup.nsh"
 if [ $have_svmhv = 1 ]; then
-	boots+=(svmhv badcfg nosvm)
+	boots+=(svmhv badcfg nosvm smp80 smp16 serialoff serialbad)
 	scripts/image.sh "$IMG/svmhv.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 		"$IMG/svmhv.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi
 	scripts/image.sh "$IMG/badcfg.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
@@ -60,15 +82,29 @@ if [ $have_svmhv = 1 ]; then
 	scripts/image.sh "$IMG/nosvm.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 		"$IMG/svmhv.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi \
 		"$IMG/bare.nsh:startup.nsh"
+	# More CPUs than svmhv takes: refused, the shell's bare payload finds no svmhv.
+	for b in smp80 smp16; do
+		cp "$IMG/nosvm.img" "$IMG/$b.img"
+	done
+	for b in serialoff serialbad; do
+		scripts/image.sh "$IMG/$b.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
+			"$IMG/$b.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi \
+			"$IMG/bare.nsh:startup.nsh"
+	done
 fi
 
-# --- boot them all at once (each is one TCG thread) -----------------------------
+# --- boot them, four at a time (each is one TCG thread; -smp 80 is slower) ------
+n=0
 for b in "${boots[@]}"; do
 	re=$END_RE
 	# Without a startup.nsh, a svmhv that gives up would leave the shell waiting.
 	[ "$b" != svmhv ] || re="$re|not virtualizing"
 	cpu=max; [ "$b" != nosvm ] || cpu=max,-svm
-	CPU=$cpu qemu_boot "$b" "$IMG/$b.img" "$re" >/dev/null &
+	smp=1; [[ "$b" != smp* ]] || smp=${b#smp}
+	CPU=$cpu SMP=$smp QEMU_TIMEOUT=$((QEMU_TIMEOUT > 240 ? QEMU_TIMEOUT : 240)) qemu_boot "$b" "$IMG/$b.img" "$re" \
+		>/dev/null &
+	n=$((n + 1))
+	[ $((n % 4)) != 0 ] || wait
 done
 wait
 
@@ -127,6 +163,56 @@ if [ $have_svmhv = 1 ]; then
 	tap_check "qemu: no SVM: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" \
 		eval '! qemu_has -F PANIC'
 	payload_tap "no SVM: " 1
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
+fi
+
+# --- many CPUs: every one virtualized on its own ASIDs 1 and 2 ---------------------
+all_cpus() {
+	local b=$1 n=${1#smp}
+	qemu_load "$b"
+	before=$TAP_FAILED
+	TAP_FAILED=0
+	tap_check "qemu: $b: every CPU virtualized" "no '$n CPUs under svmhv' line" \
+		qemu_has -F "boot: $n CPUs under svmhv"
+	tap_check "qemu: $b: the last AP virtualized on ASIDs 1 and 2" \
+		"no 'virtualized cpu$((n - 1)) (... ASIDs L1 1 L2 2)' line" \
+		qemu_has -E "virtualized cpu$((n - 1)) \(.*ASIDs L1 1 L2 2[-)]"
+	tap_check "qemu: $b: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" eval '! qemu_has -F PANIC'
+	payload_tap "$b: " 1
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
+}
+if [ $have_svmhv = 1 ]; then
+	all_cpus smp16
+	all_cpus smp80
+fi
+
+# --- serial=off: a fatal configuration error is shown on the firmware's console ---
+if [ $have_svmhv = 1 ]; then
+	qemu_load serialoff
+	before=$TAP_FAILED
+	TAP_FAILED=0
+	msg="not virtualizing: dma_protect=required but this machine has no IOMMU"
+	tap_check "qemu: serial=off: the refusal is on the firmware's console" \
+		"no 'svmhv: $msg' line" qemu_has -F "svmhv: $msg"
+	# shellcheck disable=SC2016 # expanded by eval, inside tap_check
+	tap_check "qemu: serial=off: svmhv's own UART stays silent after the options" \
+		"$(grep -m1 -F "E boot: $msg" "$QEMU_TXT")" eval '! qemu_has -F "E boot: $msg"'
+	tap_check "qemu: serial=off: svmhv does not virtualize" "'virtualized cpu0' seen" \
+		eval '! qemu_has -F "virtualized cpu0"'
+	payload_tap "serial=off: " 1
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
+	qemu_load serialbad
+	before=$TAP_FAILED
+	TAP_FAILED=0
+	tap_check "qemu: serial=off, bad key: the line is named on the firmware's console" \
+		"no 'svmhv: svmhv.cfg line 3:' line" qemu_has -F "svmhv: svmhv.cfg line 3:"
+	tap_check "qemu: serial=off, bad key: 'not virtualizing' on the firmware's console" \
+		"no 'svmhv: not virtualizing: bad configuration' line" \
+		qemu_has -F "svmhv: not virtualizing: bad configuration"
+	payload_tap "serial=off, bad key: " 1
 	[ $TAP_FAILED = 0 ] || qemu_tail 60
 	TAP_FAILED=$((before | TAP_FAILED))
 fi

@@ -7,3 +7,6 @@ test_apic_init_SRCS := tests/unit/test_apic_init.c hv/apic/init.c
 # The route of every ICR write (hv/apic/icr.c), over the whole ICR table.
 UNIT_TESTS += test_icr
 test_icr_SRCS := tests/unit/test_icr.c hv/apic/icr.c hv/apic/apic.c
+# How many CPUs svmhv takes (hv/cpus.c): the limits boot/ checks before touching anything.
+UNIT_TESTS += test_cpus
+test_cpus_SRCS := tests/unit/test_cpus.c hv/cpus.c svm/asid.c hv/fmt.c

@@ -401,14 +401,15 @@ static void test_fail_cpu_values(void **state)
 	static const struct value_case v[] = {
 		{ "test_fail_cpu=1", true, 1 }, { "test_fail_cpu=0", true, 0 },
 		{ "test_fail_cpu=63", true, 63 }, { "test_fail_cpu=0x3f", true, 63 },
-		{ "test_fail_cpu=64", false, 0 }, { "test_fail_cpu=-1", false, 0 },
+		{ "test_fail_cpu=64", true, 64 }, { "test_fail_cpu=255", true, 255 },
+		{ "test_fail_cpu=256", false, 0 }, { "test_fail_cpu=-1", false, 0 },
 		{ "test_fail_cpu=", false, 0 }, { "test_fail_cpu=cpu1", false, 0 },
 	};
 
 	(void)state;
 	check_values(v, sizeof(v) / sizeof(v[0]), get_fail_cpu);
-	file_err("test_fail_cpu=99\n", CONFIG_EVALUE, 1, 15,
-		 "svmhv.cfg line 1: bad value '99' for 'test_fail_cpu' (expected 0..63, an AP's index)");
+	file_err("test_fail_cpu=999\n", CONFIG_EVALUE, 1, 15,
+		 "svmhv.cfg line 1: bad value '999' for 'test_fail_cpu' (expected 0..255, an AP's index)");
 }
 
 static uint32_t get_shadow(const struct hv_config *c) { return c->shadow_pages; }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "hv/apic/apic.h"
 
@@ -32,9 +33,15 @@ static struct hv_ipi ipi(enum hv_apic_dm dm, enum hv_apic_sh sh, bool logical, u
 static void expect(const struct hv_ipi *i, const struct hv_apic_cpu *cpus, unsigned n,
 		   unsigned self, uint64_t want)
 {
-	uint64_t mask = 0xdeadbeefull;
-	unsigned got = hv_ipi_targets(i, cpus, n, self, &mask);
+	struct hv_cpu_set set;
+	unsigned got, k;
+	uint64_t mask;
 
+	memset(&set, 0xa5, sizeof(set));
+	got = hv_ipi_targets(i, cpus, n, self, &set);
+	mask = set.w[0];
+	for (k = 1; k < HV_APIC_MAX_CPUS / 64; k++)
+		assert_int_equal(set.w[k], 0);
 	if (mask != want)
 		print_error("dest %#x sh %d logical %d: mask %#llx, want %#llx\n", i->dest,
 			    i->shorthand, i->logical, (unsigned long long)mask,
@@ -239,24 +246,51 @@ static void test_mixed_modes(void **state)
 	expect(&i, mixed, 3, 0, 0x01);
 }
 
-/* At most HV_APIC_MAX_CPUS CPUs are considered; bit 63 works. */
+/* The set holds every one of HV_APIC_MAX_CPUS targets, and nothing beyond. */
+static void expect_all_but(const struct hv_ipi *i, const struct hv_apic_cpu *cpus, unsigned n,
+			   unsigned self, int but)
+{
+	struct hv_cpu_set set;
+	unsigned want = 0;
+
+	assert_int_equal(hv_ipi_targets(i, cpus, n, self, &set),
+			 HV_APIC_MAX_CPUS - (but >= 0));
+	for (unsigned k = 0; k < HV_APIC_MAX_CPUS + 8; k++)
+		want += hv_cpu_set_has(&set, k);
+	assert_int_equal(want, HV_APIC_MAX_CPUS - (but >= 0));
+	assert_true(but < 0 || !hv_cpu_set_has(&set, (unsigned)but));
+	assert_false(hv_cpu_set_has(&set, HV_APIC_MAX_CPUS));
+}
+
+/*
+ * At most HV_APIC_MAX_CPUS (256) CPUs are considered; indexes 63, 64 and
+ * 255 work (issue 16: more than 64 CPUs).
+ */
 static void test_many_cpus(void **state)
 {
-	struct hv_apic_cpu many[HV_APIC_MAX_CPUS + 6];
+	static struct hv_apic_cpu many[HV_APIC_MAX_CPUS + 6];
+	struct hv_cpu_set set;
 	struct hv_ipi i;
 
 	(void)state;
 	for (unsigned k = 0; k < HV_APIC_MAX_CPUS + 6; k++)
 		many[k] = (struct hv_apic_cpu){ .apic_id = k, .x2apic = true, .present = true };
 	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_ALL_BUT_SELF, false, 0, true);
-	expect(&i, many, HV_APIC_MAX_CPUS + 6, 0, ~1ull);
+	expect_all_but(&i, many, HV_APIC_MAX_CPUS + 6, 0, 0);
+	expect_all_but(&i, many, HV_APIC_MAX_CPUS + 6, 200, 200);
 	i.shorthand = HV_APIC_SH_NONE;
 	i.dest = 63;
 	expect(&i, many, HV_APIC_MAX_CPUS + 6, 0, 1ull << 63);
-	i.dest = 64;
+	for (unsigned d = 64; d < HV_APIC_MAX_CPUS; d += 191) {   /* 64, 255 */
+		i.dest = d;
+		assert_int_equal(hv_ipi_targets(&i, many, HV_APIC_MAX_CPUS + 6, 0, &set), 1);
+		assert_true(hv_cpu_set_has(&set, d));
+		assert_false(hv_cpu_set_has(&set, d - 1));
+	}
+	i.dest = HV_APIC_MAX_CPUS;                      /* index 256: not considered */
 	expect(&i, many, HV_APIC_MAX_CPUS + 6, 0, 0);
 	i.dest = 0xffffffffu;
-	expect(&i, many, HV_APIC_MAX_CPUS + 6, 0, ~0ull);
+	expect_all_but(&i, many, HV_APIC_MAX_CPUS + 6, 0, -1);
 	expect(&i, many, 0, 0, 0);
 }
 
@@ -274,6 +308,60 @@ static void test_decode_then_resolve(void **state)
 	expect(&i, x2, 8, 0, 0x10);
 }
 
+/*
+ * INIT/SIPI to CPUs outside svmhv's table (issue 16): processors the firmware
+ * did not enable (APIC IDs 0x10, 0x11 here) get broadcasts and their own
+ * physical destination; an ID no CPU has goes to the hardware as addressed;
+ * never silently nowhere.
+ */
+static void test_outside_cpus(void **state)
+{
+	static const uint32_t outside[] = { 0x10, 0x11 };
+	uint32_t out[4] = { 0 };
+	struct hv_ipi i;
+
+	(void)state;
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_ALL_BUT_SELF, false, 0, false);
+	assert_int_equal(hv_ipi_outside(&i, 3, outside, 2, out, 4), 2);
+	assert_int_equal(out[0], 0x10);
+	assert_int_equal(out[1], 0x11);
+	i = ipi(HV_APIC_DM_SIPI, HV_APIC_SH_ALL, false, 0, false);
+	assert_int_equal(hv_ipi_outside(&i, 4, outside, 2, out, 1), 1);   /* at most max */
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, false, APIC_XAPIC_BROADCAST, false);
+	assert_int_equal(hv_ipi_outside(&i, 3, outside, 2, out, 4), 2);
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, true, APIC_X2APIC_BROADCAST, true);
+	assert_int_equal(hv_ipi_outside(&i, 3, outside, 2, out, 4), 2);
+	/* x2APIC IDs above 0xfe: only an x2APIC-form broadcast reaches them. */
+	{
+		static const uint32_t wide[] = { 0x10, 0x1ff };
+
+		i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_ALL_BUT_SELF, false, 0, false);
+		assert_int_equal(hv_ipi_outside(&i, 3, wide, 2, out, 4), 1);
+		assert_int_equal(out[0], 0x10);
+		i.x2apic = true;
+		assert_int_equal(hv_ipi_outside(&i, 3, wide, 2, out, 4), 2);
+		assert_int_equal(out[1], 0x1ff);
+	}
+	/* self never leaves svmhv; a CPU under svmhv is not outside */
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_SELF, false, 0, false);
+	assert_int_equal(hv_ipi_outside(&i, 1, outside, 2, out, 4), 0);
+	i = ipi(HV_APIC_DM_SIPI, HV_APIC_SH_NONE, false, 2, false);
+	assert_int_equal(hv_ipi_outside(&i, 1, outside, 2, out, 4), 0);
+	/* physical: one of the outside CPUs, or an ID svmhv does not know */
+	out[0] = 0;
+	i = ipi(HV_APIC_DM_SIPI, HV_APIC_SH_NONE, false, 0x11, false);
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 2, out, 4), 1);
+	assert_int_equal(out[0], 0x11);
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, false, 0x42, false);
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 2, out, 4), 1);
+	assert_int_equal(out[0], 0x42);
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, false, 0x42, false);
+	assert_int_equal(hv_ipi_outside(&i, 0, NULL, 0, out, 4), 1);
+	/* logical: unknown LDRs out there, nothing to resolve */
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, true, 0x80, false);
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 2, out, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_modes),
 		cmocka_unit_test(test_many_cpus),
 		cmocka_unit_test(test_decode_then_resolve),
+		cmocka_unit_test(test_outside_cpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

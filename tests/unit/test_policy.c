@@ -644,6 +644,12 @@ static int fake_counter(uint64_t idx, uint64_t *val)
 	return 0;
 }
 
+/* CPU 2 is parked (and CPU 200, beyond what a 64-bit mask could say). */
+static bool fake_parked(unsigned idx)
+{
+	return idx == 2 || idx == 200;
+}
+
 static uint64_t parked_cpu;
 static int64_t fake_park(uint64_t cpu)
 {
@@ -657,7 +663,7 @@ static void test_hypercall_isolation(void **state)
 	struct vcpu *vs[3] = { &v0, NULL, NULL };
 	const uint32_t ids[3] = { 0, 1, 2 };
 	struct hv_hc_env env = { .vcpus = vs, .nvcpu = 3, .apic_ids = ids, .cpl = 3,
-				 .user_ok = true, .parked = 1u << 2, .integrity = fake_integrity,
+				 .user_ok = true, .parked = fake_parked, .integrity = fake_integrity,
 				 .iso_counter = fake_counter, .park = fake_park };
 	struct hv_hc_regs r;
 
@@ -682,6 +688,22 @@ static void test_hypercall_isolation(void **state)
 	r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, 1, 0, 0 };
 	hv_hypercall(&env, &r);
 	assert_int_equal(r.rbx, SVMHV_VCPU_ABSENT);
+	/* ... and CPU 200 of 201 (issue 16: more than 64 CPUs). */
+	{
+		static struct vcpu *many[201];
+		static uint32_t many_ids[201];
+		struct hv_hc_env big = env;
+
+		big.vcpus = many;
+		big.apic_ids = many_ids;
+		big.nvcpu = 201;
+		r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, 200, 0, 0 };
+		hv_hypercall(&big, &r);
+		assert_int_equal(r.rbx, SVMHV_VCPU_PARKED);
+		r = (struct hv_hc_regs){ SVMHV_HC_VCPU_STATE, 199, 0, 0 };
+		hv_hypercall(&big, &r);
+		assert_int_equal(r.rbx, SVMHV_VCPU_ABSENT);
+	}
 	/* Parking needs CPL 0 (even with hypercalls=all), then says what svmhv said. */
 	r = (struct hv_hc_regs){ SVMHV_HC_PARK_CPU, 1, 0, 0 };
 	hv_hypercall(&env, &r);

@@ -4,7 +4,8 @@
  * the VMCB enable bit 8000_000A EDX[24]). svmhv hides them and makes both
  * instructions #UD in L1 and L2 (docs/architecture.md "INVLPGB and
  * TLBSYNC"): a guest that used them with its per-vCPU ASID would leave the
- * other vCPUs' TLBs stale.
+ * other vCPUs' TLBs stale. And processors the firmware reports but did not
+ * enable: the guest's INIT/SIPI still reach them, never silently nowhere.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "hv/apic/apic.h"
+#include "hv/apic/vapic.h"
 #include "nested/vmcb12.h"
 #include "svm/svm.h"
 #include "tests/harness/harness.h"
@@ -224,6 +227,77 @@ static void test_invlpgb_enable_not_offered(void **state)
 	assert_false(v->world.regs.rdx & SVM_FEATURE_INVLPGB_TLBSYNC);
 }
 
+/* Two CPUs under svmhv (APIC IDs 0, 1), two the firmware did not enable (0x10, 0x11). */
+static int outside(void **s)
+{
+	struct harness_config c = { .ncpu = 2, .noutside = 2, .outside = { 0x10, 0x11 } };
+
+	(void)s;
+	c.cpu = fake_cpu_tcg();
+	c.cpu.svm_edx = NRIPS_CPU;
+	assert_int_equal(harness_init(&c), 0);
+	for (unsigned i = 0; i < 2; i++)
+		assert_true(harness_prepare(i));
+	return 0;
+}
+
+#define ICR_INIT        (5ull << APIC_ICR_DM_SHIFT | APIC_ICR_LEVEL_ASSERT)
+#define ICR_SIPI(vec)   (6ull << APIC_ICR_DM_SHIFT | APIC_ICR_LEVEL_ASSERT | (vec))
+
+/* Did svmhv send icr (physical, no shorthand) to xAPIC ID id, among its IPIs? */
+static bool sent(uint64_t icr, uint32_t id)
+{
+	uint64_t want = icr | (uint64_t)id << APIC_ICR_XAPIC_DEST_SHIFT;
+
+	for (unsigned k = 0; k < fake.ipis && k < 32; k++)
+		if (fake.icr_log[k] == want)
+			return true;
+	return false;
+}
+
+/* Firmware's INIT-SIPI broadcast: vCPU 1 emulated, both disabled CPUs for real. */
+static void test_broadcast_reaches_outside(void **state)
+{
+	struct vcpu *v = vcpu(0);
+
+	(void)state;
+	fake.ipis = 0;
+	harness_on_cpu(0, hv_apic_icr_write(v, ICR_INIT | (uint64_t)HV_APIC_SH_ALL_BUT_SELF
+					    << APIC_ICR_SH_SHIFT, false));
+	assert_true(sent(ICR_INIT, 0x10));
+	assert_true(sent(ICR_INIT, 0x11));
+	assert_false(sent(ICR_INIT, 1));                /* the one under svmhv: emulated */
+	assert_true(vcpu(1)->requests & HV_REQ_INIT);
+	fake.ipis = 0;
+	harness_on_cpu(0, hv_apic_icr_write(v, ICR_SIPI(0x9a) | 0xffull << 56, false));
+	assert_true(sent(ICR_SIPI(0x9a), 0x10));
+	assert_true(sent(ICR_SIPI(0x9a), 0x11));
+}
+
+/* Physical: a disabled CPU or an APIC ID svmhv does not know: sent as addressed. */
+static void test_physical_outside(void **state)
+{
+	(void)state;
+	fake.ipis = 0;
+	harness_on_cpu(0, hv_apic_icr_write(vcpu(0), ICR_INIT | 0x11ull << 56, false));
+	assert_int_equal(fake.ipis, 1);
+	assert_true(sent(ICR_INIT, 0x11));
+	harness_on_cpu(0, hv_apic_icr_write(vcpu(0), ICR_SIPI(0x10) | 0x42ull << 56, false));
+	assert_true(sent(ICR_SIPI(0x10), 0x42));
+}
+
+/* A logical destination that matches no CPU: dropped, and the console says so. */
+static void test_logical_nowhere_said(void **state)
+{
+	(void)state;
+	fake.ipis = 0;
+	fake_console_clear();
+	harness_on_cpu(0, hv_apic_icr_write(vcpu(0), ICR_INIT | APIC_ICR_DEST_LOGICAL |
+					    0x80ull << 56, false));
+	assert_int_equal(fake.ipis, 0);
+	assert_true(fake_console_has("reaches no CPU: dropped"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +310,9 @@ int main(void)
 		cmocka_unit_test_setup(test_invlpgb_l2_ud_to_l1, zen_nested),
 		cmocka_unit_test_setup(test_invlpgb_enable_bit_refused, zen_nested),
 		cmocka_unit_test_setup(test_invlpgb_enable_not_offered, zen_nested),
+		cmocka_unit_test_setup(test_broadcast_reaches_outside, outside),
+		cmocka_unit_test_setup(test_physical_outside, outside),
+		cmocka_unit_test_setup(test_logical_nowhere_said, outside),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
