@@ -126,11 +126,13 @@ static void test_emulated_targets(void **state)
 					      false, true, 0x9a) |
 				       ((uint64_t)rows[r].dest << 56);
 			struct hv_ipi ipi;
-			uint64_t mask = 0;
+			struct hv_cpu_set set;
 
 			hv_icr_decode(icr, false, &ipi);        /* fills ipi whatever it says */
-			hv_ipi_targets(&ipi, cpus, 4, 1, &mask);
-			assert_int_equal(mask, rows[r].mask);
+			hv_ipi_targets(&ipi, cpus, 4, 1, &set);
+			assert_int_equal(set.w[0], rows[r].mask);
+			for (unsigned w = 1; w < HV_APIC_MAX_CPUS / 64; w++)
+				assert_int_equal(set.w[w], 0);
 		}
 }
 
