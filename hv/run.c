@@ -329,7 +329,7 @@ void hv_run(void *vcpu)
 
 	for (;;) {
 		while (!hv_run_prepare(v))
-			cpu_relax();            /* held in host mode until a SIPI */
+			hv_host_relax(v);       /* held in host mode until a SIPI, GIF open at times */
 		svm_world_switch(&v->world);
 		hv_run_exit(v);
 	}

@@ -104,7 +104,23 @@ struct hv_verdict hv_smp_nmi_exit(struct vcpu *v)
 	stgi();
 	__asm__ volatile("nop" ::: "memory");
 	clgi();
+	hv_smp_nmi_taken(v);
+	return hv_resume();
+}
+
+void hv_smp_nmi_taken(struct vcpu *v)
+{
 	if (!svm_atomic_xchg(&v->cpu->kick_pending, 0, __ATOMIC_SEQ_CST))
 		nested_gif_nmi(&v->nested.gif);
-	return hv_resume();
+}
+
+void hv_host_relax(struct vcpu *v)
+{
+	uint64_t nmis = svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED);
+
+	stgi();
+	cpu_relax();            /* PAUSE: the SMI or NMI is taken here, if one is pending */
+	clgi();
+	if (svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED) != nmis)
+		hv_smp_nmi_taken(v);
 }

@@ -30,6 +30,19 @@ void hv_vcpu_wait_kicked(struct vcpu *t);
 struct hv_verdict hv_smp_nmi_exit(struct vcpu *v);
 /* Host NMI handler count (hv/cpu.c). */
 void hv_smp_host_nmi(void);
+/*
+ * An NMI svmhv's host handler took on v's CPU: the kick it was (its flag
+ * cleared), or one for the guest (held by nested/gif.h for delivery).
+ */
+void hv_smp_nmi_taken(struct vcpu *v);
+/*
+ * One step of a wait in host mode on v's CPU (a vCPU held for a SIPI, parked
+ * by the debugger, a monitor session waiting for a byte): GIF is opened for
+ * one instruction so an SMI (the firmware's SMM rendezvous) or an NMI is
+ * taken now, not held for as long as the wait lasts. Physical interrupts stay
+ * pending (host IF = 0). An NMI taken is handled as hv_smp_nmi_taken() says.
+ */
+void hv_host_relax(struct vcpu *v);
 
 /* Send an NMI to the CPU with this APIC ID, from host mode. */
 void hv_apic_send_nmi(uint32_t apic_id);

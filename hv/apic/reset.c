@@ -7,8 +7,7 @@
 
 #include "hv/apic/lapic.h"
 #include "hv/hv.h"
-#include "nested/gif.h"
-#include "svm/atomic.h"
+#include "hv/smp.h"
 
 /* The LVTs every APIC has: timer, thermal, performance, LINT0/1, error. */
 static const uint16_t lvts[] = {
@@ -113,17 +112,11 @@ static unsigned drain(void)
 	return dropped;
 }
 
-/*
- * The open GIF may let an NMI in: svmhv's host handler counts it. As
- * hv_smp_nmi_exit() does for an intercepted one: a kick, or the guest's,
- * which nested/gif.h holds for delivery.
- */
+/* The open GIF may let an NMI in: svmhv's host handler counts it (hv/smp.h). */
 static void nmis_taken(struct vcpu *v, uint64_t before)
 {
-	if (v->cpu->host_nmis == before)
-		return;
-	if (!svm_atomic_xchg(&v->cpu->kick_pending, 0, __ATOMIC_SEQ_CST))
-		nested_gif_nmi(&v->nested.gif);
+	if (v->cpu->host_nmis != before)
+		hv_smp_nmi_taken(v);
 }
 
 unsigned hv_lapic_init_reset(struct vcpu *v)

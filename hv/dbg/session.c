@@ -21,6 +21,7 @@
 #include "hv/dbg/dbg_int.h"
 
 #include "hv/console.h"
+#include "hv/smp.h"
 #include "svm/atomic.h"
 #include "svm/hw.h"
 
@@ -143,7 +144,7 @@ static void serve(struct vcpu *v)
 		int c = dbg_getc();
 
 		if (c < 0) {
-			cpu_relax();
+			hv_host_relax(v);       /* the user may type nothing for minutes */
 			continue;
 		}
 		if (dbg.mode == DBG_LINE_MONITOR ? !monitor_byte(v, (uint8_t)c) :

@@ -121,7 +121,7 @@ void hv_dbg_park(struct vcpu *v)
 	while (svm_atomic_load(&d->run, __ATOMIC_SEQ_CST) == GDB_RUN_STOP) {
 		svm_atomic_store(&d->parked_gen, svm_atomic_load(&dbg.stop_gen, __ATOMIC_SEQ_CST),
 				 __ATOMIC_SEQ_CST);
-		cpu_relax();
+		hv_host_relax(v);       /* a session may last minutes: SMIs are taken */
 	}
 	if (d->have_stop) {
 		struct gdb_stop st = d->stop;

@@ -260,6 +260,9 @@ uint64_t rdtsc(void)
 void stgi(void)
 {
 	fake.gif[fake.cur] = true;
+	fake.stgis[fake.cur]++;
+	if (fake.stgi)
+		fake.stgi(fake.arg, fake.cur);
 }
 
 void clgi(void)

@@ -51,6 +51,7 @@ struct fake_hw {
 	unsigned invlpgas;
 	unsigned accepts;               /* hv_lapic_accept_pending() calls */
 	bool gif[FAKE_MAX_CPUS];
+	unsigned stgis[FAKE_MAX_CPUS];  /* STGIs in host mode, per CPU */
 	uint64_t dr[FAKE_MAX_CPUS][8];  /* debug registers (the guest's DR0-3 live there) */
 	unsigned resets;                /* hv_platform_reset() calls */
 	unsigned port_writes;           /* OUTs to ports other than the UART */
@@ -67,6 +68,7 @@ struct fake_hw {
 	uint32_t (*port_in)(void *arg, uint16_t port, unsigned size);
 	void (*port_out)(void *arg, uint16_t port, unsigned size, uint32_t v);
 	void (*accept)(void *arg);      /* hv_lapic_accept_pending(): GIF and IF open */
+	void (*stgi)(void *arg, unsigned cpu);  /* STGI: a held NMI or SMI may be taken now */
 	void *arg;
 };
 

@@ -16,6 +16,7 @@
 
 #include "hv/apic/apic.h"
 #include "hv/apic/vapic.h"
+#include "hv/smp.h"
 #include "nested/vmcb12.h"
 #include "svm/svm.h"
 #include "tests/harness/harness.h"
@@ -298,6 +299,43 @@ static void test_logical_nowhere_said(void **state)
 	assert_true(fake_console_has("reaches no CPU: dropped"));
 }
 
+/*
+ * GIF = 0 is bounded (issue 16): a vCPU held for a SIPI waits in host mode
+ * with GIF opened at every step, so an SMI (the firmware's SMM rendezvous,
+ * which waits for every CPU) is taken at once rather than held until the OS
+ * starts that CPU, possibly never. An NMI taken meanwhile is a kick (its
+ * flag cleared: else no kick would reach that CPU again) or the guest's (held
+ * for delivery once the vCPU runs).
+ */
+static void nmi_at_stgi(void *arg, unsigned cpu)
+{
+	(void)arg;
+	hv.cpus[cpu].host_nmis++;
+}
+
+static void test_wait_for_sipi_opens_gif(void **state)
+{
+	struct vcpu *v = vcpu(1);
+	unsigned before;
+
+	(void)state;
+	hv_vcpu_request(v, HV_REQ_INIT);
+	assert_false(harness_prepare(1));               /* held for a SIPI */
+	before = fake.stgis[1];
+	harness_on_cpu(1, hv_host_relax(v));
+	assert_int_equal(fake.stgis[1], before + 1);
+	assert_false(fake.gif[1]);                      /* closed again before svmhv goes on */
+	assert_false(v->nested.gif.nmi_held);
+	fake.stgi = nmi_at_stgi;
+	v->cpu->kick_pending = 1;                       /* a kick's NMI, taken in the window */
+	harness_on_cpu(1, hv_host_relax(v));
+	assert_int_equal(v->cpu->kick_pending, 0);
+	assert_false(v->nested.gif.nmi_held);
+	harness_on_cpu(1, hv_host_relax(v));            /* no kick pending: the guest's NMI */
+	assert_true(v->nested.gif.nmi_held);
+	fake.stgi = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +351,7 @@ int main(void)
 		cmocka_unit_test_setup(test_broadcast_reaches_outside, outside),
 		cmocka_unit_test_setup(test_physical_outside, outside),
 		cmocka_unit_test_setup(test_logical_nowhere_said, outside),
+		cmocka_unit_test_setup(test_wait_for_sipi_opens_gif, old_cpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
