@@ -13,6 +13,7 @@
 #include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/iso/iso.h"
+#include "hv/hv.h"
 #include "hv/panic.h"
 #include "hv/smp.h"
 
@@ -20,7 +21,7 @@ struct intr_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 static void __attribute__((noreturn)) host_exception(unsigned vec, struct intr_frame *f,
 						     uint64_t err)
@@ -87,6 +88,17 @@ __attribute__((interrupt)) static void isr_30(struct intr_frame *f, unsigned lon
 	hv_iso_host_sx();
 }
 
+/*
+ * Vectors 32..255: taken only while a virtual INIT drains the local APIC
+ * (hv_lapic_accept_pending()); the interrupt is dropped, as INIT drops it,
+ * and the drain sends the EOI.
+ */
+__attribute__((interrupt)) static void isr_irq(struct intr_frame *f)
+{
+	(void)f;
+	hv.cpus[hv_this_cpu()].host_irqs++;
+}
+
 ISR_NOERR(0) ISR_NOERR(1) ISR_NOERR(3) ISR_NOERR(4) ISR_NOERR(5)
 ISR_NOERR(6) ISR_NOERR(7) ISR_ERR(8) ISR_NOERR(9) ISR_ERR(10) ISR_ERR(11)
 ISR_ERR(12) ISR_ERR(14) ISR_NOERR(15) ISR_NOERR(16) ISR_ERR(17)
@@ -117,6 +129,8 @@ void hv_idt_init(void)
 	for (unsigned v = 0; v < 32; v++)
 		/* #DF, NMI and #MC get a known-good stack (IST1). */
 		set_gate(v, h[v], (v == 8 || v == 2 || v == 18) ? 1 : 0);
+	for (unsigned v = 32; v < 256; v++)
+		set_gate(v, isr_irq, 0);
 }
 
 static void build_gdt(struct hv_cpu *cpu)

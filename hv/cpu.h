@@ -48,6 +48,7 @@ struct hv_cpu {
 	uint64_t host_inits;            /* INITs taken as #SX in host mode (VM_CR.R_INIT) */
 	bool r_init;                    /* VM_CR.R_INIT holds here: host-mode INIT is a #SX */
 	uint32_t parked;                /* not under svmhv and held in INIT by it (atomic) */
+	uint64_t host_irqs;             /* interrupts dropped by a virtual INIT (hv/apic/reset.c) */
 	struct tlb_pcpu *tlb;           /* this pCPU's flush generation (svm/tlb.c) */
 };
 

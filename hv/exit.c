@@ -19,10 +19,12 @@
 #include "hv/npt.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
+#include "hv/cpuid_state.h"
 #include "hv/run.h"
 #include "hv/smp.h"
 #include "hv/stats.h"
 #include "svm/hw.h"
+#include "svm/msrpm.h"
 
 typedef struct hv_verdict (*exit_handler_t)(struct vcpu *v);
 
@@ -35,6 +37,8 @@ static struct hv_verdict svm_exit_cpuid(struct vcpu *v)
 
 	cpuid_count(leaf, sub, &r);
 	hv_cpuid_filter(leaf, sub, &r, &hv.cpuid_ctx);
+	/* Executed here, in svmhv's context: the state bits are the guest's. */
+	hv_cpuid_state_bits(leaf, sub, &r, s->cr4, v->apic_base);
 	s->rax = r.eax;
 	g->rbx = r.ebx;
 	g->rcx = r.ecx;
@@ -178,6 +182,47 @@ static struct hv_verdict svm_exit_svm_insn(struct vcpu *v)
 }
 
 /*
+ * An SVM instruction L2 executed and L1 does not intercept
+ * (NESTED_ROUTE_L2_SVM): as the CPU would run it with L1 as L2's host.
+ * VMLOAD/VMSAVE move L2's state from/to an L1-physical page (a bad address:
+ * #GP for L2, or L1's if it intercepts #GP); STGI/CLGI set L2's GIF
+ * (nested/gif.h); INVLPGA flushes as L1's own would. The CPU has already
+ * checked EFER.SVME and CPL before the intercept (APM3, each instruction).
+ */
+struct hv_verdict hv_l2_svm_insn(struct vcpu *v)
+{
+	struct nested_vcpu *n = &v->nested;
+	uint64_t code = v->vmcb->control.exit_code, next_rip;
+	enum nested_result r = NESTED_DONE;
+	struct hv_verdict vd = hv_next_rip(v, &next_rip);
+	const char *why = NULL;
+
+	if (vd.action != HV_RESUME)
+		return vd;
+	switch (code) {
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+		r = nested_l2_vmload_vmsave(n, &hv.nested, code == VMEXIT_VMLOAD, &why);
+		break;
+	case VMEXIT_STGI:
+		nested_gif_l2_stgi(&n->gif);
+		break;
+	case VMEXIT_CLGI:
+		nested_gif_l2_clgi(&n->gif);
+		break;
+	case VMEXIT_INVLPGA:
+		nested_invlpga(n, &v->tlb, v->vmcb->save.rax, (uint32_t)v->world.regs.rcx);
+		break;
+	default:
+		return hv_inject(VEC_UD);
+	}
+	if (r != NESTED_DONE)
+		return nested_fault(v, r, why);
+	hv_set_rip(v, next_rip);
+	return hv_resume();
+}
+
+/*
  * #DB and #AC are intercepted so that a guest cannot hang the physical CPU
  * with an endless chain of them (CVE-2015-5307, CVE-2015-8104): every
  * delivery now passes through svmhv. They are reflected unchanged, except a
@@ -257,10 +302,58 @@ static struct hv_verdict svm_exit_npf(struct vcpu *v)
 }
 
 /* The IOPM's ports belong to isolation (hv/iso/ioio.c) or the debugger (hv/dbg/). */
+/* IOIO EXITINFO1 (APM2 15.10.2): IN, string, REP, SZ8/16/32, port. */
+#define IOIO_IN                 BIT(0)
+#define IOIO_STRING             BIT(2)
+#define IOIO_SIZE(info)         ((unsigned)((info) >> 4) & 7u)
+
+/*
+ * An IN/OUT of L2 that L1's IOPM lets through (L1's map is consulted at
+ * each access: vmcb02 intercepts every port, nested_route()) on a port
+ * svmhv does not intercept: done here as the CPU would for L2, with L1's
+ * rights. A string one is executed by L2 itself through an IOPM hole that
+ * closes at its next exit (nested_io_hole()): no emulation of its memory
+ * operand.
+ */
+static struct hv_verdict l2_io_pass(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	uint64_t info = c->exit_info_1, rax = v->vmcb->save.rax;
+	uint16_t port = (uint16_t)(info >> 16);
+	unsigned size = IOIO_SIZE(info) == 4 ? 4 : IOIO_SIZE(info) == 2 ? 2 : 1;
+
+	if (info & IOIO_STRING) {
+		nested_io_hole(&v->nested, port, size);
+		return hv_resume();                     /* again, natively */
+	}
+	if (info & IOIO_IN) {
+		if (size == 4)
+			rax = inl(port);                /* a 32-bit result zero-extends */
+		else if (size == 2)
+			rax = (rax & ~0xffffull) | inw(port);
+		else
+			rax = (rax & ~0xffull) | inb(port);
+		v->vmcb->save.rax = rax;
+	} else if (size == 4) {
+		outl(port, (uint32_t)rax);
+	} else if (size == 2) {
+		outw(port, (uint16_t)rax);
+	} else {
+		outb(port, (uint8_t)rax);
+	}
+	hv_set_rip(v, c->exit_info_2);
+	return hv_resume();
+}
+
 static struct hv_verdict svm_exit_ioio(struct vcpu *v)
 {
-	if (hv_iso_ioio_owns(v->vmcb->control.exit_info_1))
+	uint64_t info = v->vmcb->control.exit_info_1;
+
+	if (hv_iso_ioio_owns(info))
 		return hv_iso_ioio(v);
+	if (v->nested.in_l2 && !svm_iopm_intercepted(hv.nested.hv_iopm, (uint16_t)(info >> 16),
+						    IOIO_SIZE(info)))
+		return l2_io_pass(v);
 	return hv_dbg_ioio(v);
 }
 

@@ -170,6 +170,73 @@ static int emulated_write(struct vcpu *v, const struct hv_msr_rule *r, uint32_t 
 	}
 }
 
+/*
+ * A PASS MSR svmhv serves: only L2's can exit (vmcb02 intercepts every MSR
+ * when L1 uses its MSRPM, which nested_route() consults at the exit). The
+ * VMLOAD/VMSAVE state is the VMCB's while the guest is out (svm/world.asm),
+ * and the TSC the guest reads is offset by the VMCB's TSC_OFFSET; the rest
+ * is the hardware's, shared by L1 and L2 as on a CPU.
+ */
+static bool vmcb_msr(struct vmcb_save *s, uint32_t msr, bool write, uint64_t *val)
+{
+	switch (msr) {
+#define F(m, field)     case m: if (write) s->field = *val; else *val = s->field; return true
+	F(MSR_FS_BASE, fs.base);
+	F(MSR_GS_BASE, gs.base);
+	F(MSR_KERNEL_GS_BASE, kernel_gs_base);
+	F(MSR_STAR, star);
+	F(MSR_LSTAR, lstar);
+	F(MSR_CSTAR, cstar);
+	F(MSR_SFMASK, sfmask);
+	F(MSR_SYSENTER_CS, sysenter_cs);
+	F(MSR_SYSENTER_ESP, sysenter_esp);
+	F(MSR_SYSENTER_EIP, sysenter_eip);
+#undef F
+	default:
+		return false;
+	}
+}
+
+/* The MSRs that hold addresses #GP on a non-canonical value (APM3 WRMSR). */
+static bool canonical_msr_ok(const struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	unsigned bits = (v->vmcb->save.cr4 & CR4_LA57) ? 57 : 48;
+	int64_t ext = (int64_t)(val << (64 - bits)) >> (64 - bits);
+
+	switch (msr) {
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_SYSENTER_ESP:
+	case MSR_SYSENTER_EIP:
+		return (uint64_t)ext == val;
+	default:
+		return true;
+	}
+}
+
+static int pass_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	if (vmcb_msr(&v->vmcb->save, msr, false, val))
+		return 0;
+	if (msr == MSR_TSC) {
+		*val = rdtsc() + v->vmcb->control.tsc_offset;
+		return 0;
+	}
+	return rdmsr_safe(msr, val);
+}
+
+static int pass_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	if (!canonical_msr_ok(v, msr, val))
+		return -1;
+	if (vmcb_msr(&v->vmcb->save, msr, true, &val))
+		return 0;
+	return wrmsr_safe(msr, val);
+}
+
 int hv_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	const struct hv_msr_rule *r = hv_msr_rule(msr);
@@ -181,7 +248,9 @@ int hv_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case HV_MSR_GP:
 	case HV_MSR_IGNORE:
 		return -1;
-	default:                                /* HW (and a PASS that exited anyway) */
+	case HV_MSR_PASS:                       /* L2's, L1 letting it through */
+		return pass_read(v, msr, val);
+	default:                                /* HW */
 		return rdmsr_safe(msr, val);
 	}
 }
@@ -204,6 +273,8 @@ int hv_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		if (rdmsr_safe(msr, &cur) || !hv_msr_write_ok(r, cur, val))
 			return -1;
 		return wrmsr_safe(msr, val);
+	case HV_MSR_PASS:                       /* L2's, L1 letting it through */
+		return pass_write(v, msr, val);
 	default:
 		return wrmsr_safe(msr, val);
 	}

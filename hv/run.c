@@ -19,6 +19,7 @@
 #include "hv/run.h"
 
 #include "hv/apic/init.h"
+#include "hv/apic/reset.h"
 #include "hv/console.h"
 #include "hv/dbg/dbg.h"
 #include "hv/hv.h"
@@ -112,6 +113,7 @@ static void serve_init(struct vcpu *v)
 		v->world.regs.rdx = r.eax;      /* EDX = processor signature after INIT */
 		v->vmcb01->control.event_inj = 0;
 		v->vmcb01->control.int_state = 0;
+		hv_lapic_init_reset(v);         /* INIT resets the local APIC too */
 	}
 	v->mp_state = st;
 	/* Not rate-limited: one line per INIT a CPU takes; 45-smp counts them. */
@@ -131,10 +133,10 @@ static void serve_sipi(struct vcpu *v)
 	v->mp_state = st;
 }
 
-/* While L1's GIF is 0 an INIT waits (L2 runs only with L1's GIF = 1). */
+/* While the GIF is 0 (L1's, or L2's own CLGI) an INIT waits. */
 static bool init_ready(const struct vcpu *v)
 {
-	return v->nested.in_l2 || nested_gif_init_ready(&v->nested.gif);
+	return nested_gif_init_ready(&v->nested.gif);
 }
 
 /* Requests other CPUs posted (hv_vcpu_request()); HV_REQ_TLB only wakes. */
@@ -183,7 +185,9 @@ static void deliver_events(struct vcpu *v)
 					  n->vmcb02->control.event_inj & SVM_EVTINJ_VALID);
 		if (act != NESTED_GIF_REFLECT_NMI) {
 			nmi_action(v, n->vmcb02, act);
-			v->world.host_if = nested_gif_vmcb02_hif(&n->hsave, n->vmcb02);
+			n->vmcb02->control.int_ctl = nested_gif_vmcb02_int_ctl(
+				&n->gif, n->vmcb02->control.int_ctl, n->cache.int_ctl);
+			v->world.host_if = nested_gif_vmcb02_hif(&n->gif, &n->hsave, n->vmcb02);
 			return;
 		}
 		nested_synth_exit(n->vmcb02, VMEXIT_NMI, 0, 0);
@@ -280,11 +284,14 @@ static struct hv_verdict route_l2(struct vcpu *v)
 	/* L2's own illegal MOV CRn (QEMU's form of #GP), else L1's VMRUN failed. */
 	if (nested_is_vmrun_failure(v->vmcb->control.exit_code))
 		return hv_exit_invalid(v);
-	switch (nested_route(&v->nested, (uint32_t)v->world.regs.rcx)) {
+	nested_io_hole_close(&v->nested);       /* a string I/O's ports: intercepted again */
+	switch (nested_route(&v->nested, &hv.nested, (uint32_t)v->world.regs.rcx)) {
 	case NESTED_ROUTE_L1:
 		return hv_verdict_of(HV_REFLECT);
 	case NESTED_ROUTE_L2_UD:
 		return hv_inject(VEC_UD);
+	case NESTED_ROUTE_L2_SVM:
+		return hv_l2_svm_insn(v);
 	default:
 		return hv_handle_exit(v);
 	}

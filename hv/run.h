@@ -66,6 +66,8 @@ static inline struct hv_verdict hv_inject_pf(uint32_t err, uint64_t addr)
 
 /* Exit handlers (hv/exit.c), for the loop: an exit svmhv handles itself. */
 struct hv_verdict hv_handle_exit(struct vcpu *v);
+/* An SVM instruction L2 executes itself (NESTED_ROUTE_L2_SVM, nested/exit.h). */
+struct hv_verdict hv_l2_svm_insn(struct vcpu *v);
 
 /*
  * The loop, in two halves the host harness and the model checker call one

@@ -103,11 +103,21 @@ static bool ud_if_not_l1s(uint64_t exit_code)
 	switch (exit_code) {
 	case VMEXIT_VMRUN:
 	case VMEXIT_VMMCALL:
+	case VMEXIT_SKINIT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* SVM instructions that execute in L2 when L1 does not intercept them. */
+static bool l2_executes(uint64_t exit_code)
+{
+	switch (exit_code) {
 	case VMEXIT_VMLOAD:
 	case VMEXIT_VMSAVE:
 	case VMEXIT_STGI:
 	case VMEXIT_CLGI:
-	case VMEXIT_SKINIT:
 	case VMEXIT_INVLPGA:
 		return true;
 	default:
@@ -127,6 +137,8 @@ enum nested_route nested_exit_route(uint64_t exit_code, uint64_t exit_info_1, ui
 		return NESTED_ROUTE_L1;
 	if (ud_if_not_l1s(exit_code))
 		return NESTED_ROUTE_L2_UD;
+	if (l2_executes(exit_code))
+		return NESTED_ROUTE_L2_SVM;
 	return NESTED_ROUTE_L0;
 }
 

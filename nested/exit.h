@@ -20,10 +20,16 @@
  *                                    set, or RCX is outside the map.
  *   IOIO                             L1 if IOIO_PROT and any of L1's IOPM
  *                                    bits for port .. port + size - 1.
- *   VMMCALL, VMLOAD, VMSAVE, STGI,   not L1's: L2_UD. VMMCALL without an
- *   CLGI, SKINIT, INVLPGA            intercept is #UD architecturally; the
- *                                    SVM instructions are not emulated for
- *                                    L2 (L1 must intercept them to run L3).
+ *   VMLOAD, VMSAVE, STGI, CLGI,      L1 if intercepted, else L2_SVM: they
+ *   INVLPGA                          execute in L2 as on the hardware, L1
+ *                                    being L2's host (rAX an L1-physical
+ *                                    address, GIF L2's; APM2 15.5.2, 15.17,
+ *                                    15.33.1, 15.16.2).
+ *   VMMCALL, SKINIT                  L1 if intercepted, else L2_UD: VMMCALL
+ *                                    without an intercept is #UD
+ *                                    architecturally; SKINIT is never
+ *                                    offered (CPUID). (VMRUN is always
+ *                                    intercepted: vmcb12's check.)
  *   anything else                    L0: svmhv's own intercept (CPUID, MSRs
  *                                    in svmhv's MSRPM, #DB, #AC, SHUTDOWN,
  *                                    ...), handled on vmcb02 = L2's state.
@@ -47,12 +53,15 @@ enum nested_route {
 	NESTED_ROUTE_L1,                /* reflect: emulated #VMEXIT to L1 */
 	NESTED_ROUTE_L2_UD,             /* #UD for L2: a #VMEXIT(#UD) to L1 if L1
 					 * intercepts #UD (nested_exception_to_l1) */
+	NESTED_ROUTE_L2_SVM,            /* an SVM instruction L2 executes itself:
+					 * svmhv emulates it for L2 (L1 = its host) */
 };
 
 /*
  * Does vmcb12 intercept this exit? msr = L2's ECX (VMEXIT_MSR only).
- * l1_msrpm / l1_iopm: svmhv's private copies of L1's maps taken at VMRUN
- * (the ones merged into vmcb02); NULL counts as "all bits set".
+ * l1_msrpm / l1_iopm: L1's maps, of which the bytes this exit needs are
+ * current (nested_route() reads them from L1's memory at the exit); NULL
+ * counts as "all bits set".
  */
 bool nested_l1_intercepts(uint64_t exit_code, uint64_t exit_info_1, uint32_t msr,
 			  const struct nested_vmcb12_cache *c, const uint8_t *l1_msrpm,

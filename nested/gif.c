@@ -10,6 +10,7 @@
 void nested_gif_init(struct nested_gif *g)
 {
 	g->gif = true;
+	g->l2_gif = true;
 	g->nmi_held = false;
 }
 
@@ -26,11 +27,23 @@ void nested_gif_stgi(struct nested_gif *g)
 void nested_gif_vmrun(struct nested_gif *g)
 {
 	g->gif = true;
+	g->l2_gif = true;
+}
+
+void nested_gif_l2_clgi(struct nested_gif *g)
+{
+	g->l2_gif = false;
+}
+
+void nested_gif_l2_stgi(struct nested_gif *g)
+{
+	g->l2_gif = true;
 }
 
 void nested_gif_vmexit(struct nested_gif *g)
 {
 	g->gif = false;
+	g->l2_gif = true;       /* the next VMRUN sets it anyway */
 }
 
 /* NMIs do not queue: two that arrive while held are one (APM2 8.2.2). */
@@ -41,7 +54,7 @@ void nested_gif_nmi(struct nested_gif *g)
 
 bool nested_gif_init_ready(const struct nested_gif *g)
 {
-	return g->gif;
+	return g->gif && g->l2_gif;
 }
 
 enum nested_gif_action nested_gif_l1_event(struct nested_gif *g, bool event_inj_busy)
@@ -62,8 +75,8 @@ enum nested_gif_action nested_gif_l1_event(struct nested_gif *g, bool event_inj_
 enum nested_gif_action nested_gif_l2_event(struct nested_gif *g, bool l1_intercepts_nmi,
 					   bool event_inj_busy)
 {
-	if (!g->nmi_held)
-		return NESTED_GIF_NONE;
+	if (!g->nmi_held || !g->l2_gif)
+		return NESTED_GIF_NONE;         /* L2's GIF = 0 holds it, whoever's it is */
 	if (l1_intercepts_nmi)
 		return NESTED_GIF_REFLECT_NMI;
 	if (event_inj_busy)
@@ -77,7 +90,17 @@ uint64_t nested_gif_l1_int_ctl(const struct nested_gif *g, uint64_t int_ctl)
 	return g->gif ? int_ctl & ~V_INTR_MASKING_MASK : int_ctl | V_INTR_MASKING_MASK;
 }
 
-bool nested_gif_vmcb02_hif(const struct nested_hsave *h, const struct vmcb *vmcb02)
+bool nested_gif_vmcb02_hif(const struct nested_gif *g, const struct nested_hsave *h,
+			   const struct vmcb *vmcb02)
 {
-	return (vmcb02->control.int_ctl & V_INTR_MASKING_MASK) && (h->rflags & RFLAGS_IF);
+	return g->l2_gif && (vmcb02->control.int_ctl & V_INTR_MASKING_MASK) &&
+	       (h->rflags & RFLAGS_IF);
+}
+
+uint64_t nested_gif_vmcb02_int_ctl(const struct nested_gif *g, uint64_t int_ctl,
+				   uint64_t l1_int_ctl)
+{
+	if (!g->l2_gif)
+		return int_ctl | V_INTR_MASKING_MASK;
+	return (int_ctl & ~V_INTR_MASKING_MASK) | (l1_int_ctl & V_INTR_MASKING_MASK);
 }

@@ -25,6 +25,14 @@
  * vmcb02 with RFLAGS.IF = nested_gif_vmcb02_hif() (safe: GIF = 0 in host
  * mode) and CLI right after VMRUN returns, before any STGI.
  *
+ * L2's GIF: CLGI and STGI that L1 does not intercept execute in L2 and
+ * change the one GIF the CPU has while L2 runs (L1's VMRUN set it to 1, the
+ * #VMEXIT to L1 clears it). While L2's GIF is 0: an NMI is held whoever it
+ * is for (nested_gif_l2_event()), an INIT waits (nested_gif_init_ready()),
+ * and physical interrupts stay pending: vmcb02 runs with V_INTR_MASKING and
+ * host IF = 0 (nested_gif_vmcb02_int_ctl(), nested_gif_vmcb02_hif()).
+ * Not done: L2's virtual interrupt (V_IRQ from vmcb12) is not held by it.
+ *
  * Hardware VGIF for L1 (V_GIF_ENABLE in vmcb01, STGI/CLGI not intercepted)
  * is not modelled here: whether V_GIF = 0 holds *non-intercepted* physical
  * interrupts, as svmhv's vmcb01 has them, is to be checked on QEMU and real
@@ -42,6 +50,7 @@
 
 struct nested_gif {
 	bool gif;                       /* L1's GIF */
+	bool l2_gif;                    /* L2's GIF while L2 runs (L2's own CLGI/STGI) */
 	bool nmi_held;                  /* an NMI for L1 (or L2) not yet delivered */
 };
 
@@ -59,6 +68,8 @@ void nested_gif_stgi(struct nested_gif *g);     /* then nested_gif_l1_event() */
 void nested_gif_vmrun(struct nested_gif *g);    /* VMRUN sets GIF */
 void nested_gif_vmexit(struct nested_gif *g);   /* #VMEXIT clears GIF */
 void nested_gif_nmi(struct nested_gif *g);      /* an NMI for the guest (not a kick) */
+void nested_gif_l2_clgi(struct nested_gif *g);  /* CLGI / STGI in L2, not L1's */
+void nested_gif_l2_stgi(struct nested_gif *g);
 
 bool nested_gif_init_ready(const struct nested_gif *g);
 
@@ -72,6 +83,11 @@ enum nested_gif_action nested_gif_l2_event(struct nested_gif *g, bool l1_interce
 uint64_t nested_gif_l1_int_ctl(const struct nested_gif *g, uint64_t int_ctl);
 
 /* RFLAGS.IF the world switch must give the host while vmcb02 runs. */
-bool nested_gif_vmcb02_hif(const struct nested_hsave *h, const struct vmcb *vmcb02);
+bool nested_gif_vmcb02_hif(const struct nested_gif *g, const struct nested_hsave *h,
+			   const struct vmcb *vmcb02);
+
+/* vmcb02's int_ctl: l1_int_ctl (vmcb12's), with V_INTR_MASKING while L2's GIF is 0. */
+uint64_t nested_gif_vmcb02_int_ctl(const struct nested_gif *g, uint64_t int_ctl,
+				   uint64_t l1_int_ctl);
 
 #endif /* SVMHV_NESTED_GIF_H */

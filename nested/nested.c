@@ -28,9 +28,10 @@ int nested_vcpu_init(struct nested_vcpu *n, const struct nested_env *e, nested_a
 	n->iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &n->iopm_pa);
 	n->l1_msrpm = alloc(SVM_MSRPM_SIZE / PAGE_SIZE, &pa);
 	n->l1_iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &pa);
+	n->scratch = alloc(1, &pa);
 	nested_gif_init(&n->gif);
-	return n->vmcb02 && n->vmcb12 && n->msrpm && n->iopm && n->l1_msrpm && n->l1_iopm ?
-	       0 : -1;
+	return n->vmcb02 && n->vmcb12 && n->msrpm && n->iopm && n->l1_msrpm && n->l1_iopm &&
+	       n->scratch ? 0 : -1;
 }
 
 enum nested_result nested_insn_check(const struct nested_vcpu *n, const struct nested_env *e,
@@ -96,17 +97,72 @@ static void back_to_l1(struct nested_vcpu *n, struct vmcb *vmcb01, const struct 
 	n->in_l2 = false;
 }
 
-/* Copy L1's permission maps (addresses checked by nested_vmcb12_check) and merge. */
+/*
+ * vmcb02's permission maps. A map L1 uses is consulted in L1's memory at
+ * each exit (nested_route()), as the CPU consults it at each access, so a
+ * bit L2 or another vCPU flips meanwhile counts: vmcb02 then intercepts
+ * every port / MSR, and svmhv serves for L2 what L1's map lets through.
+ * A map L1 does not use: svmhv's own bits only.
+ */
 static void merge_maps(struct nested_vcpu *n, const struct nested_env *e)
 {
 	const struct nested_vmcb12_cache *c = &n->cache;
 
-	n->l1_msrpm_valid = nested_l1_uses_msrpm(c) &&
-			    gmem_read(e->mem, c->msrpm_base_pa, n->l1_msrpm, SVM_MSRPM_SIZE) == 0;
-	n->l1_iopm_valid = nested_l1_uses_iopm(c) &&
-			   gmem_read(e->mem, c->iopm_base_pa, n->l1_iopm, SVM_IOPM_SIZE) == 0;
-	nested_merge_msrpm(n->msrpm, n->l1_msrpm_valid ? n->l1_msrpm : NULL, e->hv_msrpm);
-	nested_merge_iopm(n->iopm, n->l1_iopm_valid ? n->l1_iopm : NULL, e->hv_iopm);
+	n->l1_msrpm_valid = nested_l1_uses_msrpm(c);
+	n->l1_iopm_valid = nested_l1_uses_iopm(c);
+	n->io_hole_size = 0;
+	if (n->l1_msrpm_valid)
+		svm_msrpm_init(n->msrpm, true);
+	else
+		nested_merge_msrpm(n->msrpm, NULL, e->hv_msrpm);
+	if (n->l1_iopm_valid)
+		svm_iopm_init(n->iopm, true);
+	else
+		nested_merge_iopm(n->iopm, NULL, e->hv_iopm);
+}
+
+/* One byte of L1's map into svmhv's buffer at the same offset; unreadable: all set. */
+static void map_byte(const struct nested_env *e, uint64_t base, uint8_t *buf, uint32_t off)
+{
+	if (gmem_read(e->mem, base + off, &buf[off], 1))
+		buf[off] = 0xff;
+}
+
+/*
+ * The bytes of L1's maps this exit needs, read from L1's memory now (the
+ * address was checked at VMRUN, each read goes through mm/gmem.h again).
+ */
+static void read_l1_bits(struct nested_vcpu *n, const struct nested_env *e, uint32_t ecx)
+{
+	const struct vmcb_control *c = &n->vmcb02->control;
+	uint32_t byte;
+	unsigned bit;
+
+	if (c->exit_code == VMEXIT_MSR && n->l1_msrpm_valid &&
+	    svm_msrpm_offset(ecx, &byte, &bit) == 0) {
+		map_byte(e, n->cache.msrpm_base_pa, n->l1_msrpm, byte);
+	} else if (c->exit_code == VMEXIT_IOIO && n->l1_iopm_valid) {
+		uint32_t port = (uint32_t)(c->exit_info_1 >> 16) & 0xffffu;
+		uint32_t last = port + 3;       /* the widest access; extra bits are harmless */
+
+		for (uint32_t b = port / 8; b <= last / 8; b++)
+			map_byte(e, n->cache.iopm_base_pa, n->l1_iopm, b);
+	}
+}
+
+void nested_io_hole(struct nested_vcpu *n, uint16_t port, unsigned size)
+{
+	n->io_hole_port = port;
+	n->io_hole_size = size;
+	(void)svm_iopm_set(n->iopm, port, size, false);
+}
+
+void nested_io_hole_close(struct nested_vcpu *n)
+{
+	if (!n->io_hole_size)
+		return;
+	(void)svm_iopm_set(n->iopm, n->io_hole_port, n->io_hole_size, true);
+	n->io_hole_size = 0;
 }
 
 /* VMRUN failed its checks: VMEXIT_INVALID in vmcb12, L1 goes on after its VMRUN. */
@@ -236,15 +292,14 @@ static const struct { uint16_t off, len; } vmload_ranges[] = {
 };
 
 /*
- * VMLOAD / VMSAVE: the state they move is vmcb01's save area for L1. Only
+ * VMLOAD / VMSAVE of the state in save area s (vmcb01's for L1, vmcb02's
+ * for L2) from / to L1's page at gpa, through page (svmhv's scratch). Only
  * those fields of L1's page are read or written, as the CPU does.
  */
-enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
-					struct vmcb *vmcb01, bool load, const char **why)
+static enum nested_result vmload_vmsave(const struct nested_env *e, struct vmcb_save *s,
+					uint64_t gpa, struct vmcb *page, bool load,
+					const char **why)
 {
-	struct vmcb_save *s = &vmcb01->save;
-	uint64_t gpa = s->rax;
-	struct vmcb *page = n->vmcb12;          /* scratch; no VMRUN in flight */
 	uint8_t *p = (uint8_t *)page;
 
 	if (!l1_page(e, gpa)) {
@@ -267,6 +322,30 @@ enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nest
 	return NESTED_DONE;
 }
 
+enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
+					struct vmcb *vmcb01, bool load, const char **why)
+{
+	/* n->vmcb12 as the scratch page: no VMRUN in flight while L1 runs. */
+	return vmload_vmsave(e, &vmcb01->save, vmcb01->save.rax, n->vmcb12, load, why);
+}
+
+/*
+ * L2's address size: rAX in 64-bit mode (EFER.LMA and CS.L), else EAX
+ * (APM3 VMLOAD/VMSAVE: "rAX"; the operand is the address-size register).
+ */
+static uint64_t l2_rax(const struct vmcb_save *s)
+{
+	return (s->efer & EFER_LMA) && (s->cs.attrib & SEG_ATTR_L) ? s->rax : (uint32_t)s->rax;
+}
+
+enum nested_result nested_l2_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
+					   bool load, const char **why)
+{
+	struct vmcb_save *s = &n->vmcb02->save;
+
+	return vmload_vmsave(e, s, l2_rax(s), n->scratch, load, why);
+}
+
 void nested_stgi(struct nested_vcpu *n)
 {
 	nested_gif_stgi(&n->gif);
@@ -284,10 +363,11 @@ void nested_invlpga(struct nested_vcpu *n, struct tlb_vcpu *tlb, uint64_t va, ui
 		tlb_invlpga(tlb, va, asid);
 }
 
-enum nested_route nested_route(const struct nested_vcpu *n, uint32_t ecx)
+enum nested_route nested_route(struct nested_vcpu *n, const struct nested_env *e, uint32_t ecx)
 {
 	const struct vmcb_control *c = &n->vmcb02->control;
 
+	read_l1_bits(n, e, ecx);
 	return nested_exit_route(c->exit_code, c->exit_info_1, ecx, &n->cache,
 				 n->l1_msrpm_valid ? n->l1_msrpm : NULL,
 				 n->l1_iopm_valid ? n->l1_iopm : NULL);

@@ -69,8 +69,12 @@ struct nested_vcpu {
 	struct vmcb *vmcb12;            /* private copy of L1's vmcb12 page */
 	uint8_t *msrpm, *iopm;          /* merged maps vmcb02 points at */
 	uint64_t msrpm_pa, iopm_pa;
-	uint8_t *l1_msrpm, *l1_iopm;    /* copies of L1's maps, for routing */
-	bool l1_msrpm_valid, l1_iopm_valid;
+	/* L1's map bytes an exit needs, read at that exit (nested_route()) */
+	uint8_t *l1_msrpm, *l1_iopm;
+	bool l1_msrpm_valid, l1_iopm_valid;     /* L1 uses the map (MSR_PROT, IOIO_PROT) */
+	uint16_t io_hole_port;          /* nested_io_hole(): ports open in vmcb02's IOPM */
+	unsigned io_hole_size;          /* for one string I/O; 0: none */
+	struct vmcb *scratch;           /* L2's VMLOAD / VMSAVE pass through it */
 	struct nested_shadow shadow;    /* L1's nested page tables composed with svmhv's */
 };
 
@@ -108,6 +112,16 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
 					struct vmcb *vmcb01, bool load, const char **why);
 
+/*
+ * VMLOAD (load) / VMSAVE executed by L2 and not intercepted by L1: the state
+ * moved is L2's (vmcb02's save area), rAX (EAX outside 64-bit mode) is an
+ * L1-physical address checked as every address L1 gives (APM2 15.33.1:
+ * without virtual VMLOAD/VMSAVE, a guest's rAX is the host's physical
+ * address; L1 is L2's host). NESTED_DONE or NESTED_GP (#GP for L2).
+ */
+enum nested_result nested_l2_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
+					   bool load, const char **why);
+
 /* STGI / CLGI from L1. STGI may release a held NMI (the run loop delivers it). */
 void nested_stgi(struct nested_vcpu *n);
 void nested_clgi(struct nested_vcpu *n);
@@ -115,8 +129,21 @@ void nested_clgi(struct nested_vcpu *n);
 /* INVLPGA va, asid from L1 (rAX, ECX). */
 void nested_invlpga(struct nested_vcpu *n, struct tlb_vcpu *tlb, uint64_t va, uint32_t asid);
 
-/* Whose is this exit from vmcb02? ecx: L2's ECX (MSR exits). */
-enum nested_route nested_route(const struct nested_vcpu *n, uint32_t ecx);
+/*
+ * Whose is this exit from vmcb02? ecx: L2's ECX (MSR exits). An MSR or IOIO
+ * exit is judged by L1's map as it is in L1's memory now.
+ */
+enum nested_route nested_route(struct nested_vcpu *n, const struct nested_env *e, uint32_t ecx);
+
+/*
+ * A string IN/OUT of L2 that L1's map lets through and svmhv does not
+ * emulate: vmcb02's IOPM lets ports [port, port + size) through for L2 to
+ * execute it itself; nested_io_hole_close(), at L2's next exit, intercepts
+ * them again. Until that exit L2 may use these ports unchecked: a bit L1
+ * sets for them meanwhile counts from that exit on.
+ */
+void nested_io_hole(struct nested_vcpu *n, uint16_t port, unsigned size);
+void nested_io_hole_close(struct nested_vcpu *n);
 
 /*
  * The emulated #VMEXIT to L1: vmcb02's exit and L2's state into vmcb12 (also

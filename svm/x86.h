@@ -113,6 +113,7 @@
 #define VEC_SX                  30
 
 /* MSR numbers (APM2 Appendix A; 15.30 for SVM). */
+#define MSR_TSC                 0x00000010u
 #define MSR_APIC_BASE           0x0000001bu
 #define MSR_SPEC_CTRL           0x00000048u
 #define MSR_PRED_CMD            0x00000049u     /* bit 0: IBPB */
@@ -169,6 +170,10 @@ struct cpuid_regs {
 };
 
 #define CPUID_1_ECX_X2APIC              BIT(21)
+#define CPUID_1_ECX_XSAVE               BIT(26)
+#define CPUID_1_EDX_APIC                BIT(9)
+#define CPUID_7_0_ECX_PKU               BIT(3)
+#define CPUID_7_0_ECX_OSPKE             BIT(4)
 #define CPUID_1_ECX_OSXSAVE             BIT(27)
 #define CPUID_1_ECX_HYPERVISOR          BIT(31)
 #define CPUID_80000001_ECX_SVM          BIT(2)

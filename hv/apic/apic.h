@@ -140,9 +140,10 @@ struct hv_ipi {
 /*
  * Decodes an ICR write: icr is ICR_HI << 32 | ICR_LO for xAPIC, the WRMSR
  * value for x2APIC. *out is filled for every result except HV_ICR_ERESERVED,
- * so the caller can log what was refused. The caller must never let an INIT
- * or SIPI that fails here reach the hardware; a refused fixed/NMI/SMI IPI
- * may be dropped (the hardware would flag it in ESR and not send it either).
+ * so the caller can log it. The results classify the write by the SDM's
+ * tables (SDM3 Tables 10-3/10-4); they do not decide what svmhv does with
+ * it: hv_icr_route() (hv/apic/icr.h) does, and no IPI is dropped for being
+ * outside the SDM's tables (the hardware applies its own rules).
  * A x2APIC HV_ICR_ERESERVED is a #GP on the WRMSR.
  */
 int hv_icr_decode(uint64_t icr, bool x2apic, struct hv_ipi *out);

@@ -34,8 +34,8 @@
  * Not covered here (the caller's part): RDX = CPUID Fn0000_0001 EAX and the
  * other GPRs (hv_init_gprs()), DR0-3, x87/SSE are unchanged, control-area
  * state (EVENTINJ, interrupt shadow, V_TPR, ...), a TLB flush of the vCPU's
- * contexts, leaving nested guest mode first, and the hardware local APIC,
- * which a virtual INIT does not reset.
+ * contexts, leaving nested guest mode first, and the local APIC
+ * (hv/apic/reset.h).
  */
 void hv_vmcb_init_state(struct vmcb_save *s);
 

@@ -40,6 +40,14 @@ void hv_lapic_write(unsigned reg, uint32_t val)
 		*mmio(reg) = val;
 }
 
+void hv_lapic_accept_pending(void)
+{
+	stgi();
+	/* STI's shadow covers the first NOP: the interrupt is taken after it. */
+	__asm__ volatile("sti\n\tnop\n\tnop\n\tcli" ::: "memory");
+	clgi();
+}
+
 void hv_lapic_send_icr(uint64_t icr, uint32_t restore_hi)
 {
 	if (hv_lapic_x2apic()) {

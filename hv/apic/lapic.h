@@ -23,5 +23,12 @@ void hv_lapic_write(unsigned reg, uint32_t val);
  * that wrote ICR_HI and not yet ICR_LO loses nothing.
  */
 void hv_lapic_send_icr(uint64_t icr, uint32_t restore_hi);
+/*
+ * Host mode (GIF = 0, IF = 0): open GIF and IF for two instructions so the
+ * APIC delivers its highest pending interrupt to svmhv's host IDT (counted
+ * in hv.cpus[].host_irqs, no EOI), then close both. NMIs may come in too.
+ * For hv/apic/reset.c only: svmhv's host never takes interrupts otherwise.
+ */
+void hv_lapic_accept_pending(void);
 
 #endif

@@ -5,12 +5,13 @@
  * guest store to it exits as a nested page fault; svmhv decodes the store
  * (no decode assists under QEMU TCG), performs it on the real APIC, and
  * emulates INIT/SIPI written to ICR. x2APIC: WRMSR to the ICR (0x830) is
- * intercepted. Fixed, lowest-priority, NMI and SMI IPIs go to the hardware
- * as the guest asked. See: APM2 16.5 (IPIs), 16.11 (x2APIC), 15.25 (NPT).
+ * intercepted. Every other ICR write goes to the hardware as the guest wrote
+ * it (hv/apic/icr.h). See: APM2 16.5 (IPIs), 16.11 (x2APIC), 15.25 (NPT).
  */
 #include "hv/apic/vapic.h"
 
 #include "hv/apic/apic.h"
+#include "hv/apic/icr.h"
 #include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/hv.h"
@@ -116,19 +117,22 @@ int hv_apic_icr_write(struct vcpu *v, uint64_t icr, bool x2apic)
 	struct hv_ipi ipi;
 	int rc = hv_icr_decode(icr, x2apic, &ipi);
 
-	if (rc == HV_ICR_IGNORE)
-		return 0;               /* INIT level de-assert: nothing to do */
-	if (rc == HV_ICR_ERESERVED && x2apic)
+	switch (hv_icr_route(icr, x2apic)) {
+	case HV_ICR_GP:
 		return -1;
-	if (rc < 0) {
-		hv_debug("apic", "vCPU %u: ICR %llx dropped: %s", v->index,
-			 (unsigned long long)icr, hv_apic_strerror(rc));
+	case HV_ICR_NOP:
 		return 0;
-	}
-	if (ipi.delivery == HV_APIC_DM_INIT || ipi.delivery == HV_APIC_DM_SIPI)
+	case HV_ICR_EMU_INIT:
+	case HV_ICR_EMU_SIPI:
 		deliver_init_sipi(v, icr, &ipi);
-	else
-		hv_lapic_send_icr(icr, v->apic_icr_hi);
+		return 0;
+	case HV_ICR_TO_HW:
+		break;
+	}
+	if (rc < 0)     /* the SDM calls it invalid: the hardware's own rules apply */
+		hv_debug("apic", "vCPU %u: ICR %llx (%s) to the hardware as written",
+			 v->index, (unsigned long long)icr, hv_apic_strerror(rc));
+	hv_lapic_send_icr(icr, v->apic_icr_hi);
 	return 0;
 }
 

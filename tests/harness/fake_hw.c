@@ -9,6 +9,7 @@
 #include "hv/apic/apic.h"
 #include "hv/apic/lapic.h"
 #include "hv/cpu.h"
+#include "hv/hv.h"
 #include "svm/hw.h"
 #include "svm/svm.h"
 #include "svm/world.h"
@@ -52,7 +53,6 @@ static int msr_slot(uint32_t msr)
 
 void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
-	(void)sub;
 	*r = (struct cpuid_regs){ 0 };
 	switch (leaf) {
 	case 0:
@@ -64,10 +64,16 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 	case 1:
 		r->eax = 0x00a00f11;
 		r->ebx = fake.cur << 24;
-		r->ecx = BIT(0) | BIT(13) |             /* SSE3, CX16 */
+		/* SSE3, CX16, XSAVE, and OSXSAVE: svmhv's host runs with CR4.OSXSAVE */
+		r->ecx = BIT(0) | BIT(13) | CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE |
 			 (fake.cfg.x2apic ? CPUID_1_ECX_X2APIC : 0);
 		r->edx = BIT(0) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(9) | BIT(13) |
 			 BIT(16) | BIT(24) | BIT(25) | BIT(26);
+		break;
+	case 7:
+		/* PKU, and OSPKE: svmhv's host runs with CR4.PKE (sub-leaf 0) */
+		if (sub == 0)
+			r->ecx = CPUID_7_0_ECX_PKU | CPUID_7_0_ECX_OSPKE;
 		break;
 	case 0x80000000u:
 		r->eax = 0x8000000au;
@@ -319,9 +325,50 @@ uint32_t hv_lapic_read(unsigned reg)
 	return fake.apic_regs[fake.cur][(reg / 16) % 64];
 }
 
+/* Highest set bit of an 8-register bank (ISR or IRR) at offset base, or -1. */
+static int fake_bank_top(unsigned base)
+{
+	for (int w = 7; w >= 0; w--) {
+		uint32_t bits = fake.apic_regs[fake.cur][base / 16 + (unsigned)w];
+
+		if (bits)
+			return w * 32 + 31 - __builtin_clz(bits);
+	}
+	return -1;
+}
+
+static void fake_bank_bit(unsigned base, int vec, bool set)
+{
+	uint32_t *r = &fake.apic_regs[fake.cur][base / 16 + (unsigned)vec / 32];
+
+	*r = set ? *r | (1u << (vec % 32)) : *r & ~(1u << (vec % 32));
+}
+
+/* EOI clears the highest in-service vector (and its TMR bit). See: SDM3 10.8.5. */
 void hv_lapic_write(unsigned reg, uint32_t val)
 {
+	int top;
+
+	if (reg == APIC_EOI && (top = fake_bank_top(APIC_ISR)) >= 0) {
+		fake_bank_bit(APIC_ISR, top, false);
+		fake_bank_bit(APIC_TMR, top, false);
+	}
 	fake.apic_regs[fake.cur][(reg / 16) % 64] = val;
+}
+
+/* The highest pending vector moves to ISR, as the CPU's INTA would do. */
+void hv_lapic_accept_pending(void)
+{
+	int top = fake_bank_top(APIC_IRR);
+
+	fake.accepts++;
+	if (fake.accept)
+		fake.accept(fake.arg);
+	if (top < 0 || !(fake.apic_regs[fake.cur][APIC_SVR / 16] & 0x100u))
+		return;
+	fake_bank_bit(APIC_IRR, top, false);
+	fake_bank_bit(APIC_ISR, top, true);
+	hv.cpus[fake.cur].host_irqs++;
 }
 
 /* IPIs: NMIs to one CPU (physical destination) are what svmhv sends itself. */

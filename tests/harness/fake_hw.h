@@ -47,6 +47,7 @@ struct fake_hw {
 	unsigned ipis;                  /* every ICR write */
 	uint64_t last_icr;
 	unsigned invlpgas;
+	unsigned accepts;               /* hv_lapic_accept_pending() calls */
 	bool gif[FAKE_MAX_CPUS];
 	uint64_t dr[FAKE_MAX_CPUS][8];  /* debug registers (the guest's DR0-3 live there) */
 	unsigned resets;                /* hv_platform_reset() calls */
@@ -63,6 +64,7 @@ struct fake_hw {
 	/* Port I/O other than the UART; without a hook, IN reads all ones. */
 	uint32_t (*port_in)(void *arg, uint16_t port, unsigned size);
 	void (*port_out)(void *arg, uint16_t port, unsigned size, uint32_t v);
+	void (*accept)(void *arg);      /* hv_lapic_accept_pending(): GIF and IF open */
 	void *arg;
 };
 

@@ -46,9 +46,9 @@ extern const uint8_t l2_regs[], l2_regs_vmmcall[], l2_cpuid[];
 extern const uint8_t l2_io[], l2_io_out[], l2_io_in[], l2_io_80[];
 extern const uint8_t l2_msr[], l2_msr_rd[], l2_msr_wr[], l2_msr_outside[];
 extern const uint8_t l2_ud[], l2_de[], l2_de_div[], l2_bp[], l2_bp_int3[], l2_intn[];
-extern const uint8_t l2_done[], l2_spin[], l2_svm[], l2_triple[], l2_stubs[];
+extern const uint8_t l2_done[], l2_spin[], l2_svm[], l2_svm_pass[], l2_svm_pass_save[], l2_triple[], l2_stubs[];
 extern const uint8_t l2_peek_poke[], l2_wrmsr[], l2_rdmsr[], l2_mov_cr4[];
-extern const uint8_t l2_peek[], l2_gather[];
+extern const uint8_t l2_peek[], l2_gather[], l2_poke_out[], l2_poke_rdmsr[];
 
 /* Constants shared with world.asm. */
 #define L2_MARK         0x1d700000u
@@ -127,6 +127,8 @@ int svm_enable(uint64_t *efer_out, unsigned *vec_out);
 void svm_disable(void);
 void guest_init(struct guest *g, unsigned slot, uint32_t asid, const uint8_t *entry);
 uint64_t guest_run(struct guest *g, unsigned flags);
+void sc_cpuid_state(void);      /* cpuid_state.c */
+void run_conf(void);            /* conf.c: the differential batch */
 uint32_t exit32(const struct guest *g);
 void msrpm_set(uint32_t msr, int read, int write);
 void iopm_set(uint16_t port);

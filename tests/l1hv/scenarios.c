@@ -579,6 +579,153 @@ static void sc_svm_insns(void)
 		     "svm-insn: L2 continues after the emulated SVM instructions", "%s", ex(&g));
 }
 
+/*
+ * CLGI, STGI, VMSAVE and VMLOAD in L2 with L1 intercepting none of them
+ * (issue 17 item 5): they execute as on the hardware, L1 being L2's host:
+ * GIF is L2's, rAX is an L1-physical address and the state moved is L2's
+ * (APM2 15.5.2, 15.17; 15.33.1: without virtual VMLOAD/VMSAVE, rAX is a
+ * system-physical address). QEMU TCG instead exits with VMEXIT_VMSAVE at the
+ * first VMSAVE though the intercept is clear: skipped on bare QEMU TCG.
+ */
+static void sc_svm_insns_l2(void)
+{
+	struct vmcb *a = (struct vmcb *)L.scratch[0], *b = (struct vmcb *)L.scratch[1];
+	struct vmcb *c = (struct vmcb *)L.scratch[2];
+	const uint64_t fs_x = 0x0000654321987000ull, kgs_x = 0xffff800087654321ull;
+	const uint64_t esp_x = 0x5a5a5a5a00005000ull;
+	static const char *const names[] = {
+		"svm-insn-l2: CLGI and STGI that L1 does not intercept execute in L2",
+		"svm-insn-l2: L2's VMSAVE (no L1 intercept) stores L2's state at an L1-physical rAX",
+		"svm-insn-l2: L2's VMLOAD (no L1 intercept) loads from an L1-physical rAX",
+		"svm-insn-l2: the state L2's VMLOAD loaded is the CPU's after the #VMEXIT",
+	};
+	uint64_t code, fs0, kgs0, esp0, fs1, kgs1, esp1;
+	struct guest g;
+	int qemu_exit;
+
+	guest_init(&g, SLOT_MAIN, 1, l2_svm_pass);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_VMLOAD);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_VMSAVE);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_CLGI);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_STGI);
+	mem_zero(a, 4096);
+	mem_zero(c, 4096);
+	mem_copy(b, g.vmcb, 4096);
+	b->save.fs.base = fs_x;
+	b->save.kernel_gs_base = kgs_x;
+	b->save.sysenter_esp = esp_x;
+	g.vmcb->save.rax = (uint64_t)a;
+	g.r.rbx = (uint64_t)b;
+	g.r.rdi = (uint64_t)c;
+	probe_begin();
+	/* l1hv runs L2 without VMLOAD: L2 starts on L1's FS, KernelGSBase, SYSENTER. */
+	fs0 = rdmsr(MSR_FS_BASE);
+	kgs0 = rdmsr(MSR_KERNEL_GS_BASE);
+	esp0 = rdmsr(MSR_SYSENTER_ESP);
+	code = guest_run(&g, 0);
+	/* #VMEXIT does not reload them (APM2 15.6): L1 restores its own. */
+	fs1 = rdmsr(MSR_FS_BASE);
+	kgs1 = rdmsr(MSR_KERNEL_GS_BASE);
+	esp1 = rdmsr(MSR_SYSENTER_ESP);
+	wrmsr(MSR_FS_BASE, fs0);
+	wrmsr(MSR_KERNEL_GS_BASE, kgs0);
+	wrmsr(MSR_SYSENTER_ESP, esp0);
+	probe_end();
+	qemu_exit = code == VMEXIT_VMSAVE && at(&g, l2_svm_pass_save);
+	report_check(is_vmmcall_with(&g, code, L2_DONE) || (qemu_exit && !L.under_svmhv),
+		     names[0], "%s", ex(&g));
+	if (qemu_exit && !L.under_svmhv && L.qemu_tcg) {
+		report_skip(names[1], "QEMU TCG bug: VMEXIT_VMSAVE with the intercept clear");
+		report_skip(names[2], "QEMU TCG bug: VMEXIT_VMSAVE with the intercept clear");
+		report_skip(names[3], "QEMU TCG bug: VMEXIT_VMSAVE with the intercept clear");
+		return;
+	}
+	report_check(code == VMEXIT_VMMCALL && a->save.fs.base == fs0 &&
+		     a->save.kernel_gs_base == kgs0 && a->save.sysenter_esp == esp0 &&
+		     a->save.tr.selector == g.vmcb->save.tr.selector,
+		     names[1], "%s; fs 0x%lx kgs 0x%lx esp 0x%lx", ex(&g), a->save.fs.base,
+		     a->save.kernel_gs_base, a->save.sysenter_esp);
+	report_check(code == VMEXIT_VMMCALL && c->save.fs.base == fs_x &&
+		     c->save.kernel_gs_base == kgs_x && c->save.sysenter_esp == esp_x,
+		     names[2], "%s; VMSAVE after it: fs 0x%lx kgs 0x%lx esp 0x%lx", ex(&g),
+		     c->save.fs.base, c->save.kernel_gs_base, c->save.sysenter_esp);
+	report_check(code == VMEXIT_VMMCALL && fs1 == fs_x && kgs1 == kgs_x && esp1 == esp_x,
+		     names[3], "fs 0x%lx kgs 0x%lx esp 0x%lx", fs1, kgs1, esp1);
+}
+
+/* --- permission maps changed while L2 runs (issue 17 item 2) ------------------- */
+
+/* L2 stores val at map byte b, then OUTs to port: the exit code. */
+static uint64_t poke_out(struct guest *g, uint8_t *b, uint8_t val, uint16_t port)
+{
+	uint64_t code;
+
+	guest_init(g, SLOT_MAIN, 1, l2_poke_out);
+	g->r.rdi = (uint64_t)b;
+	g->r.rsi = val;
+	g->r.rdx = port;
+	probe_begin();
+	code = guest_run(g, 0);
+	probe_end();
+	return code;
+}
+
+/* L2 stores val at map byte b, then RDMSRs msr: the exit code. */
+static uint64_t poke_rdmsr(struct guest *g, uint8_t *b, uint8_t val, uint32_t msr)
+{
+	uint64_t code;
+
+	guest_init(g, SLOT_MAIN, 1, l2_poke_rdmsr);
+	g->r.rdi = (uint64_t)b;
+	g->r.rsi = val;
+	g->r.rcx = msr;
+	probe_begin();
+	code = guest_run(g, 0);
+	probe_end();
+	return code;
+}
+
+/*
+ * The CPU consults L1's IOPM and MSRPM at each IN/OUT and RDMSR/WRMSR
+ * (APM2 15.10.1, 15.11), so a bit L2 flips in L1's map (L2 runs on L1's
+ * memory here) decides L2's very next access: set, it is intercepted;
+ * clear, it is not.
+ */
+static void sc_maps_live(void)
+{
+	const uint16_t port = 0x80;
+	const uint32_t msr = MSR_SYSENTER_CS;
+	uint8_t *ib = L.iopm + port / 8, im = (uint8_t)(1u << (port % 8)), isaved = *ib;
+	uint8_t *mb = L.msrpm + 2 * msr / 8, mm = (uint8_t)(1u << (2 * msr % 8)), msaved = *mb;
+	uint64_t code, want = rdmsr(msr);
+	struct guest g;
+
+	*ib = isaved & (uint8_t)~im;
+	code = poke_out(&g, ib, isaved | im, port);
+	report_check(code == VMEXIT_IOIO && (g.vmcb->control.exit_info_1 >> 16) == port,
+		     "maps-live: L2 sets its port's bit in L1's IOPM, its OUT is intercepted",
+		     "%s", ex(&g));
+	*ib = isaved | im;
+	code = poke_out(&g, ib, isaved & (uint8_t)~im, port);
+	report_check(is_vmmcall_with(&g, code, L2_DONE),
+		     "maps-live: L2 clears its port's bit in L1's IOPM, its OUT is not intercepted",
+		     "%s", ex(&g));
+	*ib = isaved;
+	*mb = msaved & (uint8_t)~mm;
+	code = poke_rdmsr(&g, mb, msaved | mm, msr);
+	report_check(code == VMEXIT_MSR && g.vmcb->control.exit_info_1 == 0 &&
+		     (uint32_t)g.r.rcx == msr,
+		     "maps-live: L2 sets an MSR's read bit in L1's MSRPM, its RDMSR is intercepted",
+		     "%s", ex(&g));
+	*mb = msaved | mm;
+	code = poke_rdmsr(&g, mb, msaved & (uint8_t)~mm, msr);
+	report_check(is_vmmcall_with(&g, code, L2_DONE) &&
+		     ((g.r.r9 << 32) | (uint32_t)g.r.r8) == want,
+		     "maps-live: L2 clears an MSR's read bit in L1's MSRPM, its RDMSR is not intercepted",
+		     "%s; value 0x%lx (L1's 0x%lx)", ex(&g), (g.r.r9 << 32) | (uint32_t)g.r.r8, want);
+	*mb = msaved;
+}
+
 static void sc_invlpga(void)
 {
 	unsigned v0, v1;
@@ -1043,12 +1190,16 @@ void run_scenarios(void)
 		return;
 	sc_vmmcall();
 	sc_cpuid();
+	sc_cpuid_state();
 	sc_io();
 	sc_msr();
 	sc_exceptions();
 	sc_eventinj();
 	sc_interrupts();
 	sc_svm_insns();
+	sc_svm_insns_l2();
+	sc_maps_live();
+	run_conf();
 	sc_invlpga();
 	sc_vmsave_vmload();
 	sc_illegal();

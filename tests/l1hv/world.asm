@@ -249,6 +249,42 @@ l2_svm:
 	vmmcall
 	hlt
 
+; Issue 17 item 5: SVM instructions L1 does not intercept. CLGI, STGI;
+; then VMSAVE to RAX, VMLOAD from RBX, VMSAVE to RDI (L1-physical
+; addresses); then VMMCALL with L2_DONE.
+global l2_svm_pass, l2_svm_pass_save
+l2_svm_pass:
+	clgi
+	stgi
+l2_svm_pass_save:
+	vmsave
+	mov rax, rbx
+	vmload
+	mov rax, rdi
+	vmsave
+	mov eax, L2_DONE
+	vmmcall
+	hlt
+
+; Issue 17 item 2: store the byte SIL at [RDI] (a byte of L1's IOPM or
+; MSRPM), then OUT DX, AL / RDMSR of ECX (R8 = RAX, R9 = RDX); then VMMCALL
+; with L2_DONE.
+global l2_poke_out, l2_poke_rdmsr
+l2_poke_out:
+	mov [rdi], sil
+	out dx, al
+	mov eax, L2_DONE
+	vmmcall
+	hlt
+l2_poke_rdmsr:
+	mov [rdi], sil
+	rdmsr
+	mov r8, rax
+	mov r9, rdx
+	mov eax, L2_DONE
+	vmmcall
+	hlt
+
 ; tests/attack: R8 = [RDI], store RSI there, R9 = [RDI]; WRMSR / RDMSR of
 ; ECX (EDX:EAX / into R8:R9); MOV CR4, RDI; each then VMMCALL with L2_DONE.
 global l2_peek_poke, l2_wrmsr, l2_rdmsr, l2_mov_cr4

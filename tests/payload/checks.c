@@ -370,6 +370,87 @@ void check_msrs(void)
 		     "msr: WRMSR SVM_KEY raises #GP");
 }
 
+static uint64_t cr4_read(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static void cr4_write(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+/* CPUID(leaf).ECX & bit with CR4 = cr4 for the moment (interrupts off). */
+static uint32_t ecx_with_cr4(uint32_t leaf, uint32_t bit, uint64_t cr4)
+{
+	uint64_t old = cr4_read();
+	uint32_t r[4];
+
+	probe_begin();
+	cr4_write(cr4);
+	cpuid(leaf, 0, r);
+	cr4_write(old);
+	probe_end();
+	return r[2] & bit;
+}
+
+/* One state-derived bit: set and clear with its CR4 bit. */
+static void cpuid_follows(const char *name, uint32_t leaf, uint32_t feat, uint32_t bit,
+			  uint64_t cr4_bit)
+{
+	uint32_t r[4];
+	uint64_t cr4 = cr4_read();
+	uint32_t on, off;
+
+	cpuid(leaf, 0, r);
+	if (!(r[2] & feat)) {
+		char skip[96];
+
+		fmt_str(skip, sizeof(skip), "%s # SKIP the CPU lacks the feature", name);
+		report_ok(skip);
+		return;
+	}
+	on = ecx_with_cr4(leaf, bit, cr4 | cr4_bit);
+	off = ecx_with_cr4(leaf, bit, cr4 & ~cr4_bit);
+	report_check(on && !off, name, "with the CR4 bit 0x%x, without 0x%x (CR4 0x%lx)", on, off,
+		     cr4);
+}
+
+/*
+ * CPUID bits derived from the executing code's state follow this code's CR4
+ * (issue 17 item 3): OSXSAVE <- CR4.OSXSAVE, OSPKE <- CR4.PKE. APM3 E.3.2,
+ * E.3.6. Both modes.
+ */
+void check_cpuid_state(void)
+{
+	cpuid_follows("cpuid: OSXSAVE follows CR4.OSXSAVE", 1, 1u << 26, 1u << 27, 1ull << 18);
+	cpuid_follows("cpuid: OSPKE follows CR4.PKE", 7, 1u << 3, 1u << 4, 1ull << 22);
+}
+
+/*
+ * An NMI to self through the ICR's self shorthand (ICR 0004_4400h: self,
+ * level assert, NMI) arrives, as on bare QEMU: svmhv passes every IPI but
+ * INIT and SIPI to the hardware as written (hv/apic/apic.h). Both modes.
+ */
+void check_self_nmi(void)
+{
+	uint64_t base = 0;
+	unsigned rd, vec;
+	int x2;
+
+	probe_begin();
+	rd = probe_rdmsr(MSR_APIC_BASE, &base);
+	x2 = (base >> 10) & 1;
+	vec = probe_icr_self(base & ~0xfffull, x2, 0x44400u, 10000000u);
+	probe_end();
+	report_check(rd == PROBE_NO_FAULT && vec == VEC_NMI,
+		     "apic: an NMI to self by ICR shorthand arrives",
+		     "took %s (x2APIC %d)", vector_name(vec), x2);
+}
+
 /*
  * The local APIC rules (README "Every CPU"): the APIC page cannot move (its
  * write protection would be lost), and a store form svmhv does not emulate

@@ -59,6 +59,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		    opt.bare ? "bare" : "svmhv", text);
 	if (opt.bare) {
 		check_bare();
+		check_self_nmi();
+		check_cpuid_state();
 	} else {
 		check_cpuid();
 		check_hypercalls();
@@ -67,6 +69,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		check_svm_insns();
 		check_debug_trap();
 		check_apic();
+		check_self_nmi();
+		check_cpuid_state();
 	}
 	report_done();
 	failed = report_failed();

@@ -70,6 +70,7 @@ unsigned probe_write64(uint64_t pa, uint64_t val);
 unsigned probe_write32(uint64_t pa, uint32_t val);
 unsigned probe_mov_cr4(uint64_t val);
 unsigned probe_mov_cr3(uint64_t val);
+unsigned probe_icr_self(uint64_t apic_pa, int x2apic, uint32_t icr, uint32_t spins);
 uint64_t probe_fault_rip(void);
 uint64_t probe_fault_error(void);
 const char *vector_name(unsigned vector);
@@ -85,6 +86,8 @@ void check_msrs(void);
 void check_svm_insns(void);
 void check_debug_trap(void);
 void check_apic(void);
+void check_self_nmi(void);
+void check_cpuid_state(void);
 /* One hypercall with the IDT swapped in; returns the vector or no fault. */
 unsigned hypercall(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, struct hcall *out);
 

@@ -323,6 +323,29 @@ unsigned probe_mov_cr3(uint64_t val)
 	return disarm();
 }
 
+/*
+ * Write icr to the xAPIC ICR_LO at apic_pa (a plain 32-bit MOV, the form
+ * svmhv emulates), or WRMSR it to the x2APIC ICR when x2apic; then spin for
+ * spins PAUSEs. Returns the vector taken in that window (an IPI to self:
+ * VEC_NMI for an NMI), or PROBE_NO_FAULT.
+ */
+unsigned probe_icr_self(uint64_t apic_pa, int x2apic, uint32_t icr, uint32_t spins)
+{
+	trap_vector = PROBE_NO_FAULT;
+	if (x2apic)
+		__asm__ volatile(ARM "wrmsr\n2:\tpause\n\tdec %%esi\n\tjnz 2b" LAND
+				 : "+S"(spins)
+				 : "a"(icr), "d"(0), "c"(0x830u), [slot] "r"(&trap_resume)
+				 : "r11", "memory", "cc");
+	else
+		__asm__ volatile(ARM "movl %%eax, (%%rdi)\n2:\tpause\n\tdec %%esi\n\tjnz 2b"
+				 LAND
+				 : "+S"(spins)
+				 : "a"(icr), "D"(apic_pa + 0x300), [slot] "r"(&trap_resume)
+				 : "r11", "memory", "cc");
+	return disarm();
+}
+
 uint64_t probe_fault_rip(void)
 {
 	return trap_rip;

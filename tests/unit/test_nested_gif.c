@@ -114,16 +114,49 @@ static void test_vmcb02_hif(void **state)
 {
 	static struct vmcb v02;
 	struct nested_hsave h;
+	struct nested_gif g;
 
 	(void)state;
 	memset(&h, 0, sizeof(h));
 	memset(&v02, 0, sizeof(v02));
 	h.rflags = RFLAGS_IF | 2;
-	assert_false(nested_gif_vmcb02_hif(&h, &v02));  /* no V_INTR_MASKING */
+	nested_gif_init(&g);
+	nested_gif_vmrun(&g);
+	assert_false(nested_gif_vmcb02_hif(&g, &h, &v02));      /* no V_INTR_MASKING */
 	v02.control.int_ctl = V_INTR_MASKING_MASK;
-	assert_true(nested_gif_vmcb02_hif(&h, &v02));
+	assert_true(nested_gif_vmcb02_hif(&g, &h, &v02));
+	nested_gif_l2_clgi(&g);                                 /* L2's GIF = 0: held */
+	assert_false(nested_gif_vmcb02_hif(&g, &h, &v02));
+	nested_gif_l2_stgi(&g);
 	h.rflags = 2;                                   /* L1 ran VMRUN with IF = 0 */
-	assert_false(nested_gif_vmcb02_hif(&h, &v02));
+	assert_false(nested_gif_vmcb02_hif(&g, &h, &v02));
+}
+
+/* L2's own CLGI: NMI (even L1's) and INIT wait, V_INTR_MASKING holds INTR. */
+static void test_l2_gif(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	nested_gif_init(&g);
+	nested_gif_vmrun(&g);
+	nested_gif_l2_clgi(&g);
+	assert_false(nested_gif_init_ready(&g));
+	nested_gif_nmi(&g);
+	assert_int_equal(nested_gif_l2_event(&g, true, false), NESTED_GIF_NONE);
+	assert_int_equal(nested_gif_l2_event(&g, false, false), NESTED_GIF_NONE);
+	assert_int_equal(nested_gif_vmcb02_int_ctl(&g, 5, 0), 5 | V_INTR_MASKING_MASK);
+	nested_gif_l2_stgi(&g);
+	assert_true(nested_gif_init_ready(&g));
+	assert_int_equal(nested_gif_vmcb02_int_ctl(&g, 5 | V_INTR_MASKING_MASK, 0), 5);
+	assert_int_equal(nested_gif_vmcb02_int_ctl(&g, 5, V_INTR_MASKING_MASK),
+			 5 | V_INTR_MASKING_MASK);
+	assert_int_equal(nested_gif_l2_event(&g, false, false), NESTED_GIF_INJECT_NMI);
+	/* The #VMEXIT to L1 ends L2's GIF = 0; the next VMRUN sets it. */
+	nested_gif_l2_clgi(&g);
+	nested_gif_vmexit(&g);
+	nested_gif_vmrun(&g);
+	assert_true(nested_gif_init_ready(&g));
 }
 
 int main(void)
@@ -135,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_nmi_l2_injected),
 		cmocka_unit_test(test_l1_int_ctl),
 		cmocka_unit_test(test_vmcb02_hif),
+		cmocka_unit_test(test_l2_gif),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
