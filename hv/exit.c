@@ -357,6 +357,19 @@ static struct hv_verdict svm_exit_ioio(struct vcpu *v)
 	return hv_dbg_ioio(v);
 }
 
+/*
+ * INVLPGB (legal operand or not) and TLBSYNC: hidden from CPUID, #UD as on a
+ * CPU without them. Run with a vCPU's own ASID they would miss the other
+ * vCPUs' TLBs (docs/architecture.md "INVLPGB and TLBSYNC").
+ */
+static struct hv_verdict svm_exit_invlpgb(struct vcpu *v)
+{
+	hv_debug("exit", "vCPU %u: %s at rip %llx: #UD (hidden by svmhv)", v->index,
+		 v->vmcb->control.exit_code == VMEXIT_TLBSYNC ? "TLBSYNC" : "INVLPGB",
+		 (unsigned long long)v->vmcb->save.rip);
+	return hv_inject(VEC_UD);
+}
+
 /* Triple fault (in L1, or in L2 without L1's SHUTDOWN intercept). */
 static struct hv_verdict svm_exit_shutdown(struct vcpu *v)
 {
@@ -395,6 +408,9 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_SKINIT]         = svm_exit_svm_insn,
 	[VMEXIT_INVLPGA]        = svm_exit_svm_insn,
 	[VMEXIT_SHUTDOWN]       = svm_exit_shutdown,
+	[VMEXIT_INVLPGB]        = svm_exit_invlpgb,
+	[VMEXIT_INVLPGB_ILL]    = svm_exit_invlpgb,
+	[VMEXIT_TLBSYNC]        = svm_exit_invlpgb,
 	[HV_EXIT_SLOT_NPF]      = svm_exit_npf,
 	[HV_EXIT_SLOT_INVALID]  = hv_exit_invalid,
 };

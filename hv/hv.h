@@ -41,6 +41,7 @@ struct hv_state {
 	bool x2apic;                    /* CPUID 1 ECX.x2APIC: EXTD is not reserved */
 	uint64_t spec_ctrl_bits;        /* SPEC_CTRL bits the CPU has; 0: no SPEC_CTRL */
 	bool ibpb;                      /* PRED_CMD.IBPB exists (CPUID 8000_0008 EBX[12]) */
+	bool invlpgb;                   /* the CPU has INVLPGB/TLBSYNC (8000_0008 EBX[3]) */
 	struct gmem gmem;               /* what svmhv may copy in and out of L1 memory */
 	uint64_t msrpm_pa, iopm_pa;
 	uint64_t efer_allowed;          /* EFER bits the guest may set */

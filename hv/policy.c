@@ -44,6 +44,9 @@ int hv_nesting_level(const struct cpuid_regs *base, const struct cpuid_regs *ver
 #define CPUID_E1_ECX_SKINIT     BIT(12)         /* SKINIT gives #UD */
 #define CPUID_E1_ECX_LWP        BIT(15)         /* LWP_CFG 0xc0000105 */
 #define CPUID_E8_EBX_VIRT_SSBD  BIT(25)         /* VIRT_SPEC_CTRL 0xc001011f */
+/* INVLPGB/TLBSYNC (and INVLPGB's page count): #UD under svmhv, see hv/exit.c. */
+#define CPUID_E8_EBX_INVLPGB    CPUID_80000008_EBX_INVLPGB
+#define CPUID_E8_EDX_INVLPGB    CPUID_80000008_EDX_INVLPGB_COUNT
 
 /* Leaves that describe only hidden features: all zeros. */
 static bool hidden_leaf(uint32_t leaf)
@@ -78,7 +81,8 @@ static void filter_features(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *
 		/* One limit: what the NPT maps; GuestPhysAddrSize 0 = the same. */
 		if (ctx->gpa_bits)
 			r->eax = (r->eax & ~0xff00ffu) | ctx->gpa_bits;
-		r->ebx &= ~CPUID_E8_EBX_VIRT_SSBD;
+		r->ebx &= ~(CPUID_E8_EBX_VIRT_SSBD | CPUID_E8_EBX_INVLPGB);
+		r->edx &= ~CPUID_E8_EDX_INVLPGB;
 		break;
 	default:
 		break;

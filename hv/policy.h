@@ -25,7 +25,8 @@ struct hv_cpuid_ctx {
  * Rewrite the hardware's answer to CPUID(leaf, subleaf) into what the guest
  * sees: svmhv's leaves, SVM as offered, the one guest-physical limit, and
  * no feature whose MSRs or instructions svmhv does not virtualize (SME/SEV,
- * IBS, LWP, SKINIT, CET, RDT/PQoS, VIRT_SSBD): hidden, so no OS tries them.
+ * IBS, LWP, SKINIT, CET, RDT/PQoS, VIRT_SSBD, INVLPGB/TLBSYNC): hidden, so no
+ * OS tries them.
  */
 void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r,
 		     const struct hv_cpuid_ctx *ctx);

@@ -74,6 +74,7 @@ static void cpu_caps(void)
 	hv.x2apic = l1.ecx & CPUID_1_ECX_X2APIC;
 	hv.spec_ctrl_bits = hv_spec_ctrl_bits(e8.ebx, l7.edx);
 	hv.ibpb = e8.ebx & CPUID_80000008_EBX_IBPB;
+	hv.invlpgb = e8.ebx & CPUID_80000008_EBX_INVLPGB;
 }
 
 static void tlb_print(void *arg, const char *line)
@@ -145,6 +146,17 @@ static void vmcb01_init_control(struct vmcb_control *c)
 	};
 	for (unsigned i = 0; i < sizeof(intercepts) / sizeof(intercepts[0]); i++)
 		vmcb_set_intercept(c, intercepts[i]);
+	/*
+	 * INVLPGB/TLBSYNC are hidden and #UD (docs/architecture.md "INVLPGB and
+	 * TLBSYNC"): the enable bit stays clear, and the intercepts catch a CPU
+	 * that lets a guest run them without it. Reserved where the CPU has no
+	 * INVLPGB (its own #UD then), so only set where it has.
+	 */
+	if (hv.invlpgb) {
+		vmcb_set_intercept(c, INTERCEPT_INVLPGB);
+		vmcb_set_intercept(c, INTERCEPT_INVLPGB_ILL);
+		vmcb_set_intercept(c, INTERCEPT_TLBSYNC);
+	}
 	/* #DB and #AC: see svm_exit_excp_db() for why. */
 	c->intercept_exceptions = BIT(1) | BIT(17);
 	c->iopm_base_pa = hv.iopm_pa;

@@ -81,6 +81,16 @@ bool nested_l1_intercepts(uint64_t exit_code, uint64_t exit_info_1, uint32_t msr
 	return false;   /* NPF & co.: L1 has no nested paging */
 }
 
+/*
+ * Instructions the CPU L1 sees does not have (hidden from its CPUID): #UD in
+ * L2 whatever L1's intercept bits for them say, as on that CPU.
+ */
+static bool hidden_from_l1(uint64_t exit_code)
+{
+	return exit_code == VMEXIT_INVLPGB || exit_code == VMEXIT_INVLPGB_ILL ||
+	       exit_code == VMEXIT_TLBSYNC;
+}
+
 /* Exits svmhv must see first, whatever L1 intercepts. */
 static bool l0_first(uint64_t exit_code)
 {
@@ -133,6 +143,8 @@ enum nested_route nested_exit_route(uint64_t exit_code, uint64_t exit_info_1, ui
 		return NESTED_ROUTE_L1;
 	if (l0_first(exit_code))
 		return NESTED_ROUTE_L0;
+	if (hidden_from_l1(exit_code))
+		return NESTED_ROUTE_L2_UD;
 	if (nested_l1_intercepts(exit_code, exit_info_1, msr, c, l1_msrpm, l1_iopm))
 		return NESTED_ROUTE_L1;
 	if (ud_if_not_l1s(exit_code))

@@ -30,6 +30,8 @@
  *                                    architecturally; SKINIT is never
  *                                    offered (CPUID). (VMRUN is always
  *                                    intercepted: vmcb12's check.)
+ *   INVLPGB, INVLPGB illegal,        L2_UD whatever L1 intercepts: hidden
+ *   TLBSYNC                          from L1's CPUID, so #UD as on that CPU.
  *   anything else                    L0: svmhv's own intercept (CPUID, MSRs
  *                                    in svmhv's MSRPM, #DB, #AC, SHUTDOWN,
  *                                    ...), handled on vmcb02 = L2's state.

@@ -19,13 +19,6 @@
 
 #include "svm/vmcb.h"
 
-/* intercept_misc3 (VMCB +0x014), numbered from 64 like vmcb.h numbers misc2. */
-#define INTERCEPT_INVLPGB       (64 + 0)
-#define INTERCEPT_INVLPGB_ILL   (64 + 1)
-#define INTERCEPT_INVPCID       (64 + 2)
-#define INTERCEPT_MCOMMIT       (64 + 3)
-#define INTERCEPT_TLBSYNC       (64 + 4)
-
 /* virt_ext (VMCB +0x0b8), APM2 15.23, 15.33.1. */
 #define VIRT_EXT_LBR_ENABLE     BIT_ULL(0)
 #define VIRT_EXT_V_VMLOAD_VMSAVE BIT_ULL(1)

@@ -25,6 +25,7 @@
 #define SVM_FEATURE_V_VMSAVE_VMLOAD     (1u << 15)
 #define SVM_FEATURE_VGIF                (1u << 16)
 #define SVM_FEATURE_V_SPEC_CTRL         (1u << 20)
+#define SVM_FEATURE_INVLPGB_TLBSYNC     (1u << 24)      /* TlbiCtl: the VMCB enable bit */
 #define SVM_FEATURE_VNMI                (1u << 25)
 
 /* Raw CPUID/MSR values the decode needs; gathered by svm_read_raw() on the CPU. */

@@ -208,28 +208,40 @@ _Static_assert(offsetof(struct vmcb, save.spec_ctrl) == 0x6e0, "spec_ctrl");
 #define INTERCEPT_XSETBV        (32 + 13)
 #define INTERCEPT_RDPRU         (32 + 14)
 #define INTERCEPT_EFER_WRITE_TRAP (32 + 15)
+/* intercept_misc3 (VMCB +0x014), numbered from 64. */
+#define INTERCEPT_INVLPGB       (64 + 0)
+#define INTERCEPT_INVLPGB_ILL   (64 + 1)        /* INVLPGB with an illegal operand */
+#define INTERCEPT_INVPCID       (64 + 2)
+#define INTERCEPT_MCOMMIT       (64 + 3)
+#define INTERCEPT_TLBSYNC       (64 + 4)
 
 static inline void vmcb_set_intercept(struct vmcb_control *c, unsigned bit)
 {
 	if (bit < 32)
 		c->intercept_misc1 |= BIT(bit);
-	else
+	else if (bit < 64)
 		c->intercept_misc2 |= BIT(bit - 32);
+	else
+		c->intercept_misc3 |= BIT(bit - 64);
 }
 
 static inline void vmcb_clr_intercept(struct vmcb_control *c, unsigned bit)
 {
 	if (bit < 32)
 		c->intercept_misc1 &= ~BIT(bit);
-	else
+	else if (bit < 64)
 		c->intercept_misc2 &= ~BIT(bit - 32);
+	else
+		c->intercept_misc3 &= ~BIT(bit - 64);
 }
 
 static inline int vmcb_is_intercept(const struct vmcb_control *c, unsigned bit)
 {
 	if (bit < 32)
 		return !!(c->intercept_misc1 & BIT(bit));
-	return !!(c->intercept_misc2 & BIT(bit - 32));
+	if (bit < 64)
+		return !!(c->intercept_misc2 & BIT(bit - 32));
+	return !!(c->intercept_misc3 & BIT(bit - 64));
 }
 
 /* TLB_CONTROL values, APM2 15.16.1. */
@@ -254,6 +266,11 @@ static inline int vmcb_is_intercept(const struct vmcb_control *c, unsigned bit)
 
 /* nested_ctl (VMCB +0x090). */
 #define SVM_NESTED_CTL_NP_ENABLE BIT_ULL(0)
+/*
+ * INVLPGB/TLBSYNC enable (CPUID 8000_000A EDX[24]): clear, both are #UD in
+ * the guest. svmhv never sets it (docs/architecture.md "INVLPGB and TLBSYNC").
+ */
+#define SVM_NESTED_CTL_INVLPGB_TLBSYNC BIT_ULL(7)
 
 /* EVENTINJ / EXITINTINFO, APM2 15.20. */
 #define SVM_EVTINJ_VEC_MASK     0xffull
@@ -357,7 +374,9 @@ static inline uint64_t svm_exitintinfo_fixup(uint64_t ev)
 #define VMEXIT_RDPRU            0x08e
 #define VMEXIT_EFER_WRITE_TRAP  0x08f
 #define VMEXIT_INVLPGB          0x0a0
+#define VMEXIT_INVLPGB_ILL      0x0a1
 #define VMEXIT_INVPCID          0x0a2
+#define VMEXIT_TLBSYNC          0x0a4
 #define VMEXIT_NPF              0x400
 #define VMEXIT_INVALID          0xffffffffffffffffull
 

@@ -185,5 +185,7 @@ struct cpuid_regs {
 #define CPUID_80000001_EDX_LM           BIT(29)
 #define CPUID_80000021_EAX_AUTOIBRS     BIT(8)
 #define CPUID_80000008_EBX_IBPB         BIT(12)
+#define CPUID_80000008_EBX_INVLPGB      BIT(3)          /* INVLPGB and TLBSYNC */
+#define CPUID_80000008_EDX_INVLPGB_COUNT 0xffffu        /* InvlpgbCountMax */
 
 #endif /* SVMHV_SVM_X86_H */

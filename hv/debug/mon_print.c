@@ -36,7 +36,8 @@ static const char *const misc_exits[] = {
 	[VMEXIT_MWAIT - 0x60] = "mwait", [VMEXIT_MWAIT_COND - 0x60] = "mwait_cond",
 	[VMEXIT_XSETBV - 0x60] = "xsetbv", [VMEXIT_RDPRU - 0x60] = "rdpru",
 	[VMEXIT_EFER_WRITE_TRAP - 0x60] = "efer_write_trap",
-	[VMEXIT_INVLPGB - 0x60] = "invlpgb", [VMEXIT_INVPCID - 0x60] = "invpcid",
+	[VMEXIT_INVLPGB - 0x60] = "invlpgb", [VMEXIT_INVLPGB_ILL - 0x60] = "invlpgb_ill",
+	[VMEXIT_INVPCID - 0x60] = "invpcid", [VMEXIT_TLBSYNC - 0x60] = "tlbsync",
 };
 
 /* Exception mnemonics, APM vol. 2 8.2 "Vectors". */

@@ -87,6 +87,7 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 	case 0x80000008u:
 		r->eax = fake.cfg.maxphyaddr | (48u << 8);
 		r->ebx = fake.cfg.ext8_ebx;
+		r->edx = fake.cfg.ext8_edx;
 		break;
 	case 0x8000000au:
 		r->eax = 1;

@@ -25,7 +25,8 @@ struct fake_cpu_config {
 	uint32_t nasid;                 /* CPUID 8000_000A EBX */
 	unsigned maxphyaddr;            /* CPUID 8000_0008 EAX[7:0] */
 	bool gbpages;                   /* CPUID 8000_0001 EDX[26] */
-	uint32_t ext8_ebx;              /* CPUID 8000_0008 EBX: IBPB, IBRS, SSBD, ... */
+	uint32_t ext8_ebx;              /* CPUID 8000_0008 EBX: IBPB, IBRS, SSBD, INVLPGB, ... */
+	uint32_t ext8_edx;              /* CPUID 8000_0008 EDX: INVLPGB count, RDPRU max */
 	bool x2apic;                    /* CPUID 1 ECX[21] */
 	bool no_r_init;                 /* VM_CR.R_INIT reads back 0 (QEMU TCG) */
 };

@@ -12,3 +12,6 @@ test_guard_SRCS := tests/unit/test_guard.c $(HARNESS_SRCS)
 # Isolation glue (hv/iso/) on the same harness: INIT, config/IOAPIC/fw_cfg/ISA DMA guards.
 UNIT_TESTS += test_iso
 test_iso_SRCS := tests/unit/test_iso.c $(HARNESS_SRCS)
+# What real AMD parts have and QEMU's TCG lacks (issue 16): INVLPGB/TLBSYNC hidden and #UD.
+UNIT_TESTS += test_realhw
+test_realhw_SRCS := tests/unit/test_realhw.c $(HARNESS_SRCS)

@@ -292,6 +292,11 @@ static void test_cpuid_hidden(void **state)
 	hv_cpuid_filter(0x80000008u, 0, &r, &ctx);
 	assert_int_equal(r.eax, 0x00003027);                    /* 39 bits, GuestPhysAddrSize 0 */
 	assert_int_equal(r.ebx, 1u << 12);                      /* IBPB kept, VIRT_SSBD gone */
+	/* INVLPGB/TLBSYNC (EBX[3]) and its page count (EDX[15:0]) gone, RDPRU's kept. */
+	r = (struct cpuid_regs){ 0x00303030, 1u << 3 | 1u << 12, 0, 0x00030007 };
+	hv_cpuid_filter(0x80000008u, 0, &r, &ctx);
+	assert_int_equal(r.ebx, 1u << 12);
+	assert_int_equal(r.edx, 0x00030000);
 	r = (struct cpuid_regs){ 0, ~0u, ~0u, ~0u };
 	hv_cpuid_filter(0x80000001u, 0, &r, &ctx);
 	assert_int_equal(r.ecx & (BIT(2) | BIT(10) | BIT(12) | BIT(15)), 0);

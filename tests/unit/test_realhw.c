@@ -1,0 +1,242 @@
+/*
+ * What real AMD parts have and QEMU's TCG lacks (issue 16), on the host
+ * harness's fake CPU: INVLPGB/TLBSYNC (CPUID 8000_0008 EBX[3], EDX[15:0];
+ * the VMCB enable bit 8000_000A EDX[24]). svmhv hides them and makes both
+ * instructions #UD in L1 and L2 (docs/architecture.md "INVLPGB and
+ * TLBSYNC"): a guest that used them with its per-vCPU ASID would leave the
+ * other vCPUs' TLBs stale.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "nested/vmcb12.h"
+#include "svm/svm.h"
+#include "tests/harness/harness.h"
+
+#define NRIPS_CPU       (SVM_FEATURE_NPT | SVM_FEATURE_VGIF | SVM_FEATURE_NRIPS)
+#define EXC(vec)        ((vec) | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID)
+
+static const uint32_t invlpgb_exits[] = { VMEXIT_INVLPGB, VMEXIT_INVLPGB_ILL, VMEXIT_TLBSYNC };
+
+static struct vcpu *vcpu(unsigned i)
+{
+	return hv.vcpus[i];
+}
+
+/* A Zen 3+ part: INVLPGB with a count of 8 pages, the VMCB enable bit, IBPB. */
+static void init(bool nested, bool invlpgb)
+{
+	struct harness_config c = { .ncpu = 2, .nested = nested };
+
+	c.cpu = fake_cpu_tcg();
+	c.cpu.svm_edx = NRIPS_CPU | SVM_FEATURE_FLUSH_ASID;
+	c.cpu.ext8_ebx = CPUID_80000008_EBX_IBPB;
+	c.cpu.ext8_edx = 5u << 16;                      /* RDPRU's max ID: not ours to hide */
+	if (invlpgb) {
+		c.cpu.svm_edx |= SVM_FEATURE_INVLPGB_TLBSYNC;
+		c.cpu.ext8_ebx |= CPUID_80000008_EBX_INVLPGB;
+		c.cpu.ext8_edx |= 7u;                   /* InvlpgbCountMax: 8 pages */
+	}
+	assert_int_equal(harness_init(&c), 0);
+	for (unsigned i = 0; i < 2; i++)
+		assert_true(harness_prepare(i));
+}
+
+static int zen(void **s) { (void)s; init(false, true); return 0; }
+static int zen_nested(void **s) { (void)s; init(true, true); return 0; }
+static int old_cpu(void **s) { (void)s; init(false, false); return 0; }
+
+static bool msr_exit(unsigned i, uint32_t msr, uint64_t val)
+{
+	struct vcpu *v = vcpu(i);
+
+	v->world.regs.rcx = msr;
+	v->vmcb->save.rax = (uint32_t)val;
+	v->world.regs.rdx = val >> 32;
+	return harness_exit(i, VMEXIT_MSR, 1, 0, 2);
+}
+
+/* CPUID 8000_0008 as the guest running on vCPU i now sees it. */
+static void cpuid_e8(unsigned i, struct cpuid_regs *r)
+{
+	struct vcpu *v = vcpu(i);
+
+	v->vmcb->save.rax = 0x80000008u;
+	v->world.regs.rcx = 0;
+	assert_true(harness_exit(i, VMEXIT_CPUID, 0, 0, 2));
+	*r = (struct cpuid_regs){ (uint32_t)v->vmcb->save.rax, (uint32_t)v->world.regs.rbx,
+				  (uint32_t)v->world.regs.rcx, (uint32_t)v->world.regs.rdx };
+}
+
+static void assert_hidden(unsigned i)
+{
+	struct cpuid_regs r;
+
+	cpuid_e8(i, &r);
+	assert_false(r.ebx & CPUID_80000008_EBX_INVLPGB);
+	assert_int_equal(r.edx & CPUID_80000008_EDX_INVLPGB_COUNT, 0);
+	assert_true(r.ebx & CPUID_80000008_EBX_IBPB);           /* the rest as it was */
+	assert_int_equal(r.edx >> 16, 5);
+}
+
+/* L1's CPUID: no INVLPGB, no page count. */
+static void test_invlpgb_hidden_l1(void **state)
+{
+	(void)state;
+	assert_hidden(0);
+	assert_hidden(1);
+}
+
+/* vmcb01: the enable bit clear, the three intercepts set on a CPU that has them. */
+static void test_invlpgb_intercepted(void **state)
+{
+	const struct vmcb_control *c = &vcpu(0)->vmcb01->control;
+
+	(void)state;
+	assert_false(c->nested_ctl & SVM_NESTED_CTL_INVLPGB_TLBSYNC);
+	assert_true(vmcb_is_intercept(c, INTERCEPT_INVLPGB));
+	assert_true(vmcb_is_intercept(c, INTERCEPT_INVLPGB_ILL));
+	assert_true(vmcb_is_intercept(c, INTERCEPT_TLBSYNC));
+	assert_false(vmcb_is_intercept(c, INTERCEPT_INVPCID));
+}
+
+/* Where the CPU has no INVLPGB the intercept bits are reserved: left clear. */
+static void test_no_invlpgb_no_intercept(void **state)
+{
+	const struct vmcb_control *c = &vcpu(0)->vmcb01->control;
+
+	(void)state;
+	assert_int_equal(c->intercept_misc3, 0);
+	assert_false(c->nested_ctl & SVM_NESTED_CTL_INVLPGB_TLBSYNC);
+}
+
+/* INVLPGB, INVLPGB with an illegal operand, TLBSYNC in L1: #UD, RIP unchanged. */
+static void test_invlpgb_ud_l1(void **state)
+{
+	struct vcpu *v = vcpu(1);
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(invlpgb_exits) / sizeof(invlpgb_exits[0]); k++) {
+		uint64_t rip = v->vmcb->save.rip;
+
+		v->vmcb->control.event_inj = 0;
+		assert_true(harness_exit(1, invlpgb_exits[k], 0, 0, 3));
+		assert_int_equal(v->vmcb->control.event_inj, EXC(VEC_UD));
+		assert_int_equal(v->vmcb->save.rip, rip);
+		assert_int_equal(v->exit_counts[invlpgb_exits[k]], 1);
+	}
+}
+
+static struct vmcb *vmcb12_page;
+
+/* L1 on vCPU 0 runs L2 with the intercepts it chooses (misc3 and exceptions). */
+static void enter_l2(uint32_t misc3, uint32_t exceptions)
+{
+	struct vcpu *v = vcpu(0);
+
+	assert_true(msr_exit(0, MSR_EFER, v->vmcb01->save.efer | EFER_SVME));
+	assert_true(msr_exit(0, MSR_VM_HSAVE_PA, harness_pa(harness_page())));
+	vmcb12_page = harness_page();
+	harness_vmcb12(vmcb12_page, 1);
+	vmcb12_page->control.intercept_misc3 = misc3;
+	vmcb12_page->control.intercept_exceptions = exceptions;
+	v->vmcb01->save.rax = harness_pa(vmcb12_page);
+	assert_true(harness_exit(0, VMEXIT_VMRUN, 0, 0, 3));
+	assert_true(vcpu(0)->nested.in_l2);
+}
+
+/* L2's CPUID (L1 does not intercept it): hidden too; vmcb02 keeps the intercepts. */
+static void test_invlpgb_hidden_l2(void **state)
+{
+	const struct vmcb_control *c;
+
+	(void)state;
+	enter_l2(0, 0);
+	c = &vcpu(0)->vmcb->control;
+	assert_ptr_equal(vcpu(0)->vmcb, vcpu(0)->nested.vmcb02);
+	assert_false(c->nested_ctl & SVM_NESTED_CTL_INVLPGB_TLBSYNC);
+	assert_true(vmcb_is_intercept(c, INTERCEPT_INVLPGB));
+	assert_true(vmcb_is_intercept(c, INTERCEPT_TLBSYNC));
+	assert_hidden(0);
+	assert_true(vcpu(0)->nested.in_l2);
+}
+
+/*
+ * In L2, even with L1's misc3 intercepts set: the CPU L1 sees has no INVLPGB,
+ * so the instruction is #UD in L2, as it would be there, not an exit L1
+ * could not have asked for.
+ */
+static void test_invlpgb_ud_l2(void **state)
+{
+	struct vcpu *v = vcpu(0);
+
+	(void)state;
+	enter_l2(BIT(INTERCEPT_INVLPGB - 64) | BIT(INTERCEPT_TLBSYNC - 64), 0);
+	for (size_t k = 0; k < sizeof(invlpgb_exits) / sizeof(invlpgb_exits[0]); k++) {
+		v->vmcb->control.event_inj = 0;
+		assert_true(harness_exit(0, invlpgb_exits[k], 0, 0, 3));
+		assert_true(v->nested.in_l2);
+		assert_int_equal(v->vmcb->control.event_inj, EXC(VEC_UD));
+	}
+}
+
+/* ... and L1 that intercepts #UD gets #VMEXIT(#UD), as on such a CPU. */
+static void test_invlpgb_l2_ud_to_l1(void **state)
+{
+	struct vcpu *v = vcpu(0);
+
+	(void)state;
+	enter_l2(BIT(INTERCEPT_INVLPGB - 64), BIT(VEC_UD));
+	assert_true(harness_exit(0, VMEXIT_INVLPGB, 0, 0, 3));
+	assert_false(v->nested.in_l2);
+	assert_int_equal(vmcb12_page->control.exit_code, VMEXIT_EXCP_BASE + VEC_UD);
+}
+
+/* L1 setting the enable bit in vmcb12 (not offered to it): VMEXIT_INVALID. */
+static void test_invlpgb_enable_bit_refused(void **state)
+{
+	struct vcpu *v = vcpu(0);
+
+	(void)state;
+	assert_true(msr_exit(0, MSR_EFER, v->vmcb01->save.efer | EFER_SVME));
+	assert_true(msr_exit(0, MSR_VM_HSAVE_PA, harness_pa(harness_page())));
+	vmcb12_page = harness_page();
+	harness_vmcb12(vmcb12_page, 1);
+	vmcb12_page->control.nested_ctl = SVM_NESTED_CTL_INVLPGB_TLBSYNC;
+	v->vmcb01->save.rax = harness_pa(vmcb12_page);
+	assert_true(harness_exit(0, VMEXIT_VMRUN, 0, 0, 3));
+	assert_false(v->nested.in_l2);
+	assert_int_equal((uint32_t)vmcb12_page->control.exit_code, (uint32_t)VMEXIT_INVALID);
+}
+
+/* What L1 is offered in 8000_000A EDX never includes the enable bit. */
+static void test_invlpgb_enable_not_offered(void **state)
+{
+	struct vcpu *v = vcpu(0);
+
+	(void)state;
+	v->vmcb->save.rax = 0x8000000au;
+	assert_true(harness_exit(0, VMEXIT_CPUID, 0, 0, 2));
+	assert_false(v->world.regs.rdx & SVM_FEATURE_INVLPGB_TLBSYNC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_invlpgb_hidden_l1, zen),
+		cmocka_unit_test_setup(test_invlpgb_intercepted, zen),
+		cmocka_unit_test_setup(test_no_invlpgb_no_intercept, old_cpu),
+		cmocka_unit_test_setup(test_invlpgb_ud_l1, zen),
+		cmocka_unit_test_setup(test_invlpgb_hidden_l2, zen_nested),
+		cmocka_unit_test_setup(test_invlpgb_ud_l2, zen_nested),
+		cmocka_unit_test_setup(test_invlpgb_l2_ud_to_l1, zen_nested),
+		cmocka_unit_test_setup(test_invlpgb_enable_bit_refused, zen_nested),
+		cmocka_unit_test_setup(test_invlpgb_enable_not_offered, zen_nested),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
