@@ -21,6 +21,7 @@
  *   tfdb   RFLAGS.TF with the #DB intercept clear: L2's IDT takes it
  *   inj    EVENTINJ external interrupt 0x30 (L2's IDT), before the instruction
  *   injx   EVENTINJ #BP exception while #BP is intercepted
+ *   nmi    EVENTINJ NMI (L2's IDT; its IRETQ ends NMI blocking)
  *   vintr  V_IRQ pending (vector 0x31, priority 15), RFLAGS.IF = 1, no VINTR intercept
  * See: APM2 15.20 (event injection), 15.21.4 (virtual interrupts), 8.9.3
  * (interrupt stack switch), 7.2 (TSS I/O permission bitmap), 5.3 (paging).
@@ -35,7 +36,7 @@
 
 static const char *const event_names[NR_CONF_EVENTS] = {
 	[EV_NONE] = "", [EV_TF] = "tf", [EV_TFDB] = "tfdb", [EV_INJ] = "inj",
-	[EV_INJX] = "injx", [EV_VINTR] = "vintr",
+	[EV_INJX] = "injx", [EV_NMI] = "nmi", [EV_VINTR] = "vintr",
 };
 
 static struct {
@@ -149,6 +150,9 @@ int conf_env_apply(struct guest *g, int cpl3, enum conf_event ev)
 		break;
 	case EV_INJX:
 		c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXEPT | VEC_BP;
+		break;
+	case EV_NMI:
+		c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | VEC_NMI;
 		break;
 	case EV_VINTR:
 		s->rflags |= RFLAGS_IF;

@@ -135,7 +135,7 @@ void sc_cpuid_state(void);      /* cpuid_state.c */
 void run_conf(void);            /* conf.c: the differential batch */
 
 /* conf_env.c: the batch's L2 modes (CPL 0 or 3) and events. */
-enum conf_event { EV_NONE, EV_TF, EV_TFDB, EV_INJ, EV_INJX, EV_VINTR, NR_CONF_EVENTS };
+enum conf_event { EV_NONE, EV_TF, EV_TFDB, EV_INJ, EV_INJX, EV_NMI, EV_VINTR, NR_CONF_EVENTS };
 #define CONF_INJ_VEC    0x30u   /* EVENTINJ external interrupt */
 #define CONF_VINTR_VEC  0x31u   /* V_IRQ's vector */
 int conf_user_init(void);

@@ -16,6 +16,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . tests/qemu/lib.sh
+# The differential batch (1134 scenarios) takes l1hv ~30 s under svmhv on a loaded 2-core host.
+QEMU_TIMEOUT=${L1HV_TIMEOUT:-300}
 
 IMG=build/qemu
 mkdir -p "$IMG" build/test-logs
