@@ -306,10 +306,35 @@ static void count_exit(struct vcpu *v, uint64_t code)
 	svm_atomic_store(&v->exit_total, v->exit_total + 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * An instruction svmhv completed for the guest (emulated or skipped: the
+ * handler resumed the same VMCB with RIP moved) under RFLAGS.TF: the CPU
+ * would have raised the single-step trap after it, so svmhv does: DR6.BS
+ * and #DB, which in L2 is L1's #VMEXIT if L1 intercepts #DB. TF counts only
+ * if it was set at the exit and still is after the debugger's step ended
+ * (hv_dbg_exit_end() gives the guest its own TF back). Without this, an L2
+ * single-stepping over a CPUID, IN or RDMSR svmhv handles lost its #DB
+ * (tests/l1hv/conf.c, "<insn>/free/tf"). See: APM2 13.1 (single-step
+ * breakpoint, DR6.BS), 15.12 (exception intercepts), 15.20.
+ */
+static void single_step_trap(struct vcpu *v, const struct vmcb *vmcb, uint64_t rip,
+			     uint64_t rflags, enum hv_action a)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+
+	if (a != HV_RESUME || v->vmcb != vmcb || s->rip == rip ||
+	    !(rflags & s->rflags & RFLAGS_TF))
+		return;
+	s->dr6 |= BIT_ULL(14);          /* DR6.BS */
+	inject(v, &(struct hv_exc){ .vector = VEC_DB });
+}
+
 void hv_run_exit(struct vcpu *v)
 {
 	uint64_t code = v->vmcb->control.exit_code;
 	bool failed = TLB_RULE(glue_vmrun_failed) && nested_is_vmrun_failure(code);
+	const struct vmcb *vmcb = v->vmcb;
+	uint64_t rip = vmcb->save.rip, rflags = vmcb->save.rflags;
 	struct hv_verdict vd;
 
 	svm_atomic_store(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
@@ -321,6 +346,7 @@ void hv_run_exit(struct vcpu *v)
 	vd = v->nested.in_l2 ? route_l2(v) : hv_handle_exit(v);
 	act(v, &vd);
 	hv_dbg_exit_end(v);
+	single_step_trap(v, vmcb, rip, rflags, vd.action);
 }
 
 void hv_run(void *vcpu)

@@ -46,6 +46,7 @@ extern const uint8_t l2_regs[], l2_regs_vmmcall[], l2_cpuid[];
 extern const uint8_t l2_io[], l2_io_out[], l2_io_in[], l2_io_80[];
 extern const uint8_t l2_msr[], l2_msr_rd[], l2_msr_wr[], l2_msr_outside[];
 extern const uint8_t l2_ud[], l2_de[], l2_de_div[], l2_bp[], l2_bp_int3[], l2_intn[];
+extern const uint8_t l2_conf_stubs[];
 extern const uint8_t l2_done[], l2_spin[], l2_svm[], l2_svm_pass[], l2_svm_pass_save[], l2_triple[], l2_stubs[];
 extern const uint8_t l2_peek_poke[], l2_wrmsr[], l2_rdmsr[], l2_mov_cr4[];
 extern const uint8_t l2_peek[], l2_gather[], l2_poke_out[], l2_poke_rdmsr[];
@@ -54,6 +55,7 @@ extern const uint8_t l2_peek[], l2_gather[], l2_poke_out[], l2_poke_rdmsr[];
 #define L2_MARK         0x1d700000u
 #define L2_DONE         0x600du
 #define L2_STUB_SIZE    32u
+#define L2_CONF_STUBS   0x32u   /* l2_conf_stubs: vectors 0 .. 0x31 */
 #define IO_PORT_OUT     0x510u
 #define IO_PORT_IN      0x512u
 #define MSR_RD_ICPT     0xc0000081u
@@ -64,6 +66,7 @@ extern const uint8_t l2_peek[], l2_gather[], l2_poke_out[], l2_poke_rdmsr[];
 #define NR_MUX          8       /* multiplexed L2s */
 #define NR_SCRATCH      6       /* VMSAVE/VMLOAD pages, VMRUN operands */
 #define NPT_POOL_PAGES  192     /* npt.c: nested and L2 page tables, test pages */
+#define USER_PAGES      7       /* conf_env.c: GDT + TSS, IDT, PML4, PDPT, 3 PDs */
 
 struct idt_gate64 {
 	uint16_t offset_lo;
@@ -98,6 +101,7 @@ struct l1hv {
 	uint8_t *scratch[NR_SCRATCH];   /* one page each */
 	volatile uint64_t *counters;    /* one page */
 	uint8_t *npt_pool;              /* NPT_POOL_PAGES pages: npt.c's tables and test pages */
+	uint8_t *user;                  /* USER_PAGES pages: conf_env.c's IDT, CPL-3 GDT, TSS, tables */
 };
 
 extern struct l1hv L;
@@ -129,6 +133,14 @@ void guest_init(struct guest *g, unsigned slot, uint32_t asid, const uint8_t *en
 uint64_t guest_run(struct guest *g, unsigned flags);
 void sc_cpuid_state(void);      /* cpuid_state.c */
 void run_conf(void);            /* conf.c: the differential batch */
+
+/* conf_env.c: the batch's L2 modes (CPL 0 or 3) and events. */
+enum conf_event { EV_NONE, EV_TF, EV_TFDB, EV_INJ, EV_INJX, EV_NMI, EV_VINTR, NR_CONF_EVENTS };
+#define CONF_INJ_VEC    0x30u   /* EVENTINJ external interrupt */
+#define CONF_VINTR_VEC  0x31u   /* V_IRQ's vector */
+int conf_user_init(void);
+int conf_env_apply(struct guest *g, int cpl3, enum conf_event ev);
+const char *conf_event_name(enum conf_event ev);
 uint32_t exit32(const struct guest *g);
 void msrpm_set(uint32_t msr, int read, int write);
 void iopm_set(uint16_t port);

@@ -130,7 +130,8 @@ static int setup_memory(void)
 	/* Executable for sure: firmware NX policies spare EfiLoaderCode. */
 	L.code = alloc_pages(EfiLoaderCode, CODE_PAGES);
 	L.npt_pool = alloc_pages(EfiBootServicesData, NPT_POOL_PAGES);
-	if (!d || !L.code || !L.npt_pool)
+	L.user = alloc_pages(EfiBootServicesData, USER_PAGES);
+	if (!d || !L.code || !L.npt_pool || !L.user)
 		return -1;
 	if (l2_off(l2_blob_end) > CODE_PAGES * 4096)
 		return -1;

@@ -359,6 +359,32 @@ l2_stubs:
 %assign v v + 1
 %endrep
 
+; The differential batch's IDT stubs (tests/l1hv/conf.c), vectors 0 ..
+; L2_CONF_STUBS - 1, 32 bytes each: as l2_stubs, but RAX and RBX are the
+; interrupted code's again after L1 resumes past the VMMCALL, so an
+; instruction sequence interrupted by a #DB or an interrupt goes on with its
+; own registers.
+%define L2_CONF_STUBS   0x32
+	align 32
+global l2_conf_stubs
+l2_conf_stubs:
+%assign v 0
+%rep L2_CONF_STUBS
+	push rax
+	push rbx
+	mov eax, L2_MARK + v
+	mov rbx, [rsp + 16]
+	vmmcall
+	pop rbx
+	pop rax
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+	add rsp, 8
+%endif
+	iretq
+	times 32 * (v + 1) - ($ - l2_conf_stubs) db 0xcc
+%assign v v + 1
+%endrep
+
 global l2_blob_end
 l2_blob_end:
 

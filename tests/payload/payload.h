@@ -20,7 +20,7 @@
 
 #include "svm/x86.h"
 
-#define PAYLOAD_LINE_MAX        160
+#define PAYLOAD_LINE_MAX        320
 
 /* report.c: formatting and the check counters. */
 void report_init(void (*write_line)(const char *line));

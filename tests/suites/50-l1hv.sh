@@ -16,6 +16,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . tests/qemu/lib.sh
+# The differential batch (1134 scenarios) takes l1hv ~30 s under svmhv on a loaded 2-core host.
+QEMU_TIMEOUT=${L1HV_TIMEOUT:-300}
 
 IMG=build/qemu
 mkdir -p "$IMG" build/test-logs
@@ -107,26 +109,43 @@ done
 # The differential batch (tests/l1hv/conf.c): every scenario's observables,
 # bare against svmhv. A difference fails unless tests/l1hv/conf-known.txt
 # names the scenario (a QEMU TCG bug svmhv corrects, with the APM rule).
+# next_rip is "nrip=-" where L1's CPU has no NRIPS (QEMU TCG): then it is left
+# out on both sides (svmhv offers NRIPS; l1hv checks it there against APM2
+# 15.7.1, its "conf: next_rip ..." line).
 conf_lines() {
 	grep -ao 'L1HV: # conf: .* code=.*' "build/test-logs/qemu/l1hv-$1.txt" | tr -d '\r' |
 		sed 's/^L1HV: # conf: //'
 }
+# no_nrip OBS: OBS without its nrip= field, in REPLY (no subshell: ~1000 lines).
+no_nrip() {
+	local re='^(.*) nrip=[^ ]*(.*)$'
+	if [[ $1 =~ $re ]]; then REPLY=${BASH_REMATCH[1]}${BASH_REMATCH[2]}; else REPLY=$1; fi
+}
 if [[ " ${modes[*]} " == *" svmhv "* ]]; then
-	declare -A svm_obs=()
+	declare -A svm_obs=() known=()
 	while IFS= read -r line; do svm_obs[${line%% code=*}]=${line#* code=}; done \
 		< <(conf_lines svmhv)
+	# conf-known.txt: "<name>: <why>" lines; "# " lines are comments ("#gp wrmsr/.." is a name).
+	while IFS= read -r line; do
+		case $line in '' | '#' | '# '*) continue ;; esac
+		[[ $line == *': '* ]] && known[${line%%: *}]=${line#*: }
+	done < tests/l1hv/conf-known.txt
 	n=0
 	while IFS= read -r line; do
 		name=${line%% code=*}
 		bare=${line#* code=}
 		got=${svm_obs[$name]-missing}
 		n=$((n + 1))
-		known=$(grep -v '^#' tests/l1hv/conf-known.txt | grep -F -m1 "$name: " |
-			sed 's/^[^:]*: //')
+		if [[ " $bare $got " == *" nrip=- "* ]]; then
+			no_nrip "$bare"
+			bare=$REPLY
+			no_nrip "$got"
+			got=$REPLY
+		fi
 		if [ "$got" = "$bare" ]; then
 			echo "ok - l1hv-conf: $name: bare and svmhv agree"
-		elif [ -n "$known" ]; then
-			echo "ok - l1hv-conf: $name: differs # SKIP known: $known"
+		elif [ -n "${known[$name]-}" ]; then
+			echo "ok - l1hv-conf: $name: differs # SKIP known: ${known[$name]}"
 		else
 			tap_fail "l1hv-conf: $name: bare and svmhv agree" "bare code=$bare, svmhv code=$got"
 		fi

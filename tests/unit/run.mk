@@ -15,3 +15,6 @@ test_iso_SRCS := tests/unit/test_iso.c $(HARNESS_SRCS)
 # What real AMD parts have and QEMU's TCG lacks (issue 16): INVLPGB/TLBSYNC hidden and #UD.
 UNIT_TESTS += test_realhw
 test_realhw_SRCS := tests/unit/test_realhw.c $(HARNESS_SRCS)
+# The single-step trap after an instruction svmhv completes (hv/run.c), in L1 and L2.
+UNIT_TESTS += test_singlestep
+test_singlestep_SRCS := tests/unit/test_singlestep.c $(HARNESS_SRCS)
