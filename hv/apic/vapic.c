@@ -183,12 +183,37 @@ static void apic_reg_write(struct vcpu *v, unsigned off, uint32_t val)
 	hv_lapic_write(off, val);
 }
 
+/*
+ * A 32-bit store to an aligned APIC register, as the instruction defines it:
+ * a read-modify-write (OR, AND, BTS, XCHG, CMPXCHG, ...) reads the register
+ * from the APIC first, computes the result, the registers it loads and the
+ * flags it sets (hv_mmio_execute()). The APIC is per CPU, so nothing can come
+ * between svmhv's read and its write, as LOCK requires. The registers take
+ * aligned 32-bit accesses (SDM3 10.4.1): other stores are dropped, loudly.
+ */
+static void apic_store(struct vcpu *v, unsigned off, const struct hv_mmio_store *st)
+{
+	uint64_t g[16], val = 0, rflags = v->vmcb->save.rflags;
+	uint32_t old;
+
+	if (st->width != 4 || (off & 3)) {
+		hv_warn("apic", "vCPU %u: %u-byte %s to APIC offset %x dropped", v->index,
+			st->width, hv_mmio_op_name(st->op), off);
+		return;
+	}
+	old = hv_mmio_reads(st) ? hv_lapic_read(off) : 0;
+	hv_gprs_get(v, g);
+	if (hv_mmio_execute(st, g, &rflags, old, &val))
+		apic_reg_write(v, off, (uint32_t)val);
+	hv_gprs_set(v, g);
+	v->vmcb->save.rflags = rflags;
+}
+
 /* A guest store to the write-protected xAPIC page, reported as an NPF. */
 struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 {
 	struct hv_fetched f;
 	struct hv_mmio_store st = { 0 };
-	uint64_t g[16];
 	unsigned off = (unsigned)(gpa & 0xfff);
 	struct hv_verdict vd = hv_fetch_insn(v, &f);
 	int rc;
@@ -211,19 +236,7 @@ struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 			v->index, off, (unsigned long long)f.rip, hv_mmio_strerror(rc));
 		return hv_inject(VEC_UD);
 	}
-	hv_gprs_get(v, g);
-	if (st.width == 4 && !(off & 3)) {
-		uint32_t old = st.xchg ? hv_lapic_read(off) : 0;
-
-		apic_reg_write(v, off, (uint32_t)hv_mmio_store_value(&st, g));
-		if (st.xchg) {
-			hv_mmio_reg_write(&st, g, old);
-			hv_gprs_set(v, g);
-		}
-	} else {
-		hv_warn("apic", "vCPU %u: %u-byte store to APIC offset %x dropped", v->index,
-			st.width, off);
-	}
+	apic_store(v, off, &st);
 	hv_advance_rip(v, &f, st.len);
 	return hv_resume();
 }
