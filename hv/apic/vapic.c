@@ -3,7 +3,8 @@
  * Local APIC virtualization: INIT and SIPI never reach the hardware.
  * xAPIC: the APIC page is mapped read-only in the nested page tables, so each
  * guest store to it exits as a nested page fault; svmhv decodes the store
- * (no decode assists under QEMU TCG), performs it on the real APIC, and
+ * (with the CPU's decode assists where it has them, not under QEMU TCG),
+ * performs it on the real APIC (a read-modify-write on its old value), and
  * emulates INIT/SIPI written to ICR. x2APIC: WRMSR to the ICR (0x830) is
  * intercepted. Fixed, lowest-priority, NMI and SMI IPIs go to the hardware
  * as the guest asked. See: APM2 16.5 (IPIs), 16.11 (x2APIC), 15.25 (NPT).
@@ -209,13 +210,16 @@ static void apic_store(struct vcpu *v, unsigned off, const struct hv_mmio_store 
 	v->vmcb->save.rflags = rflags;
 }
 
-/* A guest store to the write-protected xAPIC page, reported as an NPF. */
+/*
+ * A guest store to the write-protected xAPIC page, reported as an NPF. The
+ * bytes come from the VMCB's decode assists where the CPU has them.
+ */
 struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 {
 	struct hv_fetched f;
 	struct hv_mmio_store st = { 0 };
 	unsigned off = (unsigned)(gpa & 0xfff);
-	struct hv_verdict vd = hv_fetch_insn(v, &f);
+	struct hv_verdict vd = hv_fetch_npf_insn(v, &f);
 	int rc;
 
 	if (vd.action != HV_RESUME)

@@ -89,7 +89,8 @@ static void device_store(struct vcpu *v, struct hv_iso_ioapic *io, uint64_t gpa,
 }
 
 /*
- * Decode the store that faulted, let the owner of the page judge and perform it, then finish the
+ * Decode the store that faulted (from the VMCB's decode assists, or guest
+ * memory), let the owner of the page judge and perform it, then finish the
  * instruction as the CPU would: a read-modify-write reads the old value
  * first, XCHG/XADD/CMPXCHG load registers, the flags are set
  * (hv_mmio_execute()). A store across the page's end is dropped, but the
@@ -100,7 +101,7 @@ static struct hv_verdict emulate_store(struct vcpu *v, uint64_t gpa)
 	struct hv_fetched f;
 	struct hv_mmio_store st;
 	struct hv_iso_ioapic *io = ioapic_at(gpa);
-	struct hv_verdict vd = hv_fetch_insn(v, &f);
+	struct hv_verdict vd = hv_fetch_npf_insn(v, &f);
 	uint64_t g[16], value = 0, old = 0, rflags = v->vmcb->save.rflags;
 	bool inside;
 	int rc;

@@ -15,3 +15,6 @@ test_iso_SRCS := tests/unit/test_iso.c $(HARNESS_SRCS)
 # What real AMD parts have and QEMU's TCG lacks (issue 16): INVLPGB/TLBSYNC hidden and #UD.
 UNIT_TESTS += test_realhw
 test_realhw_SRCS := tests/unit/test_realhw.c $(HARNESS_SRCS)
+# Stores to the xAPIC page through the exit path (issue 16): read-modify-write forms, decode assists.
+UNIT_TESTS += test_apic_store
+test_apic_store_SRCS := tests/unit/test_apic_store.c $(HARNESS_SRCS)
