@@ -47,16 +47,34 @@ int hv_apic_setup(void)
 }
 
 /*
+ * The guest's logical destination setup as the firmware left it when svmhv
+ * took this CPU: an xAPIC LDR and DFR programmed before svmhv started would
+ * otherwise be unknown to destination resolution, and INIT/SIPI sent to that
+ * logical destination lost. In x2APIC mode the LDR follows from the x2APIC
+ * ID (hv_x2apic_ldr()). Runs on the CPU being taken, after
+ * hv_msr_vcpu_init() read its APIC base.
+ */
+void hv_apic_vcpu_init(struct vcpu *v)
+{
+	if (v->apic_x2 || !(v->apic_base & APIC_BASE_EN))
+		return;
+	v->apic_ldr = hv_lapic_read(APIC_LDR);
+	v->apic_dfr = hv_lapic_read(APIC_DFR);
+}
+
+/*
  * The APIC view of every CPU present, for destination resolution. A CPU not
- * (yet) under svmhv has no vCPU: its logical setup is unknown to svmhv, so
- * only physical destinations and shorthands reach it.
+ * (yet) under svmhv has no vCPU: its APIC mode and xAPIC logical setup are
+ * unknown to svmhv, so physical destinations, shorthands and x2APIC-form
+ * logical destinations reach it, xAPIC-form logical ones cannot.
  */
 static void apic_cpus(struct hv_apic_cpu *cpus)
 {
 	for (unsigned i = 0; i < hv.ncpu; i++) {
 		const struct vcpu *t = __atomic_load_n(&hv.vcpus[i], __ATOMIC_ACQUIRE);
 
-		cpus[i] = (struct hv_apic_cpu){ .apic_id = hv.cpus[i].apic_id, .present = true };
+		cpus[i] = (struct hv_apic_cpu){ .apic_id = hv.cpus[i].apic_id, .present = true,
+						.unknown = !t };
 		if (t) {
 			cpus[i].ldr = t->apic_ldr;
 			cpus[i].dfr = t->apic_dfr;
