@@ -93,8 +93,8 @@ static void device_store(struct vcpu *v, struct hv_iso_ioapic *io, uint64_t gpa,
  * memory), let the owner of the page judge and perform it, then finish the
  * instruction as the CPU would: a read-modify-write reads the old value
  * first, XCHG/XADD/CMPXCHG load registers, the flags are set
- * (hv_mmio_execute()). A store across the page's end is dropped, but the
- * instruction still completes on the value read.
+ * (hv_mmio_execute()). A store across the page's end is dropped, neither
+ * read nor written; the instruction completes as if memory held 0.
  */
 static struct hv_verdict emulate_store(struct vcpu *v, uint64_t gpa)
 {
