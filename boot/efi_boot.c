@@ -2,7 +2,7 @@
 /*
  * Reading svmhv.cfg and the load options, and chain-loading the next stage.
  * See: UEFI 2.10 9.1 (EFI_LOADED_IMAGE_PROTOCOL), 13.5 (EFI_FILE_PROTOCOL),
- * 10.3.5.4 (file path media device path).
+ * 10.3.5.4 (file path media device path), 7.5 (SetWatchdogTimer).
  */
 #include "boot/efi_boot.h"
 
@@ -14,6 +14,14 @@
 #define CFG_NAME        L"svmhv.cfg"
 #define CFG_MAX         (64 * 1024)
 #define PATH_MAX_CHARS  512
+
+/*
+ * The watchdog a boot manager arms before it starts a boot option: 5 minutes
+ * (UEFI 2.10 7.5, SetWatchdogTimer). Codes 0..0xFFFF are the firmware's;
+ * svmhv's, logged if next= lets it expire, is "svmh".
+ */
+#define WATCHDOG_BOOT_SECS      300
+#define WATCHDOG_CODE_SVMHV     0x73766d68ull
 
 /* The directory of this image's file path, with a trailing '\'. */
 static void image_dir(EFI_LOADED_IMAGE *self, CHAR16 *out, UINTN max)
@@ -156,6 +164,28 @@ static CHAR16 *ascii_to_utf16(const char *s)
 	return w;
 }
 
+/*
+ * next= is the boot option the boot manager would have started, with the
+ * watchdog armed for 5 minutes, which an OS loader disables or re-arms if it
+ * needs longer (UEFI 2.10 7.5). svmhv, itself started that way, arms it again
+ * for a fresh 5 minutes right before it starts next: next gets the budget the
+ * specification promises it, whatever svmhv's takeover of every CPU took out
+ * of svmhv's own 5 minutes, and a next that hangs before ExitBootServices()
+ * still resets the machine, as without svmhv. Disarming it instead would take
+ * that safety net away from loaders (Linux's EFI stub) that never touch it.
+ */
+static void watchdog_arm(void)
+{
+	EFI_STATUS st = BS->SetWatchdogTimer(WATCHDOG_BOOT_SECS, WATCHDOG_CODE_SVMHV, 0, NULL);
+
+	if (EFI_ERROR(st))
+		hv_info("boot", "watchdog: none to arm for next (EFI status %lx)",
+			(unsigned long)st);
+	else
+		hv_info("boot", "watchdog: armed for %u s for next, as the boot manager does",
+			WATCHDOG_BOOT_SECS);
+}
+
 EFI_STATUS efi_chainload(EFI_HANDLE image, EFI_LOADED_IMAGE *self, const struct hv_config *cfg)
 {
 	EFI_HANDLE child = NULL;
@@ -194,7 +224,9 @@ EFI_STATUS efi_chainload(EFI_HANDLE image, EFI_LOADED_IMAGE *self, const struct 
 		}
 	}
 	hv_info("boot", "starting next: %s %s", cfg->next, cfg->args);
+	watchdog_arm();
 	st = BS->StartImage(child, NULL, NULL);
+	(void)BS->SetWatchdogTimer(0, 0, 0, NULL);      /* as the boot manager on a return */
 	hv_info("boot", "next image returned: EFI status %lx", (unsigned long)st);
 	return st;
 }

@@ -40,6 +40,15 @@ static struct hv_verdict fetch_fault(uint64_t lin, int rc, const struct gpa_faul
 	return hv_inject(VEC_UD);
 }
 
+/* Decoding mode, RIP and its wrap-around mask of the guest's instruction. */
+static void fetch_mode(const struct vmcb_save *s, struct hv_fetched *f)
+{
+	f->mode = hv_insn_mode_from(s->efer, s->cr0, s->cs.attrib, s->rflags);
+	f->ip_mask = f->mode == HV_INSN_MODE_64 ? ~0ull :
+		     f->mode == HV_INSN_MODE_32 ? 0xffffffffull : 0xffffull;
+	f->rip = s->rip & f->ip_mask;
+}
+
 /*
  * Fetch the bytes of the instruction at the guest's CS:RIP through its own
  * page tables: up to 15, fewer when the instruction ends before an unmapped
@@ -57,10 +66,7 @@ struct hv_verdict hv_fetch_insn(struct vcpu *v, struct hv_fetched *f)
 	uint64_t lin;
 	int rc;
 
-	f->mode = hv_insn_mode_from(s->efer, s->cr0, s->cs.attrib, s->rflags);
-	f->ip_mask = f->mode == HV_INSN_MODE_64 ? ~0ull :
-		     f->mode == HV_INSN_MODE_32 ? 0xffffffffull : 0xffffull;
-	f->rip = s->rip & f->ip_mask;
+	fetch_mode(s, f);
 	lin = (f->mode == HV_INSN_MODE_64 ? 0 : s->cs.base) + f->rip;
 	f->len = HV_INSN_MAX_LEN;
 	rc = gpa_read_linear(&mmu, lin, f->bytes, f->len, access, &fault);
@@ -74,6 +80,32 @@ struct hv_verdict hv_fetch_insn(struct vcpu *v, struct hv_fetched *f)
 	}
 	if (rc != GPA_OK)
 		return fetch_fault(lin, rc, &fault);
+	return hv_resume();
+}
+
+/*
+ * The instruction behind a nested page fault: with decode assists the CPU
+ * already put the bytes it fetched at CS:RIP into the VMCB (insn_len 1..15;
+ * 0 when that fetch failed, as AMD erratum 1096 also allows), so svmhv need
+ * not walk the guest's page tables again, which another CPU may be changing;
+ * when they do not hold a whole instruction, or the CPU has no decode assists
+ * (QEMU TCG), the bytes come from guest memory. See: APM2 "Decode Assists",
+ * "Nested and Intercepted #PF".
+ */
+struct hv_verdict hv_fetch_npf_insn(struct vcpu *v, struct hv_fetched *f)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	const struct vmcb_save *s = &v->vmcb->save;
+	unsigned n = c->insn_len;
+
+	if (!hv.feat.decode_assists || n == 0 || n > HV_INSN_MAX_LEN)
+		return hv_fetch_insn(v, f);
+	fetch_mode(s, f);
+	if (hv_insn_length(c->insn_bytes, n, f->mode) <= 0)
+		return hv_fetch_insn(v, f);
+	for (unsigned i = 0; i < n; i++)
+		f->bytes[i] = c->insn_bytes[i];
+	f->len = n;
 	return hv_resume();
 }
 

@@ -78,6 +78,7 @@ struct hv_fetched {
 	uint64_t rip, ip_mask;
 };
 struct hv_verdict hv_fetch_insn(struct vcpu *v, struct hv_fetched *f);
+struct hv_verdict hv_fetch_npf_insn(struct vcpu *v, struct hv_fetched *f);
 struct hv_verdict hv_next_rip(struct vcpu *v, uint64_t *next_rip);
 struct hv_verdict hv_skip_insn(struct vcpu *v);
 void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len);

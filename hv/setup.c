@@ -203,6 +203,7 @@ static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 		return HV_ERR_INVAL;
 	v->vmcb01->control = hv.vmcb01_control;
 	hv_msr_vcpu_init(v);
+	hv_apic_vcpu_init(v);
 	*out = v;
 	return hv_dbg_setup_vcpu(v);
 }

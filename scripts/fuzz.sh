@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 declare -A SRCS=(
 	[vmcb12]="tests/fuzz/vmcb12.c nested/check.c nested/merge.c nested/vmcb12.c nested/exit.c nested/reflect.c svm/msrpm.c"
-	[insn]="tests/fuzz/insn.c hv/insn/insn.c hv/insn/store.c hv/insn/cr.c"
+	[insn]="tests/fuzz/insn.c hv/insn/insn.c hv/insn/store.c hv/insn/rmw.c hv/insn/cr.c"
 	[config]="tests/fuzz/config.c boot/config.c hv/debug/escape.c hv/fmt.c"
 	[gwalk]="tests/fuzz/gwalk.c mm/gwalk.c"
 	[msr]="tests/fuzz/msr.c hv/policy.c hv/mtrr.c svm/msrpm.c"

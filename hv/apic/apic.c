@@ -84,20 +84,30 @@ uint32_t hv_x2apic_ldr(uint32_t x2apic_id)
 	return ((x2apic_id >> 4) << 16) | (1u << (x2apic_id & 0xf));
 }
 
+/* x2APIC logical match: same cluster (31:16), a common bit in 15:0. */
+static bool match_x2apic_logical(uint32_t x2apic_id, uint32_t dest)
+{
+	uint32_t lid = hv_x2apic_ldr(x2apic_id);
+
+	return (lid >> 16) == (dest >> 16) && (lid & dest & 0xffff) != 0;
+}
+
 /*
  * Logical destination match for one APIC. See: SDM3 10.6.2.2 (xAPIC flat
  * and cluster models), 10.12.10.2 (x2APIC). In the xAPIC cluster model the
  * cluster 0xF addresses every cluster. A DFR model other than flat or
- * cluster matches nothing (as in KVM).
+ * cluster matches nothing (as in KVM). An APIC whose mode svmhv does not
+ * know is taken to be in the mode of the IPI's form when that is x2APIC (see
+ * struct hv_apic_cpu); an xAPIC-form destination cannot match it.
  */
-static bool match_logical(const struct hv_apic_cpu *c, uint32_t dest)
+static bool match_logical(const struct hv_apic_cpu *c, const struct hv_ipi *ipi)
 {
-	uint32_t lid;
+	uint32_t dest = ipi->dest, lid;
 
-	if (c->x2apic) {
-		lid = hv_x2apic_ldr(c->apic_id);
-		return (lid >> 16) == (dest >> 16) && (lid & dest & 0xffff) != 0;
-	}
+	if (c->unknown)
+		return ipi->x2apic && match_x2apic_logical(c->apic_id, dest);
+	if (c->x2apic)
+		return match_x2apic_logical(c->apic_id, dest);
 	lid = APIC_LDR_XAPIC_ID(c->ldr);
 	switch (APIC_DFR_MODEL(c->dfr)) {
 	case APIC_DFR_FLAT:
@@ -127,7 +137,7 @@ static bool match_dest(const struct hv_ipi *ipi, const struct hv_apic_cpu *c)
 		return true;
 	if (!ipi->logical)
 		return ipi->dest == c->apic_id;
-	return match_logical(c, ipi->dest);
+	return match_logical(c, ipi);
 }
 
 static bool is_target(const struct hv_ipi *ipi, const struct hv_apic_cpu *c,
@@ -170,7 +180,14 @@ unsigned hv_ipi_outside(const struct hv_ipi *ipi, unsigned known, const uint32_t
 				out[k++] = outside[i];
 		return k;
 	}
-	if (ipi->logical || !max)
+	if (ipi->logical) {
+		/* Outside CPUs are in the sender's mode; only x2APIC IDs say their LDR. */
+		for (unsigned i = 0; ipi->x2apic && i < n && k < max; i++)
+			if (match_x2apic_logical(outside[i], ipi->dest))
+				out[k++] = outside[i];
+		return k;
+	}
+	if (!max)
 		return 0;
 	if (in_list(ipi->dest, outside, n) || known == 0) {
 		out[0] = ipi->dest;

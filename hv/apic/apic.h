@@ -157,7 +157,14 @@ struct hv_apic_cpu {
 	uint32_t ldr;                   /* xAPIC LDR register (ID in 31:24); x2APIC: unused */
 	uint32_t dfr;                   /* xAPIC DFR register (model in 31:28); x2APIC: unused */
 	bool x2apic;                    /* this APIC is in x2APIC mode */
-	bool present;                   /* svmhv runs a vCPU for it (running or waiting) */
+	bool present;                   /* a processor svmhv takes (running, waiting, or not yet) */
+	/*
+	 * No vCPU (not taken yet, or taken and failed): svmhv does not know its
+	 * APIC mode, LDR or DFR. An x2APIC-form logical destination still finds
+	 * it (its logical ID follows from its x2APIC ID, and firmware switches
+	 * every CPU to x2APIC together); an xAPIC-form one cannot.
+	 */
+	bool unknown;
 };
 
 /* CPUs by index, as many as svmhv's per-CPU tables hold (HV_BOOT_MAX_CPUS). */
@@ -194,9 +201,11 @@ unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus
  * reports but did not enable (svmhv never runs them). A broadcast (shorthand
  * all or all-but-self, or the broadcast destination) goes to each of them; a
  * physical destination that is one of them, or that no CPU under svmhv has
- * (known == 0 targets from hv_ipi_targets()), goes to that ID alone. Logical
- * destinations cannot be resolved for CPUs svmhv never ran (their LDR is
- * unknown): none. An xAPIC-form IPI never names an ID above 0xfe. Writes at
+ * (known == 0 targets from hv_ipi_targets()), goes to that ID alone. An
+ * x2APIC-form logical destination goes to each of them whose x2APIC logical
+ * ID (hv_x2apic_ldr()) it names; an xAPIC-form logical one cannot be resolved
+ * for CPUs svmhv never ran (their LDR is software's): none. An xAPIC-form IPI
+ * never names an ID above 0xfe. Writes at
  * most max APIC IDs to out, each to be sent the
  * IPI with a physical destination and no shorthand; returns how many.
  */

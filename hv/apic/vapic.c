@@ -3,7 +3,8 @@
  * Local APIC virtualization: INIT and SIPI never reach the hardware.
  * xAPIC: the APIC page is mapped read-only in the nested page tables, so each
  * guest store to it exits as a nested page fault; svmhv decodes the store
- * (no decode assists under QEMU TCG), performs it on the real APIC, and
+ * (with the CPU's decode assists where it has them, not under QEMU TCG),
+ * performs it on the real APIC (a read-modify-write on its old value), and
  * emulates INIT/SIPI written to ICR. x2APIC: WRMSR to the ICR (0x830) is
  * intercepted. Every other ICR write goes to the hardware as the guest wrote
  * it (hv/apic/icr.h). See: APM2 16.5 (IPIs), 16.11 (x2APIC), 15.25 (NPT).
@@ -47,16 +48,34 @@ int hv_apic_setup(void)
 }
 
 /*
+ * The guest's logical destination setup as the firmware left it when svmhv
+ * took this CPU: an xAPIC LDR and DFR programmed before svmhv started would
+ * otherwise be unknown to destination resolution, and INIT/SIPI sent to that
+ * logical destination lost. In x2APIC mode the LDR follows from the x2APIC
+ * ID (hv_x2apic_ldr()). Runs on the CPU being taken, after
+ * hv_msr_vcpu_init() read its APIC base.
+ */
+void hv_apic_vcpu_init(struct vcpu *v)
+{
+	if (v->apic_x2 || !(v->apic_base & APIC_BASE_EN))
+		return;
+	v->apic_ldr = hv_lapic_read(APIC_LDR);
+	v->apic_dfr = hv_lapic_read(APIC_DFR);
+}
+
+/*
  * The APIC view of every CPU present, for destination resolution. A CPU not
- * (yet) under svmhv has no vCPU: its logical setup is unknown to svmhv, so
- * only physical destinations and shorthands reach it.
+ * (yet) under svmhv has no vCPU: its APIC mode and xAPIC logical setup are
+ * unknown to svmhv, so physical destinations, shorthands and x2APIC-form
+ * logical destinations reach it, xAPIC-form logical ones cannot.
  */
 static void apic_cpus(struct hv_apic_cpu *cpus)
 {
 	for (unsigned i = 0; i < hv.ncpu; i++) {
 		const struct vcpu *t = __atomic_load_n(&hv.vcpus[i], __ATOMIC_ACQUIRE);
 
-		cpus[i] = (struct hv_apic_cpu){ .apic_id = hv.cpus[i].apic_id, .present = true };
+		cpus[i] = (struct hv_apic_cpu){ .apic_id = hv.cpus[i].apic_id, .present = true,
+						.unknown = !t };
 		if (t) {
 			cpus[i].ldr = t->apic_ldr;
 			cpus[i].dfr = t->apic_dfr;
@@ -187,14 +206,42 @@ static void apic_reg_write(struct vcpu *v, unsigned off, uint32_t val)
 	hv_lapic_write(off, val);
 }
 
-/* A guest store to the write-protected xAPIC page, reported as an NPF. */
+/*
+ * A 32-bit store to an aligned APIC register, as the instruction defines it:
+ * a read-modify-write (OR, AND, BTS, XCHG, CMPXCHG, ...) reads the register
+ * from the APIC first, computes the result, the registers it loads and the
+ * flags it sets (hv_mmio_execute()). The APIC is per CPU, so nothing can come
+ * between svmhv's read and its write, as LOCK requires. The registers take
+ * aligned 32-bit accesses (SDM3 10.4.1): other stores are dropped, loudly.
+ */
+static void apic_store(struct vcpu *v, unsigned off, const struct hv_mmio_store *st)
+{
+	uint64_t g[16], val = 0, rflags = v->vmcb->save.rflags;
+	uint32_t old;
+
+	if (st->width != 4 || (off & 3)) {
+		hv_warn("apic", "vCPU %u: %u-byte %s to APIC offset %x dropped", v->index,
+			st->width, hv_mmio_op_name(st->op), off);
+		return;
+	}
+	old = hv_mmio_reads(st) ? hv_lapic_read(off) : 0;
+	hv_gprs_get(v, g);
+	if (hv_mmio_execute(st, g, &rflags, old, &val))
+		apic_reg_write(v, off, (uint32_t)val);
+	hv_gprs_set(v, g);
+	v->vmcb->save.rflags = rflags;
+}
+
+/*
+ * A guest store to the write-protected xAPIC page, reported as an NPF. The
+ * bytes come from the VMCB's decode assists where the CPU has them.
+ */
 struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 {
 	struct hv_fetched f;
 	struct hv_mmio_store st = { 0 };
-	uint64_t g[16];
 	unsigned off = (unsigned)(gpa & 0xfff);
-	struct hv_verdict vd = hv_fetch_insn(v, &f);
+	struct hv_verdict vd = hv_fetch_npf_insn(v, &f);
 	int rc;
 
 	if (vd.action != HV_RESUME)
@@ -215,19 +262,7 @@ struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa)
 			v->index, off, (unsigned long long)f.rip, hv_mmio_strerror(rc));
 		return hv_inject(VEC_UD);
 	}
-	hv_gprs_get(v, g);
-	if (st.width == 4 && !(off & 3)) {
-		uint32_t old = st.xchg ? hv_lapic_read(off) : 0;
-
-		apic_reg_write(v, off, (uint32_t)hv_mmio_store_value(&st, g));
-		if (st.xchg) {
-			hv_mmio_reg_write(&st, g, old);
-			hv_gprs_set(v, g);
-		}
-	} else {
-		hv_warn("apic", "vCPU %u: %u-byte store to APIC offset %x dropped", v->index,
-			st.width, off);
-	}
+	apic_store(v, off, &st);
 	hv_advance_rip(v, &f, st.len);
 	return hv_resume();
 }

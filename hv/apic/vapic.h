@@ -16,6 +16,8 @@ struct vcpu;
 
 /* Write-protect the xAPIC page (boot CPU, before the first VMRUN). */
 int hv_apic_setup(void);
+/* The firmware's xAPIC LDR/DFR into the vCPU of this CPU, as svmhv takes it. */
+void hv_apic_vcpu_init(struct vcpu *v);
 bool hv_apic_is_page(uint64_t gpa);
 /* A guest store to the xAPIC page, reported as a nested page fault. */
 struct hv_verdict hv_apic_npf_write(struct vcpu *v, uint64_t gpa);

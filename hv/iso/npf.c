@@ -78,18 +78,32 @@ static bool ioapic_store(struct vcpu *v, struct hv_iso_ioapic *io, uint64_t gpa,
 	return false;
 }
 
+/* The device's side of one store: judged and performed by the page's owner. */
+static void device_store(struct vcpu *v, struct hv_iso_ioapic *io, uint64_t gpa,
+			 uint8_t width, uint64_t value)
+{
+	if (io)
+		ioapic_store(v, io, gpa, width, value);
+	else
+		hv_iso_ecam_store(gpa, width, value);
+}
+
 /*
- * Decode the store that faulted (no decode assists under QEMU TCG), let the
- * owner of the page judge and perform it, then finish the instruction as
- * the CPU would: an XCHG also loads the old value into its register.
+ * Decode the store that faulted (from the VMCB's decode assists, or guest
+ * memory), let the owner of the page judge and perform it, then finish the
+ * instruction as the CPU would: a read-modify-write reads the old value
+ * first, XCHG/XADD/CMPXCHG load registers, the flags are set
+ * (hv_mmio_execute()). A store across the page's end is dropped, neither
+ * read nor written; the instruction completes as if memory held 0.
  */
 static struct hv_verdict emulate_store(struct vcpu *v, uint64_t gpa)
 {
 	struct hv_fetched f;
 	struct hv_mmio_store st;
 	struct hv_iso_ioapic *io = ioapic_at(gpa);
-	struct hv_verdict vd = hv_fetch_insn(v, &f);
-	uint64_t g[16], value, old = 0;
+	struct hv_verdict vd = hv_fetch_npf_insn(v, &f);
+	uint64_t g[16], value = 0, old = 0, rflags = v->vmcb->save.rflags;
+	bool inside;
 	int rc;
 
 	if (vd.action != HV_RESUME)
@@ -100,23 +114,17 @@ static struct hv_verdict emulate_store(struct vcpu *v, uint64_t gpa)
 			(unsigned long long)gpa, (unsigned long long)f.rip, hv_mmio_strerror(rc));
 		return hv_inject(VEC_UD);
 	}
-	hv_gprs_get(v, g);
-	value = hv_mmio_store_value(&st, g);
-	if ((gpa & 0xfff) + st.width > 0x1000) {
+	inside = (gpa & 0xfff) + st.width <= 0x1000;
+	if (!inside)
 		hv_warn("iso", "vCPU %u: store across a guarded page at %llx dropped", v->index,
 			(unsigned long long)gpa);
-	} else {
-		if (st.xchg)
-			old = hv_iso_mmio_read(gpa, st.width);
-		if (io)
-			ioapic_store(v, io, gpa, st.width, value);
-		else
-			hv_iso_ecam_store(gpa, st.width, value);
-	}
-	if (st.xchg) {
-		hv_mmio_reg_write(&st, g, old);
-		hv_gprs_set(v, g);
-	}
+	if (inside && hv_mmio_reads(&st))
+		old = hv_iso_mmio_read(gpa, st.width);
+	hv_gprs_get(v, g);
+	if (hv_mmio_execute(&st, g, &rflags, old, &value) && inside)
+		device_store(v, io, gpa, st.width, value);
+	hv_gprs_set(v, g);
+	v->vmcb->save.rflags = rflags;
 	hv_advance_rip(v, &f, st.len);
 	return hv_resume();
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "hv/apic/apic.h"
 #include "hv/console.h"
 #include "mm/npt.h"
 
@@ -119,8 +120,12 @@ int harness_init(const struct harness_config *c)
 	hv_ratelimit_reset();
 	memset(&hv, 0, sizeof(hv));
 	ram_used = 0;
-	for (unsigned i = 0; i < c->ncpu; i++)
+	for (unsigned i = 0; i < c->ncpu; i++) {
 		info.apic_ids[i] = i;
+		fake.apic_regs[i][APIC_LDR / 16] = c->fw_ldr[i];
+		if (c->fw_dfr[i])
+			fake.apic_regs[i][APIC_DFR / 16] = c->fw_dfr[i];
+	}
 	info.noutside = c->noutside;
 	for (unsigned i = 0; i < c->noutside && i < FAKE_MAX_CPUS; i++)
 		info.outside_apic_ids[i] = c->outside[i];

@@ -31,6 +31,8 @@ struct harness_config {
 	struct fake_cpu_config cpu;     /* zero: fake_cpu_tcg() */
 	unsigned noutside;              /* processors the firmware did not enable ... */
 	uint32_t outside[FAKE_MAX_CPUS];        /* ... and their APIC IDs */
+	/* The xAPIC LDR and DFR the firmware left in CPU i's APIC (0: untouched). */
+	uint32_t fw_ldr[FAKE_MAX_CPUS], fw_dfr[FAKE_MAX_CPUS];
 };
 
 /*

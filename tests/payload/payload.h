@@ -64,7 +64,6 @@ unsigned probe_vmmcall(struct hcall *hc);
 unsigned probe_svm_insn(enum svm_insn insn, uint64_t rax);
 unsigned probe_invlpga(uint64_t va, uint32_t asid);
 unsigned probe_single_step(void);
-unsigned probe_or_zero32(uint64_t pa);
 unsigned probe_copy(void *dst, uint64_t src_pa, size_t qwords);
 unsigned probe_write64(uint64_t pa, uint64_t val);
 unsigned probe_write32(uint64_t pa, uint32_t val);
@@ -72,6 +71,15 @@ unsigned probe_mov_cr4(uint64_t val);
 unsigned probe_mov_cr3(uint64_t val);
 unsigned probe_icr_self(uint64_t apic_pa, int x2apic, uint32_t icr, uint32_t spins);
 uint64_t probe_fault_rip(void);
+/*
+ * Probes written elsewhere: between slot = probe_arm() and probe_disarm(),
+ * asm of the form PROBE_ARM "<insn>" PROBE_LAND with [slot] "r"(slot) as an
+ * input and r11 clobbered; probe_disarm() returns the vector.
+ */
+#define PROBE_ARM       "lea 1f(%%rip), %%r11\n\tmovq %%r11, (%[slot])\n\t"
+#define PROBE_LAND      "\n1:\n\t"
+volatile uint64_t *probe_arm(void);
+unsigned probe_disarm(void);
 uint64_t probe_fault_error(void);
 const char *vector_name(unsigned vector);
 
@@ -88,6 +96,8 @@ void check_debug_trap(void);
 void check_apic(void);
 void check_self_nmi(void);
 void check_cpuid_state(void);
+/* apicrmw.c: read-modify-write stores to the xAPIC page at base. */
+void check_apic_rmw(uint64_t base);
 /* One hypercall with the IDT swapped in; returns the vector or no fault. */
 unsigned hypercall(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, struct hcall *out);
 

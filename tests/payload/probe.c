@@ -170,13 +170,24 @@ void probe_end(void)
 }
 
 /* Arm: store the landing label "1:" after the probed instruction. */
-#define ARM     "lea 1f(%%rip), %%r11\n\tmovq %%r11, (%[slot])\n\t"
-#define LAND    "\n1:\n\t"
+#define ARM     PROBE_ARM
+#define LAND    PROBE_LAND
 
 static unsigned disarm(void)
 {
 	trap_resume = 0;
 	return trap_vector;
+}
+
+volatile uint64_t *probe_arm(void)
+{
+	trap_vector = PROBE_NO_FAULT;
+	return &trap_resume;
+}
+
+unsigned probe_disarm(void)
+{
+	return disarm();
 }
 
 unsigned probe_rdmsr(uint32_t msr, uint64_t *val)
@@ -237,16 +248,6 @@ unsigned probe_svm_insn(enum svm_insn insn, uint64_t rax)
 	case INSN_INVLPGA: SVM_PROBE("invlpga %%rax, %%ecx"); break;
 	default:           break;
 	}
-	return disarm();
-}
-
-/* "orl $0, (%rdi)": a read-modify-write store (an MMIO form svmhv refuses). */
-unsigned probe_or_zero32(uint64_t pa)
-{
-	trap_vector = PROBE_NO_FAULT;
-	__asm__ volatile(ARM "orl $0, (%%rdi)" LAND
-			 : : "D"(pa), [slot] "r"(&trap_resume)
-			 : "r11", "memory", "cc");
 	return disarm();
 }
 

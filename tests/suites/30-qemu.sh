@@ -3,7 +3,8 @@
 # (tests/payload/), four boots run in parallel:
 #   svmhv     BOOTX64.EFI = svmhv, svmhv.cfg chain-loads \payload.efi: every
 #             payload check becomes "ok - qemu: <check>", plus svmhv's own
-#             serial output (banner, "virtualized cpu0", no PANIC).
+#             serial output (banner, "virtualized cpu0", the boot watchdog
+#             re-armed for next, no PANIC).
 #   badcfg    svmhv.cfg has an unknown key on line 2: svmhv names line 2,
 #             says "not virtualizing" and returns to the firmware, whose UEFI
 #             shell runs startup.nsh: the payload in bare mode must find no svmhv.
@@ -116,6 +117,9 @@ if [ $have_svmhv = 1 ]; then
 		qemu_has -F 'virtualized cpu0'
 	tap_check "qemu: svmhv starts the payload" "no 'starting next: \\payload.efi' line" \
 		qemu_has -F 'starting next: \payload.efi'
+	tap_check "qemu: svmhv re-arms the 5-minute boot watchdog for next" \
+		"no 'watchdog: armed for 300 s for next' line" \
+		qemu_has -F 'watchdog: armed for 300 s for next'
 	tap_check "qemu: svmhv does not panic" "$(grep -m1 PANIC "$QEMU_TXT")" \
 		eval '! qemu_has -F PANIC'
 	tap_check "qemu: payload exits cleanly" "$(grep -m1 'PAYLOAD: FATAL' "$QEMU_TXT")" \

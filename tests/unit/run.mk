@@ -18,3 +18,6 @@ test_realhw_SRCS := tests/unit/test_realhw.c $(HARNESS_SRCS)
 # The single-step trap after an instruction svmhv completes (hv/run.c), in L1 and L2.
 UNIT_TESTS += test_singlestep
 test_singlestep_SRCS := tests/unit/test_singlestep.c $(HARNESS_SRCS)
+# Stores to the xAPIC page through the exit path (issue 16): read-modify-write forms, decode assists.
+UNIT_TESTS += test_apic_store
+test_apic_store_SRCS := tests/unit/test_apic_store.c $(HARNESS_SRCS)

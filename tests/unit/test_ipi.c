@@ -362,6 +362,83 @@ static void test_outside_cpus(void **state)
 	assert_int_equal(hv_ipi_outside(&i, 0, outside, 2, out, 4), 0);
 }
 
+/*
+ * x2APIC logical destinations (issue 16: firmware-enabled x2APIC in logical
+ * mode lost INIT/SIPI) over CPUs svmhv runs in x2APIC mode, CPUs it has not
+ * taken yet (mode unknown: found by the logical ID their x2APIC ID gives),
+ * one absent, and one known in xAPIC mode (matched as in test_mixed_modes).
+ */
+static void test_x2apic_logical_unknown(void **state)
+{
+	const struct hv_apic_cpu cpus[] = {
+		{ .apic_id = 0x00, .x2apic = true, .present = true },
+		{ .apic_id = 0x01, .present = true, .unknown = true },
+		{ .apic_id = 0x02, .x2apic = true, .present = true },
+		{ .apic_id = 0x10, .present = true, .unknown = true },     /* cluster 1, bit 0 */
+		{ .apic_id = 0x1f, .x2apic = true, .present = true },      /* cluster 1, bit 15 */
+		{ .apic_id = 0x20, .present = false, .unknown = true },
+		{ .apic_id = 0x03, .ldr = 0x08000000, .dfr = DFR_FLAT, .present = true },
+		{ .apic_id = 0x21, .present = true, .unknown = true },     /* cluster 2, bit 1 */
+	};
+	static const struct { enum hv_apic_dm dm; uint32_t dest; uint64_t want; } c[] = {
+		{ HV_APIC_DM_INIT, 0x00000007, 0x07 },
+		{ HV_APIC_DM_INIT, 0x00000002, 0x02 },         /* the unknown one alone */
+		{ HV_APIC_DM_INIT, 0x00000008, 0x40 },         /* ID 3's bit: the xAPIC LDR */
+		{ HV_APIC_DM_INIT, 0x00018001, 0x18 },
+		{ HV_APIC_DM_SIPI, 0x00010001, 0x08 },
+		{ HV_APIC_DM_SIPI, 0x00020003, 0x80 },         /* 0x20 absent */
+		{ HV_APIC_DM_SIPI, 0x00030001, 0x00 },
+		{ HV_APIC_DM_INIT, 0x00000000, 0x00 },
+		{ HV_APIC_DM_INIT, 0xffffffff, 0xdf },         /* broadcast: all present */
+		{ HV_APIC_DM_FIXED, 0x00008006, 0x06 },
+		{ HV_APIC_DM_LOWEST, 0x00000006, 0x02 },       /* lowest index first */
+		{ HV_APIC_DM_NMI, 0x00018000, 0x10 },
+	};
+	struct hv_ipi i;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		i = ipi(c[k].dm, HV_APIC_SH_NONE, true, c[k].dest, true);
+		expect(&i, cpus, 8, 0, c[k].want);
+	}
+	/* An xAPIC-form logical destination never finds an unknown CPU. */
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, true, 0x02, false);
+	expect(&i, cpus, 8, 0, 0x00);
+	i.dest = 0x0a;
+	expect(&i, cpus, 8, 0, 0x40);
+	/* Physical and shorthands reach unknown CPUs as before. */
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, false, 0x10, true);
+	expect(&i, cpus, 8, 0, 0x08);
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_ALL_BUT_SELF, false, 0, true);
+	expect(&i, cpus, 8, 0, 0xde);
+}
+
+/* x2APIC logical destinations also reach processors outside svmhv's table. */
+static void test_outside_x2apic_logical(void **state)
+{
+	static const uint32_t outside[] = { 0x40, 0x41, 0x4f, 0x50 };
+	uint32_t out[4] = { 0 };
+	struct hv_ipi i;
+
+	(void)state;
+	i = ipi(HV_APIC_DM_INIT, HV_APIC_SH_NONE, true, 0x00048002, true);
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 4, out, 4), 2);
+	assert_int_equal(out[0], 0x41);
+	assert_int_equal(out[1], 0x4f);
+	assert_int_equal(hv_ipi_outside(&i, 3, outside, 4, out, 1), 1);   /* at most max */
+	i.delivery = HV_APIC_DM_SIPI;
+	i.dest = 0x00050001;
+	assert_int_equal(hv_ipi_outside(&i, 1, outside, 4, out, 4), 1);
+	assert_int_equal(out[0], 0x50);
+	i.dest = 0x00040000;                            /* no bit: nobody */
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 4, out, 4), 0);
+	i.dest = 0x00000001;                            /* another cluster */
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 4, out, 4), 0);
+	i.x2apic = false;                               /* xAPIC form: LDRs unknown */
+	i.dest = 0x02;
+	assert_int_equal(hv_ipi_outside(&i, 0, outside, 4, out, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +452,8 @@ int main(void)
 		cmocka_unit_test(test_many_cpus),
 		cmocka_unit_test(test_decode_then_resolve),
 		cmocka_unit_test(test_outside_cpus),
+		cmocka_unit_test(test_x2apic_logical_unknown),
+		cmocka_unit_test(test_outside_x2apic_logical),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

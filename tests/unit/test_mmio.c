@@ -36,18 +36,20 @@ struct store_case {
 	const char *bytes;
 	int rc;
 	uint8_t len, width, reg;
-	bool high, is_imm, xchg;
+	bool high, is_imm;
+	uint8_t op;             /* enum hv_mmio_op */
 	uint64_t imm;           /* sign-extended immediate */
 	uint64_t value;         /* hv_mmio_store_value() with the register file above */
 };
 
 #define B(s)    sizeof(s) - 1, s
 /* Register source, high-byte register, XCHG, immediate, refused. */
-#define R(m, s, l, w, r, v)     { m, B(s), 0, l, w, r, false, false, false, 0, v }
-#define H(m, s, l, r, v)        { m, B(s), 0, l, 1, r, true, false, false, 0, v }
-#define X(m, s, l, w, r, h, v)  { m, B(s), 0, l, w, r, h, false, true, 0, v }
-#define I(m, s, l, w, i, v)     { m, B(s), 0, l, w, 0, false, true, false, i, v }
-#define E(m, s, rc, l)          { m, B(s), rc, l, 0, 0, false, false, false, 0, 0 }
+#define R(m, s, l, w, r, v)     { m, B(s), 0, l, w, r, false, false, HV_MMIO_MOV, 0, v }
+#define H(m, s, l, r, v)        { m, B(s), 0, l, 1, r, true, false, HV_MMIO_MOV, 0, v }
+#define X(m, s, l, w, r, h, v)  { m, B(s), 0, l, w, r, h, false, HV_MMIO_XCHG, 0, v }
+#define I(m, s, l, w, i, v)     { m, B(s), 0, l, w, 0, false, true, HV_MMIO_MOV, i, v }
+#define A(m, s, l, w, o, i, v)  { m, B(s), 0, l, w, 0, false, true, o, i, v }
+#define E(m, s, rc, l)          { m, B(s), rc, l, 0, 0, false, false, HV_MMIO_MOV, 0, 0 }
 
 static const struct store_case cases[] = {
 	/* Linux native_apic_mem_write() and OVMF MmioWrite32() shapes. */
@@ -123,18 +125,33 @@ static const struct store_case cases[] = {
 	R(M16, "\x66\xa3\x00\x03", 4, 4, HV_GPR_RAX, 0xb0a09080), /* mov %eax,0x300 */
 	R(M16, "\x67\x66\x89\x02", 4, 4, HV_GPR_RAX, 0xb0a09080), /* mov %eax,(%edx) */
 	H(M16, "\x88\x35", 2, HV_GPR_RDX, 0x92), /* mov %dh,(%di) */
-	/* Refused: read-modify-write, string, vector, loads, register forms. */
-	E(M64, "\x83\x08\x01", UNSUP, 3), /* orl $0x1,(%rax) */
-	E(M64, "\xf0\x83\x08\x01", UNSUP, 4), /* lock orl $0x1,(%rax) */
+	/* Read-modify-write (more in test_rmw.c): the operation and its source. */
+	A(M64, "\x83\x08\x01", 3, 4, HV_MMIO_OR, 1, 1), /* orl $0x1,(%rax) */
+	A(M64, "\xf0\x83\x08\x01", 4, 4, HV_MMIO_OR, 1, 1), /* lock orl $0x1,(%rax) */
+	A(M64, "\xff\x00", 2, 4, HV_MMIO_INC, 0, 0), /* incl (%rax) */
+	A(M64, "\x0f\xba\x28\x01", 4, 4, HV_MMIO_BTS, 1, 1), /* btsl $0x1,(%rax) */
+	{ M64, B("\x01\x02"), 0, 2, 4, HV_GPR_RAX, false, false, HV_MMIO_ADD, 0, 0xb0a09080 }, /* add %eax,(%rdx) */
+	/* Refused: CMP/TEST/BT (loads), shifts, SETcc, string, vector, register forms. */
+	E(M64, "\x83\x38\x01", UNSUP, 3), /* cmpl $0x1,(%rax) */
+	E(M64, "\x39\x02", UNSUP, 2), /* cmp %eax,(%rdx) */
+	E(M64, "\x85\x02", UNSUP, 2), /* test %eax,(%rdx) */
+	E(M64, "\xf7\x00\x01\x00\x00\x00", UNSUP, 6), /* testl $0x1,(%rax) */
+	E(M64, "\x0f\xba\x20\x01", UNSUP, 4), /* btl $0x1,(%rax) */
+	E(M64, "\x0f\xa3\x02", UNSUP, 3), /* bt %eax,(%rdx) */
+	E(M64, "\xd1\x20", UNSUP, 2), /* shll (%rax) */
+	E(M64, "\xc1\x20\x04", UNSUP, 3), /* shll $0x4,(%rax) */
+	E(M64, "\x0f\x94\x00", UNSUP, 3), /* sete (%rax) */
+	E(M64, "\x0f\xc7\x08", UNSUP, 3), /* cmpxchg8b (%rax) */
+	E(M64, "\xff\x30", UNSUP, 2), /* push (%rax) */
+	E(M64, "\xf7\x20", UNSUP, 2), /* mull (%rax) */
+	E(M64, "\x09\xc3", UNSUP, 2), /* or %eax,%ebx */
+	E(M64, "\x0b\x02", UNSUP, 2), /* or (%rdx),%eax */
 	E(M64, "\xf3\xab", UNSUP, 2), /* rep stos %eax,%es:(%rdi) */
 	E(M64, "\xab", UNSUP, 1), /* stos %eax,%es:(%rdi) */
 	E(M64, "\xa5", UNSUP, 1), /* movsl %ds:(%rsi),%es:(%rdi) */
 	E(M64, "\x66\x0f\x7f\x00", UNSUP, 4), /* movdqa %xmm0,(%rax) */
 	E(M64, "\xc5\xfd\x7f\x00", UNSUP, 4), /* vmovdqa %ymm0,(%rax) */
 	E(M64, "\x66\x0f\xd6\x00", UNSUP, 4), /* movq %xmm0,(%rax) */
-	E(M64, "\x01\x02", UNSUP, 2), /* add %eax,(%rdx) */
-	E(M64, "\xff\x00", UNSUP, 2), /* incl (%rax) */
-	E(M64, "\x0f\xba\x28\x01", UNSUP, 4), /* btsl $0x1,(%rax) */
 	E(M64, "\x8b\x00", UNSUP, 2), /* mov (%rax),%eax */
 	E(M64, "\x89\xc3", UNSUP, 2), /* mov %eax,%ebx */
 	E(M64, "\x93", UNSUP, 1), /* xchg %eax,%ebx */
@@ -189,7 +206,7 @@ static void check_case(const struct store_case *c, size_t avail)
 		return;
 	assert_int_equal(s.width, c->width);
 	assert_int_equal(s.is_imm, c->is_imm);
-	assert_int_equal(s.xchg, c->xchg);
+	assert_int_equal(s.op, c->op);
 	if (c->is_imm) {
 		assert_int_equal(s.imm, c->imm);
 	} else {
@@ -289,7 +306,7 @@ static void test_reg_write(void **state)
 		fill_gprs(gprs);
 		fill_gprs(ref);
 		assert_int_equal(hv_mmio_decode_store((const uint8_t *)w[i].bytes, w[i].n, M64, &s), 0);
-		assert_true(s.xchg);
+		assert_int_equal(s.op, HV_MMIO_XCHG);
 		hv_mmio_reg_write(&s, gprs, old);
 		ref[w[i].reg] = w[i].expect;
 		assert_memory_equal(gprs, ref, sizeof(gprs));
@@ -341,7 +358,9 @@ static void check_invariants(int rc, const struct hv_mmio_store *s, size_t avail
 	assert_true(s->width == 1 || s->width == 2 || s->width == 4 || s->width == 8);
 	assert_true(s->reg < HV_GPR_COUNT);
 	assert_true(!s->high_byte || (s->width == 1 && s->reg < 4));
-	assert_true(!(s->is_imm && s->xchg));
+	assert_true(s->op < HV_MMIO_NOPS);
+	assert_true(!(s->is_imm && (s->op == HV_MMIO_XCHG || s->op == HV_MMIO_XADD ||
+				    s->op == HV_MMIO_CMPXCHG)));
 }
 
 static void test_fuzz(void **state)

@@ -336,6 +336,77 @@ static void test_wait_for_sipi_opens_gif(void **state)
 	fake.stgi = NULL;
 }
 
+#define ICR_X2_LOGICAL(dest)    (APIC_ICR_DEST_LOGICAL | (uint64_t)(dest) << 32)
+
+/*
+ * Firmware that enabled x2APIC sends INIT/SIPI to an x2APIC logical
+ * destination (cluster in 31:16, bitmap in 15:0, fixed by the x2APIC ID):
+ * to a vCPU (emulated), to a CPU svmhv has not taken yet (its mode unknown
+ * to svmhv: sent to it alone, physically, in the x2APIC form), and to
+ * processors the firmware did not enable (x2APIC IDs 0x10, 0x11: cluster 1).
+ */
+static void test_x2apic_logical_init(void **state)
+{
+	struct vcpu *v0 = vcpu(0), *v1 = vcpu(1);
+
+	(void)state;
+	v0->apic_x2 = v1->apic_x2 = true;
+	fake.ipis = 0;
+	__atomic_store_n(&v1->requests, 0, __ATOMIC_SEQ_CST);
+	harness_on_cpu(0, assert_int_equal(hv_apic_icr_write(v0, ICR_INIT |
+							     ICR_X2_LOGICAL(0x2), true), 0));
+	assert_true(v1->requests & HV_REQ_INIT);
+	for (unsigned k = 0; k < fake.ipis && k < 32; k++)
+		assert_int_not_equal(fake.icr_log[k] & APIC_ICR_DM_MASK, ICR_INIT & APIC_ICR_DM_MASK);
+	/* CPU 1 before svmhv takes it. */
+	hv.vcpus[1] = NULL;
+	fake.ipis = 0;
+	harness_on_cpu(0, hv_apic_icr_write(v0, ICR_SIPI(0x9a) | ICR_X2_LOGICAL(0x3), true));
+	hv.vcpus[1] = v1;
+	assert_int_equal(fake.ipis, 1);
+	assert_int_equal(fake.last_icr, ICR_SIPI(0x9a) | 1ull << APIC_ICR_X2APIC_DEST_SHIFT);
+	/* Outside: cluster 1, bit 1 is x2APIC ID 0x11 alone. */
+	fake.ipis = 0;
+	harness_on_cpu(0, hv_apic_icr_write(v0, ICR_INIT | ICR_X2_LOGICAL(0x00010002), true));
+	assert_int_equal(fake.ipis, 1);
+	assert_int_equal(fake.last_icr, ICR_INIT | 0x11ull << APIC_ICR_X2APIC_DEST_SHIFT);
+}
+
+/* xAPIC cluster model programmed by the firmware before svmhv started. */
+static int fw_cluster(void **s)
+{
+	struct harness_config c = { .ncpu = 2, .fw_ldr = { 0x01000000, 0x12000000 },
+				    .fw_dfr = { 0x0fffffff, 0x0fffffff } };
+
+	(void)s;
+	c.cpu = fake_cpu_tcg();
+	c.cpu.svm_edx = NRIPS_CPU;
+	assert_int_equal(harness_init(&c), 0);
+	for (unsigned i = 0; i < 2; i++)
+		assert_true(harness_prepare(i));
+	return 0;
+}
+
+/*
+ * svmhv reads each CPU's LDR and DFR as it takes it: a logical INIT to
+ * cluster 1, bit 1 reaches vCPU 1 (before, its LDR read as 0 to svmhv and
+ * the INIT was dropped as reaching no CPU).
+ */
+static void test_fw_logical_setup_kept(void **state)
+{
+	struct vcpu *v1 = vcpu(1);
+
+	(void)state;
+	assert_int_equal(v1->apic_ldr, 0x12000000);
+	assert_int_equal(v1->apic_dfr, 0x0fffffff);
+	fake_console_clear();
+	__atomic_store_n(&v1->requests, 0, __ATOMIC_SEQ_CST);
+	harness_on_cpu(0, hv_apic_icr_write(vcpu(0), ICR_INIT | APIC_ICR_DEST_LOGICAL |
+					    0x12ull << 56, false));
+	assert_true(v1->requests & HV_REQ_INIT);
+	assert_false(fake_console_has("reaches no CPU"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +423,8 @@ int main(void)
 		cmocka_unit_test_setup(test_physical_outside, outside),
 		cmocka_unit_test_setup(test_logical_nowhere_said, outside),
 		cmocka_unit_test_setup(test_wait_for_sipi_opens_gif, old_cpu),
+		cmocka_unit_test_setup(test_x2apic_logical_init, outside),
+		cmocka_unit_test_setup(test_fw_logical_setup_kept, fw_cluster),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
