@@ -1,4 +1,6 @@
 # AMD microcode containers and errata fixes (hv/ucode/): the pure parser and
-# errata table.
-UNIT_TESTS += test_ucode
+# errata table, and the real files of Debian's amd64-microcode
+# (scripts/microcode.sh; skipped when not fetched) and their corrupted copies.
+UNIT_TESTS += test_ucode test_ucode_real
 test_ucode_SRCS := tests/unit/test_ucode.c hv/ucode/container.c hv/ucode/errata.c
+test_ucode_real_SRCS := tests/unit/test_ucode_real.c hv/ucode/container.c
