@@ -16,7 +16,7 @@
 #define PATH_MAX_CHARS  512
 
 /* The directory of this image's file path, with a trailing '\'. */
-static void image_dir(EFI_LOADED_IMAGE *self, CHAR16 *out, UINTN max)
+void efi_image_dir(EFI_LOADED_IMAGE *self, CHAR16 *out, UINTN max)
 {
 	UINTN n = 0, slash = 0;
 
@@ -43,7 +43,7 @@ static INTN read_cfg_file(EFI_LOADED_IMAGE *self, char *buf, UINTN max)
 	UINTN size = max;
 	UINTN n;
 
-	image_dir(self, path, PATH_MAX_CHARS - 16);
+	efi_image_dir(self, path, PATH_MAX_CHARS - 16);
 	n = StrLen(path);
 	StrCpy(path + n, CFG_NAME);
 	root = LibOpenRoot(self->DeviceHandle);
