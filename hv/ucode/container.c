@@ -103,6 +103,7 @@ static int patch_section(struct scan *s, size_t at, uint16_t equiv, size_t *next
 	pid = le32(p + UCODE_PATCH_ID_OFF);
 	if (equiv && rev == equiv && fam == s->family && (!s->out->found || pid > s->out->patch_id)) {
 		s->out->found = true;
+		s->out->equiv_id = equiv;
 		s->out->patch_id = pid;
 		s->out->offset = (uint32_t)(at + UCODE_SECTION_HDR);
 		s->out->size = size;
@@ -129,8 +130,8 @@ static int container(struct scan *s, size_t at, size_t *next)
 	if (rc)
 		return rc;
 	s->out->containers++;
-	if (equiv)
-		s->out->equiv_id = equiv;
+	if (equiv && !s->out->equiv_id)
+		s->out->equiv_id = equiv;       /* until a patch is selected */
 	at += UCODE_CONTAINER_HDR + size;
 	while (at < s->len) {
 		if (s->len - at >= 4 && le32(s->b + at) == UCODE_MAGIC)

@@ -71,7 +71,8 @@ enum ucode_status {
 struct ucode_scan {
 	unsigned containers, equiv_entries, patches;
 	bool found;             /* a patch for this CPU */
-	uint16_t equiv_id;      /* this CPU's equiv_cpu, 0 if in no table */
+	uint16_t equiv_id;      /* this CPU's equiv_cpu: the selected patch's, else
+				 * the first table's; 0 if in no table */
 	uint32_t patch_id;      /* the patch's ID: the patch level it installs */
 	uint32_t offset;        /* of the patch (its header) in the file */
 	uint32_t size;          /* of the patch section's data */

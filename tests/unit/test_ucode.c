@@ -165,6 +165,35 @@ static void test_two_containers(void **state)
 	assert_int_equal(s.patch_id, 0x0830107c);
 }
 
+/*
+ * The CPU in two tables under two IDs, only the first with a patch: the
+ * equivalence ID reported is the selected patch's (the fuzzer's first find:
+ * it was the last table's).
+ */
+static void test_two_tables_two_ids(void **state)
+{
+	static const uint32_t c[] = { ZEN2_ROME };
+	static const uint16_t i1[] = { 0x8310 }, i2[] = { 0x8311 };
+	struct ucode_scan s;
+
+	(void)state;
+	img_len = 0;
+	add_container(c, i1, 1);
+	add_patch(0x0830107c, 0x8310, 96);
+	add_container(c, i2, 1);
+	assert_int_equal(scan(ZEN2_ROME, &s), UCODE_OK);
+	assert_true(s.found);
+	assert_int_equal(s.equiv_id, 0x8310);
+	assert_int_equal(s.patch_id, 0x0830107c);
+	/* No patch anywhere: the first table's ID. */
+	img_len = 0;
+	add_container(c, i2, 1);
+	add_container(c, i1, 1);
+	assert_int_equal(scan(ZEN2_ROME, &s), UCODE_OK);
+	assert_false(s.found);
+	assert_int_equal(s.equiv_id, 0x8311);
+}
+
 /* ---- every error: a code, its offset, nothing selected --------------------- */
 
 static void expect_err(int code, uint32_t at)
@@ -469,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_select_no_patch),
 		cmocka_unit_test(test_two_containers),
+		cmocka_unit_test(test_two_tables_two_ids),
 		cmocka_unit_test(test_errors_header),
 		cmocka_unit_test(test_errors_patch),
 		cmocka_unit_test(test_decide),
