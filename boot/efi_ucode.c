@@ -91,7 +91,7 @@ static void make_path(EFI_LOADED_IMAGE *self, const char *name, CHAR16 *path, ch
 static void check(const char *where, EFI_PHYSICAL_ADDRESS pa, INTN len, uint32_t eax,
 		  struct hv_boot_info *info)
 {
-	struct ucode_scan s;
+	struct ucode_scan s = { 0 };
 	int rc = ucode_scan(pa ? (const void *)(uintptr_t)pa : "", (size_t)len, eax, &s);
 
 	if (rc) {

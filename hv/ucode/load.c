@@ -68,7 +68,7 @@ static void load_patch(unsigned idx, const uint8_t *base, const struct ucode_sca
 static void microcode(unsigned idx, const void *container, size_t len, uint32_t eax,
 		      struct hv_ucode_result *r)
 {
-	struct ucode_scan s;
+	struct ucode_scan s = { 0 };
 
 	r->scan = ucode_scan(container, len, eax, &s);
 	if (r->scan) {
