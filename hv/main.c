@@ -24,6 +24,8 @@
 static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, struct vcpu *v,
 							uint64_t rip, uint64_t rsp, uint64_t rflags)
 {
+	struct hv_ucode_result uc;
+
 	/* 6. Point of no return: SVM on, GIF off, capture the firmware as the guest. */
 	cli();
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
@@ -46,7 +48,12 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 	 * MSR access a logged failure: the guest's CPUID says "hypervisor", so
 	 * its OS will not do them (hv/ucode/ucode.h).
 	 */
-	hv_ucode_cpu(cpu->index, (const void *)(uintptr_t)hv.boot.ucode_pa, hv.boot.ucode_len);
+	uc = hv_ucode_cpu(cpu->index, (const void *)(uintptr_t)hv.boot.ucode_pa,
+			  hv.boot.ucode_len);
+	if (cpu->index == 0) {  /* as Linux, from the boot CPU; no AP runs yet */
+		hv.cpuid_ctx.ext21_eax_or = uc.ext21_eax_or;
+		hv.cpuid_ctx.ext21_ecx_or = uc.ext21_ecx_or;
+	}
 	hv_info("hv", "virtualized cpu%u (APIC ID %u, vCPU %u, ASIDs L1 %u L2 %u-%u)", cpu->index,
 		cpu->apic_id, v->index, v->tlb.asid[TLB_CTX_L1], v->tlb.l2[0].asid,
 		v->tlb.l2[0].asid + v->tlb.nslots - 1);

@@ -69,6 +69,18 @@ static const struct min_rev rdseed_fixed[] = {
 	{ 0x1a, 0x70, 0x0, 0x0b700037 },
 };
 
+/* Linux amd_tsa_microcode[] (AMD-SB-7029): VERW clears the buffers from these levels. */
+static const struct min_rev tsa_fixed[] = {
+	{ 0x19, 0x01, 0x1, 0x0a0011d7 }, { 0x19, 0x01, 0x2, 0x0a00123b },
+	{ 0x19, 0x08, 0x2, 0x0a00820d }, { 0x19, 0x11, 0x1, 0x0a10114c },
+	{ 0x19, 0x11, 0x2, 0x0a10124c }, { 0x19, 0x18, 0x1, 0x0a108109 },
+	{ 0x19, 0x21, 0x0, 0x0a20102e }, { 0x19, 0x21, 0x2, 0x0a201211 },
+	{ 0x19, 0x44, 0x1, 0x0a404108 }, { 0x19, 0x50, 0x0, 0x0a500012 },
+	{ 0x19, 0x61, 0x2, 0x0a60120a }, { 0x19, 0x74, 0x1, 0x0a704108 },
+	{ 0x19, 0x75, 0x2, 0x0a705208 }, { 0x19, 0x78, 0x0, 0x0a708008 },
+	{ 0x19, 0x7c, 0x0, 0x0a70c008 }, { 0x19, 0xa0, 0x2, 0x0aa00216 },
+};
+
 /* Zenbleed (CVE-2023-20593): Linux zen2_zenbleed_check(), AVX parts only. */
 static bool zenbleed(const struct errata_cpu *c)
 {
@@ -123,6 +135,16 @@ unsigned errata_select(const struct errata_cpu *c, struct errata_fix *out, unsig
 uint64_t errata_value(const struct errata_fix *f, uint64_t old)
 {
 	return (old | f->set) & ~f->clear;
+}
+
+/* Linux tsa_init(): Zen3 and Zen4 are affected, every other AMD family is not. */
+void errata_tsa_cpuid(const struct errata_cpu *c, uint32_t *eax_or, uint32_t *ecx_or)
+{
+	bool zen3_4 = c->family == 0x19 && c->model <= 0xaf;
+
+	*eax_or = zen3_4 && has_fixed_ucode(c, tsa_fixed, NELEM(tsa_fixed)) ?
+		  CPUID_80000021_EAX_VERW_CLEAR : 0;
+	*ecx_or = zen3_4 ? 0 : CPUID_80000021_ECX_TSA_SQ_NO | CPUID_80000021_ECX_TSA_L1_NO;
 }
 
 unsigned errata_count(void)

@@ -46,6 +46,18 @@ uint64_t errata_value(const struct errata_fix *f, uint64_t old);
 unsigned errata_count(void);
 const char *errata_name(unsigned i);
 
+/*
+ * TSA (Transient Scheduler Attacks): the CPUID 8000_0021h bits a guest needs
+ * to see, which Linux derives itself only on bare metal (tsa_init()): on
+ * Zen3/Zen4 with a patch level that makes VERW clear the buffers, EAX[5]
+ * VERW_CLEAR; on every other AMD family, ECX[1] TSA_SQ_NO and ECX[2]
+ * TSA_L1_NO (not affected). svmhv ORs them into that leaf (hv/policy.c).
+ */
+#define CPUID_80000021_EAX_VERW_CLEAR   (1u << 5)
+#define CPUID_80000021_ECX_TSA_SQ_NO    (1u << 1)
+#define CPUID_80000021_ECX_TSA_L1_NO    (1u << 2)
+void errata_tsa_cpuid(const struct errata_cpu *c, uint32_t *eax_or, uint32_t *ecx_or);
+
 /* Zen generations by family and model, as Linux's bsp_init_amd() draws them. */
 bool errata_zen1(const struct errata_cpu *c);
 bool errata_zen2(const struct errata_cpu *c);

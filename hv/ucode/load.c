@@ -144,5 +144,8 @@ struct hv_ucode_result hv_ucode_cpu(unsigned idx, const void *container, size_t 
 	r.errata = errata_select(&c, fixes, ERRATA_MAX);
 	for (unsigned i = 0; i < r.errata; i++)
 		apply_fix(idx, &fixes[i], &r.errata_applied);
+	cpuid_count(0x80000000u, 0, &id);
+	if (id.eax >= 0x80000021u)      /* else the OS never reads the leaf: leave it */
+		errata_tsa_cpuid(&c, &r.ext21_eax_or, &r.ext21_ecx_or);
 	return r;
 }

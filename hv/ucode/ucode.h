@@ -22,13 +22,15 @@ struct hv_ucode_result {
 	int action;                     /* enum ucode_action */
 	bool loaded;                    /* PATCH_LOADER written and the level is the patch's */
 	unsigned errata, errata_applied;        /* fixes that apply / that were written */
+	uint32_t ext21_eax_or, ext21_ecx_or;    /* TSA's CPUID bits for the guest */
 };
 
 /*
  * On this CPU (index idx): load the patch for it from the container
  * (`len` bytes at `container`, identity-mapped; NULL/0: no microcode) when
  * it is newer than the running patch level, then apply the errata fixes
- * for the resulting level (hv/ucode/errata.h). Not AMD, or under a
+ * for the resulting level (hv/ucode/errata.h), and say which CPUID 8000_0021h
+ * bits the guest should see (errata_tsa_cpuid()). Not AMD, or under a
  * hypervisor: nothing (that hypervisor's job).
  */
 struct hv_ucode_result hv_ucode_cpu(unsigned idx, const void *container, size_t len);

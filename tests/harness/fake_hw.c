@@ -75,7 +75,7 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 			 BIT(16) | BIT(24) | BIT(25) | BIT(26);
 		break;
 	case 0x80000000u:
-		r->eax = 0x8000000au;
+		r->eax = fake.cfg.ext_max ? fake.cfg.ext_max : 0x8000000au;
 		break;
 	case 0x80000001u:
 		r->ecx = CPUID_80000001_ECX_SVM;

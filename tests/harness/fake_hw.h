@@ -32,6 +32,7 @@ struct fake_cpu_config {
 	uint32_t signature;             /* CPUID 1 EAX; 0: 0x00a00f11 (a Zen3) */
 	uint32_t ecx1;                  /* more CPUID 1 ECX bits (AVX, hypervisor) */
 	bool intel;                     /* CPUID 0 says GenuineIntel */
+	uint32_t ext_max;               /* CPUID 8000_0000 EAX; 0: 0x8000000a */
 };
 
 struct fake_hw {

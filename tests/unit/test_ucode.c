@@ -481,6 +481,35 @@ static void test_errata_other_cpus(void **state)
 	assert_string_equal(errata_name(99), "");
 }
 
+/* TSA (Linux tsa_init()): VERW_CLEAR on Zen3/4 from the fixed level, TSA_*_NO elsewhere. */
+static void test_tsa_cpuid(void **state)
+{
+	struct errata_cpu c;
+	uint32_t eax, ecx;
+
+	(void)state;
+	c = cpu(0x19, 0x01, 1, 0x0a0011d7, true);       /* Milan B1 at the fixed level */
+	errata_tsa_cpuid(&c, &eax, &ecx);
+	assert_int_equal(eax, CPUID_80000021_EAX_VERW_CLEAR);
+	assert_int_equal(ecx, 0);
+	c.patch_level = 0x0a0011d5;                     /* Debian 2025-03's: too old */
+	errata_tsa_cpuid(&c, &eax, &ecx);
+	assert_int_equal(eax | ecx, 0);
+	c = cpu(0x19, 0x61, 2, 0x0a60120a, true);       /* Zen4 Raphael */
+	errata_tsa_cpuid(&c, &eax, &ecx);
+	assert_int_equal(eax, CPUID_80000021_EAX_VERW_CLEAR);
+	c = cpu(0x19, 0x61, 3, 0xffffffff, true);       /* a stepping not in the table */
+	errata_tsa_cpuid(&c, &eax, &ecx);
+	assert_int_equal(eax | ecx, 0);
+	c = cpu(0x17, 0x31, 0, 0, true);                /* Zen2: not affected */
+	errata_tsa_cpuid(&c, &eax, &ecx);
+	assert_int_equal(eax, 0);
+	assert_int_equal(ecx, CPUID_80000021_ECX_TSA_SQ_NO | CPUID_80000021_ECX_TSA_L1_NO);
+	c = cpu(0x1a, 0x44, 0, 0, true);                /* Zen5: not affected */
+	errata_tsa_cpuid(&c, &eax, &ecx);
+	assert_int_equal(ecx, CPUID_80000021_ECX_TSA_SQ_NO | CPUID_80000021_ECX_TSA_L1_NO);
+}
+
 static void test_errata_value(void **state)
 {
 	struct errata_fix set = { "s", 1, 1ull << 9, 0 }, clr = { "c", 1, 0, 1ull << 18 };
@@ -509,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_zen1_fpdss),
 		cmocka_unit_test(test_rdseed),
 		cmocka_unit_test(test_errata_other_cpus),
+		cmocka_unit_test(test_tsa_cpuid),
 		cmocka_unit_test(test_errata_value),
 	};
 

@@ -85,6 +85,7 @@ static void machine(uint32_t signature, uint32_t ecx1, uint32_t level)
 	c.cpu = fake_cpu_tcg();
 	c.cpu.signature = signature;
 	c.cpu.ecx1 = ecx1;
+	c.cpu.ext_max = 0x80000021u;
 	assert_int_equal(harness_init(&c), 0);
 	fake.msr_gp = msr_gp;
 	memset(&cpu, 0, sizeof(cpu));
@@ -258,7 +259,7 @@ static void test_not_ours(void **state)
 	assert_int_equal(rdmsr(MSR_ZEN2_SPECTRAL_CHICKEN), 0);
 }
 
-/* Zen4 (family 19h model 11h): erratum 1485's BP_CFG bit, no INVLPGA after a load. */
+/* Zen4 (family 19h model 11h): erratum 1485's BP_CFG bit, no INVLPGA; TSA's CPUID bits. */
 static void test_zen4(void **state)
 {
 	struct hv_ucode_result r;
@@ -270,6 +271,20 @@ static void test_zen4(void **state)
 	assert_int_equal(rdmsr(MSR_ZEN4_BP_CFG), 1ull << 5);
 	assert_true(fake_console_has("errata: cpu0: erratum-1485: MSR 0xc001102e 0x0 -> 0x20"));
 	assert_int_equal(fake.invlpgas, 0);
+	/* TSA: that level is below Zen4 11h/1's fixed one, so no VERW_CLEAR... */
+	assert_int_equal(r.ext21_eax_or | r.ext21_ecx_or, 0);
+	/* ...which a newer patch gives; a Zen2 is simply not affected. */
+	machine(0x00a10f11, 0, 0x0a10114c);
+	r = hv_ucode_cpu(0, NULL, 0);
+	assert_int_equal(r.ext21_eax_or, CPUID_80000021_EAX_VERW_CLEAR);
+	machine(ROME, CPUID1_AVX, ROME_OLD);
+	r = hv_ucode_cpu(0, NULL, 0);
+	assert_int_equal(r.ext21_ecx_or, CPUID_80000021_ECX_TSA_SQ_NO | CPUID_80000021_ECX_TSA_L1_NO);
+	/* A CPU whose CPUID ends below 8000_0021h: the guest never reads it, left alone. */
+	machine(ROME, CPUID1_AVX, ROME_OLD);
+	fake.cfg.ext_max = 0x8000001fu;
+	r = hv_ucode_cpu(0, NULL, 0);
+	assert_int_equal(r.ext21_eax_or | r.ext21_ecx_or, 0);
 }
 
 int main(void)
