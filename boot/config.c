@@ -301,6 +301,22 @@ static int set_dma_protect(struct parser *ps, const char *v, size_t n)
 	return CONFIG_EVALUE;
 }
 
+static const char *const microcode_names[] = {
+	[CONFIG_MICROCODE_AUTO] = "auto", [CONFIG_MICROCODE_OFF] = "off",
+};
+#define MICROCODE_MODES (sizeof(microcode_names) / sizeof(microcode_names[0]))
+
+static int set_microcode(struct parser *ps, const char *v, size_t n)
+{
+	for (size_t x = 0; x < MICROCODE_MODES; x++) {
+		if (word_eq(v, n, microcode_names[x])) {
+			ps->cfg.microcode = (uint8_t)x;
+			return 0;
+		}
+	}
+	return CONFIG_EVALUE;
+}
+
 /* The boot CPU (index 0) cannot be the one that fails: nothing would run. */
 static int set_test_fail_cpu(struct parser *ps, const char *v, size_t n)
 {
@@ -341,6 +357,7 @@ static const struct option options[] = {
 	{ "dma_protect", set_dma_protect, BAD("dma_protect", "required|auto|off"), 0 },
 	{ "test_fail_cpu", set_test_fail_cpu, BAD("test_fail_cpu", "0..255, an AP's index"), 0 },
 	{ "shadow_pages", set_shadow_pages, BAD("shadow_pages", "16..65536 pages"), 0 },
+	{ "microcode", set_microcode, BAD("microcode", "auto or off"), 0 },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -587,6 +604,7 @@ void config_defaults(struct hv_config *c)
 		.dma_protect = CONFIG_DMA_AUTO,
 		.test_fail_cpu = 0,
 		.shadow_pages = CONFIG_DEFAULT_SHADOW,
+		.microcode = CONFIG_MICROCODE_AUTO,
 	};
 	esc_parse(ESC_DEFAULT, &c->escape, NULL, 0);
 }
@@ -648,10 +666,11 @@ int config_format(const struct hv_config *c, char *buf, size_t len)
 	return hv_snprintf(buf, buf ? len : 0,
 			   "serial=%s log=%s force_tlb_flush=%s heap=%s nested=%s shadow_pages=%u "
 			   "escape=%s debug_serial=%s shutdown=%s hypercalls=%s dma_protect=%s%s "
-			   "next=%s args='%s'",
+			   "microcode=%s next=%s args='%s'",
 			   serial, log, c->force_tlb_flush ? "on" : "off", heap,
 			   c->nested ? "on" : "off", c->shadow_pages, esc, dbg,
 			   c->shutdown ? "halt" : "reset", c->hc_user ? "all" : "cpl0",
 			   c->dma_protect < DMA_MODES ? dma_names[c->dma_protect] : "?", knob,
+			   c->microcode < MICROCODE_MODES ? microcode_names[c->microcode] : "?",
 			   c->next[0] ? c->next : "none", c->args);
 }

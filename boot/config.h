@@ -48,6 +48,9 @@
  *                      fails, to exercise parking; 0 = none.
  *   shadow_pages=N     pages per vCPU for shadows of L1's nested page tables,
  *                      16..65536.
+ *   microcode=MODE     auto|off: load the AMD microcode patch for this CPU
+ *                      from amd-ucode\microcode_amd*.bin beside the image when
+ *                      the file is there (hv/ucode/), or never. Default auto.
  *
  * Pure: included by the freestanding hypervisor and by host unit tests.
  */
@@ -108,6 +111,13 @@ struct hv_config {
 	uint8_t  dma_protect;                   /* enum config_dma_protect */
 	uint32_t test_fail_cpu;                 /* 0 = none */
 	uint32_t shadow_pages;                  /* per vCPU, for L1's nested paging */
+	uint8_t  microcode;                     /* enum config_microcode */
+};
+
+/* microcode=: AMD microcode from amd-ucode\ beside svmhv.efi. */
+enum config_microcode {
+	CONFIG_MICROCODE_AUTO = 0,      /* load when the file is there */
+	CONFIG_MICROCODE_OFF = 1,       /* never */
 };
 
 /* Error codes (negative returns). */
@@ -149,8 +159,8 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 /*
  * One-line summary for the boot log, e.g.
  *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=on shadow_pages=512
- *   escape=^\^\ debug_serial=off dma_protect=auto next=\EFI\x.efi args='quiet'
- *   (one line; " test_fail_cpu=N" after dma_protect when set)
+ *   escape=^\^\ debug_serial=off dma_protect=auto microcode=auto next=\EFI\x.efi
+ *   args='quiet' (one line; " test_fail_cpu=N" after dma_protect when set)
  * Formatted by hv_snprintf (hv/fmt.h): always NUL-terminates if @len > 0
  * and returns the bytes stored, without the NUL.
  */

@@ -24,7 +24,7 @@
 #define WATCHDOG_CODE_SVMHV     0x73766d68ull
 
 /* The directory of this image's file path, with a trailing '\'. */
-static void image_dir(EFI_LOADED_IMAGE *self, CHAR16 *out, UINTN max)
+void efi_image_dir(EFI_LOADED_IMAGE *self, CHAR16 *out, UINTN max)
 {
 	UINTN n = 0, slash = 0;
 
@@ -51,7 +51,7 @@ static INTN read_cfg_file(EFI_LOADED_IMAGE *self, char *buf, UINTN max)
 	UINTN size = max;
 	UINTN n;
 
-	image_dir(self, path, PATH_MAX_CHARS - 16);
+	efi_image_dir(self, path, PATH_MAX_CHARS - 16);
 	n = StrLen(path);
 	StrCpy(path + n, CFG_NAME);
 	root = LibOpenRoot(self->DeviceHandle);

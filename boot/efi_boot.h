@@ -12,6 +12,8 @@
  * load options: later sources override earlier ones. Returns 0, or -1 after
  * printing the offending line.
  */
+/* The directory of this image's file path on its volume, ending in '\'. */
+void efi_image_dir(EFI_LOADED_IMAGE *self, CHAR16 *out, UINTN max);
 int efi_read_config(EFI_LOADED_IMAGE *self, struct hv_config *cfg);
 void efi_log_config(const struct hv_config *cfg);
 /* Load and start cfg->next with cfg->args; returns what it returns. */

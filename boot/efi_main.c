@@ -17,6 +17,7 @@
 #include "boot/efi_mem.h"
 #include "boot/efi_mp.h"
 #include "boot/efi_platform.h"
+#include "boot/efi_ucode.h"
 #include "boot/relocate.h"
 #include "svm/hw.h"
 #include "hv/boot_info.h"
@@ -173,6 +174,7 @@ static int virtualize(const struct hv_config *cfg, int level)
 	};
 	if (check_dma_protect(cfg, info.rsdp_pa) || check_cpus(&info))
 		return -1;
+	efi_read_microcode(self_image, cfg, &info);
 	heap = config_heap_mib(cfg, info.ncpu);
 	hv_info("boot", "heap %u MiB for %u CPU%s (%s)", heap, info.ncpu,
 		info.ncpu == 1 ? "" : "s", cfg->heap_mib ? "heap=" : "heap=auto");

@@ -53,6 +53,11 @@ struct hv_boot_info {
 	uint64_t rsdp_pa;       /* ACPI RSDP from the EFI configuration table, 0 if none */
 	uint8_t dma_protect;    /* HV_DMA_PROTECT_* */
 	unsigned test_fail_cpu; /* test knob: this AP's takeover fails (0 = none) */
+	/* AMD microcode container boot/ read (`microcode=auto`), checked by
+	 * ucode_scan(); each CPU loads its patch from it before its takeover
+	 * (hv/ucode/ucode.h). Boot-services memory, used only before the OS. */
+	uint64_t ucode_pa;      /* 0 = none */
+	uint32_t ucode_len;
 	/* Ordinary RAM from the firmware's memory map (boot/efi_mem.c), merged:
 	 * what a guest may name for SVM structures and where devices may DMA. */
 	unsigned nram;

@@ -12,6 +12,7 @@
 #include "hv/cpu.h"
 #include "hv/run.h"
 #include "hv/smp.h"
+#include "hv/ucode/ucode.h"
 #include "svm/capture.h"
 #include "svm/hw.h"
 #include "svm/world.h"
@@ -23,6 +24,8 @@
 static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, struct vcpu *v,
 							uint64_t rip, uint64_t rsp, uint64_t rflags)
 {
+	struct hv_ucode_result uc;
+
 	/* 6. Point of no return: SVM on, GIF off, capture the firmware as the guest. */
 	cli();
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
@@ -40,6 +43,17 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 	/* 7. Switch the host side to svmhv's own GDT/TSS/IDT/page tables. */
 	hv_cpu_load_host_state(cpu, hv.host_cr3);
 	vmsave(cpu->host_save_pa);      /* host TR/FS/GS for world.asm's VMLOAD */
+	/*
+	 * 7b. Microcode and errata fixes, now that svmhv's IDT makes a faulting
+	 * MSR access a logged failure: the guest's CPUID says "hypervisor", so
+	 * its OS will not do them (hv/ucode/ucode.h).
+	 */
+	uc = hv_ucode_cpu(cpu->index, (const void *)(uintptr_t)hv.boot.ucode_pa,
+			  hv.boot.ucode_len);
+	if (cpu->index == 0) {  /* as Linux, from the boot CPU; no AP runs yet */
+		hv.cpuid_ctx.ext21_eax_or = uc.ext21_eax_or;
+		hv.cpuid_ctx.ext21_ecx_or = uc.ext21_ecx_or;
+	}
 	hv_info("hv", "virtualized cpu%u (APIC ID %u, vCPU %u, ASIDs L1 %u L2 %u-%u)", cpu->index,
 		cpu->apic_id, v->index, v->tlb.asid[TLB_CTX_L1], v->tlb.l2[0].asid,
 		v->tlb.l2[0].asid + v->tlb.nslots - 1);

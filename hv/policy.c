@@ -84,6 +84,11 @@ static void filter_features(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *
 		r->ebx &= ~(CPUID_E8_EBX_VIRT_SSBD | CPUID_E8_EBX_INVLPGB);
 		r->edx &= ~CPUID_E8_EDX_INVLPGB;
 		break;
+	case 0x80000021u:
+		/* What a bare-metal OS would conclude itself (hv/ucode/errata.h). */
+		r->eax |= ctx->ext21_eax_or;
+		r->ecx |= ctx->ext21_ecx_or;
+		break;
 	default:
 		break;
 	}

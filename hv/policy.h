@@ -19,11 +19,15 @@ struct hv_cpuid_ctx {
 	uint32_t svm_edx;       /* 8000_000A EDX: exactly the features svmhv emulates */
 	unsigned gpa_bits;      /* 8000_0008 EAX[7:0]: what svmhv's NPT maps; 0: as is */
 	uint32_t level;         /* 4000_0001 ECX: svmhv's below this one (0: on the CPU) */
+	/* 8000_0021 EAX/ECX bits the OS only derives on bare metal (TSA's,
+	 * errata_tsa_cpuid()), set from the boot CPU after its microcode load. */
+	uint32_t ext21_eax_or, ext21_ecx_or;
 };
 
 /*
  * Rewrite the hardware's answer to CPUID(leaf, subleaf) into what the guest
- * sees: svmhv's leaves, SVM as offered, the one guest-physical limit, and
+ * sees: svmhv's leaves, SVM as offered, the one guest-physical limit, TSA's
+ * 8000_0021h bits (ctx->ext21_*), and
  * no feature whose MSRs or instructions svmhv does not virtualize (SME/SEV,
  * IBS, LWP, SKINIT, CET, RDT/PQoS, VIRT_SSBD, INVLPGB/TLBSYNC): hidden, so no
  * OS tries them.

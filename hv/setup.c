@@ -346,9 +346,9 @@ int hv_setup(const struct hv_boot_info *info)
 		return err;
 	vmcb01_init_control(&hv.vmcb01_control);
 	hv_dbg_setup(&hv.vmcb01_control);       /* the serial debugger: its UART's ports */
-	hv.cpuid_ctx = (struct hv_cpuid_ctx){ hv.boot.nested, hv.feat.nasid,
-					      hv_nested_svm_edx(), hv.gpa_bits,
-					      hv.boot.level };
+	hv.cpuid_ctx = (struct hv_cpuid_ctx){ .nested = hv.boot.nested, .nasid = hv.feat.nasid,
+					      .svm_edx = hv_nested_svm_edx(),
+					      .gpa_bits = hv.gpa_bits, .level = hv.boot.level };
 	nested_env_init();
 	if (hv.boot.nested)
 		hv_info("nested", "SVM offered to the guest (nested=1): revision 1, %u ASIDs, "

@@ -90,6 +90,12 @@ cfg_template() {
 # off (leave the IOMMU to the OS). Default: auto.
 #dma_protect=auto
 
+# AMD microcode: before taking each CPU, load its patch from
+# amd-ucode\microcode_amd*.bin in this folder (copy /lib/firmware/amd-ucode/
+# of Debian's amd64-microcode there), when the file is there and its patch is
+# newer than the running one: auto, or off. Default: auto.
+#microcode=auto
+
 # Testing only: make the takeover of this CPU index (an AP) fail, to see it
 # parked. Default: 0 (none).
 #test_fail_cpu=0
@@ -132,7 +138,16 @@ be signed with a key the firmware (db) or shim (MOK) trusts: see README.md,
                   --loader '\EFI\svmhv\svmhv.efi' \
                   --unicode 'next=\EFI\debian\vmlinuz -- initrd=\EFI\debian\initrd.img root=/dev/sda2 ro'
 
-4. svmhv's console is the serial port (serial=, COM1 by default): connect
+4. Microcode (optional, recommended): Linux loads no microcode under a
+   hypervisor, so svmhv does, from amd-ucode/ beside svmhv.efi:
+
+       mkdir -p /boot/efi/EFI/svmhv/amd-ucode
+       cp /lib/firmware/amd-ucode/microcode_amd*.bin /boot/efi/EFI/svmhv/amd-ucode/
+
+   (Debian package amd64-microcode). Its console says
+   `microcode: cpuN: patch level X -> Y` for each CPU it updates.
+
+5. svmhv's console is the serial port (serial=, COM1 by default): connect
    one to see its banner, `virtualized cpuN` lines, or why it refused.
 EOF
 }

@@ -25,8 +25,9 @@ declare -A SRCS=(
 	[gdbstub]="tests/fuzz/gdbstub.c tests/debug/fake_target.c hv/debug/rsp.c hv/debug/gdbstub.c hv/debug/gdb_data.c hv/debug/gdb_packets.c hv/debug/gdb_regs.c hv/debug/gdb_bp.c hv/fmt.c"
 	[monitor]="tests/fuzz/monitor.c hv/debug/monitor.c hv/debug/mon_cmds.c hv/debug/mon_log.c hv/debug/mon_print.c hv/debug/mon_vmcb.c hv/debug/escape.c svm/tlb.c svm/asid.c hv/fmt.c tests/harness/atomic_hook.c"
 	[uart]="tests/fuzz/uart.c hv/dbg/uart.c hv/debug/escape.c hv/fmt.c"
+	[ucode]="tests/fuzz/ucode.c hv/ucode/container.c hv/ucode/errata.c"
 )
-ORDER=(vmcb12 insn config gwalk msr gdbstub monitor uart)
+ORDER=(vmcb12 insn config gwalk msr gdbstub monitor uart ucode)
 declare -A ARGS=(
 	[gdbstub]="-max_len=4096 -dict=tests/fuzz/gdbstub.dict"
 	[monitor]="-max_len=4096 -dict=tests/fuzz/monitor.dict"
@@ -34,6 +35,7 @@ declare -A ARGS=(
 	[vmcb12]="-max_len=8400"
 	[gwalk]="-max_len=66000"
 	[config]="-max_len=2048"
+	[ucode]="-max_len=16384"
 )
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -std=c11 -Wall -Wextra -Wno-unused-parameter -fsanitize=fuzzer,address,undefined

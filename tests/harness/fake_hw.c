@@ -60,13 +60,18 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 		r->ebx = 0x68747541;    /* "AuthenticAMD" */
 		r->edx = 0x69746e65;
 		r->ecx = 0x444d4163;
+		if (fake.cfg.intel) {
+			r->ebx = 0x756e6547;    /* "GenuineIntel" */
+			r->edx = 0x49656e69;
+			r->ecx = 0x6c65746e;
+		}
 		break;
 	case 1:
-		r->eax = 0x00a00f11;
+		r->eax = fake.cfg.signature ? fake.cfg.signature : 0x00a00f11;
 		r->ebx = fake.cur << 24;
 		/* SSE3, CX16, XSAVE, and OSXSAVE: svmhv's host runs with CR4.OSXSAVE */
 		r->ecx = BIT(0) | BIT(13) | CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE |
-			 (fake.cfg.x2apic ? CPUID_1_ECX_X2APIC : 0);
+			 (fake.cfg.x2apic ? CPUID_1_ECX_X2APIC : 0) | fake.cfg.ecx1;
 		r->edx = BIT(0) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(9) | BIT(13) |
 			 BIT(16) | BIT(24) | BIT(25) | BIT(26);
 		break;
@@ -76,7 +81,7 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 			r->ecx = CPUID_7_0_ECX_PKU | CPUID_7_0_ECX_OSPKE;
 		break;
 	case 0x80000000u:
-		r->eax = 0x8000000au;
+		r->eax = fake.cfg.ext_max ? fake.cfg.ext_max : 0x8000000au;
 		break;
 	case 0x80000001u:
 		r->ecx = CPUID_80000001_ECX_SVM;

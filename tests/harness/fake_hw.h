@@ -29,6 +29,10 @@ struct fake_cpu_config {
 	uint32_t ext8_edx;              /* CPUID 8000_0008 EDX: INVLPGB count, RDPRU max */
 	bool x2apic;                    /* CPUID 1 ECX[21] */
 	bool no_r_init;                 /* VM_CR.R_INIT reads back 0 (QEMU TCG) */
+	uint32_t signature;             /* CPUID 1 EAX; 0: 0x00a00f11 (a Zen3) */
+	uint32_t ecx1;                  /* more CPUID 1 ECX bits (AVX, hypervisor) */
+	bool intel;                     /* CPUID 0 says GenuineIntel */
+	uint32_t ext_max;               /* CPUID 8000_0000 EAX; 0: 0x8000000a */
 };
 
 struct fake_hw {

@@ -9,6 +9,11 @@ if ! make -s unit-bins >build/test-logs/unit-build.log 2>&1; then
 	echo "not ok - unit tests build"
 	exit 1
 fi
+# Debian's amd64-microcode for test_ucode_real (fetched once with a private apt
+# configuration, scripts/microcode.sh); without the network that test skips.
+if ! scripts/microcode.sh >/dev/null 2>build/test-logs/microcode.log; then
+	echo "# microcode: amd64-microcode not fetched (build/test-logs/microcode.log): test_ucode_real skips"
+fi
 rc=0
 for t in $(make -s print-unit-tests); do
 	out=$(CMOCKA_MESSAGE_OUTPUT=TAP ASAN_OPTIONS=detect_leaks=1 \

@@ -3,7 +3,7 @@
 # seconds each, default 15, from the corpus kept in tests/fuzz/corpus): the
 # vmcb12 check and merge, the instruction decoders, the config parser, the
 # guest page walker, the MSR policy and MTRR rule, the GDB stub, the monitor,
-# the shared UART.
+# the shared UART, the AMD microcode container parser and errata table.
 # `make fuzz` runs each for at least 10^7 executions.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1

@@ -22,6 +22,15 @@
 #             mirrors to the serial line here: the "svmhv: ..." form, never
 #             svmhv's own "[svmhv] cpu0 E" line).
 #   serialbad serial=off and an unknown key: the error names the line on ConOut.
+#   ucode     a Zen2 (-cpu EPYC-Rome,hypervisor=off: CPUID 0x830f10, no
+#             hypervisor bit, -smp 2) with Debian's microcode_amd_fam17h.bin
+#             (scripts/microcode.sh) in EFI/BOOT/amd-ucode/: the file is checked,
+#             the patch for 0x830f10 found, and each CPU writes PATCH_LOADER and
+#             reads the level back (TCG keeps its own: "refused by the CPU"),
+#             then tries Zen2's errata fixes (TCG drops the writes: "refused");
+#             the payload runs. Skipped when amd64-microcode cannot be fetched.
+#   ucodebad  the same with the file truncated: rejected with the offset and
+#             reason, nothing written to PATCH_LOADER, errata fixes still tried.
 # Logs: build/test-logs/qemu/<boot>.log (raw serial) and .txt (cleaned).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -92,6 +101,18 @@ if [ $have_svmhv = 1 ]; then
 			"$IMG/$b.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi \
 			"$IMG/bare.nsh:startup.nsh"
 	done
+	# Debian's AMD microcode for family 17h, as is and truncated.
+	if ucode=$(scripts/microcode.sh 2>build/test-logs/qemu-microcode.log); then
+		boots+=(ucode ucodebad)
+		cp "$ucode/microcode_amd_fam17h.bin" "$IMG/ucode.bin"
+		head -c 10000 "$ucode/microcode_amd_fam17h.bin" > "$IMG/ucodebad.bin"
+		for b in ucode ucodebad; do
+			scripts/image.sh "$IMG/$b.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
+				"$IMG/svmhv.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi \
+				"$IMG/$b.bin:EFI/BOOT/amd-ucode/microcode_amd_fam17h.bin" \
+				"$IMG/bare.nsh:startup.nsh"
+		done
+	fi
 fi
 
 # --- boot them, four at a time (each is one TCG thread; -smp 80 is slower) ------
@@ -102,6 +123,7 @@ for b in "${boots[@]}"; do
 	[ "$b" != svmhv ] || re="$re|not virtualizing"
 	cpu=max; [ "$b" != nosvm ] || cpu=max,-svm
 	smp=1; [[ "$b" != smp* ]] || smp=${b#smp}
+	[[ "$b" != ucode* ]] || { cpu=EPYC-Rome,hypervisor=off; smp=2; }
 	CPU=$cpu SMP=$smp QEMU_TIMEOUT=$((QEMU_TIMEOUT > 240 ? QEMU_TIMEOUT : 240)) qemu_boot "$b" "$IMG/$b.img" "$re" \
 		>/dev/null &
 	n=$((n + 1))
@@ -219,6 +241,44 @@ if [ $have_svmhv = 1 ]; then
 	payload_tap "serial=off, bad key: " 1
 	[ $TAP_FAILED = 0 ] || qemu_tail 60
 	TAP_FAILED=$((before | TAP_FAILED))
+fi
+
+# --- microcode: Debian's file for a Zen2, as is and truncated --------------------
+ucode_boot() {
+	local b=$1 name
+	qemu_load "$b"
+	before=$TAP_FAILED
+	TAP_FAILED=0
+	tap_check "qemu: $b: both CPUs virtualized" "no '2 CPUs under svmhv' line" \
+		qemu_has -F "boot: 2 CPUs under svmhv"
+	tap_check "qemu: $b: Zen2 errata fixes tried on every CPU (TCG drops the writes)" \
+		"no 'errata: cpu1: zenbleed: MSR 0xc0011029' line" \
+		qemu_has -F "errata: cpu1: zenbleed: MSR 0xc0011029"
+	tap_check "qemu: $b: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" eval '! qemu_has -F PANIC'
+	payload_tap "$b: " 1
+}
+if [[ " ${boots[*]} " == *" ucode "* ]]; then
+	ucode_boot ucode
+	name='EFI\BOOT\amd-ucode\microcode_amd_fam17h.bin'
+	tap_check "qemu: ucode: Debian's fam17h file read and checked, the patch for 0x830f10 found" \
+		"no '$name: 1 container, 7 patches; for CPUID 0x830f10: patch 0x830107c' line" \
+		qemu_has -F "$name: 1 container, 7 patches; for CPUID 0x830f10: patch 0x830107c"
+	tap_check "qemu: ucode: each CPU loads it and reads the level back (TCG keeps its own)" \
+		"no 'cpu1: patch 0x830107c refused by the CPU' line" \
+		qemu_has -F "microcode: cpu1: patch 0x830107c refused by the CPU"
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
+	ucode_boot ucodebad
+	tap_check "qemu: ucodebad: the truncated file is rejected with the offset and reason" \
+		"no 'microcode_amd_fam17h.bin rejected at offset 0x...: truncated' line" \
+		qemu_has -E "microcode_amd_fam17h.bin rejected at offset 0x[0-9a-f]+: truncated"
+	tap_check "qemu: ucodebad: nothing written to PATCH_LOADER" \
+		"$(grep -m1 -E 'refused by the CPU|PATCH_LOADER' "$QEMU_TXT")" \
+		eval '! qemu_has -E "refused by the CPU|PATCH_LOADER"'
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
+elif [ $have_svmhv = 1 ]; then
+	echo "ok - qemu: microcode boots # SKIP amd64-microcode not fetched (build/test-logs/qemu-microcode.log)"
 fi
 
 # --- the payload without svmhv: its checks can fail -------------------------------

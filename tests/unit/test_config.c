@@ -391,6 +391,30 @@ static void test_dma_protect_values(void **state)
 		 "(expected required|auto|off)");
 }
 
+static uint32_t get_microcode(const struct hv_config *c)
+{
+	return c->microcode;
+}
+
+/* microcode=: auto (the default) or off, any case; nothing else. */
+static void test_microcode_values(void **state)
+{
+	static const struct value_case v[] = {
+		{ "microcode=auto", true, CONFIG_MICROCODE_AUTO },
+		{ "microcode=OFF", true, CONFIG_MICROCODE_OFF },
+		{ "microcode=on", false, 0 }, { "microcode=1", false, 0 },
+		{ "microcode=", false, 0 }, { "microcode=autox", false, 0 },
+	};
+	struct hv_config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.microcode, CONFIG_MICROCODE_AUTO);
+	check_values(v, sizeof(v) / sizeof(v[0]), get_microcode);
+	file_err("microcode=yes\n", CONFIG_EVALUE, 1, 11,
+		 "svmhv.cfg line 1: bad value 'yes' for 'microcode' (expected auto or off)");
+}
+
 static uint32_t get_fail_cpu(const struct hv_config *c)
 {
 	return c->test_fail_cpu;
@@ -638,17 +662,18 @@ static void test_format(void **state)
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=0x3f8 log=info force_tlb_flush=off heap=auto "
 			    "nested=on shadow_pages=512 escape=^\\^\\ debug_serial=off shutdown=reset "
-			    "hypercalls=cpl0 dma_protect=auto next=none args=''");
+			    "hypercalls=cpl0 dma_protect=auto microcode=auto next=none args=''");
 	assert_int_equal(n, (int)strlen(buf));
 
 	assert_int_equal(file(&c, "serial=off\nlog=4\nforce_tlb_flush=1\nheap=1024\n"
 			      "nested=no\nshadow_pages=16\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
 			      "debug_serial=0x2f8\nshutdown=halt\nhypercalls=all\n"
-			      "dma_protect=required\ntest_fail_cpu=2\n", NULL), 0);
+			      "dma_protect=required\ntest_fail_cpu=2\nmicrocode=off\n", NULL), 0);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=off log=trace force_tlb_flush=on heap=1024MiB "
 			    "nested=off shadow_pages=16 escape=off debug_serial=0x2f8 shutdown=halt "
-			    "hypercalls=all dma_protect=required test_fail_cpu=2 next=\\EFI\\x.efi "
+			    "hypercalls=all dma_protect=required test_fail_cpu=2 microcode=off "
+			    "next=\\EFI\\x.efi "
 			    "args='a b=c'");
 
 	/* Truncated and terminated like hv_snprintf: the bytes stored are counted. */
@@ -721,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_escape_values),
 		cmocka_unit_test(test_debug_serial_values),
 		cmocka_unit_test(test_dma_protect_values),
+		cmocka_unit_test(test_microcode_values),
 		cmocka_unit_test(test_fail_cpu_values),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_options_errors),

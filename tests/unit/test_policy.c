@@ -17,7 +17,7 @@
 #include "svm/svm.h"
 #include "svm/vmcb.h"
 
-static const struct hv_cpuid_ctx plain = { false, 16, 0, 0, 0 };
+static const struct hv_cpuid_ctx plain = { false, 16, 0, 0, 0, 0, 0 };
 
 static void test_cpuid_signature(void **state)
 {
@@ -63,7 +63,7 @@ static void test_cpuid_hides_svm(void **state)
 /* nested=1: SVM offered with exactly what svmhv emulates. */
 static void test_cpuid_nested(void **state)
 {
-	const struct hv_cpuid_ctx nested = { true, 16, hv_nested_svm_edx(), 0, 0 };
+	const struct hv_cpuid_ctx nested = { true, 16, hv_nested_svm_edx(), 0, 0, 0, 0 };
 	struct cpuid_regs r = { 0, 0, 0x5, 0 };
 
 	(void)state;
@@ -278,7 +278,7 @@ static void test_msr_values(void **state)
 /* CPUID: features svmhv does not virtualize are hidden; 8000_0008 is the NPT's limit. */
 static void test_cpuid_hidden(void **state)
 {
-	const struct hv_cpuid_ctx ctx = { false, 16, 0, 39, 0 };
+	const struct hv_cpuid_ctx ctx = { false, 16, 0, 39, 0, 0, 0 };
 	struct cpuid_regs r;
 	static const uint32_t zero_leaves[] = { 0xf, 0x10, 0x8000001bu, 0x8000001fu, 0x80000020u };
 
@@ -312,9 +312,27 @@ static void test_cpuid_hidden(void **state)
 }
 
 /* 0x40000001 ECX is the nesting level svmhv was started at. */
+/* 8000_0021h: TSA's bits the boot CPU's rule chose are added, the hardware's kept. */
+static void test_cpuid_tsa_bits(void **state)
+{
+	const struct hv_cpuid_ctx ctx = { false, 16, 0, 0, 0, 1u << 5, (1u << 1) | (1u << 2) };
+	struct cpuid_regs r = { 0x00000041, 0x11, 0x80000000u, 0x22 };
+
+	(void)state;
+	hv_cpuid_filter(0x80000021u, 0, &r, &ctx);
+	assert_int_equal(r.eax, 0x00000061);
+	assert_int_equal(r.ebx, 0x11);
+	assert_int_equal(r.ecx, 0x80000006u);
+	assert_int_equal(r.edx, 0x22);
+	r = (struct cpuid_regs){ 0x41, 0, 0, 0 };
+	hv_cpuid_filter(0x80000021u, 0, &r, &plain);   /* nothing chosen: as is */
+	assert_int_equal(r.eax, 0x41);
+	assert_int_equal(r.ecx, 0);
+}
+
 static void test_cpuid_level(void **state)
 {
-	const struct hv_cpuid_ctx inner = { true, 16, hv_nested_svm_edx(), 0, 1 };
+	const struct hv_cpuid_ctx inner = { true, 16, hv_nested_svm_edx(), 0, 1, 0, 0 };
 	struct cpuid_regs r = { 1, 1, 1, 1 };
 
 	(void)state;
@@ -814,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_svm_decode),
 		cmocka_unit_test(test_svm_refusals),
 		cmocka_unit_test(test_cpuid_level),
+		cmocka_unit_test(test_cpuid_tsa_bits),
 		cmocka_unit_test(test_nesting_level),
 		cmocka_unit_test(test_hypercall_below),
 		cmocka_unit_test(test_exitintinfo_fixup),
