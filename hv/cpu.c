@@ -175,6 +175,14 @@ void hv_cpu_load_host_state(struct hv_cpu *cpu, uint64_t host_cr3)
 	ltr(HV_SEL_TSS);
 	lidt(&idtr);
 	write_cr3(host_cr3);
+	/*
+	 * GS base = this CPU's hv_cpu: hv_this_cpu() reads it back with an
+	 * RDMSR a hypervisor below passes through (KVM does for GS_BASE), not
+	 * CPUID, which always exits. world.asm's VMLOAD of host_save restores it
+	 * after every #VMEXIT; the guest never sees it.
+	 */
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
+	cpu->apic_base_hw = rdmsr(MSR_APIC_BASE);
 }
 
 /* Hard reset through the PCI reset control register (CF9h); returns if it failed. */

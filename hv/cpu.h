@@ -50,6 +50,13 @@ struct hv_cpu {
 	uint32_t parked;                /* not under svmhv and held in INIT by it (atomic) */
 	uint64_t host_irqs;             /* interrupts dropped by a virtual INIT (hv/apic/reset.c) */
 	struct tlb_pcpu *tlb;           /* this pCPU's flush generation (svm/tlb.c) */
+	/*
+	 * IA32_APIC_BASE of this CPU's APIC as svmhv last read or wrote it (0:
+	 * not yet known). svmhv alone writes the hardware's after its takeover
+	 * (hv/apic/vapic.c), so the APIC helpers need no RDMSR, which exits to
+	 * a hypervisor below (KVM intercepts IA32_APIC_BASE).
+	 */
+	uint64_t apic_base_hw;
 };
 
 /*

@@ -34,9 +34,42 @@ uint32_t hv_read_apic_id(void)
 	return r.ebx >> 24;
 }
 
+struct hv_cpu *hv_this_cpu_fast(void)
+{
+	uint64_t gs = rdmsr(MSR_GS_BASE);
+	uint64_t base = (uint64_t)(uintptr_t)&hv.cpus[0];
+
+	if (gs < base || gs >= base + (uint64_t)hv.ncpu * sizeof(struct hv_cpu) ||
+	    (gs - base) % sizeof(struct hv_cpu))
+		return NULL;
+	return &hv.cpus[(gs - base) / sizeof(struct hv_cpu)];
+}
+
+uint64_t hv_apic_base_msr(void)
+{
+	struct hv_cpu *c = hv_this_cpu_fast();
+
+	if (c && c->apic_base_hw)
+		return c->apic_base_hw;
+	return rdmsr(MSR_APIC_BASE);
+}
+
+void hv_apic_base_written(uint64_t val)
+{
+	struct hv_cpu *c = hv_this_cpu_fast();
+
+	if (c)
+		c->apic_base_hw = val;
+}
+
 unsigned hv_this_cpu(void)
 {
-	uint32_t id = hv_read_apic_id();
+	struct hv_cpu *c = hv_this_cpu_fast();
+	uint32_t id;
+
+	if (c)
+		return c->index;
+	id = hv_read_apic_id();
 
 	for (unsigned i = 0; i < hv.ncpu; i++)
 		if (hv.cpus[i].apic_id == id)

@@ -16,6 +16,16 @@ struct vcpu;
 
 /* Index of the CPU running this code (0 until the CPU is known). */
 unsigned hv_this_cpu(void);
+/*
+ * This CPU's hv_cpu from its GS base, which svmhv sets at its takeover
+ * (hv_cpu_load_host_state()); NULL before. No CPUID: that exits to any
+ * hypervisor below, and these run on every kick and APIC access.
+ */
+struct hv_cpu *hv_this_cpu_fast(void);
+/* This CPU's IA32_APIC_BASE, from hv_cpu's copy once it has one. */
+uint64_t hv_apic_base_msr(void);
+/* svmhv wrote val to this CPU's IA32_APIC_BASE. */
+void hv_apic_base_written(uint64_t val);
 uint32_t hv_read_apic_id(void);
 
 struct hv_cpu;

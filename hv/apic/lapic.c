@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 #include "hv/apic/lapic.h"
 
+#include "hv/smp.h"
 #include "svm/hw.h"
 
 #define ICR_SPIN_LIMIT  1000000u
 
 bool hv_lapic_x2apic(void)
 {
-	return rdmsr(MSR_APIC_BASE) & APIC_BASE_EXTD;
+	return hv_apic_base_msr() & APIC_BASE_EXTD;
 }
 
 uint64_t hv_lapic_base(void)
 {
-	return rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
+	return hv_apic_base_msr() & APIC_BASE_ADDR_MASK;
 }
 
 /* svmhv's host page tables map all physical addresses, the APIC page too. */

@@ -275,14 +275,20 @@ static int apic_base_hw(uint64_t val)
 {
 	uint64_t hw;
 
+	int rc;
+
 	if (rdmsr_safe(MSR_APIC_BASE, &hw))
 		return -1;
 	if (hw == val)
 		return 0;
 	if ((hw & APIC_BASE_EXTD) && !(val & APIC_BASE_EXTD) &&
-	    wrmsr_safe(MSR_APIC_BASE, hw & ~(APIC_BASE_EN | APIC_BASE_EXTD)))
+	    wrmsr_safe(MSR_APIC_BASE, hw & ~(APIC_BASE_EN | APIC_BASE_EXTD))) {
+		hv_apic_base_written(0);        /* unknown now: read it again */
 		return -1;
-	return wrmsr_safe(MSR_APIC_BASE, val);
+	}
+	rc = wrmsr_safe(MSR_APIC_BASE, val);
+	hv_apic_base_written(rc ? 0 : val);
+	return rc;
 }
 
 /*

@@ -53,6 +53,7 @@ static int msr_slot(uint32_t msr)
 
 void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
+	fake.cpuids++;
 	*r = (struct cpuid_regs){ 0 };
 	switch (leaf) {
 	case 0:

@@ -18,6 +18,7 @@
 #include "hv/apic/vapic.h"
 #include "hv/smp.h"
 #include "nested/vmcb12.h"
+#include "svm/hw.h"
 #include "svm/svm.h"
 #include "tests/harness/harness.h"
 
@@ -407,6 +408,51 @@ static void test_fw_logical_setup_kept(void **state)
 	assert_false(fake_console_has("reaches no CPU"));
 }
 
+/*
+ * Hot host paths run no instruction that exits to a hypervisor below svmhv
+ * (issue 16, KVM as L0): once a CPU is taken, its GS base names its hv_cpu,
+ * so a kick (request, NMI to the target's APIC ID) runs no CPUID, and the
+ * APIC helpers read IA32_APIC_BASE from hv_cpu's copy, which svmhv updates
+ * when it writes the MSR.
+ */
+static void test_kick_without_cpuid(void **state)
+{
+	struct vcpu *v1 = vcpu(1);
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++)
+		harness_on_cpu(i, wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&hv.cpus[i]));
+	harness_on_cpu(0, assert_int_equal(hv_this_cpu(), 0));
+	harness_on_cpu(1, assert_int_equal(hv_this_cpu(), 1));
+	fake.cpuids = 0;
+	__atomic_store_n(&v1->mode, HV_MODE_IN_GUEST, __ATOMIC_SEQ_CST);
+	v1->cpu->kick_pending = 0;
+	fake.nmis[1] = 0;
+	harness_on_cpu(0, hv_vcpu_request(v1, HV_REQ_TLB));
+	assert_int_equal(fake.nmis[1], 1);              /* kicked */
+	assert_int_equal(fake.cpuids, 0);
+	/* A GS base that is not svmhv's (before the takeover): the APIC ID, by CPUID. */
+	harness_on_cpu(1, wrmsr(MSR_GS_BASE, 0x1000));
+	harness_on_cpu(1, assert_int_equal(hv_this_cpu(), 1));
+	assert_true(fake.cpuids > 0);
+	harness_on_cpu(1, wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&hv.cpus[1] + 8));
+	harness_on_cpu(1, assert_null(hv_this_cpu_fast()));     /* inside, not at an entry */
+}
+
+static void test_apic_base_copy(void **state)
+{
+	(void)state;
+	harness_on_cpu(1, wrmsr(MSR_APIC_BASE, 0xfee00900));
+	harness_on_cpu(1, assert_int_equal(hv_apic_base_msr(), 0xfee00900));    /* no copy yet */
+	harness_on_cpu(1, wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&hv.cpus[1]));
+	hv.cpus[1].apic_base_hw = 0xfee00d00;           /* x2APIC, as svmhv last set it */
+	harness_on_cpu(1, assert_int_equal(hv_apic_base_msr(), 0xfee00d00));
+	harness_on_cpu(1, hv_apic_base_written(0xfee00900));
+	assert_int_equal(hv.cpus[1].apic_base_hw, 0xfee00900);
+	harness_on_cpu(0, hv_apic_base_written(0x1234000)); /* CPU 0 has no GS base: nothing */
+	assert_int_equal(hv.cpus[0].apic_base_hw, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +469,8 @@ int main(void)
 		cmocka_unit_test_setup(test_physical_outside, outside),
 		cmocka_unit_test_setup(test_logical_nowhere_said, outside),
 		cmocka_unit_test_setup(test_wait_for_sipi_opens_gif, old_cpu),
+		cmocka_unit_test_setup(test_kick_without_cpuid, old_cpu),
+		cmocka_unit_test_setup(test_apic_base_copy, old_cpu),
 		cmocka_unit_test_setup(test_x2apic_logical_init, outside),
 		cmocka_unit_test_setup(test_fw_logical_setup_kept, fw_cluster),
 	};
