@@ -15,3 +15,6 @@ test_iso_SRCS := tests/unit/test_iso.c $(HARNESS_SRCS)
 # What real AMD parts have and QEMU's TCG lacks (issue 16): INVLPGB/TLBSYNC hidden and #UD.
 UNIT_TESTS += test_realhw
 test_realhw_SRCS := tests/unit/test_realhw.c $(HARNESS_SRCS)
+# L1's GIF on the CPU's VGIF (nested/gif.h) through the run loop, and the emulated fallback.
+UNIT_TESTS += test_vgif
+test_vgif_SRCS := tests/unit/test_vgif.c $(HARNESS_SRCS)
