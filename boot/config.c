@@ -230,6 +230,13 @@ static int set_nested(struct parser *ps, const char *v, size_t n)
 	return parse_bool(v, n, &c->nested);
 }
 
+static int set_vgif(struct parser *ps, const char *v, size_t n)
+{
+	struct hv_config *c = &ps->cfg;
+
+	return parse_bool(v, n, &c->vgif);
+}
+
 static int set_shadow_pages(struct parser *ps, const char *v, size_t n)
 {
 	struct hv_config *c = &ps->cfg;
@@ -349,6 +356,7 @@ static const struct option options[] = {
 	  BAD("force_tlb_flush", "0|1|yes|no|true|false|on|off"), 0 },
 	{ "heap", set_heap, BAD("heap", "4..1024 MiB or auto"), 0 },
 	{ "nested", set_nested, BAD("nested", "0|1|yes|no|true|false|on|off"), 0 },
+	{ "vgif", set_vgif, BAD("vgif", "0|1|yes|no|true|false|on|off"), 0 },
 	{ "escape", set_escape, BAD("escape", "caret notation such as ^\\^\\, or off"),
 	  LONG("escape", ESC_TEXT_MAX) },
 	{ "debug_serial", set_debug_serial, BAD("debug_serial", "1..0xfff8, off or none"), 0 },
@@ -600,6 +608,7 @@ void config_defaults(struct hv_config *c)
 		.log_level = CONFIG_DEFAULT_LOG,
 		.force_tlb_flush = false,
 		.nested = true,
+		.vgif = true,
 		.heap_mib = 0,                  /* auto */
 		.dma_protect = CONFIG_DMA_AUTO,
 		.test_fail_cpu = 0,
@@ -648,7 +657,8 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 int config_format(const struct hv_config *c, char *buf, size_t len)
 {
 	char serial[8] = "off", dbg[8] = "off", log[8], esc[ESC_MAX_LEN * 4 + 1];
-	char knob[24] = "", heap[16] = "auto";
+	char knob[40] = "", heap[16] = "auto";
+	int k = 0;
 
 	if (c->serial_port)
 		hv_snprintf(serial, sizeof(serial), "0x%x", c->serial_port);
@@ -659,8 +669,11 @@ int config_format(const struct hv_config *c, char *buf, size_t len)
 		hv_snprintf(log, sizeof(log), "%s", log_names[c->log_level]);
 	else
 		hv_snprintf(log, sizeof(log), "%u", c->log_level);
+	if (!c->vgif)                   /* the default stays out of the line */
+		k = hv_snprintf(knob, sizeof(knob), " vgif=off");
 	if (c->test_fail_cpu)
-		hv_snprintf(knob, sizeof(knob), " test_fail_cpu=%u", c->test_fail_cpu);
+		hv_snprintf(knob + k, sizeof(knob) - (size_t)k, " test_fail_cpu=%u",
+			    c->test_fail_cpu);
 	if (c->heap_mib)
 		hv_snprintf(heap, sizeof(heap), "%uMiB", c->heap_mib);
 	return hv_snprintf(buf, buf ? len : 0,

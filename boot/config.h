@@ -30,6 +30,8 @@
  *   log=LEVEL          error|warn|info|debug|trace or 0..4.
  *   force_tlb_flush=B  0/1, yes/no, true/false, on/off.
  *   nested=B           offer SVM to the guest (nested SVM); as above. Default on.
+ *   vgif=B             L1's STGI/CLGI without exits on the CPU's VGIF (off:
+ *                      emulated, both intercepted); as above. Default on.
  *   heap=MIB           svmhv's heap in MiB, 4..1024.
  *   escape=SEQ|off     the byte sequence typed on the serial line that opens
  *                      svmhv's monitor, in caret notation (hv/debug/escape.h):
@@ -102,6 +104,7 @@ struct hv_config {
 	uint8_t  log_level;                     /* enum config_log_level */
 	bool     force_tlb_flush;
 	bool     nested;                        /* offer SVM to the guest */
+	bool     vgif;                          /* L1's GIF on the CPU's VGIF, where it has one */
 	uint32_t heap_mib;                      /* 0 = auto: config_heap_mib() */
 	struct esc_seq escape;                  /* monitor escape; len 0 = off */
 	uint16_t debug_serial;                  /* svmhv's own UART, 0 = none */

@@ -165,6 +165,7 @@ static int virtualize(const struct hv_config *cfg, int level)
 	info = (struct hv_boot_info){
 		.serial_port = cfg->serial_port, .log_level = cfg->log_level,
 		.force_tlb_flush = cfg->force_tlb_flush, .nested = cfg->nested,
+		.vgif = cfg->vgif,
 		.level = (uint32_t)level,
 		.shadow_pages = cfg->shadow_pages,
 		.escape = cfg->escape, .debug_serial = cfg->debug_serial,

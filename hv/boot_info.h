@@ -36,6 +36,7 @@ struct hv_boot_info {
 	uint8_t log_level;      /* enum log_level */
 	bool force_tlb_flush;
 	bool nested;            /* offer SVM to the guest */
+	bool vgif;              /* L1's GIF on the CPU's VGIF, where it has one */
 	uint32_t level;         /* svmhv's below this one (hv_nesting_level()) */
 	uint32_t shadow_pages;  /* per vCPU, shadows of L1's nested page tables */
 	struct esc_seq escape;  /* opens the monitor on the shared line; len 0: off */

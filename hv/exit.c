@@ -370,6 +370,20 @@ static struct hv_verdict svm_exit_invlpgb(struct vcpu *v)
 	return hv_inject(VEC_UD);
 }
 
+/*
+ * A physical interrupt L1 would take now (IF = 1), intercepted only while
+ * L1's GIF is on VGIF and a V_GIF = 0 window may be open: L1 takes it
+ * (GIF = 1) or it waits for L1's STGI (nested/gif.h). The interrupt is still
+ * pending in the local APIC either way. From vmcb02 an INTR exit is L1's
+ * (vmcb02 intercepts INTR only for L1): never here.
+ */
+static struct hv_verdict svm_exit_intr(struct vcpu *v)
+{
+	if (!v->nested.in_l2)
+		nested_gif_intr(&v->nested.gif);
+	return hv_resume();
+}
+
 /* Triple fault (in L1, or in L2 without L1's SHUTDOWN intercept). */
 static struct hv_verdict svm_exit_shutdown(struct vcpu *v)
 {
@@ -395,6 +409,7 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_DR0_WRITE + 2]  = hv_dbg_dr_access,
 	[VMEXIT_DR0_WRITE + 3]  = hv_dbg_dr_access,
 	[VMEXIT_DR0_WRITE + 7]  = hv_dbg_dr_access,
+	[VMEXIT_INTR]           = svm_exit_intr,        /* VGIF: nested/gif.h */
 	[VMEXIT_NMI]            = hv_smp_nmi_exit,
 	[VMEXIT_INIT]           = hv_iso_init_exit,     /* APM2 15.13.3 */
 	[VMEXIT_CPUID]          = svm_exit_cpuid,

@@ -166,11 +166,31 @@ static void nmi_action(struct vcpu *v, struct vmcb *vmcb, enum nested_gif_action
 		hv_kick_cpu(v->cpu);
 }
 
+/* vmcb01's STGI, CLGI and INTR intercepts, as L1's GIF needs them now. */
+static void l1_gif_intercepts(struct vcpu *v)
+{
+	static const struct { unsigned flag, bit; } map[] = {
+		{ NESTED_GIF_ICPT_STGI, INTERCEPT_STGI },
+		{ NESTED_GIF_ICPT_CLGI, INTERCEPT_CLGI },
+		{ NESTED_GIF_ICPT_INTR, INTERCEPT_INTR },
+	};
+	unsigned want = nested_gif_l1_intercepts(&v->nested.gif, v->init_pending);
+
+	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (want & map[i].flag)
+			vmcb_set_intercept(&v->vmcb01->control, map[i].bit);
+		else
+			vmcb_clr_intercept(&v->vmcb01->control, map[i].bit);
+	}
+}
+
 /*
  * Events L1's GIF held, and the physical-interrupt gate: L2 runs with the
- * host IF of L1's VMRUN (V_INTR_MASKING); L1 with GIF = 0 runs with its
- * interrupts held (V_INTR_MASKING, host IF 0). An NMI for L1 while L2 runs
- * may be L1's #VMEXIT: then L1 runs next. See: APM2 15.17, 15.21.1.
+ * host IF of L1's VMRUN (V_INTR_MASKING); L1 with its interrupts held runs
+ * with V_INTR_MASKING and host IF 0. With VGIF, L1's GIF goes into vmcb01's
+ * V_GIF and STGI is intercepted while it holds something. An NMI for L1
+ * while L2 runs may be L1's #VMEXIT: then L1 runs next.
+ * See: APM2 15.17, 15.21.1, 15.33.2; nested/gif.h.
  */
 static void deliver_events(struct vcpu *v)
 {
@@ -195,6 +215,7 @@ static void deliver_events(struct vcpu *v)
 	}
 	c01->int_ctl = nested_gif_l1_int_ctl(&n->gif, c01->int_ctl);
 	nmi_action(v, v->vmcb01, nested_gif_l1_event(&n->gif, c01->event_inj & SVM_EVTINJ_VALID));
+	l1_gif_intercepts(v);
 }
 
 /*
@@ -340,6 +361,8 @@ void hv_run_exit(struct vcpu *v)
 	svm_atomic_store(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 	tlb_after_vmexit(&v->tlb, v->vmcb, failed);
 	count_exit(v, code);
+	if (!v->nested.in_l2)           /* L1's own STGI/CLGI ran on VGIF: its GIF now */
+		nested_gif_sync_l1(&v->nested.gif, v->vmcb->control.int_ctl);
 	/* Before anything reads it: re-injected here, or reflected to L1. */
 	v->vmcb->control.exit_int_info = svm_exitintinfo_fixup(v->vmcb->control.exit_int_info);
 	hv_dbg_exit_begin(v, code);     /* the exit trace; the debug line is read */

@@ -228,6 +228,8 @@ static void nested_env_init(void)
 		.hv_iopm = (const uint8_t *)(uintptr_t)hv.iopm_pa,
 		/* svmhv computes next_rip itself where the CPU has no NRIPS. */
 		.nrips = true,
+		/* L1's STGI/CLGI without exits where the CPU has VGIF (nested/gif.h). */
+		.vgif = hv.feat.vgif && hv.boot.vgif,
 		/* Nested paging for L1: svmhv's side of the shadow (nested/shadow.h). */
 		.l0 = &hv.npt, .host_pat = rdmsr(MSR_PAT),
 		.host_nxe = x1.edx & CPUID_80000001_EDX_NX,
@@ -352,7 +354,8 @@ int hv_setup(const struct hv_boot_info *info)
 	nested_env_init();
 	if (hv.boot.nested)
 		hv_info("nested", "SVM offered to the guest (nested=1): revision 1, %u ASIDs, "
-			"EDX %x", hv.feat.nasid, hv.cpuid_ctx.svm_edx);
+			"EDX %x; L1's GIF %s", hv.feat.nasid, hv.cpuid_ctx.svm_edx,
+			hv.nested.vgif ? "on VGIF" : "emulated");
 	return 0;
 }
 

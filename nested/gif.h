@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * nested/gif — L1's Global Interrupt Flag, emulated (STGI and CLGI always
- * intercepted, no hardware VGIF). See: AMD64 APM Vol. 2 (rev. 3.42) 15.17
- * "Global Interrupt Flag, STGI and CLGI", 15.21.1 (V_INTR_MASKING and the
- * host's IF), 15.13.2 (NMI intercept).
+ * nested/gif — L1's Global Interrupt Flag, with or without the CPU's VGIF.
+ * See: AMD64 APM Vol. 2 (rev. 3.42) 15.17 "Global Interrupt Flag, STGI and
+ * CLGI", 15.21.1 (V_INTR_MASKING and the host's IF), 15.13.2 (NMI
+ * intercept), 15.33.2 "Virtual GIF" (V_GIF_ENABLE, int_ctl bit 25; V_GIF,
+ * bit 9).
  *
  * Model. L1's GIF is a flag: CLGI clears it, STGI sets it, VMRUN sets it,
- * #VMEXIT clears it. While it is 0, events for L1 are held, not lost:
+ * #VMEXIT clears it. While it is 0, events for L1 are held, not lost. Two
+ * modes, fixed per vCPU (nested_gif_use_vgif()):
+ *
+ * Emulated (no VGIF, or vgif=off): STGI and CLGI always exit.
  *   - physical INTR: stay pending in the local APIC. vmcb01 runs with
  *     V_INTR_MASKING = 1 (nested_gif_l1_int_ctl()) and svmhv's host
  *     RFLAGS.IF = 0, so the CPU does not even recognize them (APM2 15.21.1).
@@ -16,6 +20,37 @@
  *     mode; one meant for L1 is recorded (nested_gif_nmi()) and injected
  *     once GIF is 1 again (nested_gif_l1_event()).
  *   - INIT: the caller holds its emulated INIT while !nested_gif_init_ready().
+ *
+ * VGIF: vmcb01 has V_GIF_ENABLE and L1's GIF is vmcb01's V_GIF: L1's STGI
+ * and CLGI run without an exit, so after every exit from vmcb01 the flag is
+ * read back (nested_gif_sync_l1()) and before every run of vmcb01 written
+ * (nested_gif_l1_int_ctl()); VMRUN and the emulated #VMEXIT change it as
+ * above. V_GIF masks only *virtual* interrupts (V_IRQ, virtual NMI): the
+ * physical GIF is 1 while L1 runs, so a physical INTR, NMI, SMI or INIT is
+ * intercepted or taken by L1 whatever V_GIF says. QEMU 7.2's TCG does just
+ * that (CLGI with VGIF clears only V_GIF and HF2_VGIF, which gates
+ * CPU_INTERRUPT_VIRQ alone in x86_cpu_pending_interrupt(); HARD and NMI
+ * look at the physical GIF), and AMD says as much ("VGIF provides masking
+ * capability for when virtual interrupts ... can be taken"). So svmhv holds
+ * what V_GIF = 0 must hold itself, as KVM does with VGIF, by intercepting
+ * STGI while something waits for it (nested_gif_l1_intercepts()):
+ *   - NMI: intercepted as always; held while V_GIF = 0, STGI intercepted
+ *     until then, the STGI exit sets GIF and the NMI is injected.
+ *   - INIT: likewise (the caller passes init_pending).
+ *   - physical INTR: svmhv does not intercept INTR in L1 normally (they go
+ *     straight to L1's IDT). With VGIF, vmcb01 intercepts INTR from L1's
+ *     #VMEXIT on (and whenever an exit finds V_GIF = 0), the start of every
+ *     V_GIF = 0 window svmhv can see. #VMEXIT(INTR) (L1's IF is 1; the
+ *     interrupt stays pending in the APIC): with V_GIF = 1 the intercept is
+ *     dropped and L1 takes it as ever (nested_gif_intr()); with V_GIF = 0 it
+ *     is held as in the emulated mode (V_INTR_MASKING, host IF 0) and STGI
+ *     is intercepted; that STGI releases it.
+ *     Not covered: a V_GIF = 0 window that L1 opens with its own CLGI while
+ *     the intercept is off (an interrupt was passed through since the last
+ *     #VMEXIT) and before its next exit, with RFLAGS.IF = 1: an interrupt
+ *     then reaches L1 with GIF = 0 (early, never lost). KVM (CLGI with IF =
+ *     0; STI's shadow covers VMRUN) and l1hv never do that; vgif=off is
+ *     exact.
  * While L2 runs, L1's GIF is 1 and a held NMI is L1's if it intercepts NMI
  * (an emulated #VMEXIT(NMI), after which the NMI stays held until L1's STGI,
  * as on the CPU), else L2's (nested_gif_l2_event()).
@@ -31,12 +66,8 @@
  * is for (nested_gif_l2_event()), an INIT waits (nested_gif_init_ready()),
  * and physical interrupts stay pending: vmcb02 runs with V_INTR_MASKING and
  * host IF = 0 (nested_gif_vmcb02_int_ctl(), nested_gif_vmcb02_hif()).
+ * vmcb02 never has V_GIF_ENABLE: VGIF is not offered to L1.
  * Not done: L2's virtual interrupt (V_IRQ from vmcb12) is not held by it.
- *
- * Hardware VGIF for L1 (V_GIF_ENABLE in vmcb01, STGI/CLGI not intercepted)
- * is not modelled here: whether V_GIF = 0 holds *non-intercepted* physical
- * interrupts, as svmhv's vmcb01 has them, is to be checked on QEMU and real
- * CPUs first.
  *
  * Pure: freestanding hypervisor and host unit tests.
  */
@@ -49,10 +80,18 @@
 #include "nested/exit.h"
 
 struct nested_gif {
-	bool gif;                       /* L1's GIF */
+	bool gif;                       /* L1's GIF (with VGIF: vmcb01's V_GIF) */
 	bool l2_gif;                    /* L2's GIF while L2 runs (L2's own CLGI/STGI) */
 	bool nmi_held;                  /* an NMI for L1 (or L2) not yet delivered */
+	bool vgif;                      /* mode: hardware VGIF in vmcb01 (kept across INIT) */
+	bool intr_armed;                /* VGIF: vmcb01 intercepts INTR */
+	bool intr_held;                 /* VGIF: an INTR came with GIF = 0, held until STGI */
 };
+
+/* vmcb01's GIF intercepts (nested_gif_l1_intercepts()). */
+#define NESTED_GIF_ICPT_STGI    (1u << 0)
+#define NESTED_GIF_ICPT_CLGI    (1u << 1)
+#define NESTED_GIF_ICPT_INTR    (1u << 2)
 
 enum nested_gif_action {
 	NESTED_GIF_NONE = 0,
@@ -62,7 +101,8 @@ enum nested_gif_action {
 					 * (self-kick NMI) and ask again */
 };
 
-void nested_gif_init(struct nested_gif *g);     /* reset / INIT: GIF = 1, nothing held */
+void nested_gif_init(struct nested_gif *g);     /* GIF = 1, nothing held, emulated */
+void nested_gif_use_vgif(struct nested_gif *g, bool on);        /* after each init */
 void nested_gif_clgi(struct nested_gif *g);
 void nested_gif_stgi(struct nested_gif *g);     /* then nested_gif_l1_event() */
 void nested_gif_vmrun(struct nested_gif *g);    /* VMRUN sets GIF */
@@ -70,6 +110,10 @@ void nested_gif_vmexit(struct nested_gif *g);   /* #VMEXIT clears GIF */
 void nested_gif_nmi(struct nested_gif *g);      /* an NMI for the guest (not a kick) */
 void nested_gif_l2_clgi(struct nested_gif *g);  /* CLGI / STGI in L2, not L1's */
 void nested_gif_l2_stgi(struct nested_gif *g);
+/* VGIF: after an exit from vmcb01, L1's GIF is what its V_GIF says. */
+void nested_gif_sync_l1(struct nested_gif *g, uint64_t vmcb01_int_ctl);
+/* VGIF: #VMEXIT(INTR) from vmcb01: pass the interrupt to L1, or hold it. */
+void nested_gif_intr(struct nested_gif *g);
 
 bool nested_gif_init_ready(const struct nested_gif *g);
 
@@ -79,8 +123,14 @@ enum nested_gif_action nested_gif_l1_event(struct nested_gif *g, bool event_inj_
 enum nested_gif_action nested_gif_l2_event(struct nested_gif *g, bool l1_intercepts_nmi,
 					   bool event_inj_busy);
 
-/* vmcb01's int_ctl for L1's GIF: with GIF = 0, V_INTR_MASKING holds its interrupts. */
+/*
+ * vmcb01's int_ctl for L1's GIF: V_INTR_MASKING while interrupts are held
+ * (emulated: GIF = 0; VGIF: intr_held); with VGIF, V_GIF_ENABLE and V_GIF.
+ */
 uint64_t nested_gif_l1_int_ctl(const struct nested_gif *g, uint64_t int_ctl);
+
+/* Which of STGI, CLGI, INTR vmcb01 intercepts now (init_pending: an INIT waits). */
+unsigned nested_gif_l1_intercepts(const struct nested_gif *g, bool init_pending);
 
 /* RFLAGS.IF the world switch must give the host while vmcb02 runs. */
 bool nested_gif_vmcb02_hif(const struct nested_gif *g, const struct nested_hsave *h,

@@ -30,6 +30,7 @@ int nested_vcpu_init(struct nested_vcpu *n, const struct nested_env *e, nested_a
 	n->l1_iopm = alloc(SVM_IOPM_SIZE / PAGE_SIZE, &pa);
 	n->scratch = alloc(1, &pa);
 	nested_gif_init(&n->gif);
+	nested_gif_use_vgif(&n->gif, e->vgif);
 	return n->vmcb02 && n->vmcb12 && n->msrpm && n->iopm && n->l1_msrpm && n->l1_iopm &&
 	       n->scratch ? 0 : -1;
 }
@@ -381,7 +382,10 @@ void nested_forced_leave(struct nested_vcpu *n, struct vmcb *vmcb01)
 
 void nested_init(struct nested_vcpu *n)
 {
+	bool vgif = n->gif.vgif;        /* the mode is the vCPU's for good */
+
 	nested_gif_init(&n->gif);
+	nested_gif_use_vgif(&n->gif, vgif);
 	n->svme = false;
 	n->hsave_pa = 0;
 }

@@ -45,6 +45,7 @@ struct nested_env {
 	const uint8_t *hv_msrpm;        /* svmhv's MSRPM, merged into L2's */
 	const uint8_t *hv_iopm;         /* svmhv's IOPM (isolation ports), likewise */
 	bool nrips;                     /* NRIPS offered to L1 */
+	bool vgif;                      /* L1's GIF on the CPU's VGIF (nested/gif.h) */
 	/* Nested paging for L1 (caps.l1_npt): svmhv's side of the composition. */
 	const struct npt *l0;           /* svmhv's nested page tables */
 	uint64_t host_pat;              /* svmhv's PAT: the shadow's memory types */

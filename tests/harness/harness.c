@@ -100,6 +100,7 @@ int harness_init(const struct harness_config *c)
 		.pool_pa = HARNESS_POOL_PA, .pool_size = HARNESS_POOL_SIZE,
 		.serial_port = 0x3f8, .log_level = (uint8_t)(c->log_level ? c->log_level : LOG_WARN),
 		.force_tlb_flush = c->force_tlb_flush, .nested = c->nested, .ncpu = c->ncpu,
+		.vgif = c->vgif,
 		.shutdown = c->shutdown_halt, .hc_user = c->hc_user,
 		.nram = 1, .ram = { { HARNESS_RAM_PA, HARNESS_RAM_SIZE } },
 		.shadow_pages = c->shadow_pages,

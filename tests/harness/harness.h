@@ -24,6 +24,7 @@
 struct harness_config {
 	unsigned ncpu;                  /* 1..FAKE_MAX_CPUS */
 	bool nested, force_tlb_flush;
+	bool vgif;                      /* vgif=on: L1's GIF on the fake CPU's VGIF, if it has one */
 	bool monitor;                   /* escape=^\^\: the debugger shares COM1 (hv/dbg/) */
 	bool shutdown_halt, hc_user;    /* shutdown=halt, hypercalls=all */
 	unsigned log_level;             /* enum log_level; 0 = LOG_WARN */

@@ -1057,11 +1057,22 @@ static const char *const tlb_names[TLB_NAMES] = {
 	"tlb: back to ASID 1 flushes nothing (each vmcb12 ASID keeps its hardware ASID)",
 };
 
+/* svmhv's STGI and CLGI exit counts for this vCPU (EXIT_COUNT), [0] STGI, [1] CLGI. */
+static void gif_exits(uint64_t out[2])
+{
+	struct hcall h;
+
+	for (int k = 0; k < 2; k++)
+		out[k] = hc_call(SVMHV_HC_EXIT_COUNT, SVMHV_VCPU_SELF, VMEXIT_STGI + (unsigned)k,
+				 0, &h) ? 0 : h.rdx;
+}
+
 static void sc_round_trips(void)
 {
 	struct guest g;
 	uint64_t f[6] = { 0 }, l1f[2] = { 0 }, asid_r[2] = { 0 }, all_r[2] = { 0 }, back[2] = { 0 };
 	uint64_t t0, t1, code, c_warm, c_tail[5] = { 0 }, e[2] = { 0 }, l1b[2] = { 0 };
+	uint64_t gi[2][2] = { { 0 } };          /* [STGI, CLGI] exits before / after */
 	struct hcall h;
 	unsigned bad = 0;
 	const int hv = L.under_svmhv;
@@ -1073,6 +1084,7 @@ static void sc_round_trips(void)
 	if (hv) {
 		f[0] = flushes(1, 0xffffffffu);
 		l1b[0] = flushes(0, 0xffffffffu);
+		gif_exits(gi[0]);               /* outside the EXIT_TOTAL window */
 		if (!hc_call(SVMHV_HC_EXIT_TOTAL, SVMHV_VCPU_SELF, 0, 0, &h))
 			e[0] = h.rdx;
 	}
@@ -1087,6 +1099,7 @@ static void sc_round_trips(void)
 	if (hv) {
 		if (!hc_call(SVMHV_HC_EXIT_TOTAL, SVMHV_VCPU_SELF, 0, 0, &h))
 			e[1] = h.rdx;
+		gif_exits(gi[1]);
 		f[1] = flushes(1, 0xffffffffu);
 		l1b[1] = flushes(0, 0xffffffffu);
 		asid_r[0] = flushes(1, 4);      /* TLB_REASON_ASID_CHANGE */
@@ -1136,9 +1149,10 @@ static void sc_round_trips(void)
 			    "(%s)", cyc, ns / 1000, ns % 1000, hv ? "under svmhv" : "bare");
 		/* One line for scripts/bench-nested.sh; EXIT_TOTAL's own exit removed. */
 		if (hv && e[1] > e[0])
-			report_diag("bench: round_trips=%u l0_exits=%lu l1_flushes=%lu "
-				    "l2_flushes=%lu cycles_per_round_trip=%lu", ROUND_TRIPS,
-				    e[1] - e[0] - 1, l1b[1] - l1b[0], f[1] - f[0], cyc);
+			report_diag("bench: round_trips=%u l0_exits=%lu stgi_exits=%lu clgi_exits=%lu "
+				    "l1_flushes=%lu l2_flushes=%lu cycles_per_round_trip=%lu",
+				    ROUND_TRIPS, e[1] - e[0] - 1, gi[1][0] - gi[0][0],
+				    gi[1][1] - gi[0][1], l1b[1] - l1b[0], f[1] - f[0], cyc);
 	}
 	report_check(c_tail[0] == VMEXIT_VMMCALL && c_tail[1] == VMEXIT_VMMCALL &&
 		     c_tail[2] == VMEXIT_VMMCALL && c_tail[3] == VMEXIT_VMMCALL &&

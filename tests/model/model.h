@@ -56,6 +56,7 @@ struct m_config {
 	unsigned nvcpu;
 	bool flush_by_asid;
 	bool force;                     /* force_tlb_flush */
+	bool emulated_gif;              /* vgif=off: L1's STGI/CLGI exit (else on VGIF) */
 	uint32_t nasid;                 /* CPUID Fn8000_000A_EBX, 0: the fake CPU's 16 */
 	unsigned tlb_sets, tlb_ways;
 	unsigned nva, ngpa;             /* pages per address space, L1/L2 RAM pages */

@@ -18,8 +18,10 @@
 const struct m_config m_configs[] = {
 	{ .name = "fba",          .nvcpu = 3, .flush_by_asid = true, SMALL },
 	{ .name = "nofba",        .nvcpu = 3, SMALL },
-	{ .name = "fba-force",    .nvcpu = 3, .flush_by_asid = true, .force = true, SMALL },
-	{ .name = "nofba-force",  .nvcpu = 3, .force = true, SMALL },
+	/* The A/B configurations with L1's GIF emulated (vgif=off), the others on VGIF. */
+	{ .name = "fba-force",    .nvcpu = 3, .flush_by_asid = true, .force = true,
+	  .emulated_gif = true, SMALL },
+	{ .name = "nofba-force",  .nvcpu = 3, .force = true, .emulated_gif = true, SMALL },
 	{ .name = "nofba-1cpu",   .nvcpu = 1, SMALL },
 	{ .name = "fba-2cpu",     .nvcpu = 2, .flush_by_asid = true, SMALL },
 	/* Few hardware ASIDs: 2 L2 slots, or the seed's single L2 ASID, for 10 vmcb12 ASIDs. */
@@ -63,6 +65,12 @@ uint64_t m_rand(struct m_rng *r)
 static uint32_t below(struct m_rng *r, uint32_t n)
 {
 	return (uint32_t)(m_rand(r) % n);
+}
+
+/* L1's GIF as the CPU has it now: on VGIF, vmcb01's V_GIF (its CLGI/STGI run natively). */
+static bool l1_gif_now(const struct vcpu *cpu)
+{
+	return cpu->nested.gif.vgif ? cpu->vmcb01->control.int_ctl & V_GIF_MASK : cpu->nested.gif.gif;
 }
 
 static bool chance(struct m_rng *r, unsigned percent)
@@ -142,7 +150,7 @@ void m_gen(struct m_world *w, struct m_rng *r, struct m_event *ev)
 		ev->a = below(r, c->ngpa);
 		ev->b = w->npt0[ev->a] == M_NONE || chance(r, 60);
 		break;
-	case EV_GIF: ev->a = v->hv->nested.gif.gif ? 0 : chance(r, 80); break;
+	case EV_GIF: ev->a = l1_gif_now(v->hv) ? 0 : chance(r, 80); break;
 	default: break;
 	}
 }

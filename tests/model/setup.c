@@ -123,6 +123,7 @@ int m_world_init(struct m_world *w, const struct m_config *c)
 {
 	struct harness_config hc = {
 		.ncpu = c->nvcpu, .nested = true, .force_tlb_flush = c->force,
+		.vgif = !c->emulated_gif,
 		.log_level = LOG_ERROR, .shadow_pages = c->shadow_pages,
 	};
 

@@ -556,6 +556,23 @@ static void init_ipi(struct m_world *w, struct m_vcpu *v)
 	settle(w, v);
 }
 
+/*
+ * L1's STGI (stgi) or CLGI: on VGIF, run by the CPU unless vmcb01 intercepts
+ * it (only V_GIF changes, as on the CPU); else an exit svmhv emulates.
+ */
+static void l1_gif(struct m_world *w, struct m_vcpu *v, bool stgi)
+{
+	struct vmcb_control *c = &v->hv->vmcb01->control;
+	unsigned bit = stgi ? INTERCEPT_STGI : INTERCEPT_CLGI;
+
+	if (!(c->int_ctl & V_GIF_ENABLE_MASK) || (c->intercept_misc2 & BIT(bit - 32))) {
+		trap(w, v, stgi ? VMEXIT_STGI : VMEXIT_CLGI, 0, 3);
+		return;
+	}
+	c->int_ctl = stgi ? c->int_ctl | V_GIF_MASK : c->int_ctl & ~V_GIF_MASK;
+	v->hv->vmcb01->save.rip += 3;
+}
+
 static bool level_ok(const struct m_vcpu *v, int type)
 {
 	bool l2 = v->hv->nested.in_l2;
@@ -598,7 +615,7 @@ static void exec(struct m_world *w, struct m_vcpu *v, const struct m_event *ev)
 	case EV_HV_NPT: hv_npt(w, v, ev); break;
 	case EV_INIT: init_ipi(w, v); break;
 	case EV_NMI: trap(w, v, VMEXIT_NMI, 0, 0); break;
-	case EV_GIF: trap(w, v, ev->a ? VMEXIT_STGI : VMEXIT_CLGI, 0, 3); break;
+	case EV_GIF: l1_gif(w, v, ev->a); break;
 	default: break;
 	}
 }

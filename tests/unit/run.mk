@@ -21,3 +21,6 @@ test_singlestep_SRCS := tests/unit/test_singlestep.c $(HARNESS_SRCS)
 # Stores to the xAPIC page through the exit path (issue 16): read-modify-write forms, decode assists.
 UNIT_TESTS += test_apic_store
 test_apic_store_SRCS := tests/unit/test_apic_store.c $(HARNESS_SRCS)
+# L1's GIF on the CPU's VGIF (nested/gif.h) through the run loop, and the emulated fallback.
+UNIT_TESTS += test_vgif
+test_vgif_SRCS := tests/unit/test_vgif.c $(HARNESS_SRCS)

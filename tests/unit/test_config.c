@@ -83,6 +83,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.heap_mib, 0);                /* auto */
 	/* Nested SVM (with nested paging) is offered by default. */
 	assert_true(c.nested);
+	assert_true(c.vgif);
 	assert_int_equal(c.shadow_pages, 512);
 	/* The monitor's escape is Ctrl-\ twice; no second UART. */
 	assert_int_equal(c.escape.len, 2);
@@ -351,6 +352,23 @@ static void test_flush_values(void **state)
 static uint32_t get_nested(const struct hv_config *c)
 {
 	return c->nested;
+}
+
+static uint32_t get_vgif(const struct hv_config *c)
+{
+	return c->vgif;
+}
+
+static void test_vgif_values(void **state)
+{
+	static const struct value_case v[] = {
+		{ "vgif=1", true, 1 }, { "vgif=0", true, 0 },
+		{ "vgif=on", true, 1 }, { "vgif=off", true, 0 },
+		{ "vgif=2", false, 0 }, { "vgif=", false, 0 },
+	};
+
+	(void)state;
+	check_values(v, sizeof(v) / sizeof(v[0]), get_vgif);
 }
 
 static void test_nested_values(void **state)
@@ -668,11 +686,11 @@ static void test_format(void **state)
 	assert_int_equal(file(&c, "serial=off\nlog=4\nforce_tlb_flush=1\nheap=1024\n"
 			      "nested=no\nshadow_pages=16\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
 			      "debug_serial=0x2f8\nshutdown=halt\nhypercalls=all\n"
-			      "dma_protect=required\ntest_fail_cpu=2\nmicrocode=off\n", NULL), 0);
+			      "dma_protect=required\ntest_fail_cpu=2\nmicrocode=off\nvgif=off\n", NULL), 0);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=off log=trace force_tlb_flush=on heap=1024MiB "
 			    "nested=off shadow_pages=16 escape=off debug_serial=0x2f8 shutdown=halt "
-			    "hypercalls=all dma_protect=required test_fail_cpu=2 microcode=off "
+			    "hypercalls=all dma_protect=required vgif=off test_fail_cpu=2 microcode=off "
 			    "next=\\EFI\\x.efi "
 			    "args='a b=c'");
 
@@ -740,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_log_values),
 		cmocka_unit_test(test_flush_values),
 		cmocka_unit_test(test_nested_values),
+		cmocka_unit_test(test_vgif_values),
 		cmocka_unit_test(test_shadow_values),
 		cmocka_unit_test(test_heap_values),
 		cmocka_unit_test(test_heap_auto),

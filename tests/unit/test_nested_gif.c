@@ -1,7 +1,8 @@
 /*
- * Host tests of L1's emulated GIF (nested/gif.c): events held while GIF = 0,
- * delivered exactly once when it is 1 again, routed to L1 or L2 while L2
- * runs. See: APM2 15.17, 15.21.1.
+ * Host tests of L1's GIF (nested/gif.c), emulated and on VGIF: events held
+ * while GIF = 0, delivered exactly once when it is 1 again, routed to L1 or
+ * L2 while L2 runs; with VGIF, vmcb01's V_GIF and intercepts at every
+ * transition. See: APM2 15.17, 15.21.1, 15.33.2.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -159,6 +160,171 @@ static void test_l2_gif(void **state)
 	assert_true(nested_gif_init_ready(&g));
 }
 
+/* ---- VGIF: L1's GIF in vmcb01's V_GIF (nested/gif.h) ---- */
+
+static void vgif_init(struct nested_gif *g)
+{
+	nested_gif_init(g);
+	nested_gif_use_vgif(g, true);
+}
+
+#define ICPT_NONE       0u
+#define STGI            NESTED_GIF_ICPT_STGI
+#define INTR            NESTED_GIF_ICPT_INTR
+
+/* Emulated: STGI and CLGI always, INTR never, no V_GIF_ENABLE. */
+static void test_emulated_intercepts(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	nested_gif_init(&g);
+	assert_false(g.vgif);
+	assert_int_equal(nested_gif_l1_intercepts(&g, false),
+			 NESTED_GIF_ICPT_STGI | NESTED_GIF_ICPT_CLGI);
+	nested_gif_clgi(&g);
+	assert_int_equal(nested_gif_l1_intercepts(&g, true),
+			 NESTED_GIF_ICPT_STGI | NESTED_GIF_ICPT_CLGI);
+	assert_int_equal(nested_gif_l1_int_ctl(&g, V_GIF_MASK | V_GIF_ENABLE_MASK),
+			 V_INTR_MASKING_MASK);
+	nested_gif_sync_l1(&g, 0);                      /* no VGIF: vmcb01's bit means nothing */
+	nested_gif_stgi(&g);
+	nested_gif_sync_l1(&g, 0);
+	assert_true(g.gif);
+}
+
+/* At rest: V_GIF_ENABLE and V_GIF = 1, nothing intercepted. */
+static void test_vgif_rest(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	vgif_init(&g);
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), ICPT_NONE);
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 3 | V_INTR_MASKING_MASK),
+			 3 | V_GIF_ENABLE_MASK | V_GIF_MASK);
+	nested_gif_init(&g);                            /* INIT alone: emulated again ... */
+	assert_false(g.vgif);
+	vgif_init(&g);                                  /* ... nested_init() restores the mode */
+	assert_true(g.vgif);
+}
+
+/* L1's CLGI / STGI ran on the CPU: read back from V_GIF at the next exit. */
+static void test_vgif_sync(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	vgif_init(&g);
+	nested_gif_sync_l1(&g, V_GIF_ENABLE_MASK);
+	assert_false(g.gif);
+	assert_false(nested_gif_init_ready(&g));
+	assert_true(g.intr_armed);                      /* a V_GIF = 0 window seen */
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 0), V_GIF_ENABLE_MASK);
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), INTR);
+	nested_gif_sync_l1(&g, V_GIF_ENABLE_MASK | V_GIF_MASK);
+	assert_true(g.gif);
+	assert_true(nested_gif_init_ready(&g));
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), INTR);    /* still armed */
+}
+
+/* NMI arrives while V_GIF = 0: STGI intercepted, the NMI delivered after STGI. */
+static void test_vgif_nmi_until_stgi(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	vgif_init(&g);
+	nested_gif_sync_l1(&g, V_GIF_ENABLE_MASK);      /* L1's CLGI */
+	nested_gif_nmi(&g);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_NONE);
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), STGI | INTR);
+	nested_gif_stgi(&g);                            /* the intercepted STGI */
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 0), V_GIF_ENABLE_MASK | V_GIF_MASK);
+	assert_int_equal(nested_gif_l1_event(&g, false), NESTED_GIF_INJECT_NMI);
+	assert_false(nested_gif_l1_intercepts(&g, false) & STGI);
+}
+
+/* INIT held while V_GIF = 0: STGI intercepted while the caller's INIT waits. */
+static void test_vgif_init_held(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	vgif_init(&g);
+	nested_gif_sync_l1(&g, V_GIF_ENABLE_MASK);
+	assert_false(nested_gif_init_ready(&g));
+	assert_int_equal(nested_gif_l1_intercepts(&g, true), STGI | INTR);
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), INTR);
+	nested_gif_stgi(&g);
+	assert_true(nested_gif_init_ready(&g));
+	assert_false(nested_gif_l1_intercepts(&g, true) & STGI);
+}
+
+/* #VMEXIT to L1 clears V_GIF and arms INTR; L1's VMRUN with V_GIF = 0 sets GIF. */
+static void test_vgif_vmrun_vmexit(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	vgif_init(&g);
+	nested_gif_sync_l1(&g, V_GIF_ENABLE_MASK);      /* CLGI before VMRUN, as KVM */
+	nested_gif_vmrun(&g);
+	assert_true(g.gif);
+	assert_true(nested_gif_init_ready(&g));
+	nested_gif_vmexit(&g);
+	assert_false(g.gif);
+	assert_true(g.intr_armed);
+	assert_int_equal(nested_gif_l1_int_ctl(&g, V_GIF_MASK), V_GIF_ENABLE_MASK);
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), INTR);
+	nested_gif_sync_l1(&g, V_GIF_ENABLE_MASK | V_GIF_MASK);        /* L1's STGI */
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 0), V_GIF_ENABLE_MASK | V_GIF_MASK);
+}
+
+/* INTR exit with V_GIF = 0: held (V_INTR_MASKING) until STGI, then released. */
+static void test_vgif_intr_held(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	vgif_init(&g);
+	nested_gif_vmrun(&g);
+	nested_gif_vmexit(&g);
+	nested_gif_intr(&g);
+	assert_true(g.intr_held);
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 0), V_GIF_ENABLE_MASK | V_INTR_MASKING_MASK);
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), STGI | INTR);
+	nested_gif_stgi(&g);
+	assert_false(g.intr_held);
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 0), V_GIF_ENABLE_MASK | V_GIF_MASK);
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), ICPT_NONE);
+	/* Held at L1's VMRUN instead: vmcb02's rules gate it from then on. */
+	nested_gif_vmexit(&g);
+	nested_gif_intr(&g);
+	nested_gif_vmrun(&g);
+	assert_false(g.intr_held);
+	nested_gif_vmexit(&g);
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 0), V_GIF_ENABLE_MASK);
+}
+
+/* INTR exit with V_GIF = 1: L1 takes it, the intercept goes until the next window. */
+static void test_vgif_intr_passed(void **state)
+{
+	struct nested_gif g;
+
+	(void)state;
+	vgif_init(&g);
+	nested_gif_vmexit(&g);
+	nested_gif_sync_l1(&g, V_GIF_ENABLE_MASK | V_GIF_MASK);
+	nested_gif_intr(&g);
+	assert_false(g.intr_held);
+	assert_false(g.intr_armed);
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), ICPT_NONE);
+	assert_int_equal(nested_gif_l1_int_ctl(&g, 0), V_GIF_ENABLE_MASK | V_GIF_MASK);
+	nested_gif_sync_l1(&g, V_GIF_ENABLE_MASK);      /* an exit inside L1's CLGI window */
+	assert_int_equal(nested_gif_l1_intercepts(&g, false), INTR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +335,14 @@ int main(void)
 		cmocka_unit_test(test_l1_int_ctl),
 		cmocka_unit_test(test_vmcb02_hif),
 		cmocka_unit_test(test_l2_gif),
+		cmocka_unit_test(test_emulated_intercepts),
+		cmocka_unit_test(test_vgif_rest),
+		cmocka_unit_test(test_vgif_sync),
+		cmocka_unit_test(test_vgif_nmi_until_stgi),
+		cmocka_unit_test(test_vgif_init_held),
+		cmocka_unit_test(test_vgif_vmrun_vmexit),
+		cmocka_unit_test(test_vgif_intr_held),
+		cmocka_unit_test(test_vgif_intr_passed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
