@@ -62,6 +62,11 @@ cfg_template() {
 # KVM's kvm_amd) can run its own VMs (booleans as above). Default: on.
 #nested=on
 
+# Where the CPU has VGIF, the guest hypervisor's STGI/CLGI run without exits
+# to svmhv (its GIF in the CPU's VGIF); off emulates them, both intercepted
+# (booleans as above). Default: on.
+#vgif=on
+
 # Pages per vCPU for the shadows of L1's nested page tables, 16-65536 (4 KiB
 # each, from the heap; a short pool evicts, it never fails). Default: 512.
 #shadow_pages=512
