@@ -25,6 +25,8 @@
 #   MICROCODE_OFFLINE=1       never call apt-get; use what build/microcode/debs/ holds
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/apt-private.sh
+. scripts/apt-private.sh
 
 dir=$(realpath -m "${MICROCODE_DIR:-build/microcode}")
 suite=${MICROCODE_SUITE:-bookworm}
@@ -38,40 +40,12 @@ die() { echo "microcode: error: $*" >&2; exit 1; }
 
 have_files() { compgen -G "$fw/microcode_amd*.bin" >/dev/null; }
 
-# The Debian mirror the host's apt uses (deb822 .sources or one-line .list files).
-host_mirror() {
-	local f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		case $f in
-		*.sources) awk 'tolower($1) == "uris:" { u = $2 }
-			tolower($1) == "suites:" && u != "" { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print u; exit } }
-			/^$/ { u = "" }' "$f" ;;
-		*) awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { if ($(i + 1) == "bookworm") print $i; break } }' "$f" ;;
-		esac
-	done | head -1
-}
-
-# apt-get with the private configuration under $dir/apt (never the host's lists or status).
-papt() {
-	local a=$dir/apt
-	apt-get -q \
-		-o Dir::Etc::SourceList="$a/sources.list" \
-		-o Dir::Etc::SourceParts="$a/sources.list.d" \
-		-o Dir::Etc::Preferences="$a/preferences" \
-		-o Dir::Etc::PreferencesParts="$a/preferences.d" \
-		-o Dir::State="$a/state" \
-		-o Dir::State::Lists="$a/state/lists" \
-		-o Dir::State::status="$a/status" \
-		-o Dir::Cache="$a/cache" \
-		-o Debug::NoLocking=1 \
-		-o APT::Sandbox::User="$(id -un)" \
-		"$@"
-}
+# apt-get with the private configuration under $dir/apt (scripts/apt-private.sh).
+papt() { apt_private "$dir/apt" "$@"; }
 
 fetch() {
 	local a=$dir/apt mirror
-	mirror=${MICROCODE_MIRROR:-$(host_mirror)}
+	mirror=${MICROCODE_MIRROR:-$(apt_host_mirror)}
 	[ -n "$mirror" ] || die "no Debian mirror serving 'bookworm' in /etc/apt/sources.list*; set MICROCODE_MIRROR=<URL>"
 	[ -r "$keyring" ] || die "missing $keyring (Debian package debian-archive-keyring)"
 	mkdir -p "$a/sources.list.d" "$a/preferences.d" "$a/state/lists/partial" \

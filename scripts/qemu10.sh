@@ -35,6 +35,8 @@
 # The .debs are kept in build/qemu10/debs/: unpacking again needs no network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/apt-private.sh
+. scripts/apt-private.sh
 
 dir=$(realpath -m "${QEMU10_DIR:-build/qemu10}")
 suite=${QEMU10_SUITE:-bookworm-backports}
@@ -63,40 +65,12 @@ check_binary() {
 	fi
 }
 
-# The Debian mirror the host's apt uses (deb822 .sources or one-line .list files).
-host_mirror() {
-	local f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		case $f in
-		*.sources) awk 'tolower($1) == "uris:" { u = $2 }
-			tolower($1) == "suites:" && u != "" { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print u; exit } }
-			/^$/ { u = "" }' "$f" ;;
-		*) awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { if ($(i + 1) == "bookworm") print $i; break } }' "$f" ;;
-		esac
-	done | head -1
-}
-
-# apt-get with the private configuration under $dir/apt (never the host's lists or status).
-papt() {
-	local a=$dir/apt
-	apt-get -q \
-		-o Dir::Etc::SourceList="$a/sources.list" \
-		-o Dir::Etc::SourceParts="$a/sources.list.d" \
-		-o Dir::Etc::Preferences="$a/preferences" \
-		-o Dir::Etc::PreferencesParts="$a/preferences.d" \
-		-o Dir::State="$a/state" \
-		-o Dir::State::Lists="$a/state/lists" \
-		-o Dir::State::status="$a/status" \
-		-o Dir::Cache="$a/cache" \
-		-o Debug::NoLocking=1 \
-		-o APT::Sandbox::User="$(id -un)" \
-		"$@"
-}
+# apt-get with the private configuration under $dir/apt (scripts/apt-private.sh).
+papt() { apt_private "$dir/apt" "$@"; }
 
 setup_apt() {
 	local a=$dir/apt mirror
-	mirror=${QEMU10_MIRROR:-$(host_mirror)}
+	mirror=${QEMU10_MIRROR:-$(apt_host_mirror)}
 	[ -n "$mirror" ] || die "no Debian mirror serving 'bookworm' in /etc/apt/sources.list*; set QEMU10_MIRROR=<URL>"
 	[ -r "$keyring" ] || die "missing $keyring (Debian package debian-archive-keyring)"
 	mkdir -p "$a/sources.list.d" "$a/preferences.d" "$a/state/lists/partial" "$a/cache/archives/partial"
