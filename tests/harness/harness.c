@@ -150,6 +150,16 @@ bool harness_prepare(unsigned i)
 	return ok;
 }
 
+bool harness_msr_exit(unsigned i, uint32_t msr, bool write, uint64_t val)
+{
+	struct vcpu *v = hv.vcpus[i];
+
+	v->world.regs.rcx = msr;
+	v->vmcb->save.rax = (uint32_t)val;
+	v->world.regs.rdx = val >> 32;
+	return harness_exit(i, VMEXIT_MSR, write, 0, 2);
+}
+
 bool harness_exit(unsigned i, uint64_t code, uint64_t info1, uint64_t info2, unsigned insn_len)
 {
 	struct vcpu *v = hv.vcpus[i];

@@ -60,6 +60,12 @@ void harness_vmcb12(struct vmcb *vmcb12, uint32_t asid);
  */
 bool harness_exit(unsigned i, uint64_t code, uint64_t info1, uint64_t info2, unsigned insn_len);
 
+/*
+ * vCPU i's RDMSR (write false) or WRMSR of msr (with val in EDX:EAX) #VMEXITs
+ * (a 2-byte instruction) and svmhv handles it, as harness_exit().
+ */
+bool harness_msr_exit(unsigned i, uint32_t msr, bool write, uint64_t val);
+
 /* The first VMRUN of vCPU i: hv_run_prepare() on its CPU. */
 bool harness_prepare(unsigned i);
 

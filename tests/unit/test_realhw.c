@@ -32,6 +32,14 @@ static struct vcpu *vcpu(unsigned i)
 	return hv.vcpus[i];
 }
 
+/* The harness on config c, every vCPU at its first VMRUN. */
+static void start(const struct harness_config *c)
+{
+	assert_int_equal(harness_init(c), 0);
+	for (unsigned i = 0; i < c->ncpu; i++)
+		assert_true(harness_prepare(i));
+}
+
 /* A Zen 3+ part: INVLPGB with a count of 8 pages, the VMCB enable bit, IBPB. */
 static void init(bool nested, bool invlpgb)
 {
@@ -46,24 +54,12 @@ static void init(bool nested, bool invlpgb)
 		c.cpu.ext8_ebx |= CPUID_80000008_EBX_INVLPGB;
 		c.cpu.ext8_edx |= 7u;                   /* InvlpgbCountMax: 8 pages */
 	}
-	assert_int_equal(harness_init(&c), 0);
-	for (unsigned i = 0; i < 2; i++)
-		assert_true(harness_prepare(i));
+	start(&c);
 }
 
 static int zen(void **s) { (void)s; init(false, true); return 0; }
 static int zen_nested(void **s) { (void)s; init(true, true); return 0; }
 static int old_cpu(void **s) { (void)s; init(false, false); return 0; }
-
-static bool msr_exit(unsigned i, uint32_t msr, uint64_t val)
-{
-	struct vcpu *v = vcpu(i);
-
-	v->world.regs.rcx = msr;
-	v->vmcb->save.rax = (uint32_t)val;
-	v->world.regs.rdx = val >> 32;
-	return harness_exit(i, VMEXIT_MSR, 1, 0, 2);
-}
 
 /* CPUID 8000_0008 as the guest running on vCPU i now sees it. */
 static void cpuid_e8(unsigned i, struct cpuid_regs *r)
@@ -143,8 +139,8 @@ static void enter_l2(uint32_t misc3, uint32_t exceptions)
 {
 	struct vcpu *v = vcpu(0);
 
-	assert_true(msr_exit(0, MSR_EFER, v->vmcb01->save.efer | EFER_SVME));
-	assert_true(msr_exit(0, MSR_VM_HSAVE_PA, harness_pa(harness_page())));
+	assert_true(harness_msr_exit(0, MSR_EFER, true, v->vmcb01->save.efer | EFER_SVME));
+	assert_true(harness_msr_exit(0, MSR_VM_HSAVE_PA, true, harness_pa(harness_page())));
 	vmcb12_page = harness_page();
 	harness_vmcb12(vmcb12_page, 1);
 	vmcb12_page->control.intercept_misc3 = misc3;
@@ -207,8 +203,8 @@ static void test_invlpgb_enable_bit_refused(void **state)
 	struct vcpu *v = vcpu(0);
 
 	(void)state;
-	assert_true(msr_exit(0, MSR_EFER, v->vmcb01->save.efer | EFER_SVME));
-	assert_true(msr_exit(0, MSR_VM_HSAVE_PA, harness_pa(harness_page())));
+	assert_true(harness_msr_exit(0, MSR_EFER, true, v->vmcb01->save.efer | EFER_SVME));
+	assert_true(harness_msr_exit(0, MSR_VM_HSAVE_PA, true, harness_pa(harness_page())));
 	vmcb12_page = harness_page();
 	harness_vmcb12(vmcb12_page, 1);
 	vmcb12_page->control.nested_ctl = SVM_NESTED_CTL_INVLPGB_TLBSYNC;
@@ -237,9 +233,7 @@ static int outside(void **s)
 	(void)s;
 	c.cpu = fake_cpu_tcg();
 	c.cpu.svm_edx = NRIPS_CPU;
-	assert_int_equal(harness_init(&c), 0);
-	for (unsigned i = 0; i < 2; i++)
-		assert_true(harness_prepare(i));
+	start(&c);
 	return 0;
 }
 
@@ -382,9 +376,7 @@ static int fw_cluster(void **s)
 	(void)s;
 	c.cpu = fake_cpu_tcg();
 	c.cpu.svm_edx = NRIPS_CPU;
-	assert_int_equal(harness_init(&c), 0);
-	for (unsigned i = 0; i < 2; i++)
-		assert_true(harness_prepare(i));
+	start(&c);
 	return 0;
 }
 

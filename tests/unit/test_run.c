@@ -57,16 +57,6 @@ static void code(unsigned i, const uint8_t *bytes, size_t len)
 	vcpu(i)->vmcb->save.rip = harness_pa(p);
 }
 
-static bool msr_exit(unsigned i, uint32_t msr, bool write, uint64_t val)
-{
-	struct vcpu *v = vcpu(i);
-
-	v->world.regs.rcx = msr;
-	v->vmcb->save.rax = (uint32_t)val;
-	v->world.regs.rdx = val >> 32;
-	return harness_exit(i, VMEXIT_MSR, write, 0, 2);
-}
-
 static uint64_t event_inj(unsigned i)
 {
 	return vcpu(i)->vmcb->control.event_inj;
@@ -147,16 +137,16 @@ static void test_efer_reserved_bit_gp(void **state)
 	uint64_t rip = v->vmcb->save.rip, efer = v->vmcb->save.efer;
 
 	(void)state;
-	assert_true(msr_exit(0, MSR_EFER, true, efer | BIT_ULL(40)));
+	assert_true(harness_msr_exit(0, MSR_EFER, true, efer | BIT_ULL(40)));
 	assert_int_equal(event_inj(0), EXC_ERR(VEC_GP, 0));
 	assert_int_equal(v->vmcb->save.rip, rip);
 	assert_int_equal(v->vmcb->save.efer, efer);
 	/* nested=0: the guest's EFER.SVME is 0 and cannot be set. */
 	v->vmcb->control.event_inj = 0;
-	assert_true(msr_exit(0, MSR_EFER, true, efer | EFER_SVME));
+	assert_true(harness_msr_exit(0, MSR_EFER, true, efer | EFER_SVME));
 	assert_int_equal(event_inj(0), EXC_ERR(VEC_GP, 0));
 	v->vmcb->control.event_inj = 0;
-	assert_true(msr_exit(0, MSR_EFER, true, efer & ~EFER_SVME));
+	assert_true(harness_msr_exit(0, MSR_EFER, true, efer & ~EFER_SVME));
 	assert_int_equal(event_inj(0), 0);
 	assert_int_equal(v->vmcb->save.rip, rip + 2);
 }
@@ -376,8 +366,8 @@ static struct vmcb *vmcb12_page;
 /* L1 on vCPU i turns SVM on (EFER.SVME, VM_HSAVE_PA) through its exits. */
 static void l1_svm_on(unsigned i)
 {
-	assert_true(msr_exit(i, MSR_EFER, true, vcpu(i)->vmcb01->save.efer | EFER_SVME));
-	assert_true(msr_exit(i, MSR_VM_HSAVE_PA, true, harness_pa(harness_page())));
+	assert_true(harness_msr_exit(i, MSR_EFER, true, vcpu(i)->vmcb01->save.efer | EFER_SVME));
+	assert_true(harness_msr_exit(i, MSR_VM_HSAVE_PA, true, harness_pa(harness_page())));
 	assert_int_equal(event_inj(i), 0);
 	assert_true(vcpu(i)->nested.svme);
 }

@@ -44,13 +44,8 @@ static int l1(void **s) { (void)s; init(false); return 0; }
 
 static void wrmsr_exit(uint32_t msr, uint64_t val)
 {
-	struct vcpu *v = vcpu0();
-
-	v->world.regs.rcx = msr;
-	v->vmcb->save.rax = (uint32_t)val;
-	v->world.regs.rdx = val >> 32;
-	assert_true(harness_exit(0, VMEXIT_MSR, 1, 0, 2));
-	assert_int_equal(v->vmcb->control.event_inj, 0);
+	assert_true(harness_msr_exit(0, msr, true, val));
+	assert_int_equal(vcpu0()->vmcb->control.event_inj, 0);
 }
 
 /* L1 turns SVM on and VMRUNs an L2 that intercepts VMMCALL and the exceptions given. */

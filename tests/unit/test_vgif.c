@@ -67,20 +67,10 @@ static void l1_native(unsigned i, bool stgi)
 	c->int_ctl = stgi ? c->int_ctl | V_GIF_MASK : c->int_ctl & ~V_GIF_MASK;
 }
 
-static bool msr_exit(unsigned i, uint32_t msr, uint64_t val)
-{
-	struct vcpu *v = vcpu(i);
-
-	v->world.regs.rcx = msr;
-	v->vmcb->save.rax = (uint32_t)val;
-	v->world.regs.rdx = val >> 32;
-	return harness_exit(i, VMEXIT_MSR, 1, 0, 2);
-}
-
 static void l1_svm_on(unsigned i)
 {
-	assert_true(msr_exit(i, MSR_EFER, vcpu(i)->vmcb01->save.efer | EFER_SVME));
-	assert_true(msr_exit(i, MSR_VM_HSAVE_PA, harness_pa(harness_page())));
+	assert_true(harness_msr_exit(i, MSR_EFER, true, vcpu(i)->vmcb01->save.efer | EFER_SVME));
+	assert_true(harness_msr_exit(i, MSR_VM_HSAVE_PA, true, harness_pa(harness_page())));
 	assert_true(vcpu(i)->nested.svme);
 }
 
@@ -266,7 +256,7 @@ static void test_intr_passed_with_gif(void **state)
 	assert_int_equal(v->vmcb01->control.event_inj, 0);
 	/* An exit that finds V_GIF = 0 arms it again (L1's CLGI, then an MSR). */
 	l1_native(0, false);
-	assert_true(msr_exit(0, MSR_VM_HSAVE_PA, harness_pa(harness_page())));
+	assert_true(harness_msr_exit(0, MSR_VM_HSAVE_PA, true, harness_pa(harness_page())));
 	assert_true(icpt(0, INTERCEPT_INTR));
 }
 
@@ -296,7 +286,7 @@ static void test_svme_off_sets_vgif(void **state)
 	(void)state;
 	l1_svm_on(0);
 	l1_native(0, false);
-	assert_true(msr_exit(0, MSR_EFER, v->vmcb01->save.efer & ~EFER_SVME));
+	assert_true(harness_msr_exit(0, MSR_EFER, true, v->vmcb01->save.efer & ~EFER_SVME));
 	assert_true(int_ctl(0) & V_GIF_MASK);
 	assert_true(v->nested.gif.gif);
 }
