@@ -4,7 +4,7 @@
 #
 #   1. the rules: every TLB_RULE(name) marker in svm/, nested/, hv/
 #      (scripts/tlb-rules.sh); each one has a mutant, nothing is kept by hand
-#   2. the real code: MODEL_STEPS (default 10^7) random steps over every
+#   2. the real code: MODEL_STEPS (default 5x10^6) random steps over every
 #      config, and every interleaving (<= 3 preemptions) of two pCPUs'
 #      requests, kicks and VMRUNs
 #   3. one build per rule with that rule disabled: the checker must kill each
@@ -16,8 +16,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 mkdir -p build/test-logs
-steps=${MODEL_STEPS:-10000000}
-mutant_steps=${MODEL_MUTANT_STEPS:-20000000}
+steps=${MODEL_STEPS:-5000000}
+mutant_steps=${MODEL_MUTANT_STEPS:-2000000}
 seed=${MODEL_SEED:-1}
 [ "$seed" = random ] && seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 t0=$(date +%s.%N)
