@@ -64,7 +64,7 @@ HOST_PROGS  :=
 
 -include $(sort $(wildcard tests/*.mk tests/*/*.mk))
 
-.PHONY: all deps run run-batch test unit bench clean kvm-run lint gdb fuzz
+.PHONY: all deps run run-batch test unit bench clean kvm-run lint gdb fuzz platforms
 all: $(BUILD)/svmhv.efi
 
 $(BUILD)/efi/%.o: %.c
@@ -153,6 +153,11 @@ esp: all
 
 test: deps
 	@scripts/test.sh
+
+# The platform tier (CI runs it after make test): the CPU feature matrix and
+# the key suites on QEMU 10 (tests/platform/suites/).
+platforms: deps
+	@scripts/test.sh tests/platform/suites
 
 unit: unit-bins
 	@tests/suites/10-unit.sh

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Run every test suite (tests/suites/NN-*.sh) and print one summary line.
+# Run every test suite of a tier and print one summary line:
+#   scripts/test.sh                  tests/suites/NN-*.sh (make test)
+#   scripts/test.sh tests/platform/suites  the platform tier (make platforms)
 # Each suite prints "ok - name" / "not ok - name" lines; see tests/README.md.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+tier=${1:-tests/suites}
+[ -d "$tier" ] || { echo "test.sh: no such tier: $tier" >&2; exit 2; }
 mkdir -p build/test-logs
 passed=0 failed=0
 failures=()
-for suite in tests/suites/*.sh; do
+for suite in "$tier"/*.sh; do
 	[ -x "$suite" ] || continue
 	name=$(basename "$suite" .sh)
 	log=build/test-logs/$name.log
