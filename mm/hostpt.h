@@ -4,8 +4,10 @@
  * pool, and what the firmware's own tables say about that pool.
  *
  * The pool is EfiReservedMemoryType memory, and firmware whose DXE NX policy
- * covers that type (EDK2 PcdDxeNxMemoryProtectionPolicy bit 0; its default
- * 0x7FD5 does) maps it non-executable in its page tables. So no instruction
+ * covers that type (EDK2 PcdDxeNxMemoryProtectionPolicy bit 0: set by the
+ * 0x7FD5 its documentation suggests, by ArmVirtPkg's 0xC000000000007FD1, by
+ * Project Mu's memory protection settings) maps it non-executable in its
+ * page tables. So no instruction
  * of the pool runs under the firmware's CR3: boot/ (in the image the firmware
  * loaded, which it maps executable) builds svmhv's identity host tables here,
  * in the pool right after the image copy, and boot/takeover.asm loads them
