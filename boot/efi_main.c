@@ -6,7 +6,10 @@
  * hypervisor gets one plain struct hv_boot_info. Everything here runs in the
  * image the firmware loaded (EfiLoaderCode, reclaimed by the OS later); the
  * hypervisor runs from a rebased copy in EfiReservedMemoryType memory, which
- * the firmware never relocates or reuses and the OS sees as reserved.
+ * the firmware never relocates or reuses and the OS sees as reserved. The
+ * firmware may map that memory non-executable (a DXE NX policy), so the copy
+ * runs only on svmhv's own page tables, which this file builds first
+ * (mm/hostpt.h) and boot/takeover.asm loads.
  * See: UEFI 2.10 7.2 (AllocatePages), 7.4 (LoadImage/StartImage).
  */
 #include <efi.h>
@@ -19,6 +22,7 @@
 #include "boot/efi_platform.h"
 #include "boot/efi_ucode.h"
 #include "boot/relocate.h"
+#include "mm/hostpt.h"
 #include "svm/hw.h"
 #include "hv/boot_info.h"
 #include "hv/console.h"
@@ -109,6 +113,49 @@ static int install_copy(const struct hv_boot_info *info)
 	return efi_rebase_copy(copy, info->image_size);
 }
 
+/* Identity reads of physical memory, as the firmware's identity map allows. */
+static int fw_read(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++)
+		((uint8_t *)buf)[i] = ((const volatile uint8_t *)(uintptr_t)pa)[i];
+	return 0;
+}
+
+/*
+ * svmhv's host page tables, in the pool after the image copy, for
+ * boot/takeover.asm to load before the first instruction of the pool; and
+ * what the firmware's tables make of the pool's first page, for the log
+ * (on a real machine: does its NX policy cover EfiReservedMemoryType?).
+ */
+static int build_host_tables(struct hv_boot_info *info)
+{
+	struct svm_raw raw;
+	struct svm_features f;
+	struct pmm pmm;
+	struct hostpt pt;
+	struct gpa_mmu fw = { .cr0 = read_cr0(), .cr3 = read_cr3(), .cr4 = read_cr4(),
+			      .efer = rdmsr(MSR_EFER), .read = fw_read };
+
+	svm_read_raw(&raw);
+	if (svm_decode_features(&raw, &f) != SVM_OK)
+		return -1;
+	fw.maxphyaddr = f.maxphyaddr;
+	hv_info("boot", "the firmware's page tables (CR3 %llx, EFER.NXE %u) map svmhv's pool: %s",
+		(unsigned long long)fw.cr3, (fw.efer & EFER_NXE) ? 1u : 0u,
+		hostpt_fw_exec_str(hostpt_fw_fetch(&fw, info->pool_pa)));
+	pt = hostpt_build(NULL, &pmm, (void *)(uintptr_t)info->pool_pa, info->pool_pa,
+			  info->pool_size, info->image_size,
+			  hostpt_bits(f.maxphyaddr, f.gbpages), f.gbpages);
+	if (!pt.cr3)
+		return -1;
+	info->host_cr3 = pt.cr3;
+	info->host_pt_bytes = pt.bytes;
+	hv_info("boot", "host page tables at %llx (%llu KiB): svmhv's code runs only on them",
+		(unsigned long long)pt.cr3, (unsigned long long)(pt.bytes >> 10));
+	return 0;
+}
+
 /*
  * TSC ticks per millisecond, timed over the firmware's 10 ms Stall(): svmhv
  * has no timer of its own, and the monitor's rates and the escape filter's
@@ -192,7 +239,8 @@ static int virtualize(const struct hv_config *cfg, int level)
 		efi_fail("not virtualizing: no firmware memory map");
 		return -1;
 	}
-	rc = install_copy(&info) ? -1 : efi_takeover(in_copy(&info, hv_entry), &info);
+	rc = install_copy(&info) || build_host_tables(&info) ? -1 :
+	     efi_takeover(in_copy(&info, hv_entry), &info, info.host_cr3);
 	if (rc) {
 		BS->FreePages(info.pool_pa, EFI_SIZE_TO_PAGES(info.pool_size));
 		hv_err("boot", "not virtualizing: hypervisor start failed (%d)", rc);

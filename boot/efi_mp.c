@@ -49,12 +49,16 @@ struct ap_arg {
 	int rc;
 };
 
-/* Runs on the AP, in the firmware's context; returns as svmhv's guest. */
+/*
+ * Runs on the AP, in the firmware's context and in the image the firmware
+ * loaded; efi_takeover() moves it to svmhv's host tables before it calls
+ * into the pool. Returns as svmhv's guest.
+ */
 static VOID EFIAPI ap_procedure(VOID *p)
 {
 	struct ap_arg *a = p;
 
-	a->rc = efi_takeover(a->entry, &a->info);
+	a->rc = efi_takeover(a->entry, &a->info, a->info.host_cr3);
 }
 
 static struct efi_mp_services *mp_services(void)

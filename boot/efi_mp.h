@@ -5,7 +5,7 @@
 #include "hv/boot_info.h"
 
 /* boot/takeover.asm: the capture point of the blue pill (see its header). */
-int efi_takeover(hv_entry_fn entry, struct hv_boot_info *info);
+int efi_takeover(hv_entry_fn entry, struct hv_boot_info *info, uint64_t host_cr3);
 
 /* What MP services reports: processors enabled (the boot CPU included) and not. */
 struct efi_cpu_count {

@@ -32,6 +32,11 @@ struct hv_boot_info {
 	uint64_t pool_pa;       /* svmhv's reserved memory: its image copy, then heap */
 	uint64_t pool_size;
 	uint64_t image_size;    /* bytes of the image copy at pool_pa */
+	/* svmhv's identity host page tables, in the pool after the image copy
+	 * (mm/hostpt.h): boot/takeover.asm loads them before the first call
+	 * into the pool, and svmhv's host keeps them. The heap starts after. */
+	uint64_t host_cr3;
+	uint64_t host_pt_bytes;
 	uint16_t serial_port;   /* 0 = no serial console */
 	uint8_t log_level;      /* enum log_level */
 	bool force_tlb_flush;
@@ -65,13 +70,17 @@ struct hv_boot_info {
 	struct hv_boot_range ram[HV_BOOT_MAX_RAM];
 };
 
-/* Entry point of the reserved copy; see boot/takeover.asm for the contract. */
+/*
+ * Entry point of the reserved copy; see boot/takeover.asm for the contract.
+ * It runs on svmhv's host tables (info->host_cr3) with interrupts off;
+ * guest_cr3 is the firmware's CR3, the one the guest resumes on.
+ */
 typedef int (*hv_entry_fn)(struct hv_boot_info *info, uint64_t guest_rip,
-			   uint64_t guest_rsp, uint64_t guest_rflags);
+			   uint64_t guest_rsp, uint64_t guest_rflags, uint64_t guest_cr3);
 int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
-	     uint64_t guest_rflags);
+	     uint64_t guest_rflags, uint64_t guest_cr3);
 int hv_entry_ap(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
-		uint64_t guest_rflags);
+		uint64_t guest_rflags, uint64_t guest_cr3);
 
 #define HV_ERR_NOMEM    (-12)
 #define HV_ERR_NOSVM    (-19)

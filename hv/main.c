@@ -2,8 +2,10 @@
 /*
  * hv_entry(): the blue pill on the boot CPU, hv_entry_ap() on the others.
  * Runs in svmhv's reserved copy, called by boot/takeover.asm from the
- * firmware's context; on success it never returns: the firmware resumes as a
- * guest at the capture point. The state is set up by hv/setup.c first.
+ * firmware's context, on svmhv's host page tables (never the firmware's:
+ * they may map the pool NX, mm/hostpt.h) with interrupts off; on success it
+ * never returns: the firmware resumes as a guest at the capture point, on
+ * its own CR3. The state is set up by hv/setup.c first.
  * See: APM2 15.4 (enabling SVM), 15.5 (VMRUN).
  */
 #include "hv/hv.h"
@@ -17,12 +19,18 @@
 #include "svm/hw.h"
 #include "svm/world.h"
 
+/* Where the firmware resumes as the guest: boot/takeover.asm's .resume. */
+struct resume_at {
+	uint64_t rip, rsp, rflags, cr3;
+};
+
 /*
  * Steps 6-8 of the blue pill, on the CPU running this code: capture it into
- * its vmcb01, switch the host side to svmhv's tables, and VMRUN.
+ * its vmcb01, switch the host side to svmhv's descriptor tables, and VMRUN.
+ * CR3 is svmhv's already (boot/takeover.asm); the guest gets the firmware's.
  */
 static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, struct vcpu *v,
-							uint64_t rip, uint64_t rsp, uint64_t rflags)
+							const struct resume_at *at)
 {
 	struct hv_ucode_result uc;
 
@@ -31,7 +39,7 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	clgi();
 	wrmsr(MSR_VM_HSAVE_PA, cpu->hsave_pa);
-	vmcb_capture_current(v->vmcb01, rip, rsp, rflags);
+	vmcb_capture_current(v->vmcb01, at->rip, at->rsp, at->rflags, at->cr3);
 	vmsave(v->vmcb01_pa);           /* firmware FS/GS/TR/LDTR + syscall MSRs */
 	/*
 	 * Host EFER.NXE: the shadow of L1's nested page tables carries L1's NX
@@ -40,7 +48,7 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 	 */
 	if (hv.nested.host_nxe)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-	/* 7. Switch the host side to svmhv's own GDT/TSS/IDT/page tables. */
+	/* 7. Switch the host side to svmhv's own GDT/TSS/IDT (CR3 again: a no-op). */
 	hv_cpu_load_host_state(cpu, hv.host_cr3);
 	vmsave(cpu->host_save_pa);      /* host TR/FS/GS for world.asm's VMLOAD */
 	/*
@@ -62,8 +70,9 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 }
 
 int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
-	     uint64_t guest_rflags)
+	     uint64_t guest_rflags, uint64_t guest_cr3)
 {
+	const struct resume_at at = { guest_rip, guest_rsp, guest_rflags, guest_cr3 };
 	struct vcpu *v;
 	int err;
 
@@ -77,7 +86,7 @@ int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
 	if (err)
 		return err;
 	hv_setup_report();
-	takeover_this_cpu(v->cpu, v, guest_rip, guest_rsp, guest_rflags);
+	takeover_this_cpu(v->cpu, v, &at);
 }
 
 /*
@@ -86,8 +95,9 @@ int hv_entry(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
  * needs no lock; the boot CPU's exit handlers only read what this adds.
  */
 int hv_entry_ap(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rsp,
-		uint64_t guest_rflags)
+		uint64_t guest_rflags, uint64_t guest_cr3)
 {
+	const struct resume_at at = { guest_rip, guest_rsp, guest_rflags, guest_cr3 };
 	struct svm_raw raw;
 	struct svm_features f;
 	struct vcpu *v;
@@ -109,5 +119,5 @@ int hv_entry_ap(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rs
 	err = hv_setup_cpu(info->cpu_index, &v);
 	if (err)
 		return err;
-	takeover_this_cpu(v->cpu, v, guest_rip, guest_rsp, guest_rflags);
+	takeover_this_cpu(v->cpu, v, &at);
 }

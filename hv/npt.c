@@ -11,6 +11,7 @@
 
 #include "hv/console.h"
 #include "hv/hv.h"
+#include "mm/hostpt.h"
 #include "svm/atomic.h"
 #include "svm/hw.h"
 
@@ -26,17 +27,10 @@ static void *npt_ptr_cb(void *ctx, uint64_t pa)
 	return (void *)(uintptr_t)pa;   /* host page tables are an identity map */
 }
 
-/*
- * The one guest-physical limit (hv.gpa_bits): MAXPHYADDR, at most 48 (a
- * 4-level walk, mm/npt.h), and without 1 GiB pages at most 39: a 48-bit map
- * would cost 1 GiB of tables, 512 GiB costs 2 MiB. Such CPUs predate large
- * MMIO.
- */
+/* The one guest-physical limit (hv.gpa_bits), mm/hostpt.h. */
 unsigned hv_npt_gpa_bits(void)
 {
-	unsigned bits = hv.feat.maxphyaddr < NPT_MAX_BITS ? hv.feat.maxphyaddr : NPT_MAX_BITS;
-
-	return hv.feat.gbpages || bits <= 39 ? bits : 39;
+	return hostpt_bits(hv.feat.maxphyaddr, hv.feat.gbpages);
 }
 
 /* A write to what the guest sees as a hole: svmhv's memory or above the map. */
@@ -47,8 +41,9 @@ bool hv_npt_is_blank(uint64_t gpa)
 
 /*
  * L1's nested page tables (identity below hv.gpa_bits, svmhv's pool and
- * everything above replaced by a read-only blank page) and svmhv's own
- * identity page tables, from one builder.
+ * everything above replaced by a read-only blank page). svmhv's own identity
+ * page tables, from the same builder, boot/ built already (mm/hostpt.h): this
+ * CPU runs on them.
  */
 int hv_npt_setup(void)
 {
@@ -71,11 +66,10 @@ int hv_npt_setup(void)
 	p.blank_pa = hv.blank_pa;
 	hv.npt = (struct npt){ .alloc = npt_alloc_cb, .ptr = npt_ptr_cb };
 	hv.npt_root = npt_build(&hv.npt, &p);
-	p = (struct npt_params){ .maxphyaddr = bits,
-				 .gb_pages = hv.feat.gbpages, .host = true };
-	hv.host_pt = (struct npt){ .alloc = npt_alloc_cb, .ptr = npt_ptr_cb };
-	hv.host_cr3 = npt_build(&hv.host_pt, &p);
-	if (!hv.npt_root || !hv.host_cr3) {
+	hv.host_cr3 = hv.boot.host_cr3;
+	hv.host_pt = (struct npt){ .alloc = npt_alloc_cb, .ptr = npt_ptr_cb, .root = hv.host_cr3,
+				   .gb_pages = hv.feat.gbpages, .top = 1ull << bits };
+	if (!hv.npt_root) {
 		hv_err("mm", "out of reserved memory building page tables; raise heap=");
 		return HV_ERR_NOMEM;
 	}

@@ -10,7 +10,7 @@ struct vcpu;
 
 /* The guest-physical limit the tables will map (hv.gpa_bits), from the CPU. */
 unsigned hv_npt_gpa_bits(void);
-/* Build both at boot (hv.npt, hv.npt_root, hv.host_pt, hv.host_cr3). */
+/* L1's at boot (hv.npt, hv.npt_root); adopt boot/'s host tables (hv.host_pt, hv.host_cr3). */
 int hv_npt_setup(void);
 /* Does the guest see a hole (the blank page) at gpa: svmhv's memory, or above the map? */
 bool hv_npt_is_blank(uint64_t gpa);

@@ -18,6 +18,7 @@
 #include "hv/policy.h"
 #include "hv/smp.h"
 #include "hv/stats.h"
+#include "mm/hostpt.h"
 #include "svm/hw.h"
 #include "svm/msrpm.h"
 
@@ -299,12 +300,15 @@ int hv_setup_cpu(unsigned idx, struct vcpu **v_out)
 int hv_setup(const struct hv_boot_info *info)
 {
 	struct svm_raw raw;
-	uint64_t image_end = (info->image_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uint64_t heap_off = hostpt_heap_offset(info->image_size, info->host_pt_bytes);
 	int err;
 
 	/* 1. Own copies of everything: the caller's memory belongs to the firmware. */
 	if (info->ncpu > HV_MAX_CPUS || info->noutside > HV_BOOT_MAX_CPUS)
 		return HV_ERR_INVAL;    /* boot/ refused it already (hv_cpus_check()) */
+	/* boot/ built the host tables this code runs on (mm/hostpt.h). */
+	if (!info->host_cr3 || heap_off + 2 * PAGE_SIZE > info->pool_size)
+		return HV_ERR_INVAL;
 	hv.boot = *info;
 	hv.ncpu = info->ncpu ? info->ncpu : 1;
 	for (unsigned i = 0; i < hv.ncpu; i++) {
@@ -326,9 +330,12 @@ int hv_setup(const struct hv_boot_info *info)
 				 .hv = { hv.boot.pool_pa, hv.boot.pool_size } };
 	set_ram();
 	banner();
-	/* 3. The heap: the reserved pool after the image copy, its last page a canary. */
-	pmm_init(&hv.pmm, (void *)(uintptr_t)(hv.boot.pool_pa + image_end),
-		 hv.boot.pool_pa + image_end, hv.boot.pool_size - image_end - PAGE_SIZE);
+	/*
+	 * 3. The heap: the reserved pool after the image copy and the host page
+	 * tables, its last page a canary.
+	 */
+	pmm_init(&hv.pmm, (void *)(uintptr_t)(hv.boot.pool_pa + heap_off),
+		 hv.boot.pool_pa + heap_off, hv.boot.pool_size - heap_off - PAGE_SIZE);
 	canary(0);
 	hv_integrity_add(2, (void *)(uintptr_t)(hv.boot.pool_pa + hv.boot.pool_size - PAGE_SIZE),
 			 hv.boot.pool_pa + hv.boot.pool_size - PAGE_SIZE);
@@ -363,9 +370,11 @@ void hv_setup_report(void)
 {
 	uint64_t image_end = (hv.boot.image_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 
-	hv_info("mm", "reserved %llu KiB at %llx: image %llu KiB, heap used %llu KiB, free %llu KiB",
+	hv_info("mm", "reserved %llu KiB at %llx: image %llu KiB, host page tables %llu KiB, "
+		"heap used %llu KiB, free %llu KiB",
 		(unsigned long long)(hv.boot.pool_size >> 10),
 		(unsigned long long)hv.boot.pool_pa, (unsigned long long)(image_end >> 10),
+		(unsigned long long)(hv.boot.host_pt_bytes >> 10),
 		(unsigned long long)(hv.pmm.used >> 10),
 		(unsigned long long)(pmm_free_bytes(&hv.pmm) >> 10));
 }

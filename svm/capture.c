@@ -21,7 +21,8 @@ static void capture_seg(struct vmcb_seg *s, uint16_t sel, const struct desc_ptr 
 	vmcb_seg_from_desc(s, sel, desc);
 }
 
-void vmcb_capture_current(struct vmcb *v, uint64_t rip, uint64_t rsp, uint64_t rflags)
+void vmcb_capture_current(struct vmcb *v, uint64_t rip, uint64_t rsp, uint64_t rflags,
+			  uint64_t cr3)
 {
 	struct vmcb_save *s = &v->save;
 	struct desc_ptr gdtr, idtr;
@@ -40,7 +41,7 @@ void vmcb_capture_current(struct vmcb *v, uint64_t rip, uint64_t rsp, uint64_t r
 	s->efer = rdmsr(MSR_EFER) | EFER_SVME;  /* VMRUN requires SVME in guest EFER */
 	s->cr0 = read_cr0();
 	s->cr2 = read_cr2();
-	s->cr3 = read_cr3();
+	s->cr3 = cr3;
 	s->cr4 = read_cr4();
 	s->dr6 = read_dr6();
 	s->dr7 = read_dr7();

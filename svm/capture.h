@@ -6,7 +6,11 @@
 
 #include "svm/vmcb.h"
 
-/* Fill vmcb01's save area from this CPU's current state (see capture.c). */
-void vmcb_capture_current(struct vmcb *v, uint64_t rip, uint64_t rsp, uint64_t rflags);
+/*
+ * Fill vmcb01's save area from this CPU's current state (see capture.c),
+ * with the guest's CR3 (the firmware's, which this CPU no longer runs on).
+ */
+void vmcb_capture_current(struct vmcb *v, uint64_t rip, uint64_t rsp, uint64_t rflags,
+			  uint64_t cr3);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "hv/apic/apic.h"
 #include "hv/console.h"
+#include "mm/hostpt.h"
 #include "mm/npt.h"
 
 static uint64_t ram_used;               /* bytes of guest RAM handed out */
@@ -108,6 +109,8 @@ int harness_init(const struct harness_config *c)
 	struct npt_params pt = { .maxphyaddr = cpu.maxphyaddr, .gb_pages = cpu.gbpages,
 				 .host = true };
 	struct npt l1pt = { .alloc = pt_alloc, .ptr = pt_ptr };
+	struct pmm host_pmm;
+	struct hostpt host;
 	int err;
 
 	if (!mapped) {
@@ -131,6 +134,12 @@ int harness_init(const struct harness_config *c)
 	for (unsigned i = 0; i < c->noutside && i < FAKE_MAX_CPUS; i++)
 		info.outside_apic_ids[i] = c->outside[i];
 	l1_cr3 = npt_build(&l1pt, &pt);
+	/* svmhv's host tables, as boot/ builds them before the first call into the pool. */
+	host = hostpt_build(NULL, &host_pmm, (void *)(uintptr_t)HARNESS_POOL_PA, HARNESS_POOL_PA,
+			    HARNESS_POOL_SIZE, 0, hostpt_bits(cpu.maxphyaddr, cpu.gbpages),
+			    cpu.gbpages);
+	info.host_cr3 = host.cr3;
+	info.host_pt_bytes = host.bytes;
 	err = hv_setup(&info);
 	for (unsigned i = 0; !err && i < c->ncpu; i++) {
 		struct vcpu *v;

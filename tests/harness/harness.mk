@@ -8,7 +8,7 @@ HARNESS_SRCS := tests/harness/fake_hw.c tests/harness/harness.c tests/harness/at
 	hv/integrity.c hv/insn/cr.c \
 	hv/apic/vapic.c hv/apic/apic.c hv/apic/init.c hv/apic/reset.c hv/apic/icr.c hv/insn/insn.c hv/insn/store.c \
 	hv/insn/rmw.c \
-	mm/gmem.c mm/gwalk.c mm/nwalk.c mm/npt.c mm/pmm.c \
+	mm/gmem.c mm/gwalk.c mm/nwalk.c mm/npt.c mm/pmm.c mm/hostpt.c \
 	nested/nested.c nested/check.c nested/merge.c nested/exit.c nested/reflect.c \
 	nested/gif.c nested/vmcb12.c nested/shadow.c \
 	svm/tlb.c svm/asid.c svm/msrpm.c svm/svm.c svm/svm_hw.c \

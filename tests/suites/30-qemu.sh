@@ -31,6 +31,15 @@
 #             the payload runs. Skipped when amd64-microcode cannot be fetched.
 #   ucodebad  the same with the file truncated: rejected with the offset and
 #             reason, nothing written to PATCH_LOADER, errata fixes still tried.
+#   nxfw      firmware with a DXE NX policy for EfiReservedMemoryType (EDK2
+#             PcdDxeNxMemoryProtectionPolicy bit 0), imitated by nxfw.efi
+#             (tests/nxfw/) as BOOTX64.EFI on -smp 2: its AllocatePages hook
+#             maps svmhv's pool NX (checked: a jump into a reserved page
+#             faults), then it starts \EFI\svmhv\svmhv.efi, which must say
+#             the firmware maps its pool NX, take both CPUs without the
+#             firmware's #PF dump, and run the payload. (svmhv before
+#             the host tables were loaded in takeover.asm took that #PF at
+#             hv_entry.)
 # Logs: build/test-logs/qemu/<boot>.log (raw serial) and .txt (cleaned).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -47,7 +56,7 @@ build_step "qemu: payload.efi builds" build/test-logs/qemu-build-payload.log \
 	make -s build/payload.efi || exit 1
 have_svmhv=0
 build_step "qemu: svmhv.efi builds" build/test-logs/qemu-build-svmhv.log \
-	make -s build/svmhv.efi && have_svmhv=1
+	make -s build/svmhv.efi build/nxfw.efi && have_svmhv=1
 
 # --- images --------------------------------------------------------------------
 cat > "$IMG/svmhv.cfg" <<'EOF'
@@ -82,7 +91,10 @@ nsh '\payload.efi mode=svmhv noreset' '\payload.efi bare' > "$IMG/twice.nsh"
 boots=(nosvmhv)
 scripts/image.sh "$IMG/nosvmhv.img" build/payload.efi:payload.efi "$IMG/twice.nsh:startup.nsh"
 if [ $have_svmhv = 1 ]; then
-	boots+=(svmhv badcfg nosvm smp80 smp16 serialoff serialbad)
+	boots+=(svmhv badcfg nosvm smp80 smp16 serialoff serialbad nxfw)
+	scripts/image.sh "$IMG/nxfw.img" build/nxfw.efi:EFI/BOOT/BOOTX64.EFI \
+		build/svmhv.efi:EFI/svmhv/svmhv.efi "$IMG/svmhv.cfg:EFI/svmhv/svmhv.cfg" \
+		build/payload.efi:payload.efi
 	scripts/image.sh "$IMG/svmhv.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 		"$IMG/svmhv.cfg:EFI/BOOT/svmhv.cfg" build/payload.efi:payload.efi
 	scripts/image.sh "$IMG/badcfg.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
@@ -121,8 +133,11 @@ for b in "${boots[@]}"; do
 	re=$END_RE
 	# Without a startup.nsh, a svmhv that gives up would leave the shell waiting.
 	[ "$b" != svmhv ] || re="$re|not virtualizing"
+	# The firmware's exception dump, or svmhv returning to nxfw, ends it too.
+	[ "$b" != nxfw ] || re="$re|Exception Type|NXFW: # .* returned"
 	cpu=max; [ "$b" != nosvm ] || cpu=max,-svm
 	smp=1; [[ "$b" != smp* ]] || smp=${b#smp}
+	[ "$b" != nxfw ] || smp=2
 	[[ "$b" != ucode* ]] || { cpu=EPYC-Rome,hypervisor=off; smp=2; }
 	CPU=$cpu SMP=$smp QEMU_TIMEOUT=$((QEMU_TIMEOUT > 240 ? QEMU_TIMEOUT : 240)) qemu_boot "$b" "$IMG/$b.img" "$re" \
 		>/dev/null &
@@ -279,6 +294,42 @@ if [[ " ${boots[*]} " == *" ucode "* ]]; then
 	TAP_FAILED=$((before | TAP_FAILED))
 elif [ $have_svmhv = 1 ]; then
 	echo "ok - qemu: microcode boots # SKIP amd64-microcode not fetched (build/test-logs/qemu-microcode.log)"
+fi
+
+# --- firmware with an NX policy for EfiReservedMemoryType --------------------------
+nxfw_tap() {
+	local line ok=0 bad=0 done_line want
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) tap_ok "qemu: nxfw: ${line#ok - }"; ok=$((ok + 1)) ;;
+		"not ok - "*) tap_fail "qemu: nxfw: ${line#not ok - }"; bad=$((bad + 1)) ;;
+		"# "*) echo "# nxfw: ${line#\# }" ;;
+		esac
+	done < <(grep -ao 'NXFW: .*' "$QEMU_TXT" | sed 's/^NXFW: //')
+	done_line=$(grep -aoE 'NXFW: done [0-9]+ passed, [0-9]+ failed' "$QEMU_TXT" | head -1)
+	want="NXFW: done $ok passed, $bad failed"
+	[ "$ok" -gt 0 ] || want="at least one NXFW check"
+	tap_check "qemu: nxfw: the NX policy's checks ran" \
+		"'${done_line:-no NXFW: done line}', $ok ok / $bad not ok lines" \
+		[ "$done_line" = "$want" ]
+}
+if [ $have_svmhv = 1 ]; then
+	qemu_load nxfw
+	before=$TAP_FAILED
+	TAP_FAILED=0
+	nxfw_tap
+	tap_check "qemu: nxfw: svmhv sees its pool NX in the firmware's page tables" \
+		"no 'map svmhv's pool: non-executable' line" \
+		qemu_has -F "map svmhv's pool: non-executable (NX"
+	tap_check "qemu: nxfw: no #PF in the firmware (svmhv's code never runs on its tables)" \
+		"$(grep -m1 -A2 'Exception Type' "$QEMU_TXT" | tr '\n' ' ')" \
+		eval '! qemu_has -F "Exception Type"'
+	tap_check "qemu: nxfw: both CPUs virtualized" "no '2 CPUs under svmhv' line" \
+		qemu_has -F "boot: 2 CPUs under svmhv"
+	tap_check "qemu: nxfw: no PANIC" "$(grep -m1 PANIC "$QEMU_TXT")" eval '! qemu_has -F PANIC'
+	payload_tap "nxfw: " 1
+	[ $TAP_FAILED = 0 ] || qemu_tail 60
+	TAP_FAILED=$((before | TAP_FAILED))
 fi
 
 # --- the payload without svmhv: its checks can fail -------------------------------
