@@ -216,8 +216,11 @@ static int check_svm(void)
 	svm_read_raw(&raw);
 	st = svm_decode_features(&raw, &f);
 	if (st == SVM_OK)
+		st = svm_check_paging(read_cr4());      /* 5-level paging: refused */
+	if (st == SVM_OK)
 		return 0;
-	hv_snprintf(msg, sizeof(msg), "not virtualizing: %s", svm_status_str(st));
+	hv_snprintf(msg, sizeof(msg), "not virtualizing: %s; returning to the firmware",
+		    svm_status_str(st));
 	efi_fail(msg);
 	return -1;
 }
