@@ -146,7 +146,7 @@ static int build_host_tables(struct hv_boot_info *info)
 		hostpt_fw_exec_str(hostpt_fw_fetch(&fw, info->pool_pa)));
 	pt = hostpt_build(NULL, &pmm, (void *)(uintptr_t)info->pool_pa, info->pool_pa,
 			  info->pool_size, info->image_size,
-			  hostpt_bits(f.maxphyaddr, f.gbpages), f.gbpages);
+			  npt_gpa_bits(f.maxphyaddr, f.gbpages), f.gbpages);
 	if (!pt.cr3)
 		return -1;
 	info->host_cr3 = pt.cr3;
@@ -264,8 +264,11 @@ static int check_svm(void)
 	svm_read_raw(&raw);
 	st = svm_decode_features(&raw, &f);
 	if (st == SVM_OK)
+		st = svm_check_paging(read_cr4());      /* 5-level paging: refused */
+	if (st == SVM_OK)
 		return 0;
-	hv_snprintf(msg, sizeof(msg), "not virtualizing: %s", svm_status_str(st));
+	hv_snprintf(msg, sizeof(msg), "not virtualizing: %s; returning to the firmware",
+		    svm_status_str(st));
 	efi_fail(msg);
 	return -1;
 }

@@ -264,12 +264,13 @@ static bool shadow_npf(struct vcpu *v, uint64_t *gpa, struct hv_verdict *vd)
  * 2^48) and fault only on writes: to the xAPIC page (write-protected, see
  * hv/apic/vapic.c), to the pages isolation guards (the IOMMU's registers,
  * I/O APICs, ECAM: hv/iso/npf.c), and to the blank page that stands for
- * svmhv's own memory and for everything above hv.gpa_bits: that write is
- * dropped and the instruction skipped, as unbacked memory drops it. A write
- * made while delivering an event (a stack or IDT in a hole) cannot be
- * dropped and resumed: the guest's state is lost, a shutdown. Any other
- * fault is a hole in svmhv's own tables: its bug. See: APM2 15.25.6
- * (exit_info_1 bits).
+ * svmhv's own memory and for everything above hv.gpa_bits (with SME, the
+ * C-bit alias of every page among it): that write is dropped and the
+ * instruction skipped, as unbacked memory drops it. A write made while
+ * delivering an event (a stack or IDT in a hole) cannot be dropped and
+ * resumed: the guest's state is lost, a shutdown; so is a read or fetch
+ * beyond 2^48, which no 4-level map reaches. Any other fault is a hole in
+ * svmhv's own tables: its bug. See: APM2 15.25.6 (exit_info_1 bits).
  */
 static struct hv_verdict svm_exit_npf(struct vcpu *v)
 {
@@ -296,6 +297,22 @@ static struct hv_verdict svm_exit_npf(struct vcpu *v)
 			return hv_verdict_of(HV_STOP);
 		}
 		return hv_skip_insn(v);
+	}
+	if (gpa >> hv.gpa_bits) {
+		/*
+		 * A read or fetch beyond the guest's physical space that the
+		 * blank map does not catch: a gpa the 4-level nested walk
+		 * cannot reach (bits 51:48 on a 52-bit CPU), which the guest,
+		 * told hv.gpa_bits in CPUID, should never form. svmhv has no
+		 * value to give it: the guest shuts down, svmhv lives on.
+		 */
+		hv_err("npf", "vCPU %u: guest %s at gpa %llx beyond its %u-bit physical space "
+		       "(rip %llx): guest shutdown", v->index,
+		       (info & NPF_FETCH) ? "fetch" : (info & NPF_WRITE) ? "write" : "read",
+		       (unsigned long long)gpa, hv.gpa_bits,
+		       (unsigned long long)v->vmcb->save.rip);
+		c->event_inj = 0;
+		return hv_verdict_of(HV_STOP);
 	}
 	hv_panic(v, "unexpected nested page fault at gpa %llx info %llx",
 		 (unsigned long long)gpa, (unsigned long long)info);

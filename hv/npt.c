@@ -27,10 +27,16 @@ static void *npt_ptr_cb(void *ctx, uint64_t pa)
 	return (void *)(uintptr_t)pa;   /* host page tables are an identity map */
 }
 
-/* The one guest-physical limit (hv.gpa_bits), mm/hostpt.h. */
+/*
+ * The one guest-physical limit (hv.gpa_bits): MAXPHYADDR as svmhv decoded
+ * it (less SME's reduction when the firmware enabled memory encryption,
+ * svm_decode_phys(), so never reaching the C-bit), at most 48 (a 4-level
+ * walk, mm/npt.h), and without 1 GiB pages at most 39: a 48-bit map would
+ * cost 1 GiB of tables, 512 GiB costs 2 MiB. Such CPUs predate large MMIO.
+ */
 unsigned hv_npt_gpa_bits(void)
 {
-	return hostpt_bits(hv.feat.maxphyaddr, hv.feat.gbpages);
+	return npt_gpa_bits(hv.feat.maxphyaddr, hv.feat.gbpages);
 }
 
 /* A write to what the guest sees as a hole: svmhv's memory or above the map. */
@@ -57,10 +63,16 @@ int hv_npt_setup(void)
 
 	if (!blank)
 		return HV_ERR_NOMEM;
+	if (hv.feat.mem_encrypt)
+		hv_info("mm", "SME enabled by the firmware: C-bit %u, physical addresses %u - %u "
+			"= %u bits; the C-bit alias of every page is outside the guest's map",
+			hv.feat.cbit, hv.feat.maxphyaddr_cpu, hv.feat.phys_reduction,
+			hv.feat.maxphyaddr);
 	if (bits != hv.feat.maxphyaddr)
 		hv_warn("mm", "guest-physical space limited to %u bits (MAXPHYADDR %u%s): "
 			"above it, reads see all ones and writes are dropped", bits,
-			hv.feat.maxphyaddr, hv.feat.gbpages ? "" : ", no 1 GiB pages");
+			hv.feat.maxphyaddr, !hv.feat.gbpages && bits < NPT_MAX_BITS ?
+			", no 1 GiB pages" : ", 4-level nested paging");
 	for (unsigned i = 0; i < PAGE_SIZE; i++)
 		blank[i] = 0xff;        /* reads of svmhv memory: all ones, like a hole */
 	p.blank_pa = hv.blank_pa;

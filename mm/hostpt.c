@@ -7,13 +7,6 @@
  */
 #include "mm/hostpt.h"
 
-unsigned hostpt_bits(unsigned maxphyaddr, bool gb_pages)
-{
-	unsigned bits = maxphyaddr < NPT_MAX_BITS ? maxphyaddr : NPT_MAX_BITS;
-
-	return gb_pages || bits <= 39 ? bits : 39;
-}
-
 static void *pool_alloc(void *ctx, uint64_t *pa)
 {
 	return pmm_alloc_page(ctx, pa);

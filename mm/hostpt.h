@@ -29,14 +29,6 @@
 #include "mm/npt.h"
 #include "mm/pmm.h"
 
-/*
- * The one physical-address limit of svmhv's maps (hv.gpa_bits):
- * MAXPHYADDR, at most 48 (a 4-level walk, mm/npt.h), and without 1 GiB
- * pages at most 39: a 48-bit map would cost 1 GiB of tables, 512 GiB costs
- * 2 MiB. Such CPUs predate large MMIO.
- */
-unsigned hostpt_bits(unsigned maxphyaddr, bool gb_pages);
-
 struct hostpt {
 	uint64_t cr3;           /* PML4 of the identity host tables, 0 on failure */
 	uint64_t bytes;         /* pool bytes after the image copy they take */

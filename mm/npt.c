@@ -307,6 +307,13 @@ static void link_above(struct npt *npt, uint64_t table_pa, int level, uint64_t v
 	}
 }
 
+unsigned npt_gpa_bits(unsigned maxphyaddr, bool gb_pages)
+{
+	unsigned bits = maxphyaddr < NPT_MAX_BITS ? maxphyaddr : NPT_MAX_BITS;
+
+	return gb_pages || bits <= 39 ? bits : 39;
+}
+
 uint64_t npt_build(struct npt *npt, const struct npt_params *p)
 {
 	unsigned bits;

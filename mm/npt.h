@@ -102,6 +102,13 @@ struct npt_params {
 };
 
 /*
+ * The guest-physical width a map over MAXPHYADDR @maxphyaddr can cover:
+ * at most NPT_MAX_BITS, and 39 without 1 GiB pages (see the table cost
+ * above). Pure.
+ */
+unsigned npt_gpa_bits(unsigned maxphyaddr, bool gb_pages);
+
+/*
  * Build the identity map described above into @npt. Returns the root (PML4)
  * physical address, also left in npt->root, or 0 on an invalid parameter or
  * allocation failure; then every page allocated so far has been freed.

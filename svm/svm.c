@@ -22,7 +22,7 @@ enum svm_status svm_decode_features(const struct svm_raw *raw, struct svm_featur
 	f->vmcb_clean = raw->svm_edx & SVM_FEATURE_VMCB_CLEAN;
 	f->v_spec_ctrl = raw->svm_edx & SVM_FEATURE_V_SPEC_CTRL;
 	f->gbpages = raw->ext1_edx & CPUID_80000001_EDX_PAGE1GB;
-	f->maxphyaddr = raw->max_ext_leaf >= 0x80000008u ? (raw->ext8_eax & 0xff) : 36;
+	svm_decode_phys(raw, f);
 
 	/* APM2 15.4: SVMDIS set means EFER.SVME cannot be set; SVML tells why. */
 	if (raw->vm_cr & VM_CR_SVMDIS)
@@ -33,6 +33,31 @@ enum svm_status svm_decode_features(const struct svm_raw *raw, struct svm_featur
 	if (f->nasid < 3)
 		return SVM_ERR_FEW_ASIDS;
 	return SVM_OK;
+}
+
+void svm_decode_phys(const struct svm_raw *raw, struct svm_features *f)
+{
+	unsigned width = raw->max_ext_leaf >= 0x80000008u ? (raw->ext8_eax & 0xff) : 36;
+
+	f->maxphyaddr_cpu = width;
+	f->mem_encrypt = raw->max_ext_leaf >= 0x8000001fu &&
+			 (raw->ext1f_eax & CPUID_8000001F_EAX_SME) &&
+			 (raw->syscfg & SYSCFG_MEM_ENCRYPT);
+	f->cbit = f->mem_encrypt ? CPUID_8000001F_EBX_CBIT(raw->ext1f_ebx) : 0;
+	f->phys_reduction = f->mem_encrypt ? CPUID_8000001F_EBX_REDUCTION(raw->ext1f_ebx) : 0;
+	if (f->mem_encrypt) {
+		width = f->phys_reduction < width ? width - f->phys_reduction : 0;
+		if (f->cbit < width)
+			width = f->cbit;
+		if (width < 32)
+			width = 32;     /* no such CPU; keeps every table builder's range */
+	}
+	f->maxphyaddr = width;
+}
+
+enum svm_status svm_check_paging(uint64_t cr4)
+{
+	return (cr4 & CR4_LA57) ? SVM_ERR_LA57 : SVM_OK;
 }
 
 const char *svm_status_str(enum svm_status st)
@@ -51,6 +76,10 @@ const char *svm_status_str(enum svm_status st)
 		return "this CPU has SVM but no nested paging (CPUID 8000_000A EDX.NP = 0)";
 	case SVM_ERR_FEW_ASIDS:
 		return "this CPU reports fewer than 3 ASIDs";
+	case SVM_ERR_LA57:
+		return "firmware runs with 5-level paging (CR4.LA57 = 1); svmhv's host and "
+		       "nested page tables are 4-level: turn 5-level paging off in the "
+		       "firmware setup";
 	}
 	return "unknown SVM status";
 }

@@ -21,6 +21,18 @@ void svm_read_raw(struct svm_raw *raw)
 		cpuid_count(0x80000008u, 0, &r);
 		raw->ext8_eax = r.eax;
 	}
+	/*
+	 * SYSCFG exists on every CPU with SME; read only then, since a #GP
+	 * here (still on the firmware's IDT at boot) would be fatal. Under a
+	 * hypervisor the bit is clear (KVM and svmhv do not offer SME).
+	 */
+	if (raw->max_ext_leaf >= 0x8000001fu) {
+		cpuid_count(0x8000001fu, 0, &r);
+		raw->ext1f_eax = r.eax;
+		raw->ext1f_ebx = r.ebx;
+		if (r.eax & CPUID_8000001F_EAX_SME)
+			raw->syscfg = rdmsr(MSR_SYSCFG);
+	}
 	if (raw->max_ext_leaf >= 0x8000000au && (raw->ext1_ecx & (1u << 2))) {
 		cpuid_count(0x8000000au, 0, &r);
 		raw->svm_eax = r.eax;

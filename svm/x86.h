@@ -134,6 +134,8 @@
 #define MSR_GS_BASE             0xc0000101u
 #define MSR_KERNEL_GS_BASE      0xc0000102u
 #define MSR_TSC_AUX             0xc0000103u
+#define MSR_SYSCFG              0xc0010010u
+#define SYSCFG_MEM_ENCRYPT      BIT_ULL(23)     /* MemEncryptionModEn: the C-bit works */
 #define MSR_VM_CR               0xc0010114u
 #define MSR_IGNNE               0xc0010115u
 #define MSR_SMM_CTL             0xc0010116u
@@ -182,6 +184,11 @@ struct cpuid_regs {
 #define CPUID_80000001_EDX_NX           BIT(20)
 #define CPUID_80000001_EDX_FFXSR        BIT(25)
 #define CPUID_80000001_EDX_PAGE1GB      BIT(26)
+/* CPUID 8000_001F (APM3 E.4.17): memory encryption. */
+#define CPUID_8000001F_EAX_SME          BIT(0)
+#define CPUID_8000001F_EAX_SEV          BIT(1)
+#define CPUID_8000001F_EBX_CBIT(ebx)    ((ebx) & 0x3fu)
+#define CPUID_8000001F_EBX_REDUCTION(ebx) (((ebx) >> 6) & 0x3fu)
 #define CPUID_80000001_EDX_LM           BIT(29)
 #define CPUID_80000021_EAX_AUTOIBRS     BIT(8)
 #define CPUID_80000008_EBX_IBPB         BIT(12)

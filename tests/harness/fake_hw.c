@@ -40,7 +40,12 @@ void fake_hw_reset(const struct fake_cpu_config *cfg, unsigned ncpu)
 		fake.msr[c][0] = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
 		fake.msr[c][3] = FAKE_APIC_BASE | APIC_BASE_EN | (c ? 0 : APIC_BASE_BSP);
 		fake.apic_regs[c][APIC_ID / 16] = c << 24;
+		if (cfg->syscfg) {
+			fake.cur = c;
+			wrmsr(MSR_SYSCFG, cfg->syscfg);
+		}
 	}
+	fake.cur = 0;
 }
 
 static int msr_slot(uint32_t msr)
@@ -94,6 +99,10 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 		r->eax = fake.cfg.maxphyaddr | (48u << 8);
 		r->ebx = fake.cfg.ext8_ebx;
 		r->edx = fake.cfg.ext8_edx;
+		break;
+	case 0x8000001fu:
+		r->eax = fake.cfg.ext1f_eax;
+		r->ebx = fake.cfg.ext1f_ebx;
 		break;
 	case 0x8000000au:
 		r->eax = 1;

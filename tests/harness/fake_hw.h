@@ -33,6 +33,8 @@ struct fake_cpu_config {
 	uint32_t ecx1;                  /* more CPUID 1 ECX bits (AVX, hypervisor) */
 	bool intel;                     /* CPUID 0 says GenuineIntel */
 	uint32_t ext_max;               /* CPUID 8000_0000 EAX; 0: 0x8000000a */
+	uint32_t ext1f_eax, ext1f_ebx;  /* CPUID 8000_001F: SME, C-bit, reduction (ext_max >= it) */
+	uint64_t syscfg;                /* MSR SYSCFG C001_0010 on every CPU (MemEncryptionModEn) */
 };
 
 struct fake_hw {

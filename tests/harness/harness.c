@@ -136,7 +136,7 @@ int harness_init(const struct harness_config *c)
 	l1_cr3 = npt_build(&l1pt, &pt);
 	/* svmhv's host tables, as boot/ builds them before the first call into the pool. */
 	host = hostpt_build(NULL, &host_pmm, (void *)(uintptr_t)HARNESS_POOL_PA, HARNESS_POOL_PA,
-			    HARNESS_POOL_SIZE, 0, hostpt_bits(cpu.maxphyaddr, cpu.gbpages),
+			    HARNESS_POOL_SIZE, 0, npt_gpa_bits(cpu.maxphyaddr, cpu.gbpages),
 			    cpu.gbpages);
 	info.host_cr3 = host.cr3;
 	info.host_pt_bytes = host.bytes;

@@ -24,3 +24,6 @@ test_apic_store_SRCS := tests/unit/test_apic_store.c $(HARNESS_SRCS)
 # L1's GIF on the CPU's VGIF (nested/gif.h) through the run loop, and the emulated fallback.
 UNIT_TESTS += test_vgif
 test_vgif_SRCS := tests/unit/test_vgif.c $(HARNESS_SRCS)
+# Physical address widths of real parts (issue 16): SME's C-bit and reduction, MAXPHYADDR 52, LA57.
+UNIT_TESTS += test_sme
+test_sme_SRCS := tests/unit/test_sme.c $(HARNESS_SRCS)

@@ -49,12 +49,12 @@ static bool untouched(const uint8_t *b, uint64_t len)
 static void test_bits(void **state)
 {
 	(void)state;
-	assert_int_equal(hostpt_bits(52, true), 48);
-	assert_int_equal(hostpt_bits(48, true), 48);
-	assert_int_equal(hostpt_bits(40, true), 40);
-	assert_int_equal(hostpt_bits(48, false), 39);
-	assert_int_equal(hostpt_bits(39, false), 39);
-	assert_int_equal(hostpt_bits(36, false), 36);
+	assert_int_equal(npt_gpa_bits(52, true), 48);
+	assert_int_equal(npt_gpa_bits(48, true), 48);
+	assert_int_equal(npt_gpa_bits(40, true), 40);
+	assert_int_equal(npt_gpa_bits(48, false), 39);
+	assert_int_equal(npt_gpa_bits(39, false), 39);
+	assert_int_equal(npt_gpa_bits(36, false), 36);
 }
 
 /* gpa maps to itself, writable, executable, not user, at every level. */
@@ -107,7 +107,7 @@ static void test_no_gb_pages(void **state)
 	(void)state;
 	pool_new(&p, 4u << 20);
 	pt = hostpt_build(&p.npt, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE,
-			  hostpt_bits(48, false), false);
+			  npt_gpa_bits(48, false), false);
 	/* 2 MiB leaves below 2^39: a PML4, a PDPT, 512 PDs. */
 	check_layout(&p, pt, 514);
 	expect_identity(&p.npt, POOL_PA);
