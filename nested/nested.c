@@ -323,6 +323,11 @@ static enum nested_result vmload_vmsave(const struct nested_env *e, struct vmcb_
 	return NESTED_DONE;
 }
 
+bool nested_l1_vls(const struct nested_vcpu *n, const struct nested_env *e)
+{
+	return e->enabled && e->vls && n->svme;
+}
+
 enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
 					struct vmcb *vmcb01, bool load, const char **why)
 {

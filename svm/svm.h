@@ -44,6 +44,7 @@ struct svm_features {
 	unsigned maxphyaddr;
 	bool gbpages;
 	bool npt, nrips, flush_by_asid, vgif, decode_assists, vmcb_clean, v_spec_ctrl;
+	bool v_vmsave_vmload;           /* EDX[15]: VMLOAD/VMSAVE through the guest's NPT */
 };
 
 enum svm_status {

@@ -24,3 +24,6 @@ test_apic_store_SRCS := tests/unit/test_apic_store.c $(HARNESS_SRCS)
 # L1's GIF on the CPU's VGIF (nested/gif.h) through the run loop, and the emulated fallback.
 UNIT_TESTS += test_vgif
 test_vgif_SRCS := tests/unit/test_vgif.c $(HARNESS_SRCS)
+# L1's VMLOAD/VMSAVE on the CPU's virtual VMLOAD/VMSAVE (issue 13), on a fake CPU that has it.
+UNIT_TESTS += test_vls
+test_vls_SRCS := tests/unit/test_vls.c $(HARNESS_SRCS)
