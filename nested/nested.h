@@ -74,6 +74,12 @@ struct nested_vcpu {
 	/* L1's map bytes an exit needs, read at that exit (nested_route()) */
 	uint8_t *l1_msrpm, *l1_iopm;
 	bool l1_msrpm_valid, l1_iopm_valid;     /* L1 uses the map (MSR_PROT, IOIO_PROT) */
+	/*
+	 * msrpm / iopm hold every bit set (what a map L1 uses needs), apart
+	 * from an open io hole: the next VMRUN with that map need not refill
+	 * it. Cleared when svmhv's own bits are merged in instead.
+	 */
+	bool msrpm_all_set, iopm_all_set;
 	uint16_t io_hole_port;          /* nested_io_hole(): ports open in vmcb02's IOPM */
 	unsigned io_hole_size;          /* for one string I/O; 0: none */
 	struct vmcb *scratch;           /* L2's VMLOAD / VMSAVE pass through it */
