@@ -185,6 +185,25 @@ static void l1_gif_intercepts(struct vcpu *v)
 }
 
 /*
+ * vmcb01's VMLOAD/VMSAVE intercepts and virtual VMLOAD/VMSAVE enable, as
+ * nested_l1_vls() decides for L1 now (EFER.SVME changes it).
+ */
+static void l1_vls(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->vmcb01->control;
+
+	if (nested_l1_vls(&v->nested, &hv.nested)) {
+		vmcb_clr_intercept(c, INTERCEPT_VMLOAD);
+		vmcb_clr_intercept(c, INTERCEPT_VMSAVE);
+		c->virt_ext |= VIRT_EXT_V_VMLOAD_VMSAVE;
+	} else {
+		vmcb_set_intercept(c, INTERCEPT_VMLOAD);
+		vmcb_set_intercept(c, INTERCEPT_VMSAVE);
+		c->virt_ext &= ~VIRT_EXT_V_VMLOAD_VMSAVE;
+	}
+}
+
+/*
  * Events L1's GIF held, and the physical-interrupt gate: L2 runs with the
  * host IF of L1's VMRUN (V_INTR_MASKING); L1 with its interrupts held runs
  * with V_INTR_MASKING and host IF 0. With VGIF, L1's GIF goes into vmcb01's
@@ -216,6 +235,7 @@ static void deliver_events(struct vcpu *v)
 	c01->int_ctl = nested_gif_l1_int_ctl(&n->gif, c01->int_ctl);
 	nmi_action(v, v->vmcb01, nested_gif_l1_event(&n->gif, c01->event_inj & SVM_EVTINJ_VALID));
 	l1_gif_intercepts(v);
+	l1_vls(v);
 }
 
 /*

@@ -231,6 +231,8 @@ static void nested_env_init(void)
 		.nrips = true,
 		/* L1's STGI/CLGI without exits where the CPU has VGIF (nested/gif.h). */
 		.vgif = hv.feat.vgif && hv.boot.vgif,
+		/* L1's VMLOAD/VMSAVE without exits where the CPU can (nested_l1_vls()). */
+		.vls = hv.boot.nested && hv.feat.v_vmsave_vmload && hv.feat.npt,
 		/* Nested paging for L1: svmhv's side of the shadow (nested/shadow.h). */
 		.l0 = &hv.npt, .host_pat = rdmsr(MSR_PAT),
 		.host_nxe = x1.edx & CPUID_80000001_EDX_NX,
@@ -361,8 +363,9 @@ int hv_setup(const struct hv_boot_info *info)
 	nested_env_init();
 	if (hv.boot.nested)
 		hv_info("nested", "SVM offered to the guest (nested=1): revision 1, %u ASIDs, "
-			"EDX %x; L1's GIF %s", hv.feat.nasid, hv.cpuid_ctx.svm_edx,
-			hv.nested.vgif ? "on VGIF" : "emulated");
+			"EDX %x; L1's GIF %s, VMLOAD/VMSAVE %s", hv.feat.nasid,
+			hv.cpuid_ctx.svm_edx, hv.nested.vgif ? "on VGIF" : "emulated",
+			hv.nested.vls ? "virtual" : "emulated");
 	return 0;
 }
 

@@ -103,23 +103,30 @@ static void back_to_l1(struct nested_vcpu *n, struct vmcb *vmcb01, const struct 
  * each exit (nested_route()), as the CPU consults it at each access, so a
  * bit L2 or another vCPU flips meanwhile counts: vmcb02 then intercepts
  * every port / MSR, and svmhv serves for L2 what L1's map lets through.
- * A map L1 does not use: svmhv's own bits only.
+ * That content never changes, so it is written only when the buffer held
+ * something else (the first VMRUN, or svmhv's bits for a VMRUN without the
+ * map): refilling 20 KiB on every VMRUN was a fifth to a third of a nested
+ * round trip under TCG (BENCHMARKS.md). An io hole left open is closed first.
+ * A map L1 does not use: svmhv's own bits only, merged every time (they
+ * change at run time: the debugger's UART ports).
  */
 static void merge_maps(struct nested_vcpu *n, const struct nested_env *e)
 {
 	const struct nested_vmcb12_cache *c = &n->cache;
 
+	nested_io_hole_close(n);
 	n->l1_msrpm_valid = nested_l1_uses_msrpm(c);
 	n->l1_iopm_valid = nested_l1_uses_iopm(c);
-	n->io_hole_size = 0;
-	if (n->l1_msrpm_valid)
+	if (n->l1_msrpm_valid && !n->msrpm_all_set)
 		svm_msrpm_init(n->msrpm, true);
-	else
+	else if (!n->l1_msrpm_valid)
 		nested_merge_msrpm(n->msrpm, NULL, e->hv_msrpm);
-	if (n->l1_iopm_valid)
+	n->msrpm_all_set = n->l1_msrpm_valid;
+	if (n->l1_iopm_valid && !n->iopm_all_set)
 		svm_iopm_init(n->iopm, true);
-	else
+	else if (!n->l1_iopm_valid)
 		nested_merge_iopm(n->iopm, NULL, e->hv_iopm);
+	n->iopm_all_set = n->l1_iopm_valid;
 }
 
 /* One byte of L1's map into svmhv's buffer at the same offset; unreadable: all set. */
@@ -321,6 +328,11 @@ static enum nested_result vmload_vmsave(const struct nested_env *e, struct vmcb_
 	if (load)
 		nested_copy_vmload_state(s, &page->save);
 	return NESTED_DONE;
+}
+
+bool nested_l1_vls(const struct nested_vcpu *n, const struct nested_env *e)
+{
+	return e->enabled && e->vls && n->svme;
 }
 
 enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,

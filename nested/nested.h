@@ -46,6 +46,7 @@ struct nested_env {
 	const uint8_t *hv_iopm;         /* svmhv's IOPM (isolation ports), likewise */
 	bool nrips;                     /* NRIPS offered to L1 */
 	bool vgif;                      /* L1's GIF on the CPU's VGIF (nested/gif.h) */
+	bool vls;                       /* L1's VMLOAD/VMSAVE on the CPU's virtual VMLOAD/VMSAVE */
 	/* Nested paging for L1 (caps.l1_npt): svmhv's side of the composition. */
 	const struct npt *l0;           /* svmhv's nested page tables */
 	uint64_t host_pat;              /* svmhv's PAT: the shadow's memory types */
@@ -73,6 +74,12 @@ struct nested_vcpu {
 	/* L1's map bytes an exit needs, read at that exit (nested_route()) */
 	uint8_t *l1_msrpm, *l1_iopm;
 	bool l1_msrpm_valid, l1_iopm_valid;     /* L1 uses the map (MSR_PROT, IOIO_PROT) */
+	/*
+	 * msrpm / iopm hold every bit set (what a map L1 uses needs), apart
+	 * from an open io hole: the next VMRUN with that map need not refill
+	 * it. Cleared when svmhv's own bits are merged in instead.
+	 */
+	bool msrpm_all_set, iopm_all_set;
 	uint16_t io_hole_port;          /* nested_io_hole(): ports open in vmcb02's IOPM */
 	unsigned io_hole_size;          /* for one string I/O; 0: none */
 	struct vmcb *scratch;           /* L2's VMLOAD / VMSAVE pass through it */
@@ -112,6 +119,20 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 /* VMLOAD (load) / VMSAVE from L1 with rAX in vmcb01: NESTED_DONE or _GP. */
 enum nested_result nested_vmload_vmsave(struct nested_vcpu *n, const struct nested_env *e,
 					struct vmcb *vmcb01, bool load, const char **why);
+
+/*
+ * May L1's VMLOAD/VMSAVE run on the CPU's virtual VMLOAD/VMSAVE (vmcb01's
+ * VIRT_EXT_V_VMLOAD_VMSAVE set, the intercepts cleared) right now? Only where
+ * the CPU has it (e->vls, which implies nested SVM) and while L1's EFER.SVME
+ * is set: the CPU checks the EFER.SVME of vmcb01, which is always set, so L1's
+ * #UD with its own SVME clear needs the exit (APM3 VMLOAD: #UD before the
+ * intercept). rAX is then a guest-physical address the CPU translates through
+ * svmhv's nested page tables (APM2 15.33.1): svmhv's pool reads as its blank
+ * page and a write there, or to a page svmhv write-protects, is an NPF svmhv
+ * handles (hv/exit.c); outside 64-bit mode the CPU exits anyway, to the
+ * emulation. vmcb02 never has it: L2's VMLOAD/VMSAVE name L1-physical pages.
+ */
+bool nested_l1_vls(const struct nested_vcpu *n, const struct nested_env *e);
 
 /*
  * VMLOAD (load) / VMSAVE executed by L2 and not intercepted by L1: the state

@@ -21,6 +21,7 @@ enum svm_status svm_decode_features(const struct svm_raw *raw, struct svm_featur
 	f->decode_assists = raw->svm_edx & SVM_FEATURE_DECODE_ASSISTS;
 	f->vmcb_clean = raw->svm_edx & SVM_FEATURE_VMCB_CLEAN;
 	f->v_spec_ctrl = raw->svm_edx & SVM_FEATURE_V_SPEC_CTRL;
+	f->v_vmsave_vmload = raw->svm_edx & SVM_FEATURE_V_VMSAVE_VMLOAD;
 	f->gbpages = raw->ext1_edx & CPUID_80000001_EDX_PAGE1GB;
 	svm_decode_phys(raw, f);
 

@@ -55,6 +55,7 @@ struct svm_features {
 	unsigned phys_reduction;        /* 8000_001F EBX[11:6], when mem_encrypt */
 	bool gbpages;
 	bool npt, nrips, flush_by_asid, vgif, decode_assists, vmcb_clean, v_spec_ctrl;
+	bool v_vmsave_vmload;           /* EDX[15]: VMLOAD/VMSAVE through the guest's NPT */
 };
 
 enum svm_status {

@@ -147,6 +147,8 @@ void iopm_set(uint16_t port);
 
 /* scenarios.c */
 void run_scenarios(void);
+/* run=bench: the round-trip loop alone (scripts/bench-nested.sh). */
+void run_bench(void);
 /* npt.c: nested paging for L2 (after sc_setup). */
 void run_npt_scenarios(void);
 

@@ -11,6 +11,7 @@
  *   run=attack     tests/attack's attacks instead of the scenarios ("ATTACK: " lines)
  *   run=fuzz       tests/attack's vmcb12 fuzzer
  *   run=triple     an L1 triple fault (svmhv's shutdown= handling)
+ *   run=bench      only the nested round-trip loop (scripts/bench-nested.sh)
  */
 #include <efi.h>
 #include <efilib.h>
@@ -232,6 +233,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 				run_fuzz();
 			else if (options_has(text, "run=triple"))
 				run_fatal("triple");
+			else if (options_has(text, "run=bench"))
+				run_bench();
 			else
 				run_scenarios();
 		} else {

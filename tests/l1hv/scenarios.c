@@ -1153,6 +1153,9 @@ static void sc_round_trips(void)
 				    "l1_flushes=%lu l2_flushes=%lu cycles_per_round_trip=%lu",
 				    ROUND_TRIPS, e[1] - e[0] - 1, gi[1][0] - gi[0][0],
 				    gi[1][1] - gi[0][1], l1b[1] - l1b[0], f[1] - f[0], cyc);
+		else if (!hv)           /* the same loop on the CPU's own SVM */
+			report_diag("bench: round_trips=%u cycles_per_round_trip=%lu bare",
+				    ROUND_TRIPS, cyc);
 	}
 	report_check(c_tail[0] == VMEXIT_VMMCALL && c_tail[1] == VMEXIT_VMMCALL &&
 		     c_tail[2] == VMEXIT_VMMCALL && c_tail[3] == VMEXIT_VMMCALL &&
@@ -1196,6 +1199,17 @@ static void sc_triple_fault(void)
 	probe_end();
 	report_check(code == VMEXIT_SHUTDOWN, "shutdown: L2 triple fault exits with SHUTDOWN (0x7f)",
 		     "%s", ex(&g));
+}
+
+/* run=bench: only the round-trip loop (scripts/bench-nested.sh), bare or under svmhv. */
+void run_bench(void)
+{
+	if (sc_setup())
+		return;
+	sc_round_trips();
+	probe_begin();
+	svm_disable();
+	probe_end();
 }
 
 void run_scenarios(void)

@@ -27,3 +27,9 @@ test_vgif_SRCS := tests/unit/test_vgif.c $(HARNESS_SRCS)
 # Physical address widths of real parts (issue 16): SME's C-bit and reduction, MAXPHYADDR 52, LA57.
 UNIT_TESTS += test_sme
 test_sme_SRCS := tests/unit/test_sme.c $(HARNESS_SRCS)
+# L1's VMLOAD/VMSAVE on the CPU's virtual VMLOAD/VMSAVE (issue 13), on a fake CPU that has it.
+UNIT_TESTS += test_vls
+test_vls_SRCS := tests/unit/test_vls.c $(HARNESS_SRCS)
+# vmcb02's permission maps through VMRUN and the exit path: all ones kept across VMRUNs, io holes closed.
+UNIT_TESTS += test_nested_maps
+test_nested_maps_SRCS := tests/unit/test_nested_maps.c $(HARNESS_SRCS)

@@ -784,9 +784,15 @@ static void test_svm_decode(void **state)
 	assert_int_equal(f.revision, 1);
 	assert_int_equal(f.maxphyaddr, 40);
 	assert_true(f.npt && f.vgif && f.gbpages);
-	assert_false(f.nrips || f.flush_by_asid || f.decode_assists || f.vmcb_clean);
+	assert_false(f.nrips || f.flush_by_asid || f.decode_assists || f.vmcb_clean ||
+		     f.v_vmsave_vmload);
 	svm_features_str(&f, buf, sizeof(buf));
 	assert_string_equal(buf, "NPT VGIF");
+	raw.svm_edx |= SVM_FEATURE_V_VMSAVE_VMLOAD;     /* real parts since family 17h */
+	assert_int_equal(svm_decode_features(&raw, &f), SVM_OK);
+	assert_true(f.v_vmsave_vmload);
+	/* Never offered to L1: vmcb02 keeps L2's VMLOAD/VMSAVE intercepted. */
+	assert_false(hv_nested_svm_edx() & SVM_FEATURE_V_VMSAVE_VMLOAD);
 }
 
 static void test_svm_refusals(void **state)
