@@ -111,6 +111,8 @@ int harness_init(const struct harness_config *c)
 	struct npt l1pt = { .alloc = pt_alloc, .ptr = pt_ptr };
 	struct pmm host_pmm;
 	struct hostpt host;
+	struct svm_raw raw;
+	struct svm_features feat;
 	int err;
 
 	if (!mapped) {
@@ -134,10 +136,16 @@ int harness_init(const struct harness_config *c)
 	for (unsigned i = 0; i < c->noutside && i < FAKE_MAX_CPUS; i++)
 		info.outside_apic_ids[i] = c->outside[i];
 	l1_cr3 = npt_build(&l1pt, &pt);
-	/* svmhv's host tables, as boot/ builds them before the first call into the pool. */
+	/*
+	 * svmhv's host tables, as boot/ builds them before the first call into
+	 * the pool: from the decoded width (less SME's reduction, svm_decode_phys()).
+	 */
+	svm_read_raw(&raw);
+	if (svm_decode_features(&raw, &feat) != SVM_OK)
+		return -1;
 	host = hostpt_build(NULL, &host_pmm, (void *)(uintptr_t)HARNESS_POOL_PA, HARNESS_POOL_PA,
-			    HARNESS_POOL_SIZE, 0, npt_gpa_bits(cpu.maxphyaddr, cpu.gbpages),
-			    cpu.gbpages);
+			    HARNESS_POOL_SIZE, 0, npt_gpa_bits(feat.maxphyaddr, feat.gbpages),
+			    feat.gbpages);
 	info.host_cr3 = host.cr3;
 	info.host_pt_bytes = host.bytes;
 	err = hv_setup(&info);
