@@ -116,9 +116,17 @@ void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len)
 }
 
 /* Continue the guest at rip: the instruction ends any STI/MOV SS shadow. */
+/*
+ * The instruction at RIP completed (svmhv emulated or skipped it): RIP moves
+ * on, and the interrupt shadow and RFLAGS.RF end with it (RF is cleared when
+ * any instruction but IRET/POPF completes, SDM3 18.3.1.1, APM2 13.1.5).
+ * QEMU 10's TCG saves RF = 1 in the VMCB on an IOIO intercept; left set, the
+ * guest carried it into its next interrupt frame (differential batch on QEMU 10).
+ */
 void hv_set_rip(struct vcpu *v, uint64_t rip)
 {
 	v->vmcb->save.rip = rip;
+	v->vmcb->save.rflags &= ~RFLAGS_RF;
 	v->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
 

@@ -93,6 +93,19 @@ static void test_l1_cpuid_tf(void **state)
 	assert_true(v->vmcb->save.dr6 & DR6_BS);
 }
 
+/* RF set at the exit (QEMU 10 saves it on IOIO intercepts): the completed instruction ends it. */
+static void test_l1_cpuid_clears_rf(void **state)
+{
+	struct vcpu *v = vcpu0();
+
+	(void)state;
+	v->vmcb->save.rax = 0;
+	v->vmcb->save.rflags = RFLAGS_FIXED | RFLAGS_RF | RFLAGS_IF;
+	assert_true(harness_exit(0, VMEXIT_CPUID, 0, 0, 2));
+	assert_int_equal(v->vmcb->save.rflags, RFLAGS_FIXED | RFLAGS_IF);
+	assert_int_equal(v->vmcb->control.event_inj, 0);
+}
+
 /* No TF, no trap; DR6 untouched. */
 static void test_l1_cpuid_no_tf(void **state)
 {
@@ -166,6 +179,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_l1_cpuid_tf, l1),
 		cmocka_unit_test_setup(test_l1_cpuid_no_tf, l1),
+		cmocka_unit_test_setup(test_l1_cpuid_clears_rf, l1),
 		cmocka_unit_test_setup(test_l1_fault_no_trap, l1),
 		cmocka_unit_test_setup(test_l2_cpuid_tf_to_l1, l2_db_icpt),
 		cmocka_unit_test_setup(test_l2_cpuid_tf_to_l2, l2_db_free),
