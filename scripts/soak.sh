@@ -11,10 +11,12 @@
 #   4. apinit (tests/suites/52-apinit.sh) for SOAK_APINIT_BOOTS (200) boots:
 #      a 2-CPU guest OS restarting its AP with INIT-SIPI-SIPI under svmhv,
 #      every boot clean (issue 17; make test runs 10 of them)
+#   5. tests/suites/42-firmware.sh with FW_BOOTS="smm smm-reboot": the UEFI variable
+#      Linux wrote through SMM under svmhv is still in flash after a reboot
 # No hang (a deadline), no svmhv PANIC, no kernel BUG/WARNING, every round ok,
 # counters consistent. TAP lines; exit status 0 only if all passed.
 # Environment: SOAK_STEPS (300000000), SOAK_SEED (now), SOAK_SECS (600),
-# SOAK_SMP (4), SOAK_APINIT_BOOTS (200), SOAK_PARTS="model smp16 linux apinit",
+# SOAK_SMP (4), SOAK_APINIT_BOOTS (200), SOAK_PARTS="model smp16 linux apinit firmware",
 # SOAK_QEMU (QEMU 10 from scripts/qemu10.sh).
 #
 # The Linux part runs on QEMU 10 by default: Debian 12's QEMU 7.2 TCG freezes
@@ -30,7 +32,7 @@ cd "$(dirname "$0")/.." || exit 1
 steps=${SOAK_STEPS:-300000000}
 seed=${SOAK_SEED:-$(date +%s)}
 secs=${SOAK_SECS:-600}
-parts=${SOAK_PARTS:-model smp16 linux apinit}
+parts=${SOAK_PARTS:-model smp16 linux apinit firmware}
 dir=build/test-logs/soak
 gdir=build/guest-soak
 mkdir -p "$dir" "$gdir"
@@ -118,5 +120,10 @@ if [[ " $parts " == *" apinit "* ]]; then
 	echo "# soak: apinit, ${SOAK_APINIT_BOOTS:-200} boots"
 	APINIT_BOOTS=${SOAK_APINIT_BOOTS:-200} tests/suites/52-apinit.sh ||
 		TAP_FAILED=1
+fi
+if [[ " $parts " == *" firmware "* ]]; then
+	echo "# soak: SMM OVMF, a UEFI variable across a reboot (tests/suites/42-firmware.sh)"
+	FW_BOOTS="smm smm-reboot" tests/suites/42-firmware.sh | sed -E 's/^(not )?ok - /&soak: /'
+	[ "${PIPESTATUS[0]}" = 0 ] || TAP_FAILED=1
 fi
 exit "$TAP_FAILED"
