@@ -181,11 +181,12 @@ static bool sleep_seg(const uint8_t *p, unsigned *x)
 int aml_sleep_scan(const uint8_t *tbl, size_t len, struct acpi_sleep_info *info,
 		   uint32_t *offs, unsigned max)
 {
-	const uint8_t *end = tbl + len;
+	const uint8_t *end;
 	unsigned n = 0;
 
 	if (!tbl || len < ACPI_HDR_LEN || len > ACPI_MAX_TABLE || rd32(tbl + 4) != len)
 		return ACPI_EINVAL;
+	end = tbl + len;
 	for (size_t i = ACPI_HDR_LEN; i + 5 <= len; i++) {
 		size_t j = i + 1, enc, plen;
 		unsigned x;

@@ -90,6 +90,7 @@ want() { [[ $boots == *" $1 "* ]]; }
 }
 
 # fw_common NAME: the boot reached fwtest's end under svmhv, nothing panicked.
+# shellcheck disable=SC2016  # expanded by eval, inside tap_check
 fw_common() {
 	local n=$1 bad
 	tap_check "fw: $n: Linux boots under svmhv (SVMHV-LINUX-OK)" "end: $QEMU_END" qemu_has -x SVMHV-LINUX-OK
@@ -116,6 +117,7 @@ qemu_load smm
 fw_common smm
 smis=$(sed -n 's/^FWTEST: SMI exits on vCPU 0: \([0-9]*\) before the write, \([0-9]*\) after$/\1 \2/p' "$QEMU_TXT")
 read -r s0 s1 <<<"${smis:-x x}"
+# shellcheck disable=SC2016  # expanded by eval, inside tap_check
 tap_check "fw: smm: the variable write took SMIs, each a VMEXIT_SMI svmhv let SMM take ($s0 -> $s1)" \
 	"SMI exits: '${smis}'" eval '[[ $s0$s1 =~ ^[0-9]+$ ]] && [ "$s1" -gt "$s0" ]'
 fw_ok "smm: Linux writes an EFI variable through SMM and reads it back" 'efivar-write: SvmhvTest written'
