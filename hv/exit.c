@@ -428,6 +428,7 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_DR0_WRITE + 7]  = hv_dbg_dr_access,
 	[VMEXIT_INTR]           = svm_exit_intr,        /* VGIF: nested/gif.h */
 	[VMEXIT_NMI]            = hv_smp_nmi_exit,
+	[VMEXIT_SMI]            = hv_smp_smi_exit,
 	[VMEXIT_INIT]           = hv_iso_init_exit,     /* APM2 15.13.3 */
 	[VMEXIT_CPUID]          = svm_exit_cpuid,
 	[VMEXIT_MSR]            = hv_msr_exit,

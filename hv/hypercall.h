@@ -140,6 +140,7 @@ enum svmhv_iso_counter {
 	SVMHV_ISO_INIT_EXITS    = 9,    /* physical INITs that reached a vCPU (#VMEXIT) */
 	SVMHV_ISO_CPUS_PARKED   = 10,   /* CPUs held in INIT because svmhv could not take them */
 	SVMHV_ISO_IRTE_WRITES   = 11,   /* interrupt remapping entries svmhv wrote */
+	SVMHV_ISO_SLEEP_REFUSED = 12,   /* PM1/sleep control writes entering S1-S3, dropped */
 	SVMHV_ISO_COUNTERS
 };
 

@@ -141,6 +141,24 @@ struct hv_verdict hv_smp_nmi_exit(struct vcpu *v)
 	return hv_resume();
 }
 
+/*
+ * VMEXIT_SMI: a physical SMI (the firmware's: OVMF's variable writes ring
+ * port 0xB2, real chipsets raise them for power and thermal events). It
+ * stays pending across the #VMEXIT (APM2 15.13.3): STGI lets the CPU take
+ * it here, in host mode, and the firmware's SMM handler returns with RSM
+ * to svmhv. Not intercepted, the SMI would enter SMM with the guest's state
+ * and, on an emulated CPU (QEMU TCG), with svmhv's intercepts still armed:
+ * an SMM handler's exit then hands svmhv SMM's registers as the guest's
+ * (docs/architecture.md "SMM"). The guest never sees an SMI.
+ */
+struct hv_verdict hv_smp_smi_exit(struct vcpu *v)
+{
+	stgi();
+	__asm__ volatile("nop" ::: "memory");
+	clgi();
+	return hv_resume();
+}
+
 void hv_smp_nmi_taken(struct vcpu *v)
 {
 	if (!svm_atomic_xchg(&v->cpu->kick_pending, 0, __ATOMIC_SEQ_CST))

@@ -38,6 +38,8 @@ void hv_vcpu_request(struct vcpu *v, uint32_t req);
 void hv_vcpu_wait_kicked(struct vcpu *t);
 /* VMEXIT_NMI: a kick or a real NMI for the guest. */
 struct hv_verdict hv_smp_nmi_exit(struct vcpu *v);
+/* VMEXIT_SMI: the SMI is still pending; opening GIF lets SMM take it in host mode. */
+struct hv_verdict hv_smp_smi_exit(struct vcpu *v);
 /* Host NMI handler count (hv/cpu.c). */
 void hv_smp_host_nmi(void);
 /*

@@ -96,6 +96,7 @@ static bool l0_first(uint64_t exit_code)
 {
 	switch (exit_code) {
 	case VMEXIT_NMI:                /* a kick, or held for L1: nested/gif.h */
+	case VMEXIT_SMI:                /* the firmware's SMM: never L1's to see */
 	case VMEXIT_INIT:               /* physical INIT: never L1's to see */
 	case VMEXIT_NPF:                /* svmhv's nested page tables */
 	case VMEXIT_NPF + 1:            /* AVIC exits: svmhv's if ever used */

@@ -32,6 +32,7 @@
 /*
  * Intercepts vmcb02 always has, on top of svmhv's vmcb01 set:
  *  NMI        kicks, and NMIs L1 must get (held while L1's GIF = 0);
+ *  SMI        taken by the firmware's SMM in host mode, never inside a guest;
  *  INIT       a physical INIT must never reach L2;
  *  CPUID      L2 sees what L1 would see without svmhv's filter otherwise;
  *  MSR_PROT   svmhv's MSRPM (EFER, APIC base, x2APIC ICR) still applies;
@@ -43,7 +44,8 @@
  * VMMCALL, IOIO_PROT and the rest come from nested_host.intercepts (svmhv's
  * vmcb01) and from L1. See nested/exit.h for how each exit is routed.
  */
-#define NESTED_L0_MISC1         (BIT(INTERCEPT_NMI) | BIT(INTERCEPT_INIT) |      \
+#define NESTED_L0_MISC1         (BIT(INTERCEPT_NMI) | BIT(INTERCEPT_SMI) |       \
+				 BIT(INTERCEPT_INIT) |                             \
 				 BIT(INTERCEPT_CPUID) | BIT(INTERCEPT_MSR_PROT) | \
 				 BIT(INTERCEPT_SHUTDOWN) | BIT(INTERCEPT_INVLPGA))
 #define NESTED_L0_MISC2         (BIT(INTERCEPT_VMRUN - 32) | BIT(INTERCEPT_VMLOAD - 32) | \

@@ -14,10 +14,12 @@
 #   5. pb52: tests/suites/30-qemu.sh with QEMU_PB52=1, whose extra boot runs
 #      the payload under svmhv on -cpu max,phys-bits=52 (issue 16; OVMF alone
 #      takes ~4 min to start with 52 bits on TCG)
+#   6. tests/suites/42-firmware.sh with FW_BOOTS="smm smm-reboot": the UEFI variable
+#      Linux wrote through SMM under svmhv is still in flash after a reboot
 # No hang (a deadline), no svmhv PANIC, no kernel BUG/WARNING, every round ok,
 # counters consistent. TAP lines; exit status 0 only if all passed.
 # Environment: SOAK_STEPS (300000000), SOAK_SEED (now), SOAK_SECS (600),
-# SOAK_SMP (4), SOAK_APINIT_BOOTS (200), SOAK_PARTS="model smp16 linux apinit pb52",
+# SOAK_SMP (4), SOAK_APINIT_BOOTS (200), SOAK_PARTS="model smp16 linux apinit pb52 firmware",
 # SOAK_QEMU (QEMU 10 from scripts/qemu10.sh).
 #
 # The Linux part runs on QEMU 10 by default: Debian 12's QEMU 7.2 TCG freezes
@@ -33,7 +35,7 @@ cd "$(dirname "$0")/.." || exit 1
 steps=${SOAK_STEPS:-300000000}
 seed=${SOAK_SEED:-$(date +%s)}
 secs=${SOAK_SECS:-600}
-parts=${SOAK_PARTS:-model smp16 linux apinit pb52}
+parts=${SOAK_PARTS:-model smp16 linux apinit pb52 firmware}
 dir=build/test-logs/soak
 gdir=build/guest-soak
 mkdir -p "$dir" "$gdir"
@@ -125,6 +127,11 @@ fi
 if [[ " $parts " == *" pb52 "* ]]; then
 	echo "# soak: MAXPHYADDR 52 (tests/suites/30-qemu.sh with QEMU_PB52=1)"
 	QEMU_PB52=1 tests/suites/30-qemu.sh | sed -E 's/^(not )?ok - /&soak: /'
+	[ "${PIPESTATUS[0]}" = 0 ] || TAP_FAILED=1
+fi
+if [[ " $parts " == *" firmware "* ]]; then
+	echo "# soak: SMM OVMF, a UEFI variable across a reboot (tests/suites/42-firmware.sh)"
+	FW_BOOTS="smm smm-reboot" tests/suites/42-firmware.sh | sed -E 's/^(not )?ok - /&soak: /'
 	[ "${PIPESTATUS[0]}" = 0 ] || TAP_FAILED=1
 fi
 exit "$TAP_FAILED"

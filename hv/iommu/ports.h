@@ -34,6 +34,7 @@ enum iso_port_kind {
 	ISO_PORT_FWCFG,         /* 0x514-0x51B: fw_cfg DMA address */
 	ISO_PORT_ISADMA,        /* 8237 control and page registers */
 	ISO_PORT_RESET,         /* 0x92, 0x60/0x64 (keyboard controller) */
+	ISO_PORT_SLEEP,         /* the FADT's PM1/sleep registers: hv_iso.sleep, not the table */
 };
 
 /* The table of intercepted ranges (ISO_PORT_NONE-terminated). */

@@ -166,6 +166,10 @@ static enum iso_port_kind kind_of(uint16_t port, unsigned size)
 	for (unsigned i = 0; i < size; i++) {
 		enum iso_port_kind k = iso_port_kind((uint16_t)(port + i));
 
+		if (k == ISO_PORT_NONE &&
+		    sleep_guard_reg(&hv_iso.sleep, (uint16_t)(port + i)) != SLEEP_REG_NONE)
+			k = ISO_PORT_SLEEP;
+
 		if (k != ISO_PORT_NONE)
 			return k;
 	}
@@ -202,6 +206,9 @@ struct hv_verdict hv_iso_ioio(struct vcpu *v)
 		break;
 	case ISO_PORT_ISADMA:
 		isadma_port(port, size, is_in, &val);
+		break;
+	case ISO_PORT_SLEEP:
+		hv_iso_sleep_port(v, port, size, is_in, &val);
 		break;
 	default:                                /* reset ports: the check passed */
 		if (is_in)

@@ -22,6 +22,7 @@
 #include "hv/iommu/ivrs.h"
 #include "hv/iommu/madt.h"
 #include "hv/iommu/pcicfg.h"
+#include "hv/iommu/sleep.h"
 #include "hv/iommu/ports.h"
 #include "hv/run.h"
 
@@ -86,6 +87,7 @@ struct hv_iso {
 	uint64_t fwcfg_bounce_pa;
 	struct isadma_state isadma;
 	struct resetport_state reset;
+	struct sleep_guard sleep;       /* PM1/sleep registers (hv/iso/sleep.c) */
 	uint32_t lock_pci, lock_ioapic, lock_ports, lock_iommu;
 	uint64_t next_poll;             /* TSC of the next fault-log poll */
 	uint64_t counters[SVMHV_ISO_COUNTERS];
@@ -111,6 +113,10 @@ struct hv_verdict hv_iso_npf_write(struct vcpu *v, uint64_t gpa);
 struct hv_verdict hv_iso_init_exit(struct vcpu *v);
 /* #SX in host mode: an INIT VM_CR.R_INIT turned into an exception. */
 void hv_iso_host_sx(void);
+
+/* ---- ACPI sleep states (hv/iso/sleep.c) ---- */
+int hv_iso_sleep_setup(void);
+void hv_iso_sleep_port(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val);
 
 /* ---- PCI configuration (hv/iso/pci.c) ---- */
 struct hv_verdict hv_iso_pci_port(struct vcpu *v, uint16_t port, unsigned size, bool in,

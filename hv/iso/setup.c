@@ -305,6 +305,8 @@ int hv_iso_setup(void)
 	if (rc)
 		return rc;
 	guard_host_bridge();
+	if (hv.boot.rsdp_pa)
+		hv_iso_sleep_setup();
 	hv_iso.fwcfg = fwcfg_present();
 	if (!hv_iso.dma_off)
 		isadma_init();

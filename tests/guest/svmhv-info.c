@@ -31,6 +31,7 @@
 #include "tests/guest/guest-hc.h"
 
 #define EXIT_INTR       0x60u   /* APM2 Appendix C */
+#define EXIT_SMI        0x62u
 #define EXIT_CPUID      0x72u
 #define EXIT_HLT        0x78u
 #define EXIT_IOIO       0x7bu
@@ -160,11 +161,11 @@ static void show_exits(void)
 	for (uint64_t v = 0; v < n && v < 256; v++)
 		printf("svmhv-info: exits vcpu%" PRIu64 ": total %" PRId64 ", cpuid %" PRId64
 		       ", msr %" PRId64 ", vmmcall %" PRId64 ", ioio %" PRId64 ", npf %" PRId64
-		       ", intr %" PRId64 ", hlt %" PRId64 "\n", v, exit_total(v),
+		       ", intr %" PRId64 ", hlt %" PRId64 ", smi %" PRId64 "\n", v, exit_total(v),
 		       exit_count(v, EXIT_CPUID), exit_count(v, EXIT_MSR),
 		       exit_count(v, EXIT_VMMCALL), exit_count(v, EXIT_IOIO),
 		       exit_count(v, EXIT_NPF), exit_count(v, EXIT_INTR),
-		       exit_count(v, EXIT_HLT));
+		       exit_count(v, EXIT_HLT), exit_count(v, EXIT_SMI));
 }
 
 /* CPUIDs run here must show up in this vCPU's counters (pinned: no migration). */

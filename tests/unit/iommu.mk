@@ -12,3 +12,6 @@ test_iommu_madt_SRCS := tests/unit/test_iommu_madt.c hv/iommu/madt.c hv/iommu/ac
 test_iommu_pcicfg_SRCS := tests/unit/test_iommu_pcicfg.c hv/iommu/pcicfg.c hv/iommu/irq.c \
 	hv/iommu/amdvi.c hv/fmt.c
 test_iommu_ports_SRCS := tests/unit/test_iommu_ports.c hv/iommu/ports.c hv/iommu/dmaguard.c
+# ACPI sleep states: FADT registers, \_Sx_ in AML (real QEMU tables in tests/unit/data/), PM1 policy.
+UNIT_TESTS += test_iommu_sleep
+test_iommu_sleep_SRCS := tests/unit/test_iommu_sleep.c hv/iommu/sleep.c hv/iommu/acpi.c

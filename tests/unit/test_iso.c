@@ -370,6 +370,47 @@ static void test_isadma(void **state)
 	assert_int_equal(fake.last_port, 0x0a);
 }
 
+static uint32_t pm1_in(void *arg, uint16_t port, unsigned size)
+{
+	(void)arg;
+	(void)port;
+	(void)size;
+	return 0x0001;                  /* PM1_STS: TMR_STS, no WAK_STS */
+}
+
+/*
+ * The PM1 guard through the IOIO exit (hv/iso/sleep.c; the policy itself is
+ * test_iommu_sleep's): S3 dropped, counted, logged, WAK_STS shown until
+ * cleared; S5 performed.
+ */
+static void test_sleep_refused(void **state)
+{
+	struct fadt_sleep f = { .ports = { { 0x604, 2, SLEEP_REG_PM1_CNT, 0 },
+					   { 0x600, 2, SLEEP_REG_PM1_STS, 0 } }, .nports = 2 };
+	struct acpi_sleep_info info = { 0 };
+
+	(void)state;
+	info.s[3] = (struct acpi_sleep_pkg){ true, true, 1, 1 };
+	info.s[5] = (struct acpi_sleep_pkg){ true, true, 0, 0 };
+	sleep_guard_init(&hv_iso.sleep, &f, &info);
+	fake.port_in = pm1_in;
+	fake.last_port = 0;
+	io(0x604, 2, false, 0x2401, 0);                                 /* SLP_TYP 1 | SLP_EN */
+	assert_int_equal(fake.last_port, 0);                            /* never reached */
+	assert_int_equal(counter(SVMHV_ISO_SLEEP_REFUSED), 1);
+	assert_true(fake_console_has("acpi: S3 refused: vCPU 0 wrote 0x2401 to PM1a_CNT (port 0x604)"));
+	assert_int_equal(io(0x600, 2, true, 0, 0), 0x8001);
+	assert_int_equal(io(0x601, 1, true, 0, 0), 0x81);              /* the hook reads 1 */
+	io(0x600, 2, false, 0x8000, 0);                                 /* the OS clears WAK_STS */
+	assert_int_equal(fake.last_port, 0x600);
+	assert_int_equal(io(0x600, 2, true, 0, 0), 0x0001);
+	io(0x604, 2, false, 0x2001, 0);                                 /* S5: soft-off */
+	assert_int_equal(fake.last_port, 0x604);
+	assert_int_equal(fake.last_port_value, 0x2001);
+	assert_int_equal(counter(SVMHV_ISO_SLEEP_REFUSED), 1);
+	fake.port_in = NULL;
+}
+
 static void test_reset_port(void **state)
 {
 	jmp_buf halt;
@@ -462,6 +503,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fwcfg_dma, with_r_init),
 		cmocka_unit_test_setup(test_isadma, with_r_init),
 		cmocka_unit_test_setup(test_reset_port, with_r_init),
+		cmocka_unit_test_setup(test_sleep_refused, with_r_init),
 		cmocka_unit_test_setup(test_in_and_string, with_r_init),
 		cmocka_unit_test_setup(test_park, with_r_init),
 		cmocka_unit_test_setup(test_integrity, with_r_init),

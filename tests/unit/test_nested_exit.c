@@ -42,7 +42,7 @@ static const struct route_row route_rows[] = {
 	R("#DE", 0x040, W_EXC, 0), R("#DB", 0x041, W_EXC, 1), R("#BP", 0x043, W_EXC, 3),
 	R("#UD", 0x046, W_EXC, 6), R("#GP", 0x04d, W_EXC, 13), R("#PF", 0x04e, W_EXC, 14),
 	R("#AC", 0x051, W_EXC, 17), R("#MC", 0x052, W_EXC, 18),
-	R("INTR", 0x060, W_M1, 0), R("SMI", 0x062, W_M1, 2), R("VINTR", 0x064, W_M1, 4),
+	R("INTR", 0x060, W_M1, 0), R("VINTR", 0x064, W_M1, 4),      /* SMI: svmhv's, below */
 	R("CR0 selective write", 0x065, W_M1, 5), R("IDTR read", 0x066, W_M1, 6),
 	R("TR write", 0x06d, W_M1, 13), R("RDTSC", 0x06e, W_M1, 14),
 	R("RDPMC", 0x06f, W_M1, 15), R("PUSHF", 0x070, W_M1, 16),
@@ -96,8 +96,8 @@ static void run_route_row(void **state)
 /* svmhv's own, whatever L1 intercepts; a failed VMRUN is always L1's. */
 static void test_route_l0_first(void **state)
 {
-	static const uint64_t l0[] = { VMEXIT_NMI, VMEXIT_INIT, VMEXIT_NPF, VMEXIT_NPF + 1,
-				       VMEXIT_NPF + 3 };
+	static const uint64_t l0[] = { VMEXIT_NMI, VMEXIT_SMI, VMEXIT_INIT, VMEXIT_NPF,
+				       VMEXIT_NPF + 1, VMEXIT_NPF + 3 };
 	struct nested_vmcb12_cache c;
 
 	(void)state;

@@ -336,6 +336,24 @@ static void test_nmi_behind_event(void **state)
 	assert_int_equal(event_inj(0), VEC_NMI | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID);
 }
 
+/*
+ * SMI: intercepted, taken by the firmware's SMM in host mode (an STGI with
+ * the SMI still pending), nothing for the guest: no event, RIP unchanged.
+ */
+static void test_smi_taken_in_host(void **state)
+{
+	struct vcpu *v = vcpu(1);
+	uint64_t rip = v->vmcb->save.rip;
+	unsigned stgis = fake.stgis[1];
+
+	(void)state;
+	assert_true(v->vmcb01->control.intercept_misc1 & BIT(INTERCEPT_SMI));
+	assert_true(harness_exit(1, VMEXIT_SMI, 0, 0, 0));
+	assert_int_equal(fake.stgis[1], stgis + 1);
+	assert_int_equal(event_inj(1), 0);
+	assert_int_equal(v->vmcb->save.rip, rip);
+}
+
 /* INIT then SIPI from another vCPU: the target waits in host mode, then starts. */
 static void test_init_sipi(void **state)
 {
@@ -414,7 +432,8 @@ static int nested_l2(void **s)
 	nested(s);
 	vmcb12_page = NULL;
 	l1_svm_on(0);
-	l1_vmrun(0, 1, BIT(INTERCEPT_NMI) | BIT(INTERCEPT_SHUTDOWN), BIT(VEC_UD));
+	l1_vmrun(0, 1, BIT(INTERCEPT_NMI) | BIT(INTERCEPT_SMI) | BIT(INTERCEPT_SHUTDOWN),
+		 BIT(VEC_UD));
 	return 0;
 }
 
@@ -581,6 +600,25 @@ static void test_nmi_in_l2_reflected(void **state)
 	assert_false(v->vmcb01->control.int_ctl & V_INTR_MASKING_MASK);
 }
 
+/*
+ * A physical SMI while L2 runs is svmhv's, even though L1 intercepts SMI:
+ * SMM takes it in host mode, L2 goes on, L1 sees no #VMEXIT.
+ */
+static void test_smi_in_l2(void **state)
+{
+	struct vcpu *v = vcpu(0);
+	unsigned stgis = fake.stgis[0];
+
+	(void)state;
+	assert_true(v->nested.vmcb02->control.intercept_misc1 & BIT(INTERCEPT_SMI));
+	vmcb12_page->control.exit_code = 0x5a5a;
+	assert_true(harness_exit(0, VMEXIT_SMI, 0, 0, 0));
+	assert_true(v->nested.in_l2);
+	assert_int_equal(vmcb12_page->control.exit_code, 0x5a5a);
+	assert_int_equal(fake.stgis[0], stgis + 1);
+	assert_int_equal(event_inj(0), 0);
+}
+
 /* INIT while L2 runs: L2 dropped, both contexts flushed, no #VMEXIT for L1. */
 static void test_init_in_l2(void **state)
 {
@@ -703,6 +741,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unhandled_exit_panics, nrips),
 		cmocka_unit_test_setup(test_shutdown_resets, nrips),
 		cmocka_unit_test_setup(test_nmi_kick_or_guest, nrips),
+		cmocka_unit_test_setup(test_smi_taken_in_host, nrips),
 		cmocka_unit_test_setup(test_nmi_behind_event, nrips),
 		cmocka_unit_test_setup(test_init_sipi, nrips),
 		cmocka_unit_test(test_shadow_pool_fits_heap),
@@ -717,6 +756,7 @@ int main(void)
 		cmocka_unit_test_setup(test_l2_cpuid_l0, nested_l2),
 		cmocka_unit_test_setup(test_nmi_in_l2_reflected, nested_l2),
 		cmocka_unit_test_setup(test_init_in_l2, nested_l2),
+		cmocka_unit_test_setup(test_smi_in_l2, nested_l2),
 		cmocka_unit_test_setup(test_init_held_by_gif, nested),
 		cmocka_unit_test(test_l1_svm_cpuid),
 		cmocka_unit_test_setup(test_npt_map_kicks_and_waits, nested),
