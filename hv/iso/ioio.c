@@ -36,16 +36,6 @@ static uint32_t bswap32(uint32_t v)
 	return v >> 24 | (v >> 8 & 0xff00u) | (v << 8 & 0xff0000u) | v << 24;
 }
 
-static void out(uint16_t port, unsigned size, uint32_t v)
-{
-	if (size == 1)
-		outb(port, (uint8_t)v);
-	else if (size == 2)
-		outw(port, (uint16_t)v);
-	else
-		outl(port, v);
-}
-
 static uint32_t in(uint16_t port, unsigned size)
 {
 	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
@@ -125,7 +115,7 @@ static void isadma_port(uint16_t port, unsigned size, bool is_in, uint32_t *val)
 				  hv_iso.prot, hv_iso.nprot, &ch);
 	if (vd == ISADMA_PASS) {
 		hv_iso.isadma = next;
-		out(port, size, *val);
+		hv_iso_port_out(port, size, *val);
 	}
 	hv_iso_unlock(&hv_iso.lock_ports);
 	if (vd != ISADMA_PASS) {
@@ -214,7 +204,7 @@ struct hv_verdict hv_iso_ioio(struct vcpu *v)
 		if (is_in)
 			val = in(port, size);
 		else
-			out(port, size, val);
+			hv_iso_port_out(port, size, val);
 		break;
 	}
 	/* IN: a 32-bit result zero-extends into RAX, 8 and 16 bits merge. */

@@ -25,6 +25,7 @@
 #include "hv/iommu/sleep.h"
 #include "hv/iommu/ports.h"
 #include "hv/run.h"
+#include "svm/hw.h"
 
 struct vcpu;
 struct hv_cpu;
@@ -189,6 +190,22 @@ static inline void hv_iso_mmio_write(uint64_t pa, unsigned width, uint64_t v)
 	case 4: *(volatile uint32_t *)(uintptr_t)pa = (uint32_t)v; break;
 	default: *(volatile uint64_t *)(uintptr_t)pa = v; break;
 	}
+}
+
+/* A port access svmhv performs for the guest, 1, 2 or 4 bytes wide. */
+static inline uint32_t hv_iso_port_in(uint16_t port, unsigned size)
+{
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static inline void hv_iso_port_out(uint16_t port, unsigned size, uint32_t v)
+{
+	if (size == 1)
+		outb(port, (uint8_t)v);
+	else if (size == 2)
+		outw(port, (uint16_t)v);
+	else
+		outl(port, v);
 }
 
 #endif /* SVMHV_HV_ISO_ISO_H */

@@ -35,21 +35,6 @@ static uint64_t ecam_addr(uint16_t bdf, unsigned off)
 	return 0;
 }
 
-static uint32_t port_in(uint16_t port, unsigned size)
-{
-	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-}
-
-static void port_out(uint16_t port, unsigned size, uint32_t v)
-{
-	if (size == 1)
-		outb(port, (uint8_t)v);
-	else if (size == 2)
-		outw(port, (uint16_t)v);
-	else
-		outl(port, v);
-}
-
 static uint32_t cf8_of(uint16_t bdf, unsigned off)
 {
 	return PCI_CF8_ENABLE | (uint32_t)bdf << 8 | (off & 0xfc) | ((off & 0xf00u) << 16);
@@ -62,7 +47,7 @@ uint32_t hv_iso_cfg_read(uint16_t bdf, unsigned off, unsigned width)
 	if (a)
 		return (uint32_t)hv_iso_mmio_read(a, width);
 	outl(PCI_CF8_PORT, cf8_of(bdf, off));
-	return port_in((uint16_t)(PCI_CFC_PORT + (off & 3)), width);
+	return hv_iso_port_in((uint16_t)(PCI_CFC_PORT + (off & 3)), width);
 }
 
 void hv_iso_cfg_write(uint16_t bdf, unsigned off, unsigned width, uint32_t val)
@@ -74,7 +59,7 @@ void hv_iso_cfg_write(uint16_t bdf, unsigned off, unsigned width, uint32_t val)
 		return;
 	}
 	outl(PCI_CF8_PORT, cf8_of(bdf, off));
-	port_out((uint16_t)(PCI_CFC_PORT + (off & 3)), width, val);
+	hv_iso_port_out((uint16_t)(PCI_CFC_PORT + (off & 3)), width, val);
 }
 
 static uint8_t read8_cb(void *ctx, unsigned off)
@@ -171,10 +156,10 @@ static void data_port(uint16_t port, unsigned size, bool in, uint32_t *val)
 	}
 	outl(PCI_CF8_PORT, hv_iso.cf8);
 	if (in) {
-		*val = port_in(port, size);
+		*val = hv_iso_port_in(port, size);
 		return;
 	}
-	port_out(port, size, *val);
+	hv_iso_port_out(port, size, *val);
 	after_write(a.bdf, off, size, &m);
 }
 
@@ -191,9 +176,9 @@ struct hv_verdict hv_iso_pci_port(struct vcpu *v, uint16_t port, unsigned size, 
 	} else if (port >= PCI_CFC_PORT && (hv_iso.cf8 & PCI_CF8_ENABLE)) {
 		data_port(port, size, in, val);
 	} else if (in) {
-		*val = port_in(port, size);     /* not a config cycle: the bus decides */
+		*val = hv_iso_port_in(port, size);     /* not a config cycle: the bus decides */
 	} else {
-		port_out(port, size, *val);
+		hv_iso_port_out(port, size, *val);
 	}
 	hv_iso_unlock(&hv_iso.lock_pci);
 	return hv_resume();

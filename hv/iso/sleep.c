@@ -152,21 +152,6 @@ int hv_iso_sleep_setup(void)
 	return 0;
 }
 
-static uint32_t port_in(uint16_t port, unsigned size)
-{
-	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-}
-
-static void port_out(uint16_t port, unsigned size, uint32_t v)
-{
-	if (size == 1)
-		outb(port, (uint8_t)v);
-	else if (size == 2)
-		outw(port, (uint16_t)v);
-	else
-		outl(port, v);
-}
-
 void hv_iso_sleep_port(struct vcpu *v, uint16_t port, unsigned size, bool is_in, uint32_t *val)
 {
 	struct sleep_refusal why = { 0 };
@@ -174,13 +159,13 @@ void hv_iso_sleep_port(struct vcpu *v, uint16_t port, unsigned size, bool is_in,
 
 	hv_iso_lock(&hv_iso.lock_ports);
 	if (is_in) {
-		*val = sleep_guard_in(&hv_iso.sleep, port, size, port_in(port, size));
+		*val = sleep_guard_in(&hv_iso.sleep, port, size, hv_iso_port_in(port, size));
 		hv_iso_unlock(&hv_iso.lock_ports);
 		return;
 	}
 	pass = sleep_guard_out(&hv_iso.sleep, port, size, *val, &why);
 	if (pass)
-		port_out(port, size, *val);
+		hv_iso_port_out(port, size, *val);
 	hv_iso_unlock(&hv_iso.lock_ports);
 	if (pass)
 		return;
