@@ -128,6 +128,8 @@ bool hv_iso_is_ecam(uint64_t gpa);
 /* svmhv's own config accesses; the caller holds lock_pci. */
 uint32_t hv_iso_cfg_read(uint16_t bdf, unsigned off, unsigned width);
 void hv_iso_cfg_write(uint16_t bdf, unsigned off, unsigned width, uint32_t val);
+/* Write-protect bdf's register off..off+len-1 if bdf is vendor_device (takes lock_pci). */
+bool hv_iso_guard_register(uint16_t bdf, uint32_t vendor_device, uint16_t off, uint16_t len);
 uint16_t hv_iso_find_cap(uint16_t bdf, uint8_t id);
 struct pci_msi_cap hv_iso_msi_cap(uint16_t bdf);
 void hv_iso_msi_sync(uint16_t bdf, const struct pci_msi_cap *m);

@@ -50,6 +50,22 @@ uint32_t hv_iso_cfg_read(uint16_t bdf, unsigned off, unsigned width)
 	return hv_iso_port_in((uint16_t)(PCI_CFC_PORT + (off & 3)), width);
 }
 
+/*
+ * A chipset register that moves a window svmhv guards (Q35's PCIEXBAR, ICH9's PMBASE):
+ * write-protected when the device at bdf is the expected one. true: it is.
+ */
+bool hv_iso_guard_register(uint16_t bdf, uint32_t vendor_device, uint16_t off, uint16_t len)
+{
+	uint32_t id;
+
+	hv_iso_lock(&hv_iso.lock_pci);
+	id = hv_iso_cfg_read(bdf, 0, 4);
+	hv_iso_unlock(&hv_iso.lock_pci);
+	if (id != vendor_device)
+		return false;
+	return pcicfg_protect_register(&hv_iso.guard, bdf, off, len) == 0;
+}
+
 void hv_iso_cfg_write(uint16_t bdf, unsigned off, unsigned width, uint32_t val)
 {
 	uint64_t a = ecam_addr(bdf, off);

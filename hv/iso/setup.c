@@ -158,18 +158,6 @@ static int guard_ecam(void)
 	return 0;
 }
 
-/* Q35's MCH moves the ECAM window with PCIEXBAR (00:00.0 0x60): nobody may. */
-static void guard_host_bridge(void)
-{
-	uint32_t id;
-
-	hv_iso_lock(&hv_iso.lock_pci);
-	id = hv_iso_cfg_read(0x0000, 0, 4);
-	hv_iso_unlock(&hv_iso.lock_pci);
-	if (id == 0x29c08086u)
-		pcicfg_protect_register(&hv_iso.guard, 0x0000, 0x60, 8);
-}
-
 /* QEMU's fw_cfg: selector 0 (signature) reads "QEMU" from the data port. */
 static bool fwcfg_present(void)
 {
@@ -304,7 +292,8 @@ int hv_iso_setup(void)
 		rc = setup_dma();
 	if (rc)
 		return rc;
-	guard_host_bridge();
+	/* Q35's MCH moves the ECAM window with PCIEXBAR (00:00.0 0x60): nobody may. */
+	(void)hv_iso_guard_register(0x0000, 0x29c08086u, 0x60, 8);
 	if (hv.boot.rsdp_pa)
 		hv_iso_sleep_setup();
 	hv_iso.fwcfg = fwcfg_present();

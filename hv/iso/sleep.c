@@ -106,18 +106,6 @@ static void scan_ssdts(struct scan *s)
 	}
 }
 
-/* Q35's ICH9 LPC moves the PM1 registers with PMBASE (00:1f.0 0x40): nobody may. */
-static void guard_pmbase(void)
-{
-	uint32_t id;
-
-	hv_iso_lock(&hv_iso.lock_pci);
-	id = hv_iso_cfg_read(0x00f8, 0, 4);
-	hv_iso_unlock(&hv_iso.lock_pci);
-	if (id == 0x29188086u)
-		pcicfg_protect_register(&hv_iso.guard, 0x00f8, 0x40, 4);
-}
-
 int hv_iso_sleep_setup(void)
 {
 	static struct scan s;
@@ -142,7 +130,8 @@ int hv_iso_sleep_setup(void)
 	sleep_guard_init(&hv_iso.sleep, &f, &s.info);
 	for (unsigned i = 0; i < hv_iso.sleep.nports; i++)
 		svm_iopm_set(iopm, hv_iso.sleep.ports[i].port, hv_iso.sleep.ports[i].len, true);
-	guard_pmbase();
+	/* Q35's ICH9 LPC moves the PM1 registers with PMBASE (00:1f.0 0x40): nobody may. */
+	(void)hv_iso_guard_register(0x00f8, 0x29188086u, 0x40, 4);
 	hv_info("acpi", "sleep: %u \\_S1_-\\_S3_ hidden, %u register(s) guarded; SLP_EN passes "
 		"only with SLP_TYP mask a=0x%x b=0x%x (\\_S4_, \\_S5_)%s", s.hidden,
 		hv_iso.sleep.nports, hv_iso.sleep.allow[0], hv_iso.sleep.allow[1],
