@@ -83,34 +83,6 @@ enum dest { DEST_ALLBUT, DEST_PHYS, DEST_LOGICAL };
 static const char *const dest_names[] = { "all-excluding-self", "physical x2APIC ID",
 					  "x2APIC logical ID" };
 
-static void write_line(const char *line)
-{
-	CHAR16 buf[PAYLOAD_LINE_MAX + 3];
-	size_t n = 0;
-
-	while (n < PAYLOAD_LINE_MAX && line[n]) {
-		buf[n] = (CHAR16)(uint8_t)line[n];
-		n++;
-	}
-	buf[n++] = L'\r';
-	buf[n++] = L'\n';
-	buf[n] = 0;
-	ST->ConOut->OutputString(ST->ConOut, buf);
-}
-
-static uint64_t rdmsr64(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void wrmsr64(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
 static void cpuid4(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
@@ -500,7 +472,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	InitializeLib(image, systab);
 	report_set_prefix("APINIT: ");
-	report_init(write_line);
+	report_init(conout_line);
 	ST->ConOut->OutputString(ST->ConOut, L"\r\n");
 	run(image);
 	report_done();

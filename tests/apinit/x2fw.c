@@ -19,6 +19,7 @@
 #include <efilib.h>
 
 #include "svm/x86.h"
+#include "tests/payload/options.h"
 #include "tests/payload/payload.h"
 
 #define MAX_CPUS        16u
@@ -42,14 +43,6 @@ struct mp_services {
 static struct mp_services *mp;
 static volatile uint64_t base_after[MAX_CPUS];  /* IA32_APIC_BASE, per CPU number */
 
-static uint64_t rdmsr64(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 static void to_x2apic(void)
 {
 	uint64_t b = rdmsr64(MSR_APIC_BASE) | APIC_BASE_EXTD;
@@ -66,21 +59,6 @@ static VOID EFIAPI cpu_to_x2apic(VOID *arg)
 	to_x2apic();
 	if (mp->WhoAmI(mp, &me) == EFI_SUCCESS && me < MAX_CPUS)
 		base_after[me] = rdmsr64(MSR_APIC_BASE);
-}
-
-static void write_line(const char *line)
-{
-	CHAR16 buf[PAYLOAD_LINE_MAX + 3];
-	size_t n = 0;
-
-	while (n < PAYLOAD_LINE_MAX && line[n]) {
-		buf[n] = (CHAR16)(uint8_t)line[n];
-		n++;
-	}
-	buf[n++] = L'\r';
-	buf[n++] = L'\n';
-	buf[n] = 0;
-	ST->ConOut->OutputString(ST->ConOut, buf);
 }
 
 /* Every CPU to x2APIC. 0, or -1 when the run cannot go on. */
@@ -124,7 +102,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	InitializeLib(image, systab);
 	report_set_prefix("X2FW: ");
-	report_init(write_line);
+	report_init(conout_line);
 	ST->ConOut->OutputString(ST->ConOut, L"\r\n");
 	if (all_to_x2apic())
 		goto out;

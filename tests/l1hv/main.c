@@ -28,21 +28,6 @@ const char *l1hv_options = "";
 
 enum expect { EXPECT_ANY, EXPECT_SVMHV, EXPECT_BARE };
 
-static void write_line(const char *line)
-{
-	CHAR16 buf[PAYLOAD_LINE_MAX + 3];
-	size_t n = 0;
-
-	while (n < PAYLOAD_LINE_MAX && line[n]) {
-		buf[n] = (CHAR16)(uint8_t)line[n];
-		n++;
-	}
-	buf[n++] = L'\r';
-	buf[n++] = L'\n';
-	buf[n] = 0;
-	ST->ConOut->OutputString(ST->ConOut, buf);
-}
-
 /* LoadOptions: expect=svmhv, expect=bare, noreset. */
 static void parse_options(EFI_HANDLE image, enum expect *expect, int *noreset, char *text)
 {
@@ -217,7 +202,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	/* tests/attack runs as l1hv with run=attack|fuzz|triple: its own prefix. */
 	report_set_prefix(options_has(text, "run=attack") || options_has(text, "run=fuzz") ||
 			  options_has(text, "run=triple") ? "ATTACK: " : "L1HV: ");
-	report_init(write_line);
+	report_init(conout_line);
 	ST->ConOut->OutputString(ST->ConOut, L"\r\n");
 	report_diag("l1hv guest hypervisor, options \"%s\"", text);
 	detect(expect);

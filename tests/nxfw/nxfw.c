@@ -24,6 +24,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "tests/payload/options.h"
 #include "tests/payload/payload.h"
 
 /* PTE_*, CR0_WP, CR4_LA57, MSR_EFER, EFER_NXE: svm/x86.h, through payload.h. */
@@ -34,21 +35,6 @@
 
 static EFI_ALLOCATE_PAGES orig_alloc;
 static unsigned nx_allocs, nx_splits, nx_errors;
-
-static void write_line(const char *line)
-{
-	CHAR16 buf[PAYLOAD_LINE_MAX + 3];
-	size_t n = 0;
-
-	while (line[n] && n < PAYLOAD_LINE_MAX) {
-		buf[n] = (CHAR16)(uint8_t)line[n];
-		n++;
-	}
-	buf[n++] = L'\r';
-	buf[n++] = L'\n';
-	buf[n] = 0;
-	ST->ConOut->OutputString(ST->ConOut, buf);
-}
 
 static uint64_t cr(int n)
 {
@@ -66,19 +52,6 @@ static uint64_t cr(int n)
 static void write_cr0(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
-
-static uint64_t rdmsr64(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return (uint64_t)hi << 32 | lo;
-}
-
-static void wrmsr64(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
 /* Table pages for splits, taken before the edit (no firmware call while WP is off). */
@@ -247,9 +220,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	uint64_t efer;
 
 	InitializeLib(image, systab);
-	report_init(write_line);
+	report_init(conout_line);
 	report_set_prefix("NXFW: ");
-	write_line("");
+	conout_line("");
 	efer = rdmsr64(MSR_EFER);
 	report_diag("firmware paging: CR0.WP %u, CR4 %llx, EFER.NXE %u",
 		    (cr(0) & CR0_WP) ? 1u : 0u, (unsigned long long)cr(4),

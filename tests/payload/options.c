@@ -5,6 +5,21 @@
 
 #include "tests/payload/payload.h"
 
+void conout_line(const char *line)
+{
+	CHAR16 buf[PAYLOAD_LINE_MAX + 3];
+	size_t n = 0;
+
+	while (n < PAYLOAD_LINE_MAX && line[n]) {
+		buf[n] = (CHAR16)(uint8_t)line[n];
+		n++;
+	}
+	buf[n++] = L'\r';
+	buf[n++] = L'\n';
+	buf[n] = 0;
+	ST->ConOut->OutputString(ST->ConOut, buf);
+}
+
 void options_text(EFI_HANDLE image, char text[OPT_MAX])
 {
 	EFI_LOADED_IMAGE *li = NULL;

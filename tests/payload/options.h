@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Load options of the test EFI applications (payload, l1hv). Sees EFI types. */
+/* The EFI side every test application shares: ConOut lines, load options. Sees EFI types. */
 #ifndef SVMHV_TESTS_PAYLOAD_OPTIONS_H
 #define SVMHV_TESTS_PAYLOAD_OPTIONS_H
 
@@ -15,5 +15,7 @@
 void options_text(EFI_HANDLE image, char text[OPT_MAX]);
 /* Does text contain want as a whole word? */
 int options_has(const char *text, const char *want);
+/* One line on ConOut (a report_init() writer): ASCII, cut at PAYLOAD_LINE_MAX, CR LF. */
+void conout_line(const char *line);
 
 #endif

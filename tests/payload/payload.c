@@ -20,21 +20,6 @@ struct options {
 	int bare, noreset;
 };
 
-static void write_line(const char *line)
-{
-	CHAR16 buf[PAYLOAD_LINE_MAX + 3];
-	size_t n = 0;
-
-	while (line[n] && n < PAYLOAD_LINE_MAX) {
-		buf[n] = (CHAR16)(uint8_t)line[n];
-		n++;
-	}
-	buf[n++] = L'\r';
-	buf[n++] = L'\n';
-	buf[n] = 0;
-	ST->ConOut->OutputString(ST->ConOut, buf);
-}
-
 /* LoadOptions: bare / mode=bare, mode=svmhv (the default), noreset. */
 static void parse_options(EFI_HANDLE image, struct options *o, char *text)
 {
@@ -52,9 +37,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	unsigned failed;
 
 	InitializeLib(image, systab);
-	report_init(write_line);
+	report_init(conout_line);
 	parse_options(image, &opt, text);
-	write_line("");
+	conout_line("");
 	report_diag("svmhv test payload, mode=%s, options \"%s\"",
 		    opt.bare ? "bare" : "svmhv", text);
 	if (opt.bare) {

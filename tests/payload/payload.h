@@ -22,6 +22,20 @@
 
 #define PAYLOAD_LINE_MAX        320
 
+/* Plain MSR access for code that knows the MSR exists (probe_rdmsr() when it may not). */
+static inline uint64_t rdmsr64(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void wrmsr64(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
 /* report.c: formatting and the check counters. */
 void report_init(void (*write_line)(const char *line));
 /* Line prefix, "PAYLOAD: " unless set (tests/l1hv uses "L1HV: "). */
