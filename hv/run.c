@@ -148,6 +148,10 @@ static void serve_requests(struct vcpu *v, uint32_t req)
 		serve_init(v);
 	if (req & HV_REQ_SIPI)
 		serve_sipi(v);
+	if (req & HV_REQ_NMI) {        /* held, then delivered as a physical NMI would be */
+		v->nmi_ipis++;
+		nested_gif_nmi(&v->nested.gif);
+	}
 	if (req & HV_REQ_STOP)
 		hv_dbg_park(v);         /* the debugger stopped every vCPU */
 }

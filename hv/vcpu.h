@@ -47,6 +47,7 @@ struct hv_cpu;
 #define HV_REQ_SIPI             (1u << 1)       /* emulated SIPI, vector in sipi_vector */
 #define HV_REQ_TLB              (1u << 2)       /* remote TLB flush posted in tlb state */
 #define HV_REQ_STOP             (1u << 3)       /* the debugger stops every vCPU (hv/dbg/) */
+#define HV_REQ_NMI              (1u << 4)       /* the guest's NMI IPI (hv/apic/vapic.c) */
 
 /* Where a vCPU is, for kicks: only a vCPU in guest mode needs an NMI. */
 #define HV_MODE_OUTSIDE_GUEST   0
@@ -70,6 +71,7 @@ struct vcpu {
 	uint64_t msr_refused;           /* RDMSR/WRMSR answered with #GP */
 	uint64_t vmcb12_last;           /* the vmcb12 L2 last ran from: IBPB on a change */
 	uint64_t ibpbs;                 /* IBPBs between guests */
+	uint64_t nmi_ipis;              /* NMI IPIs from the guest's CPUs received (HV_REQ_NMI) */
 	uint8_t sipi_vector;
 	uint8_t mp_state;               /* enum hv_mp_state (hv/apic/init.h) */
 	bool init_pending;              /* an INIT held while L1's GIF is 0 */

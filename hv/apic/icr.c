@@ -19,6 +19,8 @@ enum hv_icr_route hv_icr_route(uint64_t icr, bool x2apic)
 	}
 	if (dm == HV_APIC_DM_SIPI)
 		return HV_ICR_EMU_SIPI;
+	if (dm == HV_APIC_DM_NMI)
+		return HV_ICR_EMU_NMI;
 	return HV_ICR_TO_HW;
 }
 
@@ -28,6 +30,7 @@ const char *hv_icr_route_name(enum hv_icr_route r)
 	case HV_ICR_TO_HW:    return "to the hardware";
 	case HV_ICR_EMU_INIT: return "INIT, emulated";
 	case HV_ICR_EMU_SIPI: return "Startup, emulated";
+	case HV_ICR_EMU_NMI:  return "NMI, emulated";
 	case HV_ICR_NOP:      return "INIT de-assert, no effect";
 	case HV_ICR_GP:       return "#GP";
 	}

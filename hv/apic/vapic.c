@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Local APIC virtualization: INIT and SIPI never reach the hardware.
+ * Local APIC virtualization: INIT, SIPI and NMI IPIs between svmhv's CPUs
+ * never reach the hardware.
  * xAPIC: the APIC page is mapped read-only in the nested page tables, so each
  * guest store to it exits as a nested page fault; svmhv decodes the store
  * (with the CPU's decode assists where it has them, not under QEMU TCG),
  * performs it on the real APIC (a read-modify-write on its old value), and
- * emulates INIT/SIPI written to ICR. x2APIC: WRMSR to the ICR (0x830) is
+ * emulates INIT/SIPI/NMI written to ICR. x2APIC: WRMSR to the ICR (0x830) is
  * intercepted. Every other ICR write goes to the hardware as the guest wrote
  * it (hv/apic/icr.h). See: APM2 16.5 (IPIs), 16.11 (x2APIC), 15.25 (NPT).
  */
@@ -84,7 +85,13 @@ static void apic_cpus(struct hv_apic_cpu *cpus)
 	}
 }
 
-/* The guest's INIT or SIPI, sent for real to one CPU svmhv does not run. */
+static const char *ipi_name(const struct hv_ipi *ipi)
+{
+	return ipi->delivery == HV_APIC_DM_INIT ? "INIT" :
+	       ipi->delivery == HV_APIC_DM_SIPI ? "SIPI" : "NMI";
+}
+
+/* The guest's INIT, SIPI or NMI, sent for real to one CPU svmhv does not run. */
 static void send_physical(const struct vcpu *v, uint64_t icr, bool x2apic, uint32_t apic_id)
 {
 	unsigned dshift = x2apic ? APIC_ICR_X2APIC_DEST_SHIFT : APIC_ICR_XAPIC_DEST_SHIFT;
@@ -97,7 +104,7 @@ static void send_physical(const struct vcpu *v, uint64_t icr, bool x2apic, uint3
 
 /*
  * CPUs outside svmhv's table (disabled by the firmware, or an APIC ID svmhv
- * does not know) get the INIT/SIPI as the hardware would give it, one by one
+ * does not know) get the INIT/SIPI/NMI as the hardware would give it, one by one
  * and physically (hv_ipi_outside()); what reaches no CPU at all is said on the
  * console, never dropped silently.
  */
@@ -107,7 +114,7 @@ static void deliver_outside(struct vcpu *v, uint64_t icr, const struct hv_ipi *i
 	uint32_t ids[HV_BOOT_MAX_CPUS];
 	unsigned n = hv_ipi_outside(ipi, known, hv.boot.outside_apic_ids, hv.boot.noutside, ids,
 				    HV_BOOT_MAX_CPUS);
-	const char *what = ipi->delivery == HV_APIC_DM_INIT ? "INIT" : "SIPI";
+	const char *what = ipi_name(ipi);
 
 	for (unsigned k = 0; k < n; k++) {
 		hv_debug("apic", "vCPU %u: %s to APIC ID %x, outside svmhv: sent to the hardware",
@@ -120,12 +127,15 @@ static void deliver_outside(struct vcpu *v, uint64_t icr, const struct hv_ipi *i
 }
 
 /*
- * INIT or SIPI: emulated for every target under svmhv; a target CPU not
- * under svmhv (firmware waking an AP before svmhv takes it, one it did not
- * enable) gets the real IPI, addressed to it alone, so no other CPU sees a
- * real INIT.
+ * INIT, SIPI or NMI: emulated for every target under svmhv (a request each;
+ * an NMI is then held and delivered like a physical one, hv/run.c); a target
+ * CPU not under svmhv (firmware waking an AP before svmhv takes it, one it
+ * did not enable) gets the real IPI, addressed to it alone, so no other CPU
+ * sees a real INIT. The self and all-including-self shorthands reach the
+ * sender too, as QEMU, KVM and the CPUs Linux relies on deliver an NMI so
+ * addressed (hv/apic/icr.h).
  */
-static void deliver_init_sipi(struct vcpu *v, uint64_t icr, const struct hv_ipi *ipi)
+static void deliver_emulated(struct vcpu *v, uint64_t icr, const struct hv_ipi *ipi)
 {
 	struct hv_apic_cpu cpus[HV_MAX_CPUS] = { 0 };
 	struct hv_cpu_set set;
@@ -141,7 +151,7 @@ static void deliver_init_sipi(struct vcpu *v, uint64_t icr, const struct hv_ipi 
 			continue;
 		if (!t && hv_iso_cpu_parked(i)) {
 			hv_debug("apic", "vCPU %u: %s to parked cpu%u dropped", v->index,
-				 ipi->delivery == HV_APIC_DM_INIT ? "INIT" : "SIPI", i);
+				 ipi_name(ipi), i);
 			continue;
 		}
 		if (!t) {
@@ -150,6 +160,8 @@ static void deliver_init_sipi(struct vcpu *v, uint64_t icr, const struct hv_ipi 
 		}
 		if (ipi->delivery == HV_APIC_DM_INIT) {
 			hv_vcpu_request(t, HV_REQ_INIT);
+		} else if (ipi->delivery == HV_APIC_DM_NMI) {
+			hv_vcpu_request(t, HV_REQ_NMI);
 		} else {
 			t->sipi_vector = ipi->vector;
 			hv_vcpu_request(t, HV_REQ_SIPI);
@@ -173,7 +185,8 @@ int hv_apic_icr_write(struct vcpu *v, uint64_t icr, bool x2apic)
 		return 0;
 	case HV_ICR_EMU_INIT:
 	case HV_ICR_EMU_SIPI:
-		deliver_init_sipi(v, icr, &ipi);
+	case HV_ICR_EMU_NMI:
+		deliver_emulated(v, icr, &ipi);
 		return 0;
 	case HV_ICR_TO_HW:
 		break;

@@ -14,6 +14,7 @@
 # and exits 0 only if every check passed. Checks:
 #   all CPUs online                          /sys/devices/system/cpu/online = 0-(NCPU-1)
 #   cpu I: svmhv checks pinned               svmhv-smp I (signature, VCPU_INFO, counters)
+#   NMI backtrace: every CPU took its NMI    sysrq l, "NMI backtrace for cpu I" in dmesg
 #   hotplug: cpu K offline/online xCYCLES    for K = 1..NCPU-1, via cpuK/online
 #   hotplug: cpu K svmhv checks after each online
 #   hotplug: cpus 1-N offline together, then online   (NCPU > 2)
@@ -105,6 +106,22 @@ for i in $(seq 0 $((ncpu - 1))); do
 	*) notok "cpu $i: svmhv checks pinned (signature, VCPU_INFO, exit counters)" "${l:-missing}" ;;
 	esac
 done
+
+# --- NMI IPIs: Linux's NMI backtrace (sysrq l) sends one to every other CPU -------------
+# Under svmhv each is emulated (hv/apic/vapic.c) and must reach its CPU, idle or busy.
+# The console is quieted meanwhile (backtraces carry "Call Trace"); dmesg keeps them.
+name="NMI backtrace: every CPU took its NMI"
+lvl=$(cut -f1 /proc/sys/kernel/printk)
+dmesg -n 1
+echo l > /proc/sysrq-trigger
+sleep 1
+dmesg -n "$lvl"
+got=$(dmesg | sed -n 's/.*NMI backtrace for cpu \([0-9]*\).*/\1/p' | sort -un | tr '\n' ' ')
+miss=""
+for i in $(seq 0 $((ncpu - 1))); do
+	case " $got" in *" $i "*) ;; *) miss="$miss $i" ;; esac
+done
+if [ -z "$miss" ]; then ok "$name"; else notok "$name" "no backtrace from cpu$miss (got: $got)"; fi
 
 # --- hotplug, one CPU at a time ---------------------------------------------------------
 for k in $(seq 1 $((ncpu - 1))); do

@@ -121,6 +121,7 @@ expected_names() {
 	local n=$1 i
 	echo "all CPUs online"
 	for ((i = 0; i < n; i++)); do echo "cpu $i: svmhv checks pinned (signature, VCPU_INFO, exit counters)"; done
+	echo "NMI backtrace: every CPU took its NMI"
 	for ((i = 1; i < n; i++)); do
 		echo "hotplug: cpu $i offline/online x$cycles"
 		echo "hotplug: cpu $i svmhv checks after each online"
@@ -213,6 +214,8 @@ check_bare_run() {
 	done
 	tap_check "${p}svmhv-smp finds no svmhv signature on any CPU (the check can fail)" \
 		"no 'no svmhv signature' failure on:$nofail" [ -z "$nofail" ]
+	r="NMI backtrace: every CPU took its NMI"
+	tap_check "${p}$r" "$(guest_detail "$r")" [ "$(guest_result "$r")" = ok ]
 	for ((i = 1; i < n; i++)); do
 		r="hotplug: cpu $i offline/online x$cycles"
 		tap_check "${p}$r (so hotplug failures under svmhv are svmhv's)" \
