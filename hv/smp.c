@@ -8,9 +8,11 @@
  * atomics, so either the target sees the request before VMRUN, or the poster
  * sees IN_GUEST and sends an NMI, which (intercepted) forces a #VMEXIT. The
  * poster marks the NMI as a kick in the target's kick_pending first, so the
- * target can tell a kick from an NMI meant for its guest. A guest NMI that
- * coalesces with a kick is lost: the price of using NMIs, which reach a guest
- * halted with interrupts disabled (e.g. an offline CPU waiting for INIT).
+ * target can tell a kick from an NMI meant for its guest. The guest's NMI IPIs
+ * never become physical NMIs (hv/apic/vapic.c emulates them as HV_REQ_NMI);
+ * an NMI from another source (a performance counter, LINT1) that coalesces
+ * with a kick is lost: the price of using NMIs, which reach a guest halted
+ * with interrupts disabled (e.g. an offline CPU waiting for INIT).
  * See: APM2 15.13.2 (NMI intercept), 15.17 (GIF).
  */
 #include "hv/smp.h"
