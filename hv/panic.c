@@ -209,10 +209,16 @@ static void __attribute__((noreturn)) panic_tail(const struct vcpu *v)
 /* The first lines: the reason, then where (CPU, RIP); screen first, if any. */
 static void panic_head(const char *reason, uint64_t rip)
 {
+	uint64_t off = 0;
+	const char *name;
+
 	open_gif();
 	screen_open();
-	sprint("\nsvmhv: PANIC: %s\n", reason);
-	sprint("svmhv: PANIC: on cpu%u at rip %llx\n", hv_this_cpu(), (unsigned long long)rip);
+	print("\n");
+	sprint("svmhv: PANIC: %s\n", reason);
+	name = hv_dbg_symbol(rip, &off);
+	sprint("svmhv: PANIC: on cpu%u at rip %llx %s+0x%llx\n", hv_this_cpu(),
+	       (unsigned long long)rip, name ? name : "?", (unsigned long long)off);
 }
 
 void hv_panic(struct vcpu *vcpu, const char *fmt, ...)
