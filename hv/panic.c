@@ -217,8 +217,12 @@ static void panic_head(const char *reason, uint64_t rip)
 	print("\n");
 	sprint("svmhv: PANIC: %s\n", reason);
 	name = hv_dbg_symbol(rip, &off);
-	sprint("svmhv: PANIC: on cpu%u at rip %llx %s+0x%llx\n", hv_this_cpu(),
-	       (unsigned long long)rip, name ? name : "?", (unsigned long long)off);
+	if (name)
+		sprint("svmhv: PANIC: on cpu%u at rip %llx %s+0x%llx\n", hv_this_cpu(),
+		       (unsigned long long)rip, name, (unsigned long long)off);
+	else
+		sprint("svmhv: PANIC: on cpu%u at rip %llx\n", hv_this_cpu(),
+		       (unsigned long long)rip);
 }
 
 void hv_panic(struct vcpu *vcpu, const char *fmt, ...)
