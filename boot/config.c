@@ -335,6 +335,11 @@ static int set_test_fail_cpu(struct parser *ps, const char *v, size_t n)
 	return 0;
 }
 
+static int set_test_panic(struct parser *ps, const char *v, size_t n)
+{
+	return parse_bool(v, n, &ps->cfg.test_panic);
+}
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define BAD(name, expected) " for '" name "' (expected " expected ")"
@@ -364,6 +369,7 @@ static const struct option options[] = {
 	{ "hypercalls", set_hypercalls, BAD("hypercalls", "cpl0 or all"), 0 },
 	{ "dma_protect", set_dma_protect, BAD("dma_protect", "required|auto|off"), 0 },
 	{ "test_fail_cpu", set_test_fail_cpu, BAD("test_fail_cpu", "0..255, an AP's index"), 0 },
+	{ "test_panic", set_test_panic, BAD("test_panic", "0|1|yes|no|true|false|on|off"), 0 },
 	{ "shadow_pages", set_shadow_pages, BAD("shadow_pages", "16..65536 pages"), 0 },
 	{ "microcode", set_microcode, BAD("microcode", "auto or off"), 0 },
 };
@@ -612,6 +618,7 @@ void config_defaults(struct hv_config *c)
 		.heap_mib = 0,                  /* auto */
 		.dma_protect = CONFIG_DMA_AUTO,
 		.test_fail_cpu = 0,
+		.test_panic = false,
 		.shadow_pages = CONFIG_DEFAULT_SHADOW,
 		.microcode = CONFIG_MICROCODE_AUTO,
 	};
@@ -657,7 +664,7 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
 int config_format(const struct hv_config *c, char *buf, size_t len)
 {
 	char serial[8] = "off", dbg[8] = "off", log[8], esc[ESC_MAX_LEN * 4 + 1];
-	char knob[40] = "", heap[16] = "auto";
+	char knob[56] = "", heap[16] = "auto";
 	int k = 0;
 
 	if (c->serial_port)
@@ -672,8 +679,10 @@ int config_format(const struct hv_config *c, char *buf, size_t len)
 	if (!c->vgif)                   /* the default stays out of the line */
 		k = hv_snprintf(knob, sizeof(knob), " vgif=off");
 	if (c->test_fail_cpu)
-		hv_snprintf(knob + k, sizeof(knob) - (size_t)k, " test_fail_cpu=%u",
-			    c->test_fail_cpu);
+		k += hv_snprintf(knob + k, sizeof(knob) - (size_t)k, " test_fail_cpu=%u",
+				 c->test_fail_cpu);
+	if (c->test_panic)
+		hv_snprintf(knob + k, sizeof(knob) - (size_t)k, " test_panic=on");
 	if (c->heap_mib)
 		hv_snprintf(heap, sizeof(heap), "%uMiB", c->heap_mib);
 	return hv_snprintf(buf, buf ? len : 0,

@@ -48,6 +48,8 @@
  *                      without one / when there is one / never).
  *   test_fail_cpu=N    test knob: the takeover of CPU index N (1..63, an AP)
  *                      fails, to exercise parking; 0 = none.
+ *   test_panic=BOOL    test knob: vCPU 0 panics at its first exit after the
+ *                      takeover (the panic screen's test); default off.
  *   shadow_pages=N     pages per vCPU for shadows of L1's nested page tables,
  *                      16..65536.
  *   microcode=MODE     auto|off: load the AMD microcode patch for this CPU
@@ -113,6 +115,7 @@ struct hv_config {
 	bool     serial_given;                  /* serial= appeared in a source */
 	uint8_t  dma_protect;                   /* enum config_dma_protect */
 	uint32_t test_fail_cpu;                 /* 0 = none */
+	bool     test_panic;                    /* vCPU 0's first exit panics */
 	uint32_t shadow_pages;                  /* per vCPU, for L1's nested paging */
 	uint8_t  microcode;                     /* enum config_microcode */
 };
@@ -163,7 +166,8 @@ int config_parse_options(struct hv_config *c, const char *text, size_t len,
  * One-line summary for the boot log, e.g.
  *   serial=0x3f8 log=info force_tlb_flush=off heap=16MiB nested=on shadow_pages=512
  *   escape=^\^\ debug_serial=off dma_protect=auto microcode=auto next=\EFI\x.efi
- *   args='quiet' (one line; " test_fail_cpu=N" after dma_protect when set)
+ *   args='quiet' (one line; " test_fail_cpu=N" and " test_panic=on" after
+ *   dma_protect when set)
  * Formatted by hv_snprintf (hv/fmt.h): always NUL-terminates if @len > 0
  * and returns the bytes stored, without the NUL.
  */

@@ -17,6 +17,7 @@
 
 #include "boot/config.h"
 #include "boot/efi_boot.h"
+#include "boot/efi_gop.h"
 #include "boot/efi_mem.h"
 #include "boot/efi_mp.h"
 #include "boot/efi_platform.h"
@@ -27,6 +28,7 @@
 #include "hv/boot_info.h"
 #include "hv/console.h"
 #include "hv/cpus.h"
+#include "hv/fb.h"
 #include "hv/fmt.h"
 #include "hv/hypercall.h"
 #include "hv/policy.h"
@@ -127,6 +129,7 @@ static int fw_read(void *ctx, uint64_t pa, void *buf, size_t len)
  * boot/takeover.asm to load before the first instruction of the pool; and
  * what the firmware's tables make of the pool's first page, for the log
  * (on a real machine: does its NX policy cover EfiReservedMemoryType?).
+ * The screen, when there is one, is mapped there uncached (hv/fb.h).
  */
 static int build_host_tables(struct hv_boot_info *info)
 {
@@ -134,6 +137,8 @@ static int build_host_tables(struct hv_boot_info *info)
 	struct svm_features f;
 	struct pmm pmm;
 	struct hostpt pt;
+	struct npt_range fb = { 0, 0 };
+	unsigned bits;
 	struct gpa_mmu fw = { .cr0 = read_cr0(), .cr3 = read_cr3(), .cr4 = read_cr4(),
 			      .efer = rdmsr(MSR_EFER), .read = fw_read };
 
@@ -144,11 +149,18 @@ static int build_host_tables(struct hv_boot_info *info)
 	hv_info("boot", "the firmware's page tables (CR3 %llx, EFER.NXE %u) map svmhv's pool: %s",
 		(unsigned long long)fw.cr3, (fw.efer & EFER_NXE) ? 1u : 0u,
 		hostpt_fw_exec_str(hostpt_fw_fetch(&fw, info->pool_pa)));
+	bits = npt_gpa_bits(f.maxphyaddr, f.gbpages);
+	efi_find_screen(info, bits);
+	if (info->fb.format != HV_FB_NONE)
+		hv_fb_map_range(&info->fb, &fb.base, &fb.size);
 	pt = hostpt_build(NULL, &pmm, (void *)(uintptr_t)info->pool_pa, info->pool_pa,
-			  info->pool_size, info->image_size,
-			  npt_gpa_bits(f.maxphyaddr, f.gbpages), f.gbpages);
+			  info->pool_size, info->image_size, bits, f.gbpages, &fb);
 	if (!pt.cr3)
 		return -1;
+	if (pt.uc_failed) {
+		hv_info("boot", "screen: cannot map the framebuffer uncached: no panic screen");
+		info->fb.format = HV_FB_NONE;
+	}
 	info->host_cr3 = pt.cr3;
 	info->host_pt_bytes = pt.bytes;
 	hv_info("boot", "host page tables at %llx (%llu KiB): svmhv's code runs only on them",
@@ -218,6 +230,7 @@ static int virtualize(const struct hv_config *cfg, int level)
 		.escape = cfg->escape, .debug_serial = cfg->debug_serial,
 		.tsc_khz = tsc_khz(), .shutdown = cfg->shutdown, .hc_user = cfg->hc_user,
 		.dma_protect = cfg->dma_protect, .test_fail_cpu = cfg->test_fail_cpu,
+		.test_panic = cfg->test_panic,
 		.rsdp_pa = efi_acpi_rsdp(),
 	};
 	if (check_dma_protect(cfg, info.rsdp_pa) || check_cpus(&info))

@@ -22,6 +22,18 @@ struct hv_boot_range {
 	uint64_t base, size;
 };
 
+/*
+ * The firmware's screen (GOP's current mode) at the takeover, for svmhv's
+ * panic screen (hv/fb.h): format HV_FB_NONE when there is none svmhv can use.
+ */
+struct hv_boot_fb {
+	uint64_t base;          /* physical, linear, 32 bits a pixel */
+	uint64_t size;          /* bytes, GOP FrameBufferSize */
+	uint32_t width, height; /* pixels */
+	uint32_t stride;        /* pixels per scan line */
+	uint8_t format;         /* HV_FB_* (hv/fb.h) */
+};
+
 /* What svmhv does when its guest shuts down (triple fault), `shutdown=`. */
 enum hv_shutdown_action {
 	HV_SHUTDOWN_RESET = 0,  /* reset the machine, as the platform would */
@@ -59,6 +71,8 @@ struct hv_boot_info {
 	uint64_t rsdp_pa;       /* ACPI RSDP from the EFI configuration table, 0 if none */
 	uint8_t dma_protect;    /* HV_DMA_PROTECT_* */
 	unsigned test_fail_cpu; /* test knob: this AP's takeover fails (0 = none) */
+	bool test_panic;        /* test knob: vCPU 0's first exit panics */
+	struct hv_boot_fb fb;   /* the screen for fatal errors without a UART */
 	/* AMD microcode container boot/ read (`microcode=auto`), checked by
 	 * ucode_scan(); each CPU loads its patch from it before its takeover
 	 * (hv/ucode/ucode.h). Boot-services memory, used only before the OS. */

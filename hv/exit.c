@@ -455,6 +455,8 @@ struct hv_verdict hv_handle_exit(struct vcpu *v)
 
 	if (slot < 0 || !svm_exit_handlers[slot])
 		hv_panic(v, "unhandled #VMEXIT %llx", (unsigned long long)code);
+	if (hv.boot.test_panic)
+		hv_panic(v, "test_panic=on: forced at vCPU %u's first exit", v->index);
 	hv_iso_poll(false);     /* the IOMMU's fault log, every few ms */
 	/*
 	 * An exit taken while the CPU was delivering an event leaves that event

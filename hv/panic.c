@@ -6,6 +6,7 @@
 #include "svm/hw.h"
 #include "hv/console.h"
 #include "hv/dbg/dbg.h"
+#include "hv/fb.h"
 #include "hv/fmt.h"
 #include "hv/hv.h"
 #include "hv/smp.h"
@@ -20,6 +21,63 @@ static void print(const char *fmt, ...)
 	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	hv_console_write(buf);
+}
+
+/*
+ * The panic screen (hv/fb.h): without a UART, the first CPU to panic draws
+ * its panic line, CPU and RIP, and the first backtrace frames on a band at
+ * the top of the firmware's framebuffer (white on dark red). Only here: the
+ * guest owns the screen while svmhv runs. Later panics on other CPUs stay
+ * off it (one CPU draws); with a UART the screen is left alone.
+ */
+#define SCREEN_FG       0xffffffu
+#define SCREEN_BG       0xa00000u
+#define SCREEN_FRAMES   8       /* backtrace frames drawn */
+
+static struct hv_fb_con screen;
+static unsigned screen_cpu;     /* 1 + the index of the CPU that draws, 0 = none */
+
+static bool screen_mine(void)
+{
+	return __atomic_load_n(&screen_cpu, __ATOMIC_ACQUIRE) == hv_this_cpu() + 1;
+}
+
+static void screen_open(void)
+{
+	unsigned none = 0;
+
+	if (hv_console_port() || hv.boot.fb.format == HV_FB_NONE ||
+	    !__atomic_compare_exchange_n(&screen_cpu, &none, hv_this_cpu() + 1, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
+	hv_fb_con_init(&screen, &hv.boot.fb, (void *)(uintptr_t)hv.boot.fb.base, SCREEN_FG,
+		       SCREEN_BG);
+	hv_fb_con_clear(&screen);
+}
+
+/* A line on the console and, if this CPU draws, on the screen. */
+static void sprint(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	hv_console_write(buf);
+	if (screen_mine())
+		hv_fb_con_write(&screen, buf);
+}
+
+/*
+ * Open GIF for the rest of the panic (IF stays clear): an SMI is not held
+ * while the dump prints, nor after, in the final halt; an NMI meets svmhv's
+ * host handler, which counts it. Only once SVM is on: STGI is #UD before.
+ */
+static void open_gif(void)
+{
+	if (rdmsr(MSR_EFER) & EFER_SVME)
+		stgi();
 }
 
 static void seg(const char *name, const struct vmcb_seg *s)
@@ -101,17 +159,21 @@ void hv_dump_vcpu(const struct vcpu *v)
 	vmcb_dump(v->vmcb);
 }
 
-/* "  #i ADDR function+0xOFF", from svmhv's symbol table (hv/dbg/symtab.h). */
+/*
+ * "  #i ADDR function+0xOFF", from svmhv's symbol table (hv/dbg/symtab.h);
+ * on the screen too for the first SCREEN_FRAMES.
+ */
 static void frame(int i, uint64_t addr)
 {
 	uint64_t off = 0;
 	const char *name = hv_dbg_symbol(addr, &off);
+	void (*out)(const char *, ...) = i < SCREEN_FRAMES ? sprint : print;
 
 	if (name)
-		print("  #%d %llx %s+0x%llx\n", i, (unsigned long long)addr, name,
-		      (unsigned long long)off);
+		out("  #%d %llx %s+0x%llx\n", i, (unsigned long long)addr, name,
+		    (unsigned long long)off);
 	else
-		print("  #%d %llx\n", i, (unsigned long long)addr);
+		out("  #%d %llx\n", i, (unsigned long long)addr);
 }
 
 /*
@@ -123,7 +185,7 @@ static void backtrace(void)
 {
 	uint64_t *fp = __builtin_frame_address(0);
 
-	print("backtrace:\n");
+	sprint("backtrace:\n");
 	for (int i = 0; i < 16 && fp && ((uint64_t)(uintptr_t)fp & 7) == 0; i++) {
 		if (!fp[1])
 			break;
@@ -140,8 +202,27 @@ static void __attribute__((noreturn)) panic_tail(const struct vcpu *v)
 	hv_dump_vcpu(v);
 	hv_dbg_panic_trace(v);
 	backtrace();
-	print("svmhv: PANIC: this CPU is halted\n");
-	halt_forever();
+	sprint("svmhv: PANIC: this CPU is halted\n");
+	halt_forever_gif_open();
+}
+
+/* The first lines: the reason, then where (CPU, RIP); screen first, if any. */
+static void panic_head(const char *reason, uint64_t rip)
+{
+	uint64_t off = 0;
+	const char *name;
+
+	open_gif();
+	screen_open();
+	print("\n");
+	sprint("svmhv: PANIC: %s\n", reason);
+	name = hv_dbg_symbol(rip, &off);
+	if (name)
+		sprint("svmhv: PANIC: on cpu%u at rip %llx %s+0x%llx\n", hv_this_cpu(),
+		       (unsigned long long)rip, name, (unsigned long long)off);
+	else
+		sprint("svmhv: PANIC: on cpu%u at rip %llx\n", hv_this_cpu(),
+		       (unsigned long long)rip);
 }
 
 void hv_panic(struct vcpu *vcpu, const char *fmt, ...)
@@ -153,17 +234,21 @@ void hv_panic(struct vcpu *vcpu, const char *fmt, ...)
 	va_start(ap, fmt);
 	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	print("\nsvmhv: PANIC: %s\n", buf);
+	/* The RIP of the call, as a frame's return address is looked up (one back). */
+	panic_head(buf, (uint64_t)(uintptr_t)__builtin_return_address(0) - 1);
 	panic_tail(vcpu);
 }
 
 void hv_panic_exception(unsigned vec, uint64_t err, uint64_t rip, uint64_t rsp,
 			uint64_t rflags)
 {
-	print("\nsvmhv: PANIC: host exception %u error %llx at rip %llx rsp %llx rflags %llx "
-	      "cr2 %llx\n", vec, (unsigned long long)err, (unsigned long long)rip,
-	      (unsigned long long)rsp, (unsigned long long)rflags,
-	      (unsigned long long)read_cr2());
+	char buf[160];
+
+	hv_snprintf(buf, sizeof(buf), "host exception %u error %llx at rip %llx rsp %llx "
+		    "rflags %llx cr2 %llx", vec, (unsigned long long)err,
+		    (unsigned long long)rip, (unsigned long long)rsp,
+		    (unsigned long long)rflags, (unsigned long long)read_cr2());
+	panic_head(buf, rip);
 	frame(-1, rip);         /* where it happened: #-1, then the frames below */
 	panic_tail(NULL);
 }

@@ -26,12 +26,13 @@ uint64_t hostpt_heap_offset(uint64_t image_size, uint64_t hostpt_bytes)
 }
 
 struct hostpt hostpt_build(struct npt *npt, struct pmm *pmm, void *pool_va, uint64_t pool_pa,
-			   uint64_t pool_size, uint64_t image_size, unsigned bits, bool gb_pages)
+			   uint64_t pool_size, uint64_t image_size, unsigned bits, bool gb_pages,
+			   const struct npt_range *uc)
 {
 	uint64_t off = hostpt_heap_offset(image_size, 0);
 	struct npt_params p = { .maxphyaddr = bits, .gb_pages = gb_pages, .host = true };
 	struct npt local;
-	struct hostpt r = { 0, 0 };
+	struct hostpt r = { 0, 0, false };
 
 	if (!npt)
 		npt = &local;
@@ -41,6 +42,9 @@ struct hostpt hostpt_build(struct npt *npt, struct pmm *pmm, void *pool_va, uint
 	pmm_init(pmm, (uint8_t *)pool_va + off, pool_pa + off, pool_size - off - PAGE_SIZE);
 	*npt = (struct npt){ .alloc = pool_alloc, .ptr = pool_ptr, .ctx = pmm };
 	r.cr3 = npt_build(npt, &p);
+	if (r.cr3 && uc && uc->size)
+		r.uc_failed = npt_map_range(npt, uc->base, uc->size, NPT_IDENTITY,
+					    NPT_PERM_RW_UC, NULL) != 0;
 	r.bytes = r.cr3 ? pmm->used : 0;
 	return r;
 }

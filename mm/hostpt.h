@@ -32,6 +32,7 @@
 struct hostpt {
 	uint64_t cr3;           /* PML4 of the identity host tables, 0 on failure */
 	uint64_t bytes;         /* pool bytes after the image copy they take */
+	bool uc_failed;         /* the uncached range could not be mapped */
 };
 
 /*
@@ -41,10 +42,14 @@ struct hostpt {
  * host tests), right after the image copy of image_size bytes, never in
  * the pool's last page (the canary). npt, when not NULL, gets the tree
  * (its callbacks use *pmm, which the caller provides and must keep while
- * it uses npt). Returns cr3 0 when the pool is too small.
+ * it uses npt). Returns cr3 0 when the pool is too small. uc, when not
+ * NULL and not empty, is mapped uncached (PCD = PWT = 1, NPT_PERM_RW_UC):
+ * the screen svmhv draws on at a panic (hv/fb.h); uc_failed says it could
+ * not be (outside the map, or no pool left), the rest stands.
  */
 struct hostpt hostpt_build(struct npt *npt, struct pmm *pmm, void *pool_va, uint64_t pool_pa,
-			   uint64_t pool_size, uint64_t image_size, unsigned bits, bool gb_pages);
+			   uint64_t pool_size, uint64_t image_size, unsigned bits, bool gb_pages,
+			   const struct npt_range *uc);
 
 /* Where svmhv's heap starts: after the image copy and the host tables. */
 uint64_t hostpt_heap_offset(uint64_t image_size, uint64_t hostpt_bytes);

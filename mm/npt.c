@@ -175,13 +175,14 @@ int npt_map_range(struct npt *npt, uint64_t base, uint64_t size,
 	uint64_t top = npt && npt->shared[1] ? npt->top : NPT_TOP;  /* above: shared, untouchable */
 
 	if (!npt || !npt->root || !aligned(base) || !aligned(size) ||
-	    base > top || size > top - base || perm > NPT_PERM_RW ||
+	    base > top || size > top - base || perm > NPT_PERM_RW_UC ||
 	    (target != NPT_IDENTITY && (!aligned(target) || (target & ~PTE_ADDR_MASK))))
 		return NPT_EINVAL;
 	if (size == 0)
 		return 0;
 	if (perm != NPT_PERM_NONE)
-		w.flags = PTE_P | npt->user | (perm == NPT_PERM_RW ? PTE_W : 0);
+		w.flags = PTE_P | npt->user | (perm >= NPT_PERM_RW ? PTE_W : 0) |
+			  (perm == NPT_PERM_RW_UC ? PTE_PCD | PTE_PWT : 0);
 	rc = walk_table(&w, npt->root, 4, 0);
 	if (rc)
 		return rc;

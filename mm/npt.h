@@ -134,6 +134,8 @@ enum npt_perm {
 	NPT_PERM_NONE,          /* not present: every access faults */
 	NPT_PERM_RO,            /* present, read and execute */
 	NPT_PERM_RW,            /* present, read, write, execute */
+	NPT_PERM_RW_UC,         /* as RW, PCD = PWT = 1 (PAT entry 3: UC by
+				 * default); host tables only, for a framebuffer */
 };
 
 /*

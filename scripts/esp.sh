@@ -104,6 +104,10 @@ cfg_template() {
 # Testing only: make the takeover of this CPU index (an AP) fail, to see it
 # parked. Default: 0 (none).
 #test_fail_cpu=0
+
+# Testing only: panic at the boot CPU's first exit after the takeover, to see
+# the panic on the serial line or the screen. Default: off.
+#test_panic=off
 EOF
 }
 

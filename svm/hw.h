@@ -45,6 +45,7 @@ void vmsave(uint64_t pa);
 void vmload(uint64_t pa);
 void vmmcall(uint64_t r[4]);
 void halt_forever(void) __attribute__((noreturn));
+void halt_forever_gif_open(void) __attribute__((noreturn));
 uint64_t read_dr(unsigned n);
 void write_dr(unsigned n, uint64_t v);
 #else
@@ -256,6 +257,21 @@ static inline __attribute__((noreturn)) void halt_forever(void)
 {
 	for (;;) {
 		cli();
+		hlt();
+	}
+}
+
+/*
+ * Stopped for good in host mode (EFER.SVME = 1), with GIF open and IF
+ * clear: an SMI is taken (the firmware's SMM rendezvous waits for every
+ * CPU), as is an NMI (svmhv's host handler counts it, then HLT again);
+ * maskable interrupts stay off. See: APM2 15.17 (GIF).
+ */
+static inline __attribute__((noreturn)) void halt_forever_gif_open(void)
+{
+	for (;;) {
+		cli();
+		stgi();
 		hlt();
 	}
 }

@@ -316,6 +316,12 @@ void halt_forever(void)
 	abort();
 }
 
+void halt_forever_gif_open(void)
+{
+	stgi();
+	halt_forever();
+}
+
 bool fake_console_has(const char *s)
 {
 	return strstr(fake.console, s) != NULL;

@@ -145,7 +145,7 @@ int harness_init(const struct harness_config *c)
 		return -1;
 	host = hostpt_build(NULL, &host_pmm, (void *)(uintptr_t)HARNESS_POOL_PA, HARNESS_POOL_PA,
 			    HARNESS_POOL_SIZE, 0, npt_gpa_bits(feat.maxphyaddr, feat.gbpages),
-			    feat.gbpages);
+			    feat.gbpages, NULL);
 	info.host_cr3 = host.cr3;
 	info.host_pt_bytes = host.bytes;
 	err = hv_setup(&info);

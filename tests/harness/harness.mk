@@ -5,7 +5,7 @@
 HARNESS_SRCS := tests/harness/fake_hw.c tests/harness/harness.c tests/harness/atomic_hook.c \
 	hv/run.c hv/exit.c hv/smp.c hv/guest.c hv/setup.c hv/npt.c hv/policy.c hv/cpuid_state.c hv/hc.c \
 	hv/stats.c hv/fmt.c hv/console.c hv/panic.c hv/msr.c hv/mtrr.c hv/invalid.c \
-	hv/integrity.c hv/insn/cr.c \
+	hv/integrity.c hv/insn/cr.c hv/fb.c \
 	hv/apic/vapic.c hv/apic/apic.c hv/apic/init.c hv/apic/reset.c hv/apic/icr.c hv/insn/insn.c hv/insn/store.c \
 	hv/insn/rmw.c \
 	mm/gmem.c mm/gwalk.c mm/nwalk.c mm/npt.c mm/pmm.c mm/hostpt.c \

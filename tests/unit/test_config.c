@@ -92,6 +92,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.debug_serial, 0);
 	assert_int_equal(c.dma_protect, CONFIG_DMA_AUTO);
 	assert_int_equal(c.test_fail_cpu, 0);
+	assert_false(c.test_panic);
 }
 
 static void test_file_full(void **state)
@@ -454,6 +455,27 @@ static void test_fail_cpu_values(void **state)
 		 "svmhv.cfg line 1: bad value '999' for 'test_fail_cpu' (expected 0..255, an AP's index)");
 }
 
+static uint32_t get_test_panic(const struct hv_config *c)
+{
+	return c->test_panic;
+}
+
+static void test_panic_values(void **state)
+{
+	static const struct value_case v[] = {
+		{ "test_panic=1", true, 1 }, { "test_panic=0", true, 0 },
+		{ "test_panic=on", true, 1 }, { "test_panic=no", true, 0 },
+		{ "test_panic=2", false, 0 }, { "test_panic=", false, 0 },
+		{ "test_panic=cpu0", false, 0 },
+	};
+
+	(void)state;
+	check_values(v, sizeof(v) / sizeof(v[0]), get_test_panic);
+	file_err("test_panic=maybe\n", CONFIG_EVALUE, 1, 12,
+		 "svmhv.cfg line 1: bad value 'maybe' for 'test_panic' "
+		 "(expected 0|1|yes|no|true|false|on|off)");
+}
+
 static uint32_t get_shadow(const struct hv_config *c) { return c->shadow_pages; }
 
 static void test_shadow_values(void **state)
@@ -686,11 +708,13 @@ static void test_format(void **state)
 	assert_int_equal(file(&c, "serial=off\nlog=4\nforce_tlb_flush=1\nheap=1024\n"
 			      "nested=no\nshadow_pages=16\nnext=\\EFI\\x.efi\nargs=a b=c\nescape=off\n"
 			      "debug_serial=0x2f8\nshutdown=halt\nhypercalls=all\n"
-			      "dma_protect=required\ntest_fail_cpu=2\nmicrocode=off\nvgif=off\n", NULL), 0);
+			      "dma_protect=required\ntest_fail_cpu=2\nmicrocode=off\nvgif=off\n"
+			      "test_panic=1\n", NULL), 0);
 	n = config_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "serial=off log=trace force_tlb_flush=on heap=1024MiB "
 			    "nested=off shadow_pages=16 escape=off debug_serial=0x2f8 shutdown=halt "
-			    "hypercalls=all dma_protect=required vgif=off test_fail_cpu=2 microcode=off "
+			    "hypercalls=all dma_protect=required vgif=off test_fail_cpu=2 test_panic=on "
+			    "microcode=off "
 			    "next=\\EFI\\x.efi "
 			    "args='a b=c'");
 
@@ -767,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_dma_protect_values),
 		cmocka_unit_test(test_microcode_values),
 		cmocka_unit_test(test_fail_cpu_values),
+		cmocka_unit_test(test_panic_values),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_options_errors),
 		cmocka_unit_test(test_override),

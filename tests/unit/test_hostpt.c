@@ -86,7 +86,7 @@ static void test_covers_pool_and_image(void **state)
 
 	(void)state;
 	pool_new(&p, 4u << 20);
-	pt = hostpt_build(&p.npt, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true);
+	pt = hostpt_build(&p.npt, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true, NULL);
 	/* 1 GiB leaves: a PML4 and 512 PDPTs. */
 	check_layout(&p, pt, 513);
 	expect_identity(&p.npt, POOL_PA);                       /* the pool: its code */
@@ -107,7 +107,7 @@ static void test_no_gb_pages(void **state)
 	(void)state;
 	pool_new(&p, 4u << 20);
 	pt = hostpt_build(&p.npt, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE,
-			  npt_gpa_bits(48, false), false);
+			  npt_gpa_bits(48, false), false, NULL);
 	/* 2 MiB leaves below 2^39: a PML4, a PDPT, 512 PDs. */
 	check_layout(&p, pt, 514);
 	expect_identity(&p.npt, POOL_PA);
@@ -126,14 +126,54 @@ static void test_pool_too_small(void **state)
 
 	(void)state;
 	pool_new(&p, IMAGE_END + PAGE_SIZE);            /* only the canary after the image */
-	pt = hostpt_build(NULL, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true);
+	pt = hostpt_build(NULL, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true, NULL);
 	assert_true(pt.cr3 == 0 && pt.bytes == 0);
 	free(p.va);
 	pool_new(&p, IMAGE_END + 100 * PAGE_SIZE);      /* 513 table pages do not fit */
-	pt = hostpt_build(NULL, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true);
+	pt = hostpt_build(NULL, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true, NULL);
 	assert_true(pt.cr3 == 0 && pt.bytes == 0);
 	assert_true(untouched(p.va, IMAGE_END));
 	assert_true(untouched(p.va + p.size - PAGE_SIZE, PAGE_SIZE));
+	free(p.va);
+}
+
+/*
+ * The screen's range (hv/fb.h) mapped uncached: PCD = PWT = 1 on the
+ * leaves of exactly that range, split out of the large pages around it;
+ * the neighbours keep WB. A range above the map fails alone.
+ */
+static void test_uc_range(void **state)
+{
+	const struct npt_range fb = { 0xc0001000ull, 0x301000 };      /* not 2 MiB aligned */
+	const struct npt_range high = { 1ull << 48, PAGE_SIZE };
+	struct pool p;
+	struct hostpt pt;
+	struct npt_mapping m;
+	const uint64_t uc = PTE_PCD | PTE_PWT;
+
+	(void)state;
+	pool_new(&p, 4u << 20);
+	pt = hostpt_build(&p.npt, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true, &fb);
+	assert_true(pt.cr3 != 0);
+	assert_false(pt.uc_failed);
+	/* The splits (a PD and two PTs) are in the tables' pool bytes. */
+	check_layout(&p, pt, 513 + 3);
+	for (uint64_t a = fb.base; a < fb.base + fb.size; a += PAGE_SIZE) {
+		expect_identity(&p.npt, a);
+		assert_int_equal(npt_lookup(&p.npt, a, &m), 0);
+		assert_true((m.pte & uc) == uc);
+	}
+	assert_int_equal(npt_lookup(&p.npt, fb.base - PAGE_SIZE, &m), 0);
+	assert_true((m.pte & uc) == 0 && m.page_size == NPT_PAGE_4K);
+	assert_int_equal(npt_lookup(&p.npt, fb.base + fb.size, &m), 0);
+	assert_true((m.pte & uc) == 0);
+	assert_int_equal(npt_lookup(&p.npt, POOL_PA, &m), 0);
+	assert_true((m.pte & uc) == 0 && m.page_size == NPT_PAGE_1G);
+	free(p.va);
+	pool_new(&p, 4u << 20);
+	pt = hostpt_build(&p.npt, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true, &high);
+	assert_true(pt.cr3 != 0 && pt.uc_failed);
+	check_layout(&p, pt, 513);
 	free(p.va);
 }
 
@@ -227,7 +267,7 @@ static void test_host_tables_walked(void **state)
 	(void)state;
 	pool_new(&p, 4u << 20);
 	walked = &p;
-	pt = hostpt_build(NULL, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true);
+	pt = hostpt_build(NULL, &p.pmm, p.va, POOL_PA, p.size, IMAGE_SIZE, 48, true, NULL);
 	m = (struct gpa_mmu){ .cr0 = (1ull << 31) | (1ull << 16) | 1, .cr3 = pt.cr3,
 			      .cr4 = 1ull << 5, .efer = (1ull << 8) | (1ull << 10) | (1ull << 11),
 			      .maxphyaddr = 48, .read = pool_read };
@@ -243,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_covers_pool_and_image),
 		cmocka_unit_test(test_no_gb_pages),
 		cmocka_unit_test(test_pool_too_small),
+		cmocka_unit_test(test_uc_range),
 		cmocka_unit_test(test_fw_fetch),
 		cmocka_unit_test(test_host_tables_walked),
 	};

@@ -719,7 +719,8 @@ static void test_remap_bad_args(void **state)
 	assert_int_equal(npt_map_range(&npt, 0, 0x800, NPT_IDENTITY, NPT_PERM_RW, 0), NPT_EINVAL);
 	assert_int_equal(npt_map_range(&npt, 0, K4, 0x1234, NPT_PERM_RO, 0), NPT_EINVAL);
 	assert_int_equal(npt_map_range(&npt, 0, K4, 1ull << 52, NPT_PERM_RO, 0), NPT_EINVAL);
-	assert_int_equal(npt_map_range(&npt, 0, K4, 0, (enum npt_perm)3, 0), NPT_EINVAL);
+	assert_int_equal(npt_map_range(&npt, 0, K4, 0, (enum npt_perm)(NPT_PERM_RW_UC + 1), 0),
+			 NPT_EINVAL);
 	assert_int_equal(npt_map_range(&npt, 1ull << 48, K4, 0, NPT_PERM_RO, 0), NPT_EINVAL);
 	assert_int_equal(npt_map_range(&npt, (1ull << 48) - K4, 2 * K4, 0, NPT_PERM_RO, 0),
 			 NPT_EINVAL);

@@ -16,6 +16,8 @@
 
 #include "hv/apic/apic.h"
 #include "hv/apic/vapic.h"
+#include "hv/console.h"
+#include "hv/fb.h"
 #include "hv/smp.h"
 #include "nested/vmcb12.h"
 #include "svm/hw.h"
@@ -331,6 +333,78 @@ static void test_wait_for_sipi_opens_gif(void **state)
 	fake.stgi = NULL;
 }
 
+/* ---- no UART: the panic screen, and a panic's halt with GIF open ---- */
+
+#define SCR_W   640u
+#define SCR_H   200u
+#define SCR_S   704u            /* pixels per scan line */
+
+/* test_panic=on: vCPU 0's first exit panics; svmhv's halt is longjmp'ed out of. */
+static void panic_on(unsigned cpu)
+{
+	jmp_buf halt;
+
+	hv.boot.test_panic = true;
+	fake.halt = &halt;
+	fake.gif[cpu] = false;
+	if (!setjmp(halt)) {
+		harness_exit(cpu, VMEXIT_CPUID, 0, 0, 2);
+		fail_msg("no panic");
+	}
+	fake.halt = NULL;
+	hv.boot.test_panic = false;
+}
+
+/*
+ * Without a UART the first CPU to panic draws its panic line (and CPU,
+ * RIP, backtrace) on the screen; with a UART, or on a later CPU's panic,
+ * the screen (the guest's) is not touched. Every panic halts with GIF
+ * open, so an SMI is not held for ever.
+ */
+static void test_panic_screen(void **state)
+{
+	static uint32_t scr[SCR_S * SCR_H], want[SCR_S * SCR_H], before[SCR_S * SCR_H];
+	const struct hv_boot_fb fb = { .base = (uint64_t)(uintptr_t)scr, .size = sizeof(scr),
+				       .width = SCR_W, .height = SCR_H, .stride = SCR_S,
+				       .format = HV_FB_BGRX };
+	struct hv_boot_fb ref = fb;
+	struct hv_fb_con c;
+	unsigned h;
+
+	(void)state;
+	memset(scr, 0x5a, sizeof(scr));
+	memcpy(before, scr, sizeof(scr));
+	hv.boot.fb = fb;
+	/* 1. A UART: the panic is on the serial line only. */
+	panic_on(0);
+	assert_true(fake_console_has("svmhv: PANIC: test_panic=on: forced at vCPU 0's first exit"));
+	assert_true(fake_console_has("svmhv: PANIC: on cpu0 at rip "));
+	assert_true(fake.gif[0]);
+	assert_memory_equal(scr, before, sizeof(scr));
+	/* 2. No UART: the band, its first line as hv/fb.c draws it. */
+	hv_console_init(0, LOG_WARN);
+	panic_on(0);
+	assert_true(fake.gif[0]);
+	ref.base = (uint64_t)(uintptr_t)want;
+	memset(want, 0x5a, sizeof(want));
+	hv_fb_con_init(&c, &ref, want, 0xffffff, 0xa00000);
+	hv_fb_con_clear(&c);
+	hv_fb_con_write(&c, "svmhv: PANIC: test_panic=on: forced at vCPU 0's first exit\n"
+			"svmhv: PANIC: on cpu0 at rip ");
+	h = HV_FB_CELL_H * c.scale;
+	assert_memory_equal(scr, want, (size_t)SCR_S * h * 4 + 4 * HV_FB_CELL_W * 28);
+	assert_int_not_equal(scr[SCR_S * h * 2 + 2], 0x5a5a5a5a);      /* "backtrace:", ... */
+	assert_int_equal(scr[SCR_S * h * 2 + SCR_W], 0x5a5a5a5a);      /* the stride's padding */
+	assert_int_equal(scr[SCR_S * (HV_FB_BAND_ROWS * h)], 0x5a5a5a5a);  /* below the band */
+	/* 3. Then vCPU 1's panic: the screen keeps the first. */
+	memcpy(before, scr, sizeof(scr));
+	panic_on(1);
+	assert_true(fake.gif[1]);
+	assert_memory_equal(scr, before, sizeof(scr));
+	hv_console_init(0x3f8, LOG_WARN);
+	hv.boot.fb = (struct hv_boot_fb){ 0 };
+}
+
 #define ICR_X2_LOGICAL(dest)    (APIC_ICR_DEST_LOGICAL | (uint64_t)(dest) << 32)
 
 /*
@@ -514,6 +588,7 @@ int main(void)
 		cmocka_unit_test_setup(test_apic_base_copy, old_cpu),
 		cmocka_unit_test_setup(test_x2apic_logical_init, outside),
 		cmocka_unit_test_setup(test_fw_logical_setup_kept, fw_cluster),
+		cmocka_unit_test_setup(test_panic_screen, old_cpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
