@@ -186,8 +186,9 @@ static struct hv_verdict svm_exit_svm_insn(struct vcpu *v)
  * (NESTED_ROUTE_L2_SVM): as the CPU would run it with L1 as L2's host.
  * VMLOAD/VMSAVE move L2's state from/to an L1-physical page (a bad address:
  * #GP for L2, or L1's if it intercepts #GP); STGI/CLGI set L2's GIF, or
- * vmcb02's V_GIF when it has vmcb12's V_GIF_ENABLE (nested/gif.h); INVLPGA flushes as L1's own would. The CPU has already
- * checked EFER.SVME and CPL before the intercept (APM3, each instruction).
+ * vmcb02's V_GIF when it has vmcb12's V_GIF_ENABLE (nested/gif.h); INVLPGA
+ * flushes as L1's own would. The CPU has already checked EFER.SVME and CPL
+ * before the intercept (APM3, each instruction).
  */
 struct hv_verdict hv_l2_svm_insn(struct vcpu *v)
 {
