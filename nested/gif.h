@@ -60,7 +60,8 @@
  * vmcb02 with RFLAGS.IF = nested_gif_vmcb02_hif() (safe: GIF = 0 in host
  * mode) and CLI right after VMRUN returns, before any STGI.
  *
- * L2's GIF: CLGI and STGI that L1 does not intercept execute in L2 and
+ * L2's GIF (vmcb12 without V_GIF_ENABLE, or VGIF not offered): CLGI and
+ * STGI that L1 does not intercept exit to svmhv (nested/merge.h) and
  * change the one GIF the CPU has while L2 runs (L1's VMRUN set it to 1, the
  * #VMEXIT to L1 clears it). While L2's GIF is 0: an NMI is held whoever it
  * is for (nested_gif_l2_event()), an INIT waits (nested_gif_init_ready()),
