@@ -61,10 +61,10 @@
  * mode) and CLI right after VMRUN returns, before any STGI.
  *
  * L2's GIF (vmcb12 without V_GIF_ENABLE, or VGIF not offered): CLGI and
- * STGI that L1 does not intercept exit to svmhv (nested/merge.h) and
- * change the one GIF the CPU has while L2 runs (L1's VMRUN set it to 1, the
- * #VMEXIT to L1 clears it). While L2's GIF is 0: an NMI is held whoever it
- * is for (nested_gif_l2_event()), an INIT waits (nested_gif_init_ready()),
+ * STGI that L1 does not intercept exit to svmhv (nested/merge.h), which
+ * emulates them on the one GIF the CPU has while L2 runs (L1's VMRUN set
+ * it to 1, the #VMEXIT to L1 clears it). While L2's GIF is 0: an NMI is
+ * held whoever it is for (nested_gif_l2_event()), an INIT waits (nested_gif_init_ready()),
  * and physical interrupts stay pending: vmcb02 runs with V_INTR_MASKING and
  * host IF = 0 (nested_gif_vmcb02_int_ctl(), nested_gif_vmcb02_hif()).
  *
