@@ -185,9 +185,10 @@ static struct hv_verdict svm_exit_svm_insn(struct vcpu *v)
  * An SVM instruction L2 executed and L1 does not intercept
  * (NESTED_ROUTE_L2_SVM): as the CPU would run it with L1 as L2's host.
  * VMLOAD/VMSAVE move L2's state from/to an L1-physical page (a bad address:
- * #GP for L2, or L1's if it intercepts #GP); STGI/CLGI set L2's GIF
- * (nested/gif.h); INVLPGA flushes as L1's own would. The CPU has already
- * checked EFER.SVME and CPL before the intercept (APM3, each instruction).
+ * #GP for L2, or L1's if it intercepts #GP); STGI/CLGI set L2's GIF, or
+ * vmcb02's V_GIF when it has vmcb12's V_GIF_ENABLE (nested/gif.h); INVLPGA
+ * flushes as L1's own would. The CPU has already checked EFER.SVME and CPL
+ * before the intercept (APM3, each instruction).
  */
 struct hv_verdict hv_l2_svm_insn(struct vcpu *v)
 {
@@ -205,10 +206,9 @@ struct hv_verdict hv_l2_svm_insn(struct vcpu *v)
 		r = nested_l2_vmload_vmsave(n, &hv.nested, code == VMEXIT_VMLOAD, &why);
 		break;
 	case VMEXIT_STGI:
-		nested_gif_l2_stgi(&n->gif);
-		break;
 	case VMEXIT_CLGI:
-		nested_gif_l2_clgi(&n->gif);
+		n->vmcb02->control.int_ctl = nested_gif_l2_insn(&n->gif, n->vmcb02->control.int_ctl,
+								code == VMEXIT_STGI);
 		break;
 	case VMEXIT_INVLPGA:
 		nested_invlpga(n, &v->tlb, v->vmcb->save.rax, (uint32_t)v->world.regs.rcx);

@@ -12,12 +12,15 @@
  * svmhv emulates whatever the hardware has. Nested paging (shadowed, see
  * nested/shadow.h); NRIPS (svmhv decodes instruction lengths itself);
  * VMCB clean bits (svmhv may always re-read a field, APM2 15.15.1);
- * FlushByASID (L1's ASIDs are virtual). The hardware's word is not consulted.
+ * FlushByASID (L1's ASIDs are virtual). The hardware's word is not consulted,
+ * except for VGIF (vgif: the CPU has it and vgif=on): vmcb02 then runs with
+ * vmcb12's V_GIF_ENABLE and V_GIF, and only the CPU can mask L2's virtual
+ * interrupts by V_GIF without an exit per STGI/CLGI (nested/gif.h).
  */
-uint32_t hv_nested_svm_edx(void)
+uint32_t hv_nested_svm_edx(bool vgif)
 {
 	return SVM_FEATURE_NPT | SVM_FEATURE_NRIPS | SVM_FEATURE_VMCB_CLEAN |
-	       SVM_FEATURE_FLUSH_ASID;
+	       SVM_FEATURE_FLUSH_ASID | (vgif ? SVM_FEATURE_VGIF : 0);
 }
 
 int hv_nesting_level(const struct cpuid_regs *base, const struct cpuid_regs *ver,

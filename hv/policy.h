@@ -45,8 +45,11 @@ void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r,
 int hv_nesting_level(const struct cpuid_regs *base, const struct cpuid_regs *ver,
 		     bool svm_usable);
 
-/* 8000_000A EDX offered to L1: NPT, NRIPS, VMCB clean bits, FlushByASID. */
-uint32_t hv_nested_svm_edx(void);
+/*
+ * 8000_000A EDX offered to L1: NPT, NRIPS, VMCB clean bits, FlushByASID;
+ * VGIF too when vgif (the CPU has it and vgif=on).
+ */
+uint32_t hv_nested_svm_edx(bool vgif);
 
 /* EFER bits the guest may set, from the hardware's CPUID answers (SVME excluded). */
 uint64_t hv_efer_allowed(uint32_t ext1_ecx, uint32_t ext1_edx, uint32_t ext21_eax);

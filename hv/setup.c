@@ -224,6 +224,8 @@ static void nested_env_init(void)
 			.cr4_allowed = nested_cr4_allowed(l1.ecx, l1.edx, l7.ebx, l7.ecx),
 			.svmhv_base = hv.boot.pool_pa, .svmhv_size = hv.boot.pool_size,
 			.l1_npt = true,
+			/* VGIF offered to L1 for its L2s: as for L1's own GIF. */
+			.vgif = hv.feat.vgif && hv.boot.vgif,
 		},
 		.n_cr3 = hv.npt_root, .hv_msrpm = (const uint8_t *)(uintptr_t)hv.msrpm_pa,
 		.hv_iopm = (const uint8_t *)(uintptr_t)hv.iopm_pa,
@@ -358,7 +360,8 @@ int hv_setup(const struct hv_boot_info *info)
 	vmcb01_init_control(&hv.vmcb01_control);
 	hv_dbg_setup(&hv.vmcb01_control);       /* the serial debugger: its UART's ports */
 	hv.cpuid_ctx = (struct hv_cpuid_ctx){ .nested = hv.boot.nested, .nasid = hv.feat.nasid,
-					      .svm_edx = hv_nested_svm_edx(),
+					      .svm_edx = hv_nested_svm_edx(hv.feat.vgif &&
+									 hv.boot.vgif),
 					      .gpa_bits = hv.gpa_bits, .level = hv.boot.level };
 	nested_env_init();
 	if (hv.boot.nested)

@@ -184,6 +184,11 @@ static int check_save(const struct nested_vmcb12_cache *c, const struct nested_c
 	return 0;
 }
 
+bool nested_l2_vgif(const struct nested_vmcb12_cache *c, const struct nested_caps *caps)
+{
+	return caps->vgif && (c->int_ctl & V_GIF_ENABLE_MASK);
+}
+
 int nested_save_check(const struct nested_vmcb12_cache *c, const struct nested_caps *caps,
 		      const char **failed)
 {

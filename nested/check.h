@@ -36,7 +36,17 @@ struct nested_caps {
 	uint64_t svmhv_size;            /*   (MSRPM, IOPM) may overlap it */
 	bool l1_npt;                    /* nested paging offered to L1 */
 	bool shstk;                     /* #CP (21) is a defined exception (CET offered) */
+	bool vgif;                      /* VGIF offered to L1 (CPUID 8000_000A EDX[16]) */
 };
+
+/*
+ * Does L2 run with vmcb12's virtual GIF (APM2 15.33.2)? V_GIF_ENABLE set and
+ * VGIF offered. Not offered: V_GIF_ENABLE and V_GIF are ignored, not an
+ * error (KVM's nested_vgif_enabled(); the APM gives no VMRUN check for
+ * them), and L2's STGI/CLGI act on the GIF as without VGIF. V_GIF without
+ * V_GIF_ENABLE means nothing either way.
+ */
+bool nested_l2_vgif(const struct nested_vmcb12_cache *c, const struct nested_caps *caps);
 
 /* A PAT value (G_PAT, the PAT MSR) whose every entry is a defined type. */
 bool nested_pat_valid(uint64_t pat);

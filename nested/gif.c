@@ -60,6 +60,21 @@ void nested_gif_l2_stgi(struct nested_gif *g)
 	g->l2_gif = true;
 }
 
+/*
+ * vmcb02 with V_GIF_ENABLE does not intercept them (nested/merge.h), so only
+ * a fake CPU gets here: do what the CPU would, V_GIF changes, the GIF not.
+ */
+uint64_t nested_gif_l2_insn(struct nested_gif *g, uint64_t vmcb02_int_ctl, bool stgi)
+{
+	if (vmcb02_int_ctl & V_GIF_ENABLE_MASK)
+		return stgi ? vmcb02_int_ctl | V_GIF_MASK : vmcb02_int_ctl & ~V_GIF_MASK;
+	if (stgi)
+		nested_gif_l2_stgi(g);
+	else
+		nested_gif_l2_clgi(g);
+	return vmcb02_int_ctl;
+}
+
 /* With VGIF, L1's V_GIF = 0 window after its #VMEXIT starts here: arm INTR. */
 void nested_gif_vmexit(struct nested_gif *g)
 {

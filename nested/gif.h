@@ -60,14 +60,36 @@
  * vmcb02 with RFLAGS.IF = nested_gif_vmcb02_hif() (safe: GIF = 0 in host
  * mode) and CLI right after VMRUN returns, before any STGI.
  *
- * L2's GIF: CLGI and STGI that L1 does not intercept execute in L2 and
- * change the one GIF the CPU has while L2 runs (L1's VMRUN set it to 1, the
- * #VMEXIT to L1 clears it). While L2's GIF is 0: an NMI is held whoever it
- * is for (nested_gif_l2_event()), an INIT waits (nested_gif_init_ready()),
+ * L2's GIF (vmcb12 without V_GIF_ENABLE, or VGIF not offered): CLGI and
+ * STGI that L1 does not intercept exit to svmhv (nested/merge.h), which
+ * emulates them on the one GIF the CPU has while L2 runs (L1's VMRUN set
+ * it to 1, the #VMEXIT to L1 clears it). While L2's GIF is 0: an NMI is
+ * held whoever it is for (nested_gif_l2_event()), an INIT waits (nested_gif_init_ready()),
  * and physical interrupts stay pending: vmcb02 runs with V_INTR_MASKING and
  * host IF = 0 (nested_gif_vmcb02_int_ctl(), nested_gif_vmcb02_hif()).
- * vmcb02 never has V_GIF_ENABLE: VGIF is not offered to L1.
- * Not done: L2's virtual interrupt (V_IRQ from vmcb12) is not held by it.
+ *
+ * VGIF for L1's L2s. Offered in CPUID 8000_000A EDX[16] exactly when L1's
+ * own GIF is on VGIF (the CPU has it, vgif=on). With vmcb12's V_GIF_ENABLE
+ * (nested_l2_vgif(); not offered: ignored, as KVM does) vmcb02 runs with
+ * V_GIF_ENABLE and vmcb12's V_GIF, and without svmhv's STGI/CLGI intercepts
+ * (nested/merge.h): L2's STGI/CLGI that L1 does not intercept change
+ * vmcb02's V_GIF on the CPU, no exit; the emulated #VMEXIT copies V_GIF
+ * back into vmcb12 (nested_int_ctl_writeback()). l2_gif stays 1: the
+ * physical GIF is 1 while L2 runs. What V_GIF = 0 holds is what the CPU
+ * holds: L1's V_IRQ for L2 (the CPU takes it at L2's STGI, V_IRQ is then
+ * cleared and written back, never lost). It holds no physical event: an
+ * INTR, NMI, SMI or INIT while L2 runs is intercepted (svmhv's vmcb02
+ * intercepts NMI, SMI, INIT; INTR as L1 or svmhv asks) and routed as ever,
+ * to L1 if it intercepts it, whatever V_GIF says (APM2 15.33.2, QEMU's TCG
+ * likewise). An NMI for L2 itself (L1 does not intercept NMI) is injected
+ * as before: V_GIF does not mask NMIs (vNMI, which it would, is not offered).
+ * Interaction with svmhv's own use of vmcb02's int_ctl: svmhv sets no V_IRQ
+ * and opens no interrupt window in vmcb02 (V_IRQ, V_INTR_PRIO, V_IGN_TPR,
+ * the vector and VINTR are L1's alone); it touches only V_INTR_MASKING
+ * (nested_gif_vmcb02_int_ctl(), only while l2_gif = 0, which with VGIF does
+ * not happen), so V_GIF passes through L0-handled exits untouched. A CLGI
+ * or STGI of L2 that still reaches svmhv (a fake CPU) changes vmcb02's V_GIF
+ * as the CPU would (nested_gif_l2_insn()).
  *
  * Pure: freestanding hypervisor and host unit tests.
  */
@@ -110,6 +132,12 @@ void nested_gif_vmexit(struct nested_gif *g);   /* #VMEXIT clears GIF */
 void nested_gif_nmi(struct nested_gif *g);      /* an NMI for the guest (not a kick) */
 void nested_gif_l2_clgi(struct nested_gif *g);  /* CLGI / STGI in L2, not L1's */
 void nested_gif_l2_stgi(struct nested_gif *g);
+/*
+ * L2's STGI (stgi) or CLGI that reached svmhv: vmcb02 with V_GIF_ENABLE
+ * (vmcb12's VGIF): its V_GIF changes, the new int_ctl is returned; else
+ * nested_gif_l2_stgi() / nested_gif_l2_clgi() and int_ctl unchanged.
+ */
+uint64_t nested_gif_l2_insn(struct nested_gif *g, uint64_t vmcb02_int_ctl, bool stgi);
 /* VGIF: after an exit from vmcb01, L1's GIF is what its V_GIF says. */
 void nested_gif_sync_l1(struct nested_gif *g, uint64_t vmcb01_int_ctl);
 /* VGIF: #VMEXIT(INTR) from vmcb01: pass the interrupt to L1, or hold it. */

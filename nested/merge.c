@@ -31,7 +31,10 @@ static void merge_intercepts(struct vmcb_control *v, const struct nested_vmcb12_
 	i.dr |= c->icpt.dr;
 	i.exceptions |= c->icpt.exceptions | NESTED_L0_EXCEPTIONS;
 	i.misc1 |= c->icpt.misc1 | NESTED_L0_MISC1;
-	i.misc2 |= c->icpt.misc2 | NESTED_L0_MISC2;
+	i.misc2 |= NESTED_L0_MISC2;
+	if (h->l2_vgif)         /* L2's STGI/CLGI change vmcb02's V_GIF only */
+		i.misc2 &= ~NESTED_L0_GIF_MISC2;
+	i.misc2 |= c->icpt.misc2;
 	i.misc3 |= c->icpt.misc3;
 	nested_intercepts_to_vmcb(v, &i);
 }
@@ -51,7 +54,8 @@ static void build_control(struct vmcb_control *v, const struct nested_vmcb12_cac
 	/* Every vmcb12 ASID maps onto asid_l2 (DESIGN.md "The TLB contract"). */
 	v->asid = h->asid_l2;
 	v->tlb_control = TLB_CONTROL_DO_NOTHING;        /* svm/tlb.c's field */
-	v->int_ctl = c->int_ctl & NESTED_INT_CTL_L1_BITS;
+	v->int_ctl = c->int_ctl & (NESTED_INT_CTL_L1_BITS |
+				   (h->l2_vgif ? NESTED_INT_CTL_VGIF_BITS : 0));
 	v->int_state = c->int_state & SVM_INTERRUPT_SHADOW_MASK;
 	v->event_inj = c->event_inj;    /* checked by nested_vmcb12_check() */
 	/*
@@ -98,6 +102,12 @@ static void build_save(struct vmcb_save *s, const struct nested_vmcb12_cache *c,
 	s->isst_addr = c->isst_addr;
 	if (h->l1_npt)                  /* L2's PAT is vmcb12's with nested paging, APM2 15.25.8 */
 		s->g_pat = c->g_pat;
+}
+
+uint64_t nested_int_ctl_writeback(uint64_t vmcb02_int_ctl)
+{
+	return NESTED_INT_CTL_WRITEBACK |
+	       (vmcb02_int_ctl & V_GIF_ENABLE_MASK ? V_GIF_MASK : 0);
 }
 
 void nested_build_vmcb02(struct vmcb *vmcb02, const struct nested_vmcb12_cache *c,

@@ -13,10 +13,12 @@
  * Invariants (tests/unit/test_nested_merge.c fuzzes them), whatever vmcb12
  * holds:
  *   - every intercept in nested_host.intercepts and in NESTED_L0_* is set;
- *     the intercepts are exactly host ∪ NESTED_L0_* ∪ L1's;
+ *     the intercepts are exactly host ∪ NESTED_L0_* ∪ L1's; except, with
+ *     l2_vgif, STGI and CLGI: then only L1's (NESTED_L0_MISC2);
  *   - ASID = asid_l2, NP_ENABLE with svmhv's nCR3, svmhv's MSRPM/IOPM;
  *   - int_ctl holds no bit but V_TPR, V_IRQ, V_INTR_PRIO, V_IGN_TPR,
- *     V_INTR_MASKING, V_INTR_VECTOR (never VGIF, AVIC, vNMI);
+ *     V_INTR_MASKING, V_INTR_VECTOR, and with l2_vgif V_GIF_ENABLE and
+ *     vmcb12's V_GIF (never AVIC, vNMI);
  *   - TLB_CONTROL = 0 (svm/tlb.c owns it), clean bits = 0.
  *
  * Pure: freestanding hypervisor and host unit tests.
@@ -39,7 +41,13 @@
  *  SHUTDOWN   a triple fault in L2 is L1's (if it asks) or svmhv's;
  *  VMRUN .. SKINIT, INVLPGA  the SVM instructions: L1's to intercept, else
  *             svmhv's (never run by the hardware on L2's behalf: GIF and
- *             VMLOAD/VMSAVE addresses are svmhv's business);
+ *             VMLOAD/VMSAVE addresses are svmhv's business). STGI and CLGI
+ *             only while vmcb02 has no V_GIF_ENABLE: run by the CPU they
+ *             would change the physical GIF and so gate svmhv's own NMIs,
+ *             interrupts and INIT. With vmcb12's V_GIF_ENABLE honoured
+ *             (nested_host.l2_vgif) they change vmcb02's V_GIF only, which
+ *             gates nothing but L2's virtual interrupts (APM2 15.33.2): the
+ *             CPU runs them (nested/gif.h);
  *  #DB, #AC   no endless exception chains (CVE-2015-5307, CVE-2015-8104).
  * VMMCALL, IOIO_PROT and the rest come from nested_host.intercepts (svmhv's
  * vmcb01) and from L1. See nested/exit.h for how each exit is routed.
@@ -57,7 +65,14 @@
 #define NESTED_INT_CTL_L1_BITS  (V_TPR_MASK | V_IRQ_MASK | V_INTR_PRIO_MASK | \
 				 V_IGN_TPR_MASK | V_INTR_MASKING_MASK |       \
 				 (0xffull << V_INTR_VECTOR_SHIFT))
-/* int_ctl bits the CPU writes back at #VMEXIT (APM2 15.21.1). */
+/* ... and with vmcb12's V_GIF_ENABLE honoured (nested_l2_vgif()), APM2 15.33.2. */
+#define NESTED_INT_CTL_VGIF_BITS (V_GIF_MASK | V_GIF_ENABLE_MASK)
+/* vmcb02's intercepts that l2_vgif drops unless L1 asks for them. */
+#define NESTED_L0_GIF_MISC2     (BIT(INTERCEPT_STGI - 32) | BIT(INTERCEPT_CLGI - 32))
+/*
+ * int_ctl bits the CPU writes back at #VMEXIT (APM2 15.21.1); V_GIF too when
+ * vmcb02 has V_GIF_ENABLE (nested_int_ctl_writeback()).
+ */
 #define NESTED_INT_CTL_WRITEBACK (V_TPR_MASK | V_IRQ_MASK)
 
 /* svmhv's side of vmcb02. */
@@ -74,6 +89,7 @@ struct nested_host {
 					 * shadow, G_PAT is vmcb12's */
 	bool l1_nrips;                  /* NRIPS offered to L1 */
 	bool l1_pause_filter;           /* PAUSE filter count/threshold offered to L1 */
+	bool l2_vgif;                   /* vmcb12's V_GIF_ENABLE honoured: nested_l2_vgif() */
 	/*
 	 * vmcb01.save: the state L2 shares with L1 because VMRUN does not
 	 * switch it (VMLOAD/VMSAVE state, PAT without nested NPT, DEBUGCTL and
@@ -81,6 +97,13 @@ struct nested_host {
 	 */
 	const struct vmcb_save *l1_save;
 };
+
+/*
+ * The int_ctl bits of vmcb02 the CPU's #VMEXIT updates and the emulated one
+ * copies into vmcb12: V_TPR, V_IRQ; V_GIF when vmcb02_int_ctl has
+ * V_GIF_ENABLE (L2's STGI/CLGI changed it without an exit).
+ */
+uint64_t nested_int_ctl_writeback(uint64_t vmcb02_int_ctl);
 
 /* Build vmcb02 from scratch from the checked cache and svmhv's needs. */
 void nested_build_vmcb02(struct vmcb *vmcb02, const struct nested_vmcb12_cache *c,

@@ -265,7 +265,7 @@ enum nested_result nested_vmrun(struct nested_vcpu *n, const struct nested_env *
 		.msrpm_pa = n->msrpm_pa, .iopm_pa = n->iopm_pa,
 		.l1_tsc_offset = vmcb01->control.tsc_offset,
 		.asid_l2 = tlb->asid[TLB_CTX_L2], .l1_nrips = e->nrips,
-		.l1_save = &vmcb01->save,
+		.l1_save = &vmcb01->save, .l2_vgif = nested_l2_vgif(&n->cache, &e->caps),
 	};
 	nested_build_vmcb02(n->vmcb02, &n->cache, &host);
 	nested_gif_vmrun(&n->gif);

@@ -17,14 +17,15 @@
 static void reflect_control(struct vmcb_control *c12, const struct vmcb_control *c02,
 			    const struct nested_vmcb12_cache *c, bool l1_has_nrips)
 {
+	uint64_t wb = nested_int_ctl_writeback(c02->int_ctl);
+
 	c12->exit_code = c02->exit_code;
 	c12->exit_info_1 = c02->exit_info_1;
 	c12->exit_info_2 = c02->exit_info_2;
 	c12->exit_int_info = c02->exit_int_info;
 	if (l1_has_nrips)
 		c12->next_rip = c02->next_rip;
-	c12->int_ctl = (c->int_ctl & ~NESTED_INT_CTL_WRITEBACK) |
-		       (c02->int_ctl & NESTED_INT_CTL_WRITEBACK);
+	c12->int_ctl = (c->int_ctl & ~wb) | (c02->int_ctl & wb);
 	c12->int_state = c02->int_state & INT_STATE_WRITEBACK;
 	c12->event_inj = 0;
 }

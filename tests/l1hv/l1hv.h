@@ -48,6 +48,8 @@ extern const uint8_t l2_msr[], l2_msr_rd[], l2_msr_wr[], l2_msr_outside[];
 extern const uint8_t l2_ud[], l2_de[], l2_de_div[], l2_bp[], l2_bp_int3[], l2_intn[];
 extern const uint8_t l2_conf_stubs[];
 extern const uint8_t l2_done[], l2_spin[], l2_svm[], l2_svm_pass[], l2_svm_pass_save[], l2_triple[], l2_stubs[];
+extern const uint8_t l2_vgif[], l2_vgif_vmmcall[], l2_vgif_stgi[], l2_vgif_after[],
+	l2_vgif_done[];
 extern const uint8_t l2_peek_poke[], l2_wrmsr[], l2_rdmsr[], l2_mov_cr4[];
 extern const uint8_t l2_peek[], l2_gather[], l2_poke_out[], l2_poke_rdmsr[];
 

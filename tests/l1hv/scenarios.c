@@ -9,6 +9,7 @@
  * (interrupts, V_INTR_MASKING), 15.5.1 (VMRUN consistency checks), 15.16 (TLB).
  */
 #include "hv/hypercall.h"
+#include "svm/svm.h"
 #include "tests/l1hv/l1hv.h"
 
 #define IOIO_TYPE_IN    BIT_ULL(0)
@@ -529,6 +530,119 @@ static void sc_interrupts(void)
 	report_check(nc == 1, names[2], "L1 saw %u IRQs", nc);
 	report_check(nd1 == 1 && nd2 == 2, names[3],
 		     "IRQs: %u with GIF=0 (want 1), %u after STGI (want 2)", nd1, nd2);
+}
+
+/* --- VGIF for L2 ----------------------------------------------------------------- */
+
+#define VGIF_VEC        0x41u   /* L1's virtual interrupt for L2 (an l2_stubs vector) */
+
+/*
+ * L1 runs L2 with V_GIF_ENABLE (vmcb12 int_ctl bit 25) and V_GIF = 1, STGI
+ * and CLGI not intercepted (APM2 15.33.2): L2's CLGI clears V_GIF without an
+ * exit and the next #VMEXIT shows V_GIF = 0 in vmcb12; a V_IRQ L1 posts is
+ * held while V_GIF = 0 (RCX counts the whole spin down) and taken once L2's
+ * STGI sets it (return RIP right after the STGI), exactly once (V_IRQ
+ * cleared and written back, the next exit is L2's final VMMCALL). Then a
+ * physical INTR L1 intercepts still exits while L2 runs with V_GIF = 0: V_GIF
+ * masks only virtual interrupts. Needs VGIF in CPUID 8000_000A EDX[16]
+ * (svmhv offers it where the CPU has it and vgif=on; QEMU's TCG has it).
+ */
+static void sc_vgif_l2(void)
+{
+	static const char *const names[] = {
+		"vgif-l2: L2's CLGI (not intercepted) clears V_GIF without an exit; vmcb12 shows V_GIF=0",
+		"vgif-l2: L1's V_IRQ is held while L2's V_GIF=0 and taken right after L2's STGI",
+		"vgif-l2: the virtual interrupt is taken exactly once (V_IRQ cleared in vmcb12)",
+		"vgif-l2: a physical INTR L1 intercepts exits while L2's V_GIF=0; L1 then takes it",
+	};
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	const uint64_t vgif = V_GIF_ENABLE_MASK | V_GIF_MASK;
+	const uint64_t spins = 200000;
+	uint64_t c1, c2 = NOT_RUN, c3 = NOT_RUN, ic1, ic2 = 0, ic3 = 0, rax2 = 0, rbx2 = 0;
+	uint64_t rcx2 = 0, rip3 = 0, c4, rcx4, ic4;
+	int at1;
+	struct dtr64 probe_idtr, irq_idtr;
+	const char *why;
+	struct guest g;
+	unsigned n4, n4b;
+
+	if (!(L.svm_features & SVM_FEATURE_VGIF)) {
+		for (unsigned i = 0; i < N; i++)
+			report_skip(names[i], "no VGIF (CPUID 8000_000A EDX[16])");
+		return;
+	}
+	guest_init(&g, SLOT_MAIN, 1, l2_vgif);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_CLGI);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_STGI);
+	g.vmcb->control.int_ctl |= vgif;
+	g.vmcb->save.rflags = 0x202;            /* L2 IF = 1: V_GIF alone holds the V_IRQ */
+	probe_begin();
+	c1 = guest_run(&g, 0);
+	ic1 = g.vmcb->control.int_ctl;
+	at1 = at(&g, l2_vgif_vmmcall);
+	if (c1 == VMEXIT_VMMCALL && at1) {
+		g.vmcb->control.int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK |
+					   ((uint64_t)VGIF_VEC << V_INTR_VECTOR_SHIFT);
+		g.vmcb->save.rip += 3;
+		g.r.rcx = spins;
+		c2 = guest_run(&g, 0);
+		ic2 = g.vmcb->control.int_ctl;
+		rax2 = g.vmcb->save.rax;
+		rbx2 = g.r.rbx;
+		rcx2 = g.r.rcx;
+		if (c2 == VMEXIT_VMMCALL && (uint32_t)rax2 == L2_MARK + VGIF_VEC) {
+			g.vmcb->save.rip += 3;  /* the stub IRETQs back after the STGI */
+			c3 = guest_run(&g, 0);
+			ic3 = g.vmcb->control.int_ctl;
+			rip3 = g.vmcb->save.rip;
+		}
+	}
+	probe_end();
+	report_check(c1 == VMEXIT_VMMCALL && at1 &&
+		     (ic1 & vgif) == V_GIF_ENABLE_MASK, names[0],
+		     "%s, vmcb12 int_ctl 0x%lx (want V_GIF_ENABLE, no V_GIF)", code_s(c1), ic1);
+	report_check(c2 == VMEXIT_VMMCALL && (uint32_t)rax2 == L2_MARK + VGIF_VEC &&
+		     rbx2 == l2_addr(l2_vgif_after) && rcx2 == 0, names[1],
+		     "%s rax 0x%lx, return RIP L2+0x%lx (want L2+0x%lx), rcx %lu of %lu left",
+		     code_s(c2), rax2, rbx2 - (uint64_t)L.code,
+		     l2_addr(l2_vgif_after) - (uint64_t)L.code, rcx2, spins);
+	report_check(c3 == VMEXIT_VMMCALL && rip3 == l2_addr(l2_vgif_done) &&
+		     !(ic2 & V_IRQ_MASK) && (ic2 & vgif) == vgif && !(ic3 & V_IRQ_MASK), names[2],
+		     "%s at L2+0x%lx, int_ctl 0x%lx then 0x%lx", code_s(c3),
+		     rip3 - (uint64_t)L.code, ic2, ic3);
+
+	why = apic_setup();
+	if (why) {
+		report_skip(names[3], why);
+		return;
+	}
+	guest_init(&g, SLOT_MAIN, 1, l2_spin);
+	vmcb_set_intercept(&g.vmcb->control, INTERCEPT_INTR);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_CLGI);
+	vmcb_clr_intercept(&g.vmcb->control, INTERCEPT_STGI);
+	g.vmcb->control.int_ctl |= V_GIF_ENABLE_MASK;   /* L2 starts with V_GIF = 0 */
+	g.vmcb->save.rflags = 0x202;
+	g.r.rcx = 20000000;
+	irq_count = 0;
+	probe_begin();
+	irq_idt_build(&probe_idtr);
+	irq_idtr = (struct dtr64){ 4095, (uint64_t)L.irq_idt };
+	__asm__ volatile("lidt %0" : : "m"(irq_idtr) : "memory");
+	__asm__ volatile("clgi" ::: "memory");
+	apic_self_ipi(IRQ_VEC);
+	c4 = guest_run(&g, L1_RUN_STI);         /* host IF = 1 */
+	rcx4 = g.r.rcx;
+	ic4 = g.vmcb->control.int_ctl;
+	n4 = irq_count;
+	__asm__ volatile("sti; nop; nop; nop; cli" ::: "memory");
+	spin(10);
+	n4b = irq_count;
+	__asm__ volatile("lidt %0" : : "m"(probe_idtr) : "memory");
+	probe_end();
+	report_check(c4 == VMEXIT_INTR && rcx4 == 20000000 && !(ic4 & V_GIF_MASK) && n4 == 0 &&
+		     n4b == 1, names[3],
+		     "%s, L2 rcx %lu, vmcb12 int_ctl 0x%lx, L1 saw %u IRQs, then %u", code_s(c4),
+		     rcx4, ic4, n4, n4b);
 }
 
 /* --- SVM instructions ---------------------------------------------------------- */
@@ -1224,6 +1338,7 @@ void run_scenarios(void)
 	sc_exceptions();
 	sc_eventinj();
 	sc_interrupts();
+	sc_vgif_l2();
 	sc_svm_insns();
 	sc_svm_insns_l2();
 	sc_maps_live();

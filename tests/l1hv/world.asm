@@ -266,6 +266,28 @@ l2_svm_pass_save:
 	vmmcall
 	hlt
 
+; VGIF for L2 (vmcb12 V_GIF_ENABLE, CLGI/STGI not intercepted): CLGI, then
+; VMMCALL (L1 checks V_GIF = 0 in vmcb12 and posts a V_IRQ); then spin RCX
+; times with V_GIF = 0 (the virtual interrupt is held), STGI, NOP, VMMCALL
+; with L2_DONE. Each instruction before l2_vgif_after is 3 bytes or a loop.
+global l2_vgif, l2_vgif_vmmcall, l2_vgif_stgi, l2_vgif_after, l2_vgif_done
+l2_vgif:
+	clgi
+l2_vgif_vmmcall:
+	vmmcall
+l2_vgif_spin:
+	pause
+	dec rcx
+	jnz l2_vgif_spin
+l2_vgif_stgi:
+	stgi
+l2_vgif_after:
+	nop
+	mov eax, L2_DONE
+l2_vgif_done:
+	vmmcall
+	hlt
+
 ; Issue 17 item 2: store the byte SIL at [RDI] (a byte of L1's IOPM or
 ; MSRPM), then OUT DX, AL / RDMSR of ECX (R8 = RAX, R9 = RDX); then VMMCALL
 ; with L2_DONE.

@@ -139,8 +139,14 @@ MUT(m_real, v->save.efer = EFER_SVME; v->save.cr0 = 0x60000010; v->save.cr4 = 0;
 /* PAE paging without long mode. */
 MUT(m_pae32, v->save.efer = EFER_SVME | EFER_NXE; v->save.cs.attrib = CS32_ATTR)
 
+/* VGIF bits in vmcb12 never fail VMRUN, offered or not (nested_l2_vgif()). */
+MUT(m_vgif_not_offered, v->control.int_ctl |= V_GIF_ENABLE_MASK | V_GIF_MASK)
+MUT(m_vgif_offered, v->control.int_ctl |= V_GIF_ENABLE_MASK; k->vgif = true)
+
 static const struct row rows[] = {
 	OK("64-bit L2, as kvm_amd starts one", m_none),
+	OK("V_GIF_ENABLE and V_GIF without VGIF offered (ignored)", m_vgif_not_offered),
+	OK("V_GIF_ENABLE, V_GIF = 0, VGIF offered", m_vgif_offered),
 	OK("32-bit protected mode, paging off, EFER.LME", m_prot32),
 	OK("real mode, CR0.CD and CR0.NW set", m_real),
 	OK("PAE paging, no long mode", m_pae32),
@@ -329,6 +335,34 @@ static void test_cr4_allowed(void **state)
 
 #define NAMED(n, f)     ((struct CMUnitTest){ .name = (n), .test_func = (f) })
 
+/*
+ * Which vmcb12 int_ctl values give L2 the virtual GIF: V_GIF_ENABLE with
+ * VGIF offered, nothing else. Not offered (a bad value for this L1): ignored,
+ * as KVM's nested_vgif_enabled(). V_GIF alone, or the vNMI/AVIC neighbours
+ * of bit 25, never.
+ */
+static void test_l2_vgif(void **state)
+{
+	struct nested_vmcb12_cache c;
+	struct nested_caps caps;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(&caps, 0, sizeof(caps));
+	c.int_ctl = V_GIF_ENABLE_MASK | V_GIF_MASK;
+	assert_false(nested_l2_vgif(&c, &caps));        /* not offered */
+	caps.vgif = true;
+	assert_true(nested_l2_vgif(&c, &caps));
+	c.int_ctl = V_GIF_ENABLE_MASK;                  /* V_GIF = 0: still VGIF */
+	assert_true(nested_l2_vgif(&c, &caps));
+	c.int_ctl = ~V_GIF_ENABLE_MASK;                 /* every other bit, V_GIF too */
+	assert_false(nested_l2_vgif(&c, &caps));
+	c.int_ctl = ~0ull;
+	assert_true(nested_l2_vgif(&c, &caps));
+	caps.vgif = false;
+	assert_false(nested_l2_vgif(&c, &caps));
+}
+
 static void test_pat_valid(void **state)
 {
 	(void)state;
@@ -341,7 +375,7 @@ static void test_pat_valid(void **state)
 
 int main(void)
 {
-	static struct CMUnitTest tests[NROWS + 7];
+	static struct CMUnitTest tests[NROWS + 8];
 	size_t n = 0;
 
 	for (size_t i = 0; i < NROWS; i++)
@@ -353,5 +387,6 @@ int main(void)
 	tests[n++] = NAMED("SVM instruction #UD / #GP", test_svm_insn);
 	tests[n++] = NAMED("CR4 bits from CPUID", test_cr4_allowed);
 	tests[n++] = NAMED("PAT values", test_pat_valid);
+	tests[n++] = NAMED("vmcb12 VGIF honoured only when offered", test_l2_vgif);
 	return _cmocka_run_group_tests("nested_check", tests, n, NULL, NULL);
 }

@@ -160,6 +160,40 @@ static void test_l2_gif(void **state)
 	assert_true(nested_gif_init_ready(&g));
 }
 
+/*
+ * L2 on vmcb12's VGIF: an STGI/CLGI of L2 that reaches svmhv changes vmcb02's
+ * V_GIF, as the CPU would, and never L2's GIF: nothing is held by svmhv
+ * (an NMI for L2 goes in, INIT is ready), vmcb02's int_ctl keeps L1's
+ * V_INTR_MASKING. Without V_GIF_ENABLE: L2's GIF as before.
+ */
+static void test_l2_vgif_insn(void **state)
+{
+	const uint64_t base = V_GIF_ENABLE_MASK | V_IRQ_MASK | V_INTR_MASKING_MASK;
+	struct nested_gif g;
+	uint64_t ic;
+
+	(void)state;
+	nested_gif_init(&g);
+	nested_gif_use_vgif(&g, true);
+	nested_gif_vmrun(&g);
+	ic = nested_gif_l2_insn(&g, base | V_GIF_MASK, false);         /* CLGI */
+	assert_int_equal(ic, base);
+	assert_true(g.l2_gif);
+	assert_true(nested_gif_init_ready(&g));
+	assert_int_equal(nested_gif_vmcb02_int_ctl(&g, ic, V_INTR_MASKING_MASK), ic);
+	assert_int_equal(nested_gif_vmcb02_int_ctl(&g, ic & ~V_INTR_MASKING_MASK, 0),
+			 ic & ~V_INTR_MASKING_MASK);
+	nested_gif_nmi(&g);
+	assert_int_equal(nested_gif_l2_event(&g, false, false), NESTED_GIF_INJECT_NMI);
+	assert_int_equal(nested_gif_l2_insn(&g, ic, true), base | V_GIF_MASK);      /* STGI */
+	/* Without V_GIF_ENABLE in vmcb02: L2's GIF, int_ctl unchanged. */
+	assert_int_equal(nested_gif_l2_insn(&g, V_GIF_MASK, false), V_GIF_MASK);
+	assert_false(g.l2_gif);
+	assert_false(nested_gif_init_ready(&g));
+	assert_int_equal(nested_gif_l2_insn(&g, 0, true), 0);
+	assert_true(g.l2_gif);
+}
+
 /* ---- VGIF: L1's GIF in vmcb01's V_GIF (nested/gif.h) ---- */
 
 static void vgif_init(struct nested_gif *g)
@@ -335,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_l1_int_ctl),
 		cmocka_unit_test(test_vmcb02_hif),
 		cmocka_unit_test(test_l2_gif),
+		cmocka_unit_test(test_l2_vgif_insn),
 		cmocka_unit_test(test_emulated_intercepts),
 		cmocka_unit_test(test_vgif_rest),
 		cmocka_unit_test(test_vgif_sync),

@@ -77,16 +77,19 @@ static void assert_intercepts(const struct vmcb_control *v, const struct nested_
 			      const struct nested_vmcb12_cache *c)
 {
 	const struct nested_intercepts *s = &h->intercepts, *l = &c->icpt;
+	/* With l2_vgif svmhv needs no STGI/CLGI exit: only L1's. */
+	uint32_t gif = h->l2_vgif ? NESTED_L0_GIF_MISC2 : 0;
+	uint32_t l0_misc2 = NESTED_L0_MISC2 & ~gif;
 
 	/* svmhv's survive ... */
 	assert_int_equal(v->intercept_cr & s->cr, s->cr);
 	assert_int_equal(v->intercept_dr & s->dr, s->dr);
 	assert_int_equal(v->intercept_exceptions & s->exceptions, s->exceptions);
 	assert_int_equal(v->intercept_misc1 & s->misc1, s->misc1);
-	assert_int_equal(v->intercept_misc2 & s->misc2, s->misc2);
+	assert_int_equal(v->intercept_misc2 & s->misc2 & ~gif, s->misc2 & ~gif);
 	assert_int_equal(v->intercept_misc3 & s->misc3, s->misc3);
 	assert_int_equal(v->intercept_misc1 & NESTED_L0_MISC1, NESTED_L0_MISC1);
-	assert_int_equal(v->intercept_misc2 & NESTED_L0_MISC2, NESTED_L0_MISC2);
+	assert_int_equal(v->intercept_misc2 & l0_misc2, l0_misc2);
 	assert_int_equal(v->intercept_exceptions & NESTED_L0_EXCEPTIONS, NESTED_L0_EXCEPTIONS);
 	/* ... and the result is exactly svmhv's ∪ L1's: L1 gets what it asked. */
 	assert_int_equal(v->intercept_cr, s->cr | l->cr);
@@ -94,7 +97,8 @@ static void assert_intercepts(const struct vmcb_control *v, const struct nested_
 	assert_int_equal(v->intercept_exceptions, s->exceptions | l->exceptions |
 			 NESTED_L0_EXCEPTIONS);
 	assert_int_equal(v->intercept_misc1, s->misc1 | l->misc1 | NESTED_L0_MISC1);
-	assert_int_equal(v->intercept_misc2, s->misc2 | l->misc2 | NESTED_L0_MISC2);
+	assert_int_equal(v->intercept_misc2, ((s->misc2 | l0_misc2) & ~gif) | l->misc2);
+	assert_int_equal(v->intercept_misc2 & gif, l->misc2 & gif);
 	assert_int_equal(v->intercept_misc3, s->misc3 | l->misc3);
 }
 
@@ -110,9 +114,15 @@ static void assert_control(const struct vmcb_control *v, const struct nested_hos
 	assert_int_equal(v->tlb_control, 0);
 	assert_int_equal(v->clean, 0);
 	assert_int_equal(v->tsc_offset, (uint64_t)(L1_TSC + c->tsc_offset));
-	assert_int_equal(v->int_ctl & ~NESTED_INT_CTL_L1_BITS, 0);
-	assert_int_equal(v->int_ctl, c->int_ctl & NESTED_INT_CTL_L1_BITS);
-	assert_false(v->int_ctl & (V_GIF_MASK | V_GIF_ENABLE_MASK | AVIC_ENABLE_MASK));
+	if (h->l2_vgif) {               /* vmcb12's V_GIF_ENABLE and V_GIF pass */
+		assert_int_equal(v->int_ctl, c->int_ctl & (NESTED_INT_CTL_L1_BITS |
+							   NESTED_INT_CTL_VGIF_BITS));
+	} else {
+		assert_int_equal(v->int_ctl & ~NESTED_INT_CTL_L1_BITS, 0);
+		assert_int_equal(v->int_ctl, c->int_ctl & NESTED_INT_CTL_L1_BITS);
+		assert_false(v->int_ctl & (V_GIF_MASK | V_GIF_ENABLE_MASK));
+	}
+	assert_false(v->int_ctl & AVIC_ENABLE_MASK);
 	assert_int_equal(v->int_state, c->int_state & SVM_INTERRUPT_SHADOW_MASK);
 	assert_int_equal(v->event_inj, c->event_inj);
 	assert_false(v->virt_ext & VIRT_EXT_V_VMLOAD_VMSAVE);
@@ -181,6 +191,7 @@ static void test_fuzz_invariants(void **state)
 			fill_random(&h.intercepts, sizeof(h.intercepts));
 		h.l1_nrips = i & 1;
 		h.l1_pause_filter = i & 2;
+		h.l2_vgif = i & 4;
 		h.virt_ext = rnd();
 		nested_cache_from_vmcb(&c, &vmcb12);
 		fill_random(&vmcb02, sizeof(vmcb02));   /* stale vmcb02 from last time */
@@ -238,6 +249,43 @@ static void test_int_ctl_filter(void **state)
 	c.int_state = 3;
 	nested_build_vmcb02(&vmcb02, &c, &h);
 	assert_int_equal(vmcb02.control.int_state, 1);
+}
+
+/*
+ * vmcb12's VGIF honoured (l2_vgif): V_GIF_ENABLE and V_GIF reach vmcb02 with
+ * the rest, svmhv's STGI/CLGI intercepts go (L1's stay); V_GIF = 0 stays 0.
+ * Not honoured (VGIF not offered): both bits dropped, STGI/CLGI intercepted.
+ */
+static void test_int_ctl_vgif(void **state)
+{
+	const uint32_t gif = BIT(INTERCEPT_STGI - 32) | BIT(INTERCEPT_CLGI - 32);
+	struct nested_vmcb12_cache c;
+	struct nested_host h;
+
+	(void)state;
+	make_host(&h);
+	memset(&c, 0, sizeof(c));
+	c.int_ctl = V_INTR_MASKING_MASK | V_IRQ_MASK | V_IGN_TPR_MASK |
+		    (0x41ull << V_INTR_VECTOR_SHIFT) | V_GIF_ENABLE_MASK | V_GIF_MASK;
+	h.l2_vgif = true;
+	nested_build_vmcb02(&vmcb02, &c, &h);
+	assert_int_equal(vmcb02.control.int_ctl, c.int_ctl);
+	assert_int_equal(vmcb02.control.intercept_misc2 & gif, 0);
+	assert_int_equal(vmcb02.control.intercept_misc2 & BIT(INTERCEPT_VMRUN - 32),
+			 BIT(INTERCEPT_VMRUN - 32));
+	c.int_ctl &= ~V_GIF_MASK;                       /* L1 runs L2 with V_GIF = 0 */
+	nested_icpt_set(&c.icpt, INTERCEPT_STGI);       /* and wants its STGI */
+	nested_build_vmcb02(&vmcb02, &c, &h);
+	assert_int_equal(vmcb02.control.int_ctl & NESTED_INT_CTL_VGIF_BITS, V_GIF_ENABLE_MASK);
+	assert_int_equal(vmcb02.control.intercept_misc2 & gif, BIT(INTERCEPT_STGI - 32));
+	h.l2_vgif = false;
+	nested_build_vmcb02(&vmcb02, &c, &h);
+	assert_int_equal(vmcb02.control.int_ctl & NESTED_INT_CTL_VGIF_BITS, 0);
+	assert_int_equal(vmcb02.control.intercept_misc2 & gif, gif);
+	/* The write-back mask follows vmcb02's V_GIF_ENABLE. */
+	assert_int_equal(nested_int_ctl_writeback(V_GIF_ENABLE_MASK),
+			 V_TPR_MASK | V_IRQ_MASK | V_GIF_MASK);
+	assert_int_equal(nested_int_ctl_writeback(V_GIF_MASK), V_TPR_MASK | V_IRQ_MASK);
 }
 
 static void test_next_rip_and_pause(void **state)
@@ -367,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_fuzz_invariants),
 		cmocka_unit_test(test_tsc_offset),
 		cmocka_unit_test(test_int_ctl_filter),
+		cmocka_unit_test(test_int_ctl_vgif),
 		cmocka_unit_test(test_next_rip_and_pause),
 		cmocka_unit_test(test_map_merge),
 		cmocka_unit_test(test_map_merge_semantics),

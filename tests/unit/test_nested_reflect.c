@@ -102,6 +102,40 @@ static void test_reflect(void **state)
 }
 
 /* A vmcb02 the CPU refused: only VMEXIT_INVALID reaches L1, no host state. */
+/*
+ * vmcb12's VGIF for L2 (nested/gif.h): L2's CLGI cleared vmcb02's V_GIF on
+ * the CPU; the #VMEXIT to L1 shows it in vmcb12 (and STGI's 1 likewise).
+ * Without V_GIF_ENABLE in vmcb02 (VGIF not offered, so not honoured)
+ * vmcb12's V_GIF is L1's own value, untouched.
+ */
+static void test_reflect_vgif(void **state)
+{
+	const uint64_t en = V_GIF_ENABLE_MASK, l1 = V_INTR_MASKING_MASK | V_IGN_TPR_MASK |
+						    (0x41ull << V_INTR_VECTOR_SHIFT);
+	struct nested_vmcb12_cache c;
+
+	(void)state;
+	make_cache(&c);
+	c.int_ctl = l1 | V_IRQ_MASK | en | V_GIF_MASK;
+	make_exited_vmcb02(VMEXIT_VMMCALL);
+	vmcb02.control.int_ctl = l1 | V_IRQ_MASK | en;  /* V_GIF = 0, V_IRQ still pending */
+	nested_reflect_exit(&vmcb12, &vmcb02, &c, false);
+	assert_int_equal(vmcb12.control.int_ctl, l1 | V_IRQ_MASK | en);
+	c.int_ctl = l1 | V_IRQ_MASK | en;               /* L1 runs it again with V_GIF = 0 */
+	vmcb02.control.int_ctl = l1 | en | V_GIF_MASK;  /* STGI: V_GIF = 1, V_IRQ taken */
+	nested_reflect_exit(&vmcb12, &vmcb02, &c, false);
+	assert_int_equal(vmcb12.control.int_ctl, l1 | en | V_GIF_MASK);
+	/* Not honoured: vmcb02 without V_GIF_ENABLE, vmcb12 keeps its bits. */
+	c.int_ctl = l1 | en | V_GIF_MASK;
+	vmcb02.control.int_ctl = l1;
+	nested_reflect_exit(&vmcb12, &vmcb02, &c, false);
+	assert_int_equal(vmcb12.control.int_ctl, l1 | en | V_GIF_MASK);
+	c.int_ctl = l1 | en;
+	vmcb02.control.int_ctl = l1 | V_GIF_MASK;       /* stray V_GIF alone: ignored */
+	nested_reflect_exit(&vmcb12, &vmcb02, &c, false);
+	assert_int_equal(vmcb12.control.int_ctl, l1 | en);
+}
+
 static void test_reflect_vmrun_failure(void **state)
 {
 	struct nested_vmcb12_cache c;
@@ -278,6 +312,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		NAMED("reflect: exit fields and L2 state to vmcb12", test_reflect),
+		NAMED("reflect: V_GIF back to vmcb12 only with vmcb02's V_GIF_ENABLE",
+		      test_reflect_vgif),
 		NAMED("reflect: VMRUN failure leaks no host state", test_reflect_vmrun_failure),
 		NAMED("reflect: G_PAT back to vmcb12 and in the ranges only with nested paging",
 		      test_reflect_g_pat_ranges),

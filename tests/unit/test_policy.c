@@ -63,7 +63,7 @@ static void test_cpuid_hides_svm(void **state)
 /* nested=1: SVM offered with exactly what svmhv emulates. */
 static void test_cpuid_nested(void **state)
 {
-	const struct hv_cpuid_ctx nested = { true, 16, hv_nested_svm_edx(), 0, 0, 0, 0 };
+	const struct hv_cpuid_ctx nested = { true, 16, hv_nested_svm_edx(false), 0, 0, 0, 0 };
 	struct cpuid_regs r = { 0, 0, 0x5, 0 };
 
 	(void)state;
@@ -76,10 +76,18 @@ static void test_cpuid_nested(void **state)
 	assert_int_equal(r.ecx, 0);
 	/*
 	 * NPT (shadowed), NRIPS (decoded), clean bits and FlushByASID whatever
-	 * the hardware has; the hardware's VGIF (bit 16) is not emulated.
+	 * the hardware has; VGIF (bit 16) only where svmhv runs L2 on the CPU's.
 	 */
 	assert_int_equal(r.edx, (1u << 0) | (1u << 3) | (1u << 5) | (1u << 6));
 	assert_int_equal(r.edx & (1u << 16), 0);
+	assert_int_equal(hv_nested_svm_edx(true), r.edx | (1u << 16));
+	{
+		const struct hv_cpuid_ctx vg = { true, 16, hv_nested_svm_edx(true), 0, 0, 0, 0 };
+
+		r = (struct cpuid_regs){ 1, 16, 7, 0 };
+		hv_cpuid_filter(0x8000000au, 0, &r, &vg);
+		assert_int_equal(r.edx, (1u << 0) | (1u << 3) | (1u << 5) | (1u << 6) | (1u << 16));
+	}
 	/* The virtual SVME shows through EFER reads. */
 	assert_true(hv_efer_read(EFER_SVME | EFER_LME, true) & EFER_SVME);
 	assert_false(hv_efer_read(EFER_SVME | EFER_LME, false) & EFER_SVME);
@@ -332,7 +340,7 @@ static void test_cpuid_tsa_bits(void **state)
 
 static void test_cpuid_level(void **state)
 {
-	const struct hv_cpuid_ctx inner = { true, 16, hv_nested_svm_edx(), 0, 1, 0, 0 };
+	const struct hv_cpuid_ctx inner = { true, 16, hv_nested_svm_edx(false), 0, 1, 0, 0 };
 	struct cpuid_regs r = { 1, 1, 1, 1 };
 
 	(void)state;
@@ -792,7 +800,7 @@ static void test_svm_decode(void **state)
 	assert_int_equal(svm_decode_features(&raw, &f), SVM_OK);
 	assert_true(f.v_vmsave_vmload);
 	/* Never offered to L1: vmcb02 keeps L2's VMLOAD/VMSAVE intercepted. */
-	assert_false(hv_nested_svm_edx() & SVM_FEATURE_V_VMSAVE_VMLOAD);
+	assert_false(hv_nested_svm_edx(false) & SVM_FEATURE_V_VMSAVE_VMLOAD);
 }
 
 static void test_svm_refusals(void **state)

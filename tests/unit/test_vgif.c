@@ -278,6 +278,100 @@ static void test_vmrun_with_vgif_clear(void **state)
 	assert_false(icpt(0, INTERCEPT_STGI));
 }
 
+/* ---- VGIF offered to L1 for its L2 (nested/gif.h) ---- */
+
+/* L1's VMRUN of a vmcb12 with V_GIF_ENABLE and V_GIF = gif, STGI/CLGI not intercepted. */
+static void l1_vmrun_vgif(unsigned i, uint32_t misc1, bool gif)
+{
+	struct vcpu *v = vcpu(i);
+	struct vmcb_control *c;
+
+	if (!vmcb12_page)
+		vmcb12_page = harness_page();
+	harness_vmcb12(vmcb12_page, 1);
+	c = &vmcb12_page->control;
+	c->intercept_misc1 |= misc1;
+	c->intercept_misc2 |= BIT(INTERCEPT_VMMCALL - 32);
+	c->intercept_misc2 &= ~(BIT(INTERCEPT_STGI - 32) | BIT(INTERCEPT_CLGI - 32));
+	c->int_ctl |= V_GIF_ENABLE_MASK | (gif ? V_GIF_MASK : 0);
+	v->vmcb01->save.rax = harness_pa(vmcb12_page);
+	assert_true(harness_exit(i, VMEXIT_VMRUN, 0, 0, 3));
+	assert_true(v->nested.in_l2);
+}
+
+static bool icpt02(unsigned i, unsigned bit)
+{
+	const struct vmcb_control *c = &vcpu(i)->nested.vmcb02->control;
+
+	return bit < 32 ? c->intercept_misc1 & BIT(bit) : c->intercept_misc2 & BIT(bit - 32);
+}
+
+/*
+ * CPUID 8000_000A EDX[16] offered; vmcb02 runs with vmcb12's V_GIF_ENABLE and
+ * V_GIF, no STGI/CLGI intercept. L2's CLGI (the CPU clears vmcb02's V_GIF)
+ * survives an exit svmhv handles itself, and the #VMEXIT to L1 shows V_GIF
+ * = 0 in vmcb12 with no STGI/CLGI exit on the way. An NMI L1 intercepts while
+ * L2's V_GIF = 0 is L1's #VMEXIT(NMI) at once: V_GIF holds no physical event.
+ */
+static void test_l2_vgif(void **state)
+{
+	struct vcpu *v = vcpu(0);
+	struct vmcb_control *c02 = &v->nested.vmcb02->control;
+
+	(void)state;
+	assert_true(hv.cpuid_ctx.svm_edx & SVM_FEATURE_VGIF);
+	l1_svm_on(0);
+	l1_native(0, false);
+	l1_vmrun_vgif(0, BIT(INTERCEPT_NMI), true);
+	assert_int_equal(c02->int_ctl & (V_GIF_ENABLE_MASK | V_GIF_MASK),
+			 V_GIF_ENABLE_MASK | V_GIF_MASK);
+	assert_false(icpt02(0, INTERCEPT_STGI));
+	assert_false(icpt02(0, INTERCEPT_CLGI));
+	c02->int_ctl &= ~V_GIF_MASK;                    /* L2's CLGI, on the CPU */
+	assert_true(harness_exit(0, VMEXIT_CPUID, 0, 0, 2));    /* svmhv's own exit */
+	assert_true(v->nested.in_l2);
+	assert_int_equal(c02->int_ctl & (V_GIF_ENABLE_MASK | V_GIF_MASK), V_GIF_ENABLE_MASK);
+	assert_true(v->nested.gif.l2_gif);              /* nothing held by svmhv */
+	assert_true(harness_exit(0, VMEXIT_VMMCALL, 0, 0, 3));
+	assert_false(v->nested.in_l2);
+	assert_int_equal(vmcb12_page->control.int_ctl & (V_GIF_ENABLE_MASK | V_GIF_MASK),
+			 V_GIF_ENABLE_MASK);
+	assert_int_equal(v->exit_counts[VMEXIT_STGI] + v->exit_counts[VMEXIT_CLGI], 0);
+	/* L1 runs L2 on with V_GIF = 0; an NMI it intercepts exits at once. */
+	l1_native(0, true);
+	l1_native(0, false);
+	l1_vmrun_vgif(0, BIT(INTERCEPT_NMI), false);
+	assert_int_equal(c02->int_ctl & (V_GIF_ENABLE_MASK | V_GIF_MASK), V_GIF_ENABLE_MASK);
+	guest_nmi(0);
+	assert_false(v->nested.in_l2);
+	assert_int_equal(vmcb12_page->control.exit_code, VMEXIT_NMI);
+	assert_int_equal(vmcb12_page->control.int_ctl & V_GIF_MASK, 0);
+}
+
+/* VGIF not offered (vgif=off, or no VGIF in the CPU): vmcb12's bits ignored. */
+static void test_l2_vgif_not_offered(void **state)
+{
+	struct vcpu *v = vcpu(1);
+	struct vmcb_control *c02 = &v->nested.vmcb02->control;
+
+	(void)state;
+	assert_false(hv.cpuid_ctx.svm_edx & SVM_FEATURE_VGIF);
+	l1_svm_on(1);
+	assert_true(harness_exit(1, VMEXIT_CLGI, 0, 0, 3));
+	l1_vmrun_vgif(1, 0, true);
+	assert_false(c02->int_ctl & (V_GIF_ENABLE_MASK | V_GIF_MASK));
+	assert_true(icpt02(1, INTERCEPT_STGI));
+	assert_true(icpt02(1, INTERCEPT_CLGI));
+	assert_true(harness_exit(1, VMEXIT_CLGI, 0, 0, 3));     /* L2's: emulated */
+	assert_true(v->nested.in_l2);
+	assert_false(v->nested.gif.l2_gif);
+	assert_true(c02->int_ctl & V_INTR_MASKING_MASK);
+	assert_true(harness_exit(1, VMEXIT_VMMCALL, 0, 0, 3));
+	/* vmcb12's V_GIF_ENABLE and V_GIF as L1 wrote them: not svmhv's to change. */
+	assert_int_equal(vmcb12_page->control.int_ctl & (V_GIF_ENABLE_MASK | V_GIF_MASK),
+			 V_GIF_ENABLE_MASK | V_GIF_MASK);
+}
+
 /* EFER.SVME cleared with V_GIF = 0 sets GIF (APM2 15.17): V_GIF = 1. */
 static void test_svme_off_sets_vgif(void **state)
 {
@@ -304,6 +398,9 @@ int main(void)
 		cmocka_unit_test_setup(test_intr_passed_with_gif, vgif),
 		cmocka_unit_test_setup(test_vmrun_with_vgif_clear, vgif),
 		cmocka_unit_test_setup(test_svme_off_sets_vgif, vgif),
+		cmocka_unit_test_setup(test_l2_vgif, vgif),
+		cmocka_unit_test_setup(test_l2_vgif_not_offered, no_vgif_cpu),
+		cmocka_unit_test_setup(test_l2_vgif_not_offered, vgif_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
