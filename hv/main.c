@@ -58,6 +58,11 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 	 */
 	uc = hv_ucode_cpu(cpu->index, (const void *)(uintptr_t)hv.boot.ucode_pa,
 			  hv.boot.ucode_len);
+	/*
+	 * 7c. This CPU's CPUID cache again, as the host: after the microcode,
+	 * with XGETBV allowed (hv_cpu_load_host_state() set CR4.OSXSAVE).
+	 */
+	hv_cpuid_cache_cpu(cpu);
 	if (cpu->index == 0) {  /* as Linux, from the boot CPU; no AP runs yet */
 		hv.cpuid_ctx.ext21_eax_or = uc.ext21_eax_or;
 		hv.cpuid_ctx.ext21_ecx_or = uc.ext21_ecx_or;
