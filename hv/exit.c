@@ -114,6 +114,11 @@ static void hv_dump_counters(void)
 				hv_info("stats", "vCPU %u:   exit code 0x%llx: %llu", i,
 					(unsigned long long)hv_exit_code_of_slot(c),
 					(unsigned long long)t->exit_counts[c]);
+		if (t->cpu->cpuid)
+			hv_info("stats", "vCPU %u: CPUID cache %llu hits, %llu misses (%u answers, "
+				"%u dropped)", i, (unsigned long long)t->cpu->cpuid->hits,
+				(unsigned long long)t->cpu->cpuid->misses, t->cpu->cpuid->n,
+				t->cpu->cpuid->dropped);
 		hv_stats_tlb(&t->tlb, dump_print, &i);
 		hv_stats_shadow(t->index, &t->nested.shadow.st, dump_print, &i);
 	}
