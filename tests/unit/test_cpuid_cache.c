@@ -45,6 +45,7 @@ static const struct { unsigned i; uint32_t size, off; bool sup, align; } comp[] 
 static struct {
 	bool qemu;              /* Fn0000_000D_1 EBX static, as QEMU's */
 	bool huge;              /* max leaves 0xff / 0x800000ff: more than the cache holds */
+	bool odd;               /* Fn0000_000D_1 EBX follows XCR0 by no rule svmhv knows */
 } cpu;
 
 static uint64_t xss_of_cpu(void)
@@ -84,6 +85,8 @@ static void leaf_d(uint32_t sub, struct cpuid_regs *r)
 	} else if (sub == 1) {
 		*r = (struct cpuid_regs){ 0xf, cpu.qemu ? fake_xsize(XCR0_ALL | XSS_ALL, true) :
 					  fake_xsize(xcr0 | xss_of_cpu(), true), (uint32_t)XSS_ALL, 0 };
+		if (cpu.odd)
+			r->ebx = 1000 + (uint32_t)xcr0;
 	} else {
 		for (size_t k = 0; k < sizeof(comp) / sizeof(comp[0]); k++)
 			if (comp[k].i == sub)
@@ -517,6 +520,27 @@ static void test_bounded(void **state)
 	assert_true(c->misses > 0);
 }
 
+/*
+ * A CPU whose Fn0000_000D_1 EBX follows XCR0 by no rule svmhv knows: that
+ * subleaf is a miss (CPUID executed, the CPU's answer), _0 still computed.
+ */
+static void test_unknown_rule(void **state)
+{
+	struct cpuid_regs r;
+
+	(void)state;
+	cpu.odd = true;
+	hv_cpuid_cache_cpu(&hv.cpus[0]);
+	assert_int_equal(hv.cpus[0].cpuid->xsize[0], HV_XSIZE_DYNAMIC);
+	assert_int_equal(hv.cpus[0].cpuid->xsize[1], HV_XSIZE_MISS);
+	assert_false(hv_cpuid_cache_lookup(hv.cpus[0].cpuid, 0xd, 1, 7, 0, &r));
+	fake.xcr0[0] = 7;
+	assert_int_equal(cpuid_exit(0, 0xd, 1).ebx, 1007);
+	assert_int_equal(cpuid_exit(0, 0xd, 0).ebx, 832);       /* 576 + AVX's 256 */
+	fake.xcr0[0] = 3;
+	cpu.odd = false;
+}
+
 /* A host without CR4.OSXSAVE: XCR0 unreadable, Fn0000_000D_0/_1 by CPUID. */
 static void test_no_osxsave(void **state)
 {
@@ -534,18 +558,23 @@ static void test_no_osxsave(void **state)
 	fake.xcr0[0] = 3;
 }
 
+/* The same on a CPU whose Fn0000_000D_1 EBX is one value, as QEMU's. */
+static void test_lookup_qemu_xsize(void **state) { test_lookup_matches_cpu(state); }
+static void test_exit_qemu_xsize(void **state) { test_exit_equals_uncached(state); }
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_lookup_matches_cpu, manual),
-		cmocka_unit_test_setup(test_lookup_matches_cpu, qemu_like),
+		cmocka_unit_test_setup(test_lookup_qemu_xsize, qemu_like),
 		cmocka_unit_test_setup(test_what_is_held, manual),
 		cmocka_unit_test_setup(test_exit_equals_uncached, manual),
-		cmocka_unit_test_setup(test_exit_equals_uncached, qemu_like),
+		cmocka_unit_test_setup(test_exit_qemu_xsize, qemu_like),
 		cmocka_unit_test_setup(test_steady_state_exits, manual),
 		cmocka_unit_test_setup(test_mutant_bypass, manual),
 		cmocka_unit_test_setup(test_bounded, huge),
 		cmocka_unit_test_setup(test_no_osxsave, manual),
+		cmocka_unit_test_setup(test_unknown_rule, manual),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
