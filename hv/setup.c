@@ -204,7 +204,9 @@ static uint64_t hw_xss(void)
  * On the CPU being set up, and again once it runs as svmhv's host (after
  * its microcode load, which may change CPUID): XCR0 is read and probed only
  * where CR4.OSXSAVE allows XGETBV/XSETBV, as it does on svmhv's host side
- * (hv_cpu_load_host_state()).
+ * (hv_cpu_load_host_state()). The probe keeps x87/SSE and may clear AVX and
+ * AVX-512 for a moment: both times the firmware is inside a call to svmhv,
+ * where the x64 calling convention keeps no YMM/ZMM upper state.
  */
 void hv_cpuid_cache_cpu(struct hv_cpu *cpu)
 {
