@@ -150,6 +150,7 @@ void hv_cpu_load_host_state(struct hv_cpu *cpu, uint64_t host_cr3)
 {
 	struct desc_ptr gdtr = { sizeof(cpu->gdt) - 1, (uint64_t)(uintptr_t)cpu->gdt };
 	struct desc_ptr idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+	struct cpuid_regs l1;
 
 	/* IST1 sits below the main stack: HV_IST_SIZE bytes of its own. */
 	cpu->tss.ist[0] = (uint64_t)(uintptr_t)cpu->stack_top - HV_STACK_SIZE;
@@ -183,6 +184,14 @@ void hv_cpu_load_host_state(struct hv_cpu *cpu, uint64_t host_cr3)
 	 */
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
 	cpu->apic_base_hw = rdmsr(MSR_APIC_BASE);
+	/*
+	 * CR4.OSXSAVE on the host side (the guest's CR4 was captured before):
+	 * the CPUID exit reads the guest's live XCR0 with XGETBV, which exits to
+	 * no hypervisor below, for Fn0000_000D's sizes (hv/cpuid_cache.h).
+	 */
+	cpuid_count(1, 0, &l1);
+	if (l1.ecx & CPUID_1_ECX_XSAVE)
+		write_cr4(read_cr4() | CR4_OSXSAVE);
 }
 
 /* Hard reset through the PCI reset control register (CF9h); returns if it failed. */

@@ -33,6 +33,7 @@ struct idt_gate {
 } __attribute__((packed));
 
 struct vcpu;
+struct hv_cpuid_cache;
 
 struct hv_cpu {
 	unsigned index;
@@ -57,6 +58,8 @@ struct hv_cpu {
 	 * a hypervisor below (KVM intercepts IA32_APIC_BASE).
 	 */
 	uint64_t apic_base_hw;
+	/* This CPU's CPUID answers, for guest CPUID exits (hv/cpuid_cache.h). */
+	struct hv_cpuid_cache *cpuid;
 };
 
 /*

@@ -19,6 +19,7 @@
 #include "hv/npt.h"
 #include "hv/panic.h"
 #include "hv/policy.h"
+#include "hv/cpuid_cache.h"
 #include "hv/cpuid_state.h"
 #include "hv/run.h"
 #include "hv/smp.h"
@@ -28,6 +29,38 @@
 
 typedef struct hv_verdict (*exit_handler_t)(struct vcpu *v);
 
+/*
+ * Without executing CPUID, which exits to a hypervisor below svmhv (KVM as
+ * L0): leaves svmhv answers whole need no hardware answer; the rest come
+ * from this CPU's cache, XCR0 by XGETBV (never intercepted) and, for
+ * Fn0000_000D_1 on a CPU with XSAVES, IA32_XSS by RDMSR. A miss (a leaf
+ * the cache does not hold) executes CPUID.
+ */
+void hv_cpuid_hw(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	struct hv_cpuid_cache *c = v->cpu->cpuid;
+	uint64_t xcr0 = 0, xss = 0;
+	bool want_xss;
+
+	if (hv_cpuid_owned(leaf)) {
+		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
+		return;
+	}
+	if (c && hv_cpuid_cache_xstate(leaf, sub, &want_xss) &&
+	    c->xsize[sub] == HV_XSIZE_DYNAMIC) {
+		xcr0 = xgetbv0();
+		if (want_xss && c->xsaves && rdmsr_safe(MSR_XSS, &xss))
+			xss = 0;
+	}
+	if (c && hv_cpuid_cache_lookup(c, leaf, sub, xcr0, xss, r)) {
+		c->hits++;
+		return;
+	}
+	if (c)
+		c->misses++;
+	cpuid_count(leaf, sub, r);
+}
+
 static struct hv_verdict svm_exit_cpuid(struct vcpu *v)
 {
 	struct vmcb_save *s = &v->vmcb->save;
@@ -35,9 +68,9 @@ static struct hv_verdict svm_exit_cpuid(struct vcpu *v)
 	struct cpuid_regs r;
 	uint32_t leaf = (uint32_t)s->rax, sub = (uint32_t)g->rcx;
 
-	cpuid_count(leaf, sub, &r);
+	hv_cpuid_hw(v, leaf, sub, &r);
 	hv_cpuid_filter(leaf, sub, &r, &hv.cpuid_ctx);
-	/* Executed here, in svmhv's context: the state bits are the guest's. */
+	/* Answered in svmhv's context: the state bits are the guest's. */
 	hv_cpuid_state_bits(leaf, sub, &r, s->cr4, v->apic_base);
 	s->rax = r.eax;
 	g->rbx = r.ebx;
@@ -81,6 +114,11 @@ static void hv_dump_counters(void)
 				hv_info("stats", "vCPU %u:   exit code 0x%llx: %llu", i,
 					(unsigned long long)hv_exit_code_of_slot(c),
 					(unsigned long long)t->exit_counts[c]);
+		if (t->cpu->cpuid)
+			hv_info("stats", "vCPU %u: CPUID cache %llu hits, %llu misses (%u answers, "
+				"%u dropped)", i, (unsigned long long)t->cpu->cpuid->hits,
+				(unsigned long long)t->cpu->cpuid->misses, t->cpu->cpuid->n,
+				t->cpu->cpuid->dropped);
 		hv_stats_tlb(&t->tlb, dump_print, &i);
 		hv_stats_shadow(t->index, &t->nested.shadow.st, dump_print, &i);
 	}

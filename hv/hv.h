@@ -81,6 +81,14 @@ struct hv_verdict hv_fetch_insn(struct vcpu *v, struct hv_fetched *f);
 struct hv_verdict hv_fetch_npf_insn(struct vcpu *v, struct hv_fetched *f);
 struct hv_verdict hv_next_rip(struct vcpu *v, uint64_t *next_rip);
 struct hv_verdict hv_skip_insn(struct vcpu *v);
+/*
+ * The processor's answer to CPUID(leaf, sub) as the guest v runs it (its
+ * XCR0 and XSS), before hv_cpuid_filter(): from v's CPU's cache
+ * (hv/cpuid_cache.h), else by CPUID (counted in the cache's misses).
+ */
+void hv_cpuid_hw(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
+/* Fill the CPUID cache of cpu, the CPU running this (hv/setup.c). */
+void hv_cpuid_cache_cpu(struct hv_cpu *cpu);
 void hv_advance_rip(struct vcpu *v, const struct hv_fetched *f, unsigned len);
 void hv_set_rip(struct vcpu *v, uint64_t rip);
 void hv_gprs_get(const struct vcpu *v, uint64_t g[16]);

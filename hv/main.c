@@ -12,6 +12,7 @@
 
 #include "hv/console.h"
 #include "hv/cpu.h"
+#include "hv/cpuid_cache.h"
 #include "hv/run.h"
 #include "hv/smp.h"
 #include "hv/ucode/ucode.h"
@@ -23,6 +24,11 @@
 struct resume_at {
 	uint64_t rip, rsp, rflags, cr3;
 };
+
+static const char *xsize_str(uint8_t rule)
+{
+	return rule == HV_XSIZE_DYNAMIC ? "from XCR0" : rule == HV_XSIZE_STATIC ? "static" : "by CPUID";
+}
 
 /*
  * Steps 6-8 of the blue pill, on the CPU running this code: capture it into
@@ -58,13 +64,20 @@ static void __attribute__((noreturn)) takeover_this_cpu(struct hv_cpu *cpu, stru
 	 */
 	uc = hv_ucode_cpu(cpu->index, (const void *)(uintptr_t)hv.boot.ucode_pa,
 			  hv.boot.ucode_len);
+	/*
+	 * 7c. This CPU's CPUID cache again, as the host: after the microcode,
+	 * with XGETBV allowed (hv_cpu_load_host_state() set CR4.OSXSAVE).
+	 */
+	hv_cpuid_cache_cpu(cpu);
 	if (cpu->index == 0) {  /* as Linux, from the boot CPU; no AP runs yet */
 		hv.cpuid_ctx.ext21_eax_or = uc.ext21_eax_or;
 		hv.cpuid_ctx.ext21_ecx_or = uc.ext21_ecx_or;
 	}
-	hv_info("hv", "virtualized cpu%u (APIC ID %u, vCPU %u, ASIDs L1 %u L2 %u-%u)", cpu->index,
-		cpu->apic_id, v->index, v->tlb.asid[TLB_CTX_L1], v->tlb.l2[0].asid,
-		v->tlb.l2[0].asid + v->tlb.nslots - 1);
+	hv_info("hv", "virtualized cpu%u (APIC ID %u, vCPU %u, ASIDs L1 %u L2 %u-%u, CPUID cache "
+		"%u answers, %u dropped, 0xD sizes %s/%s)", cpu->index, cpu->apic_id, v->index,
+		v->tlb.asid[TLB_CTX_L1], v->tlb.l2[0].asid, v->tlb.l2[0].asid + v->tlb.nslots - 1,
+		cpu->cpuid->n, cpu->cpuid->dropped, xsize_str(cpu->cpuid->xsize[0]),
+		xsize_str(cpu->cpuid->xsize[1]));
 	/* 8. Run the firmware as a guest, on svmhv's stack; never returns. */
 	svm_world_start(cpu->stack_top, hv_run, v);
 }

@@ -61,6 +61,12 @@ static bool hidden_leaf(uint32_t leaf)
 	       (leaf > SVMHV_CPUID_MAX && leaf <= 0x400000ffu);
 }
 
+bool hv_cpuid_owned(uint32_t leaf)
+{
+	return leaf == 0x8000000au || leaf == SVMHV_CPUID_BASE || leaf == SVMHV_CPUID_BASE + 1 ||
+	       hidden_leaf(leaf);
+}
+
 static void filter_features(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r,
 			    const struct hv_cpuid_ctx *ctx)
 {

@@ -32,6 +32,11 @@ struct hv_cpuid_ctx {
  * IBS, LWP, SKINIT, CET, RDT/PQoS, VIRT_SSBD, INVLPGB/TLBSYNC): hidden, so no
  * OS tries them.
  */
+/*
+ * Does hv_cpuid_filter() replace the whole answer to CPUID(leaf, ...), so
+ * that the hardware's is never needed (svmhv's leaves, hidden ones, SVM's)?
+ */
+bool hv_cpuid_owned(uint32_t leaf);
 void hv_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r,
 		     const struct hv_cpuid_ctx *ctx);
 /*

@@ -109,7 +109,7 @@ static void serve_init(struct vcpu *v)
 	if (hv_mp_on_init(&st, v->index == 0) == HV_MP_LOAD_INIT) {
 		hv_vmcb_init_state(&v->vmcb01->save);
 		v->world.regs = (struct svm_gprs){ 0 };
-		cpuid_count(1, 0, &r);
+		hv_cpuid_hw(v, 1, 0, &r);
 		v->world.regs.rdx = r.eax;      /* EDX = processor signature after INIT */
 		v->vmcb01->control.event_inj = 0;
 		v->vmcb01->control.int_state = 0;

@@ -17,6 +17,7 @@
 #include "hv/npt.h"
 #include "hv/policy.h"
 #include "hv/smp.h"
+#include "hv/cpuid_cache.h"
 #include "hv/stats.h"
 #include "mm/hostpt.h"
 #include "svm/hw.h"
@@ -175,13 +176,64 @@ static void vmcb01_init_control(struct vmcb_control *c)
 
 _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "a vCPU is one page of the pool");
 
+_Static_assert(sizeof(struct hv_cpuid_cache) <= 2 * PAGE_SIZE, "two pages per CPU");
+
+static void hw_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	cpuid_count(leaf, sub, r);
+}
+
+static uint64_t hw_xgetbv(void)
+{
+	return xgetbv0();
+}
+
+static void hw_xsetbv(uint64_t xcr0)
+{
+	xsetbv0(xcr0);
+}
+
+static uint64_t hw_xss(void)
+{
+	uint64_t v;
+
+	return rdmsr_safe(MSR_XSS, &v) ? 0 : v;
+}
+
+/*
+ * On the CPU being set up, and again once it runs as svmhv's host (after
+ * its microcode load, which may change CPUID): XCR0 is read and probed only
+ * where CR4.OSXSAVE allows XGETBV/XSETBV, as it does on svmhv's host side
+ * (hv_cpu_load_host_state()). The probe keeps x87/SSE and may clear AVX and
+ * AVX-512 for a moment: both times the firmware is inside a call to svmhv,
+ * where the x64 calling convention keeps no YMM/ZMM upper state.
+ */
+void hv_cpuid_cache_cpu(struct hv_cpu *cpu)
+{
+	struct cpuid_regs l1;
+	bool xcr = false;
+	struct hv_cpuid_hw hw = { hw_cpuid, NULL, NULL, hw_xss };
+
+	cpuid_count(1, 0, &l1);
+	xcr = (l1.ecx & CPUID_1_ECX_XSAVE) && (read_cr4() & CR4_OSXSAVE);
+	if (xcr) {
+		hw.xgetbv = hw_xgetbv;
+		hw.xsetbv = hw_xsetbv;
+	}
+	if (cpu->cpuid)
+		hv_cpuid_cache_fill(cpu->cpuid, &hw);
+}
+
 static int setup_cpu(struct hv_cpu *cpu, struct vcpu **out)
 {
-	uint64_t pa, stack_pa;
+	uint64_t pa, stack_pa, cpuid_pa;
 	struct vcpu *v = alloc(1, &pa);
 	uint8_t *stack = alloc((HV_STACK_SIZE + HV_IST_SIZE) / PAGE_SIZE, &stack_pa);
 
 	if (!v || !stack || !alloc(1, &cpu->host_save_pa) || !alloc(1, &cpu->hsave_pa))
+		return HV_ERR_NOMEM;
+	cpu->cpuid = alloc(2, &cpuid_pa);
+	if (!cpu->cpuid)
 		return HV_ERR_NOMEM;
 	cpu->stack_top = stack + HV_STACK_SIZE + HV_IST_SIZE;
 	v->vmcb01 = alloc(1, &v->vmcb01_pa);
@@ -291,6 +343,7 @@ int hv_setup_cpu(unsigned idx, struct vcpu **v_out)
 	err = setup_cpu(cpu, v_out);
 	if (err)
 		return err;
+	hv_cpuid_cache_cpu(cpu);
 	hv_iso_setup_cpu(cpu);
 	__atomic_store_n(&hv.vcpus[idx], *v_out, __ATOMIC_SEQ_CST);
 	return 0;

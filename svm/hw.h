@@ -48,6 +48,9 @@ void halt_forever(void) __attribute__((noreturn));
 void halt_forever_gif_open(void) __attribute__((noreturn));
 uint64_t read_dr(unsigned n);
 void write_dr(unsigned n, uint64_t v);
+uint64_t read_cr4(void);
+uint64_t xgetbv0(void);
+void xsetbv0(uint64_t xcr0);
 #else
 
 struct __attribute__((packed)) desc_ptr {
@@ -130,6 +133,25 @@ DEFINE_READ_CR(2)
 DEFINE_READ_CR(3)
 DEFINE_READ_CR(4)
 DEFINE_WRITE_CR(3)
+DEFINE_WRITE_CR(4)
+
+/*
+ * XCR0. XGETBV has no SVM intercept, so it never exits to a hypervisor
+ * below; both need CR4.OSXSAVE. See: APM2 15.9 (XSETBV intercept), APM3 XGETBV.
+ */
+static inline uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv0(uint64_t xcr0)
+{
+	__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32))
+			 : "memory");
+}
 
 static inline uint64_t read_dr6(void)
 { uint64_t v; __asm__ volatile("mov %%dr6, %0" : "=r"(v)); return v; }

@@ -125,6 +125,7 @@
 #define MSR_X2APIC_BASE         0x00000800u     /* x2APIC registers 0x800..0x8ff */
 #define MSR_X2APIC_ICR          0x00000830u
 #define MSR_X2APIC_SELF_IPI     0x0000083fu
+#define MSR_XSS                 0x00000da0u     /* IA32_XSS: XSAVES supervisor components */
 #define MSR_EFER                0xc0000080u
 #define MSR_STAR                0xc0000081u
 #define MSR_LSTAR               0xc0000082u

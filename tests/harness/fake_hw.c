@@ -40,6 +40,7 @@ void fake_hw_reset(const struct fake_cpu_config *cfg, unsigned ncpu)
 		fake.msr[c][0] = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
 		fake.msr[c][3] = FAKE_APIC_BASE | APIC_BASE_EN | (c ? 0 : APIC_BASE_BSP);
 		fake.apic_regs[c][APIC_ID / 16] = c << 24;
+		fake.xcr0[c] = 3;
 		if (cfg->syscfg) {
 			fake.cur = c;
 			wrmsr(MSR_SYSCFG, cfg->syscfg);
@@ -56,10 +57,50 @@ static int msr_slot(uint32_t msr)
 	return -1;
 }
 
+bool fake_msr_passed_through(uint32_t msr)
+{
+	switch (msr) {
+	case MSR_FS_BASE: case MSR_GS_BASE: case MSR_KERNEL_GS_BASE:
+	case MSR_STAR: case MSR_LSTAR: case MSR_CSTAR: case MSR_SFMASK:
+	case 0x174: case 0x175: case 0x176:     /* SYSENTER_CS/ESP/EIP */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void count_msr(uint32_t msr)
+{
+	if (!fake_msr_passed_through(msr))
+		fake.msr_exits++;
+}
+
+uint64_t read_cr4(void)
+{
+	return fake.no_osxsave ? CR4_PKE : CR4_OSXSAVE | CR4_PKE;
+}
+
+uint64_t xgetbv0(void)
+{
+	if (fake.no_osxsave)
+		abort();                /* #UD */
+	return fake.xcr0[fake.cur];
+}
+
+void xsetbv0(uint64_t xcr0)
+{
+	if (fake.no_osxsave || !(xcr0 & 1) || ((xcr0 & 4) && !(xcr0 & 2)))
+		abort();                /* #UD, #GP */
+	fake.xsetbvs++;
+	fake.xcr0[fake.cur] = xcr0;
+}
+
 void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
 	fake.cpuids++;
 	*r = (struct cpuid_regs){ 0 };
+	if (fake.cpuid && fake.cpuid(fake.arg, leaf, sub, r))
+		return;
 	switch (leaf) {
 	case 0:
 		r->eax = 0xd;
@@ -134,6 +175,7 @@ uint64_t rdmsr(uint32_t msr)
 	int s = msr_slot(msr);
 	uint64_t *o = s < 0 ? other_msr(msr, false) : NULL;
 
+	count_msr(msr);
 	return s >= 0 ? fake.msr[fake.cur][s] : o ? *o : 0;
 }
 
@@ -142,6 +184,7 @@ void wrmsr(uint32_t msr, uint64_t val)
 	int s = msr_slot(msr);
 	uint64_t *o = s < 0 ? other_msr(msr, true) : NULL;
 
+	count_msr(msr);
 	if (msr == MSR_VM_CR && fake.cfg.no_r_init)
 		val &= ~VM_CR_R_INIT;
 	if (s >= 0)
@@ -153,6 +196,7 @@ void wrmsr(uint32_t msr, uint64_t val)
 int rdmsr_safe(uint32_t msr, uint64_t *val)
 {
 	if (fake.msr_gp && fake.msr_gp(fake.arg, msr, false, 0)) {
+		count_msr(msr);
 		fake.msr_faults++;
 		*val = 0;
 		return -1;
@@ -164,6 +208,7 @@ int rdmsr_safe(uint32_t msr, uint64_t *val)
 int wrmsr_safe(uint32_t msr, uint64_t val)
 {
 	if (fake.msr_gp && fake.msr_gp(fake.arg, msr, true, val)) {
+		count_msr(msr);
 		fake.msr_faults++;
 		return -1;
 	}

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svm/x86.h"
+
 #define FAKE_MAX_CPUS           8
 #define FAKE_CONSOLE_SIZE       (256 * 1024)
 #define FAKE_APIC_BASE          0xfee00000ull
@@ -59,6 +61,14 @@ struct fake_hw {
 	bool gif[FAKE_MAX_CPUS];
 	unsigned stgis[FAKE_MAX_CPUS];  /* STGIs in host mode, per CPU */
 	unsigned cpuids;                /* CPUIDs svmhv executed (each exits to a hypervisor below) */
+	/*
+	 * RDMSR/WRMSR of MSRs KVM as L0 intercepts (all but those
+	 * fake_msr_passed_through() names): each would exit to it.
+	 */
+	unsigned msr_exits;
+	uint64_t xcr0[FAKE_MAX_CPUS];   /* XCR0 (XGETBV/XSETBV); reset: x87 | SSE */
+	unsigned xsetbvs;
+	bool no_osxsave;                /* the host's CR4.OSXSAVE is clear */
 	uint64_t dr[FAKE_MAX_CPUS][8];  /* debug registers (the guest's DR0-3 live there) */
 	unsigned resets;                /* hv_platform_reset() calls */
 	unsigned port_writes;           /* OUTs to ports other than the UART */
@@ -76,6 +86,8 @@ struct fake_hw {
 	void (*port_out)(void *arg, uint16_t port, unsigned size, uint32_t v);
 	void (*accept)(void *arg);      /* hv_lapic_accept_pending(): GIF and IF open */
 	void (*stgi)(void *arg, unsigned cpu);  /* STGI: a held NMI or SMI may be taken now */
+	/* CPUID: true if the hook answered *r (a richer CPU than the default). */
+	bool (*cpuid)(void *arg, uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
 	void *arg;
 };
 
@@ -86,6 +98,14 @@ void fake_hw_reset(const struct fake_cpu_config *cfg, unsigned ncpu);
 
 /* The default CPU: QEMU TCG's -cpu max as svmhv sees it (NPT, VGIF, 16 ASIDs). */
 struct fake_cpu_config fake_cpu_tcg(void);
+
+/*
+ * Does KVM (as L0 under svmhv) pass RDMSR/WRMSR of msr through to the CPU,
+ * without an exit? The MSRs Linux's arch/x86/kvm/svm/svm.c leaves
+ * unintercepted for every guest: FS/GS/KERNEL_GS base, the SYSCALL and
+ * SYSENTER MSRs. (SPEC_CTRL and PRED_CMD only once the guest uses them.)
+ */
+bool fake_msr_passed_through(uint32_t msr);
 
 /* Does the console hold s (since the last fake_console_clear())? */
 bool fake_console_has(const char *s);

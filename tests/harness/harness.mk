@@ -3,7 +3,7 @@
 # as they run on the machine. Unit tests (test_run) and the model checker
 # (tests/model/) link HARNESS_SRCS.
 HARNESS_SRCS := tests/harness/fake_hw.c tests/harness/harness.c tests/harness/atomic_hook.c \
-	hv/run.c hv/exit.c hv/smp.c hv/guest.c hv/setup.c hv/npt.c hv/policy.c hv/cpuid_state.c hv/hc.c \
+	hv/run.c hv/exit.c hv/smp.c hv/guest.c hv/setup.c hv/npt.c hv/policy.c hv/cpuid_state.c hv/cpuid_cache.c hv/hc.c \
 	hv/stats.c hv/fmt.c hv/console.c hv/panic.c hv/msr.c hv/mtrr.c hv/invalid.c \
 	hv/integrity.c hv/insn/cr.c hv/fb.c \
 	hv/apic/vapic.c hv/apic/apic.c hv/apic/init.c hv/apic/reset.c hv/apic/icr.c hv/insn/insn.c hv/insn/store.c \

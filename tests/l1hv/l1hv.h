@@ -134,6 +134,7 @@ void svm_disable(void);
 void guest_init(struct guest *g, unsigned slot, uint32_t asid, const uint8_t *entry);
 uint64_t guest_run(struct guest *g, unsigned flags);
 void sc_cpuid_state(void);      /* cpuid_state.c */
+void sc_cpuid_table(void);      /* cpuid_table.c */
 void run_conf(void);            /* conf.c: the differential batch */
 
 /* conf_env.c: the batch's L2 modes (CPL 0 or 3) and events. */

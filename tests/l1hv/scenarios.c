@@ -1333,6 +1333,7 @@ void run_scenarios(void)
 	sc_vmmcall();
 	sc_cpuid();
 	sc_cpuid_state();
+	sc_cpuid_table();
 	sc_io();
 	sc_msr();
 	sc_exceptions();

@@ -175,6 +175,33 @@ if [[ " ${modes[*]} " == *" svmhv "* ]]; then
 	batch_ran() { [ "$n" -gt 0 ] && [ "$n" = "${#svm_obs[@]}" ]; }
 	tap_check "l1hv-conf: the batch ran in both modes" "$n bare scenarios, ${#svm_obs[@]} under svmhv" \
 		batch_ran
+
+	# The CPUID table (tests/l1hv/cpuid_table.c): a hash per leaf (its subleaves,
+	# the bits svmhv's policy changes masked) and per XCR0 value for 0xD.0/0xD.1,
+	# bare QEMU against svmhv, which answers from its per-CPU cache
+	# (hv/cpuid_cache.h). Then svmhv's own count: the cache answered.
+	cpuid_lines() {
+		grep -ao 'L1HV: # cpuid-table: .*' "build/test-logs/qemu/l1hv-$1.txt" | tr -d '\r' |
+			sed 's/^L1HV: # cpuid-table: //'
+	}
+	cpuid_bare=$(cpuid_lines bare)
+	cpuid_svm=$(cpuid_lines svmhv)
+	cpuid_n=$(grep -c . <<<"$cpuid_bare")
+	# shellcheck disable=SC2317  # called through tap_check
+	cpuid_same() { [ "$cpuid_n" -gt 20 ] && [ "$cpuid_bare" = "$cpuid_svm" ]; }
+	tap_check "l1hv-cpuid: $cpuid_n CPUID leaves and XCR0 values, bare and svmhv agree" \
+		"$(diff <(echo "$cpuid_bare") <(echo "$cpuid_svm") | grep '^[<>]' | head -6 | tr '\n' ' ')" \
+		cpuid_same
+	cache=$(grep -aoE 'vCPU 0: CPUID cache [0-9]+ hits, [0-9]+ misses \([0-9]+ answers, [0-9]+ dropped\)' \
+		build/test-logs/qemu/l1hv-svmhv.txt | tail -1)
+	echo "# l1hv-svmhv: $cache"
+	hits=$(sed -E 's/.* ([0-9]+) hits.*/\1/' <<<"$cache")
+	misses=$(sed -E 's/.* ([0-9]+) misses.*/\1/' <<<"$cache")
+	# shellcheck disable=SC2317  # called through tap_check
+	cache_used() { [ -n "$cache" ] && [ "$hits" -gt "$cpuid_n" ] && [ "$misses" -lt "$hits" ] &&
+		[[ $cache == *' 0 dropped)' ]]; }
+	tap_check "l1hv-svmhv: CPUID answered from svmhv's cache (hits > leaves, fewer misses, 0 dropped)" \
+		"'${cache:-no CPUID cache line}'" cache_used
 fi
 
 exit "$TAP_FAILED"
