@@ -296,10 +296,10 @@ static int setup_tables(const struct hv_boot_info *info)
 
 	hv.asids = table(n, sizeof(*hv.asids));
 	hv.tlb_pcpus = table(n, sizeof(*hv.tlb_pcpus));
-	hv.tlb_slots = table(n, sizeof(*hv.tlb_slots));
+	hv.tlb_slots = table(n, sizeof(struct tlb_vcpu *));
 	hv.cpus = table(n, sizeof(*hv.cpus));
 	hv.apic_ids = table(n, sizeof(*hv.apic_ids));
-	hv.vcpus = table(n, sizeof(*hv.vcpus));
+	hv.vcpus = table(n, sizeof(struct vcpu *));
 	hv.ipi_view = table(n, sizeof(*hv.ipi_view));
 	hv.ipi_outside = table(info->noutside + 1, sizeof(*hv.ipi_outside));
 	if (!hv.asids || !hv.tlb_pcpus || !hv.tlb_slots || !hv.cpus || !hv.apic_ids ||
