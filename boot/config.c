@@ -368,7 +368,7 @@ static const struct option options[] = {
 	{ "shutdown", set_shutdown, BAD("shutdown", "reset or halt"), 0 },
 	{ "hypercalls", set_hypercalls, BAD("hypercalls", "cpl0 or all"), 0 },
 	{ "dma_protect", set_dma_protect, BAD("dma_protect", "required|auto|off"), 0 },
-	{ "test_fail_cpu", set_test_fail_cpu, BAD("test_fail_cpu", "0..255, an AP's index"), 0 },
+	{ "test_fail_cpu", set_test_fail_cpu, BAD("test_fail_cpu", "0..1023, an AP's index"), 0 },
 	{ "test_panic", set_test_panic, BAD("test_panic", "0|1|yes|no|true|false|on|off"), 0 },
 	{ "shadow_pages", set_shadow_pages, BAD("shadow_pages", "16..65536 pages"), 0 },
 	{ "microcode", set_microcode, BAD("microcode", "auto or off"), 0 },

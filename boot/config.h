@@ -79,7 +79,7 @@
 #define CONFIG_DEFAULT_HEAP_MIB 16u     /* heap=auto: at least this much */
 #define CONFIG_HEAP_BASE_MIB    4u      /* heap=auto: shared tables, the BSP's set-up */
 #define CONFIG_HEAP_CPU_KIB     256u    /* heap=auto: a vCPU besides its shadow pool */
-#define CONFIG_TEST_FAIL_CPU_MAX 255u   /* HV_BOOT_MAX_CPUS - 1 */
+#define CONFIG_TEST_FAIL_CPU_MAX 1023u  /* HV_CPUS_MAX - 1 (hv/cpus.h) */
 #define CONFIG_SHADOW_MIN       16u
 #define CONFIG_SHADOW_MAX       65536u
 #define CONFIG_DEFAULT_SHADOW   512u    /* 2 MiB per vCPU */

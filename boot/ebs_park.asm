@@ -45,5 +45,5 @@ efi_park_thunk:
 align 8
 efi_park_orig:  dq 0                    ; the firmware's ExitBootServices
 efi_park_count: dd 0
-efi_park_cpus:  times 256 dd 0          ; HV_BOOT_MAX_CPUS indexes
+efi_park_cpus:  times 256 dd 0          ; EFI_PARK_MAX (boot/efi_park.c) indexes
 efi_park_thunk_end:

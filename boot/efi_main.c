@@ -37,6 +37,8 @@
 
 extern char ImageBase[];
 
+_Static_assert(CONFIG_TEST_FAIL_CPU_MAX == HV_CPUS_MAX - 1, "test_fail_cpu= names any AP");
+
 static EFI_LOADED_IMAGE *self_image;
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
@@ -194,6 +196,11 @@ static int check_cpus(struct hv_boot_info *info)
 	struct svm_features f;
 	char msg[240];
 
+	if (c.nomem) {
+		efi_fail("not virtualizing: no firmware memory for the list of processors "
+			 "(AllocatePool failed); returning to the firmware");
+		return -1;
+	}
 	svm_read_raw(&raw);
 	if (svm_decode_features(&raw, &f) != SVM_OK)
 		f.nasid = 0;

@@ -10,6 +10,7 @@
 
 #include "boot/efi_park.h"
 #include "hv/console.h"
+#include "hv/cpus.h"
 
 #define PROCESSOR_ENABLED_BIT   0x2u
 #define AP_TIMEOUT_US           5000000u
@@ -73,37 +74,69 @@ static struct efi_mp_services *mp_services(void)
 /* Index of the CPU with this APIC ID in info->apic_ids, or -1. */
 static int cpu_index(const struct hv_boot_info *info, uint64_t apic_id)
 {
-	for (unsigned i = 0; i < info->ncpu; i++)
-		if (info->apic_ids[i] == apic_id)
-			return (int)i;
-	return -1;
+	return apic_id > 0xffffffffu ? -1 : hv_cpus_index(info->apic_ids, info->ncpu,
+							  (uint32_t)apic_id);
+}
+
+/* The two APIC ID lists, for n processors; boot-services memory, read by hv_setup(). */
+static uint32_t *id_lists(UINTN n)
+{
+	static uint32_t one[2];
+	void *p = NULL;
+
+	if (n <= 1)
+		return one;
+	if (EFI_ERROR(BS->AllocatePool(EfiLoaderData, 2 * n * sizeof(uint32_t), &p)))
+		return NULL;
+	return p;
 }
 
 struct efi_cpu_count efi_list_cpus(struct hv_boot_info *info, uint32_t bsp_apic_id)
 {
+	static uint32_t bsp_only;
 	struct efi_mp_services *mp = mp_services();
 	struct efi_processor_information pi;
-	struct efi_cpu_count c = { 1, 0 };
+	struct efi_cpu_count c = { 1, 0, false };
 	UINTN n = 0, enabled = 0;
+	uint32_t *ids, *outside;
 
+	bsp_only = bsp_apic_id;
 	info->ncpu = 1;
-	info->apic_ids[0] = bsp_apic_id;
+	info->apic_ids = &bsp_only;
 	info->noutside = 0;
+	info->outside_apic_ids = NULL;
 	if (!mp || EFI_ERROR(mp->GetNumberOfProcessors(mp, &n, &enabled))) {
 		hv_warn("boot", "no EFI MP services: only the boot CPU will be virtualized");
 		return c;
 	}
+	/* Over the bound: the counts alone, for hv_cpus_check() to refuse. */
+	if (n > HV_CPUS_MAX) {
+		UINTN total = n > 0x7fffffffu ? 0x7fffffffu : n;
+
+		c.enabled = (unsigned)(enabled < total ? enabled : total);
+		c.disabled = (unsigned)(total - c.enabled);
+		return c;
+	}
+	ids = id_lists(n);
+	if (!ids) {
+		c.nomem = true;
+		return c;
+	}
+	outside = ids + n;
+	ids[0] = bsp_apic_id;
+	info->apic_ids = ids;
+	info->outside_apic_ids = outside;
 	for (UINTN i = 0; i < n; i++) {
 		if (EFI_ERROR(mp->GetProcessorInfo(mp, i, &pi)) || pi.ProcessorId == bsp_apic_id)
 			continue;
 		if (!(pi.StatusFlag & PROCESSOR_ENABLED_BIT)) {
-			if (info->noutside < HV_BOOT_MAX_CPUS)
-				info->outside_apic_ids[info->noutside++] = (uint32_t)pi.ProcessorId;
+			if (c.enabled + c.disabled < n)
+				outside[info->noutside++] = (uint32_t)pi.ProcessorId;
 			c.disabled++;
 			continue;
 		}
-		if (info->ncpu < HV_BOOT_MAX_CPUS)
-			info->apic_ids[info->ncpu++] = (uint32_t)pi.ProcessorId;
+		if (c.enabled + c.disabled < n)
+			ids[info->ncpu++] = (uint32_t)pi.ProcessorId;
 		c.enabled++;
 	}
 	hv_info("boot", "%u CPU%s enabled, %u disabled by the firmware", c.enabled,

@@ -16,6 +16,9 @@
 #include "hv/console.h"
 #include "hv/hypercall.h"
 
+/* CPUs the thunk parks after ExitBootServices: efi_park_cpus in boot/ebs_park.asm. */
+#define EFI_PARK_MAX 256u
+
 extern char efi_park_thunk[], efi_park_thunk_end[], efi_park_orig[], efi_park_count[],
 	    efi_park_cpus[];
 
@@ -64,8 +67,8 @@ int efi_park_later(unsigned idx)
 		return park_now(idx);
 	}
 	n = field(efi_park_count);
-	if (*n >= HV_BOOT_MAX_CPUS)
-		return park_now(idx);
+	if (*n >= EFI_PARK_MAX)
+		return park_now(idx);   /* the list is full: park at once, fail closed */
 	((uint32_t *)field(efi_park_cpus))[(*n)++] = idx;
 	return 0;
 }

@@ -10,7 +10,6 @@
 
 #include "hv/debug/escape.h"
 
-#define HV_BOOT_MAX_CPUS 256    /* processors MP services reports, enabled or not (hv/cpus.h) */
 #define HV_BOOT_MAX_RAM  128    /* merged RAM ranges of the firmware's memory map */
 
 /* dma_protect= (boot/config.h enum config_dma_protect, same values). */
@@ -60,12 +59,17 @@ struct hv_boot_info {
 	uint16_t debug_serial;  /* svmhv's own UART for monitor and GDB stub, 0 = none */
 	uint64_t tsc_khz;       /* TSC ticks per ms, measured against the firmware's Stall() */
 	unsigned cpu_index;     /* hv_entry_ap: this AP's index, 1.. */
+	/*
+	 * The processors MP services reports, in lists sized by that count
+	 * (boot/efi_mp.c, firmware memory): hv_setup() copies both into svmhv's
+	 * heap and sizes every per-CPU table by ncpu (hv/cpus.h for the bound).
+	 */
 	unsigned ncpu;          /* enabled CPUs; index 0 is the boot CPU */
-	uint32_t apic_ids[HV_BOOT_MAX_CPUS];
+	const uint32_t *apic_ids;       /* ncpu APIC IDs, by CPU index */
 	/* Processors MP services reports but did not enable: never under svmhv,
 	 * they still get the INIT/SIPI the guest addresses to them (hv/apic/vapic.c). */
 	unsigned noutside;
-	uint32_t outside_apic_ids[HV_BOOT_MAX_CPUS];
+	const uint32_t *outside_apic_ids;       /* noutside APIC IDs */
 	uint8_t shutdown;       /* enum hv_shutdown_action */
 	bool hc_user;           /* info hypercalls also at CPL 3 (`hypercalls=all`) */
 	uint64_t rsdp_pa;       /* ACPI RSDP from the EFI configuration table, 0 if none */

@@ -27,3 +27,11 @@ int hv_cpus_check(unsigned enabled, unsigned disabled, uint32_t nasid, char *msg
 		msg[0] = '\0';
 	return HV_CPUS_OK;
 }
+
+int hv_cpus_index(const uint32_t *ids, unsigned n, uint32_t apic_id)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (ids[i] == apic_id)
+			return (int)i;
+	return -1;
+}

@@ -19,8 +19,9 @@
 #include "nested/nested.h"
 #include "svm/svm.h"
 
-#define HV_MAX_CPUS     HV_BOOT_MAX_CPUS
-_Static_assert(HV_MAX_CPUS <= HV_APIC_MAX_CPUS, "IPI CPU sets cover every CPU");
+#include "hv/cpus.h"
+
+_Static_assert(HV_CPUS_MAX <= HV_APIC_MAX_CPUS, "IPI CPU sets cover every CPU");
 
 struct hv_state {
 	struct hv_boot_info boot;
@@ -53,14 +54,21 @@ struct hv_state {
 	struct nested_env nested;               /* what nested SVM needs of svmhv */
 	struct asid_plan asid_plan;     /* two ASIDs per pCPU: the boot check */
 	struct asid_pool asid_pool;     /* a pCPU's pool: each is the same, filled at boot */
-	struct asid_vcpu asids[HV_MAX_CPUS];    /* fixed at boot, by CPU index */
-	struct tlb_domain tlb;
-	struct tlb_pcpu tlb_pcpus[HV_MAX_CPUS];
-	struct tlb_vcpu *tlb_slots[HV_MAX_CPUS];
+	/*
+	 * Per-CPU tables, ncpu entries each by CPU index, allocated from the
+	 * heap by hv_setup() (hv_setup_tables()) for the count MP services
+	 * reported; ncpu is 0 until they exist.
+	 */
 	unsigned ncpu;                  /* CPUs present, virtualized or not */
-	struct hv_cpu cpus[HV_MAX_CPUS];        /* apic_id known for all of them */
-	uint32_t apic_ids[HV_MAX_CPUS];         /* the same, for the hypercall ABI */
-	struct vcpu *vcpus[HV_MAX_CPUS];        /* NULL until that CPU is virtualized */
+	struct asid_vcpu *asids;        /* fixed at boot */
+	struct tlb_domain tlb;
+	struct tlb_pcpu *tlb_pcpus;
+	struct tlb_vcpu **tlb_slots;
+	struct hv_cpu *cpus;            /* apic_id known for all of them */
+	uint32_t *apic_ids;             /* the same, for the hypercall ABI */
+	struct vcpu **vcpus;            /* NULL until that CPU is virtualized */
+	struct hv_apic_cpu *ipi_view;   /* INIT/SIPI resolution's scratch (hv/apic/vapic.c) */
+	uint32_t *ipi_outside;          /* the same, outside APIC IDs (boot.noutside) */
 };
 
 extern struct hv_state hv;

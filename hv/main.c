@@ -116,7 +116,7 @@ int hv_entry_ap(struct hv_boot_info *info, uint64_t guest_rip, uint64_t guest_rs
 	struct vcpu *v;
 	int err;
 
-	if (info->cpu_index == 0 || info->cpu_index >= HV_MAX_CPUS)
+	if (info->cpu_index == 0 || info->cpu_index >= hv.ncpu)
 		return HV_ERR_INVAL;
 	if (info->cpu_index == info->test_fail_cpu) {
 		hv_err("hv", "cpu%u: takeover made to fail (test_fail_cpu=%u)", info->cpu_index,

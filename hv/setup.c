@@ -330,10 +330,57 @@ static void banner(void)
 		hv_info("hv", "no FlushByASID: TLB flushes fall back to flush-all");
 }
 
+/* n zeroed entries of size bytes from the heap; NULL if it is too small. */
+static void *table(size_t n, size_t size)
+{
+	size_t bytes = (n ? n : 1) * size;
+
+	return pmm_alloc_pages(&hv.pmm, (bytes + PAGE_SIZE - 1) / PAGE_SIZE, 1, NULL);
+}
+
+/*
+ * Every per-CPU table, by CPU index, sized for the CPUs MP services reported
+ * (info->ncpu; 0: the boot CPU alone), and the heap's own copies of boot/'s
+ * APIC ID lists. On the boot CPU, before any table is used.
+ */
+static int setup_tables(const struct hv_boot_info *info)
+{
+	unsigned n = info->ncpu ? info->ncpu : 1;
+	uint32_t *outside = table(info->noutside, sizeof(uint32_t));
+
+	hv.asids = table(n, sizeof(*hv.asids));
+	hv.tlb_pcpus = table(n, sizeof(*hv.tlb_pcpus));
+	hv.tlb_slots = table(n, sizeof(struct tlb_vcpu *));
+	hv.cpus = table(n, sizeof(*hv.cpus));
+	hv.apic_ids = table(n, sizeof(*hv.apic_ids));
+	hv.vcpus = table(n, sizeof(struct vcpu *));
+	hv.ipi_view = table(n, sizeof(*hv.ipi_view));
+	hv.ipi_outside = table(info->noutside + 1, sizeof(*hv.ipi_outside));
+	if (!hv.asids || !hv.tlb_pcpus || !hv.tlb_slots || !hv.cpus || !hv.apic_ids ||
+	    !hv.vcpus || !hv.ipi_view || !hv.ipi_outside || !outside) {
+		hv.cpus = NULL;
+		hv_err("hv", "heap too small for the per-CPU tables of %u CPUs", n);
+		return HV_ERR_NOMEM;
+	}
+	for (unsigned i = 0; i < info->noutside; i++)
+		outside[i] = info->outside_apic_ids[i];
+	hv.boot.outside_apic_ids = outside;
+	for (unsigned i = 0; i < n; i++) {
+		hv.cpus[i].index = i;
+		hv.cpus[i].apic_id = info->ncpu ? info->apic_ids[i] : hv_read_apic_id();
+		hv.apic_ids[i] = hv.cpus[i].apic_id;
+	}
+	hv.boot.apic_ids = hv.apic_ids;
+	hv.ncpu = n;
+	hv_debug("hv", "per-CPU tables for %u CPUs (%u outside svmhv) from the heap", n,
+		 info->noutside);
+	return 0;
+}
+
 /* Host state and vCPU for CPU index idx, running this code. */
 int hv_setup_cpu(unsigned idx, struct vcpu **v_out)
 {
-	struct hv_cpu *cpu = &hv.cpus[idx < HV_MAX_CPUS ? idx : 0];
+	struct hv_cpu *cpu = &hv.cpus[idx < hv.ncpu ? idx : 0];
 	int err;
 
 	if (idx >= hv.ncpu || cpu->apic_id != hv_read_apic_id()) {
@@ -361,18 +408,15 @@ int hv_setup(const struct hv_boot_info *info)
 	int err;
 
 	/* 1. Own copies of everything: the caller's memory belongs to the firmware. */
-	if (info->ncpu > HV_MAX_CPUS || info->noutside > HV_BOOT_MAX_CPUS)
+	if (info->ncpu + info->noutside > HV_CPUS_MAX || info->ncpu + info->noutside < info->ncpu ||
+	    (info->ncpu && !info->apic_ids) || (info->noutside && !info->outside_apic_ids))
 		return HV_ERR_INVAL;    /* boot/ refused it already (hv_cpus_check()) */
 	/* boot/ built the host tables this code runs on (mm/hostpt.h). */
 	if (!info->host_cr3 || heap_off + 2 * PAGE_SIZE > info->pool_size)
 		return HV_ERR_INVAL;
 	hv.boot = *info;
-	hv.ncpu = info->ncpu ? info->ncpu : 1;
-	for (unsigned i = 0; i < hv.ncpu; i++) {
-		hv.cpus[i].index = i;
-		hv.cpus[i].apic_id = info->ncpu ? info->apic_ids[i] : hv_read_apic_id();
-		hv.apic_ids[i] = hv.cpus[i].apic_id;
-	}
+	hv.ncpu = 0;                    /* no per-CPU tables until the heap is up */
+	hv.cpus = NULL;
 	hv_console_init(hv.boot.serial_port, (enum log_level)hv.boot.log_level);
 	hv_console_set_level_tag(hv.boot.level);
 	hv_console_set_cpu_hook(hv_this_cpu);
@@ -396,6 +440,9 @@ int hv_setup(const struct hv_boot_info *info)
 	canary(0);
 	hv_integrity_add(2, (void *)(uintptr_t)(hv.boot.pool_pa + hv.boot.pool_size - PAGE_SIZE),
 			 hv.boot.pool_pa + hv.boot.pool_size - PAGE_SIZE);
+	err = setup_tables(info);
+	if (err)
+		return err;
 	/* 4. Tables shared by all CPUs: page tables, permission maps, IDT. */
 	err = hv_npt_setup();
 	if (!err)
@@ -411,7 +458,9 @@ int hv_setup(const struct hv_boot_info *info)
 	if (err)
 		return err;
 	vmcb01_init_control(&hv.vmcb01_control);
-	hv_dbg_setup(&hv.vmcb01_control);       /* the serial debugger: its UART's ports */
+	err = hv_dbg_setup(&hv.vmcb01_control); /* the serial debugger: its UART's ports */
+	if (err)
+		return err;
 	hv.cpuid_ctx = (struct hv_cpuid_ctx){ .nested = hv.boot.nested, .nasid = hv.feat.nasid,
 					      .svm_edx = hv_nested_svm_edx(hv.feat.vgif &&
 									 hv.boot.vgif),

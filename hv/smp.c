@@ -38,8 +38,12 @@ uint32_t hv_read_apic_id(void)
 
 struct hv_cpu *hv_this_cpu_fast(void)
 {
-	uint64_t gs = rdmsr(MSR_GS_BASE);
-	uint64_t base = (uint64_t)(uintptr_t)&hv.cpus[0];
+	uint64_t gs, base;
+
+	if (!hv.cpus)
+		return NULL;            /* hv_setup() has not sized the tables yet */
+	gs = rdmsr(MSR_GS_BASE);
+	base = (uint64_t)(uintptr_t)hv.cpus;
 
 	if (gs < base || gs >= base + (uint64_t)hv.ncpu * sizeof(struct hv_cpu) ||
 	    (gs - base) % sizeof(struct hv_cpu))

@@ -167,8 +167,8 @@ struct hv_apic_cpu {
 	bool unknown;
 };
 
-/* CPUs by index, as many as svmhv's per-CPU tables hold (HV_BOOT_MAX_CPUS). */
-#define HV_APIC_MAX_CPUS        256u
+/* CPUs by index, as many as svmhv takes at most (HV_CPUS_MAX, hv/cpus.h). */
+#define HV_APIC_MAX_CPUS        1024u
 
 struct hv_cpu_set {
 	uint64_t w[HV_APIC_MAX_CPUS / 64];
@@ -207,7 +207,8 @@ unsigned hv_ipi_targets(const struct hv_ipi *ipi, const struct hv_apic_cpu *cpus
  * for CPUs svmhv never ran (their LDR is software's): none. An xAPIC-form IPI
  * never names an ID above 0xfe. Writes at
  * most max APIC IDs to out, each to be sent the
- * IPI with a physical destination and no shorthand; returns how many.
+ * IPI with a physical destination and no shorthand; returns how many
+ * (at most n, or 1: out with n + 1 entries always suffices).
  */
 unsigned hv_ipi_outside(const struct hv_ipi *ipi, unsigned known, const uint32_t *outside,
 			unsigned n, uint32_t *out, unsigned max);

@@ -111,9 +111,10 @@ static void send_physical(const struct vcpu *v, uint64_t icr, bool x2apic, uint3
 static void deliver_outside(struct vcpu *v, uint64_t icr, const struct hv_ipi *ipi,
 			    unsigned known)
 {
-	uint32_t ids[HV_BOOT_MAX_CPUS];
+	uint32_t *ids = hv.ipi_outside;
+	/* At most every outside ID, or the one unknown ID named (hv.ipi_outside's size). */
 	unsigned n = hv_ipi_outside(ipi, known, hv.boot.outside_apic_ids, hv.boot.noutside, ids,
-				    HV_BOOT_MAX_CPUS);
+				    hv.boot.noutside + 1);
 	const char *what = ipi_name(ipi);
 
 	for (unsigned k = 0; k < n; k++) {
@@ -133,14 +134,20 @@ static void deliver_outside(struct vcpu *v, uint64_t icr, const struct hv_ipi *i
  * did not enable) gets the real IPI, addressed to it alone, so no other CPU
  * sees a real INIT. The self and all-including-self shorthands reach the
  * sender too, as QEMU, KVM and the CPUs Linux relies on deliver an NMI so
- * addressed (hv/apic/icr.h).
+ * addressed (hv/apic/icr.h). The APIC view and the outside list are scratch
+ * tables sized at boot (hv.ipi_view, hv.ipi_outside), one set for all CPUs:
+ * these IPIs are rare, so they are resolved one at a time, under ipi_lock;
+ * nothing done under it waits for another CPU (a kick only sends an NMI).
  */
+static uint32_t ipi_lock;
+
 static void deliver_emulated(struct vcpu *v, uint64_t icr, const struct hv_ipi *ipi)
 {
-	struct hv_apic_cpu cpus[HV_MAX_CPUS] = { 0 };
+	struct hv_apic_cpu *cpus = hv.ipi_view;
 	struct hv_cpu_set set;
 	unsigned known;
 
+	hv_iso_lock(&ipi_lock);
 	apic_cpus(cpus);
 	known = hv_ipi_targets(ipi, cpus, hv.ncpu, v->index, &set);
 	deliver_outside(v, icr, ipi, known);
@@ -167,6 +174,7 @@ static void deliver_emulated(struct vcpu *v, uint64_t icr, const struct hv_ipi *
 			hv_vcpu_request(t, HV_REQ_SIPI);
 		}
 	}
+	hv_iso_unlock(&ipi_lock);
 }
 
 /*

@@ -13,11 +13,20 @@
  */
 int hv_dbg_setup(struct vmcb_control *c01)
 {
+	size_t bytes = hv.ncpu * (sizeof(*dbg_vcpus) + 2);
+
 	__builtin_memset(&dbg, 0, sizeof(dbg));
-	__builtin_memset(dbg_vcpus, 0, sizeof(dbg_vcpus));
+	/* Per-vCPU state for hv.ncpu vCPUs, zeroed, then the two run vectors. */
+	dbg_vcpus = pmm_alloc_pages(&hv.pmm, (bytes + PAGE_SIZE - 1) / PAGE_SIZE, 1, NULL);
+	if (!dbg_vcpus)
+		return HV_ERR_NOMEM;
+	dbg.resume_run = (uint8_t *)(dbg_vcpus + hv.ncpu);
+	dbg.cont_run = dbg.resume_run + hv.ncpu;
 	dbg.tsc_ms = hv.boot.tsc_khz ? hv.boot.tsc_khz : 1000000;
-	for (unsigned i = 0; i < HV_MAX_CPUS; i++)
+	for (unsigned i = 0; i < hv.ncpu; i++) {
 		dbg_vcpus[i].run = GDB_RUN_CONT;
+		dbg.cont_run[i] = GDB_RUN_CONT;
+	}
 	dbg.enabled = dbg_line_setup();
 	if (dbg.enabled)
 		vmcb_set_intercept(c01, INTERCEPT_IOIO_PROT);

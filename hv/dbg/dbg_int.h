@@ -55,7 +55,8 @@ struct dbg {
 	struct gdb_stub stub;
 	struct esc_filter gdb_esc;      /* the escape between gdb's packets: back to the monitor */
 	/* set by the stub's callbacks, acted on after gdb_stub_input() returns */
-	uint8_t resume_run[HV_MAX_CPUS];
+	uint8_t *resume_run;            /* hv.ncpu entries, from the heap */
+	uint8_t *cont_run;              /* hv.ncpu x GDB_RUN_CONT, from the heap */
 	bool resume_req, interrupt_req;
 	/* gdb's breakpoints as every vCPU must load them */
 	struct gdb_hw_debug hw;
@@ -65,7 +66,7 @@ struct dbg {
 };
 
 extern struct dbg dbg;
-extern struct dbg_vcpu dbg_vcpus[HV_MAX_CPUS];
+extern struct dbg_vcpu *dbg_vcpus;     /* hv.ncpu entries, from the heap */
 extern const struct mon_ops dbg_mon_ops;
 extern const struct gdb_target_ops dbg_gdb_ops;
 

@@ -145,7 +145,7 @@ static void set_hw_debug(void *ctx, const struct gdb_hw_debug *hw)
 static void resume(void *ctx, const uint8_t *run, unsigned n)
 {
 	(void)ctx;
-	for (unsigned i = 0; i < HV_MAX_CPUS; i++)
+	for (unsigned i = 0; i < hv.ncpu; i++)
 		dbg.resume_run[i] = i < n ? run[i] : GDB_RUN_CONT;
 	dbg.resume_req = true;
 }

@@ -28,14 +28,10 @@
 /* Everyone runs again and the line is the guest's. */
 static void finish(struct vcpu *v)
 {
-	uint8_t run[HV_MAX_CPUS];
-
-	for (unsigned i = 0; i < HV_MAX_CPUS; i++)
-		run[i] = GDB_RUN_CONT;
 	dbg_line_give_back();
 	svm_atomic_store(&dbg_vcpus[v->index].run, GDB_RUN_CONT, __ATOMIC_SEQ_CST);
 	dbg_master_drop();
-	dbg_resume_others(v, run);
+	dbg_resume_others(v, dbg.cont_run);
 	dbg_vcpu_resume(v);
 }
 

@@ -25,7 +25,7 @@
 #include "svm/atomic.h"
 #include "svm/hw.h"
 
-struct dbg_vcpu dbg_vcpus[HV_MAX_CPUS];
+struct dbg_vcpu *dbg_vcpus;
 
 struct vcpu *dbg_vcpu(unsigned i)
 {

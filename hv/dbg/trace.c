@@ -27,7 +27,7 @@ void dbg_trace_record(struct vcpu *v, uint64_t code)
 /* The last min(max, recorded) exits of vCPU i, oldest first. */
 unsigned dbg_trace_read(unsigned i, struct mon_trace_entry *buf, unsigned max)
 {
-	const struct dbg_vcpu *d = i < HV_MAX_CPUS ? &dbg_vcpus[i] : NULL;
+	const struct dbg_vcpu *d = dbg_vcpus && i < hv.ncpu ? &dbg_vcpus[i] : NULL;
 	uint64_t n;
 
 	if (!d || !d->trace)

@@ -24,7 +24,7 @@
 #include "hv/debug/gdb_regs.h"
 #include "hv/debug/rsp.h"
 
-#define GDB_MAX_THREADS 256
+#define GDB_MAX_THREADS 1024     /* HV_CPUS_MAX (hv/cpus.h): every vCPU a thread */
 #define GDB_MAX_MEM     2048    /* bytes per m/M/X packet, within RSP_MAX_PACKET */
 
 /* What one vCPU does on resume. */

@@ -26,7 +26,7 @@
 #define MON_MAX_ARGS    8
 #define MON_MEM_MAX     4096    /* bytes per mem/vmem command */
 #define MON_TRACE_MAX   64      /* exits per trace command */
-#define MON_MAX_VCPUS   256
+#define MON_MAX_VCPUS   1024    /* HV_CPUS_MAX (hv/cpus.h): every vCPU listed */
 #define MON_WALK_LEVELS 5
 
 enum mon_verdict { MON_STAY, MON_LEAVE, MON_GDB };

@@ -109,6 +109,7 @@ int harness_init(const struct harness_config *c)
 	struct npt_params pt = { .maxphyaddr = cpu.maxphyaddr, .gb_pages = cpu.gbpages,
 				 .host = true };
 	struct npt l1pt = { .alloc = pt_alloc, .ptr = pt_ptr };
+	static uint32_t ids[FAKE_MAX_CPUS], outside[FAKE_MAX_CPUS];
 	struct pmm host_pmm;
 	struct hostpt host;
 	struct svm_raw raw;
@@ -127,14 +128,16 @@ int harness_init(const struct harness_config *c)
 	memset(&hv, 0, sizeof(hv));
 	ram_used = 0;
 	for (unsigned i = 0; i < c->ncpu; i++) {
-		info.apic_ids[i] = i;
+		ids[i] = i;
 		fake.apic_regs[i][APIC_LDR / 16] = c->fw_ldr[i];
 		if (c->fw_dfr[i])
 			fake.apic_regs[i][APIC_DFR / 16] = c->fw_dfr[i];
 	}
-	info.noutside = c->noutside;
-	for (unsigned i = 0; i < c->noutside && i < FAKE_MAX_CPUS; i++)
-		info.outside_apic_ids[i] = c->outside[i];
+	info.apic_ids = ids;
+	info.noutside = c->noutside < FAKE_MAX_CPUS ? c->noutside : FAKE_MAX_CPUS;
+	for (unsigned i = 0; i < info.noutside; i++)
+		outside[i] = c->outside[i];
+	info.outside_apic_ids = outside;
 	l1_cr3 = npt_build(&l1pt, &pt);
 	/*
 	 * svmhv's host tables, as boot/ builds them before the first call into

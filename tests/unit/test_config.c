@@ -445,14 +445,15 @@ static void test_fail_cpu_values(void **state)
 		{ "test_fail_cpu=1", true, 1 }, { "test_fail_cpu=0", true, 0 },
 		{ "test_fail_cpu=63", true, 63 }, { "test_fail_cpu=0x3f", true, 63 },
 		{ "test_fail_cpu=64", true, 64 }, { "test_fail_cpu=255", true, 255 },
-		{ "test_fail_cpu=256", false, 0 }, { "test_fail_cpu=-1", false, 0 },
+		{ "test_fail_cpu=256", true, 256 }, { "test_fail_cpu=1023", true, 1023 },
+		{ "test_fail_cpu=1024", false, 0 }, { "test_fail_cpu=-1", false, 0 },
 		{ "test_fail_cpu=", false, 0 }, { "test_fail_cpu=cpu1", false, 0 },
 	};
 
 	(void)state;
 	check_values(v, sizeof(v) / sizeof(v[0]), get_fail_cpu);
-	file_err("test_fail_cpu=999\n", CONFIG_EVALUE, 1, 15,
-		 "svmhv.cfg line 1: bad value '999' for 'test_fail_cpu' (expected 0..255, an AP's index)");
+	file_err("test_fail_cpu=9999\n", CONFIG_EVALUE, 1, 15,
+		 "svmhv.cfg line 1: bad value '9999' for 'test_fail_cpu' (expected 0..1023, an AP's index)");
 }
 
 static uint32_t get_test_panic(const struct hv_config *c)
@@ -511,6 +512,8 @@ static void test_heap_auto(void **state)
 	assert_int_equal(config_heap_mib(&c, 32), 16);
 	assert_int_equal(config_heap_mib(&c, 64), 4 + 16);
 	assert_int_equal(config_heap_mib(&c, 256), 4 + 64);
+	/* HV_CPUS_MAX CPUs' own part fits the maximum: past it only shadow pools shrink. */
+	assert_int_equal(config_heap_mib(&c, 1024), 4 + 256);
 	c.nested = true;
 	c.shadow_pages = CONFIG_SHADOW_MAX;                    /* 256 MiB per vCPU */
 	assert_int_equal(config_heap_mib(&c, 2), 4 + 513);
