@@ -58,6 +58,7 @@ struct fake_hw {
 	unsigned accepts;               /* hv_lapic_accept_pending() calls */
 	bool gif[FAKE_MAX_CPUS];
 	unsigned stgis[FAKE_MAX_CPUS];  /* STGIs in host mode, per CPU */
+	unsigned halts[FAKE_MAX_CPUS];  /* halt_unless() calls that would have halted */
 	unsigned cpuids;                /* CPUIDs svmhv executed (each exits to a hypervisor below) */
 	uint64_t dr[FAKE_MAX_CPUS][8];  /* debug registers (the guest's DR0-3 live there) */
 	unsigned resets;                /* hv_platform_reset() calls */
