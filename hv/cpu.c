@@ -62,10 +62,33 @@ static bool extable_fixup(struct intr_frame *f)
 	__attribute__((interrupt)) static void isr_##v(struct intr_frame *f, unsigned long e) \
 	{ host_exception(v, f, e); }
 
-/* NMI: taken only while hv_smp_nmi_exit() opens GIF for it. */
+/*
+ * halt_unless()'s window: from the check of the word to the HLT included.
+ * An NMI there (a kick sent after the word was set) must not let the HLT
+ * run after it: the handler resumes at the window's end instead.
+ */
+extern const char hv_halt_window[], hv_halt_window_end[];
+
+__attribute__((noinline)) void halt_unless(const uint32_t *word)
+{
+	__asm__ volatile(".globl hv_halt_window\n"
+			 "hv_halt_window:\n\t"
+			 "cmpl $0, %0\n\t"
+			 "jne hv_halt_window_end\n\t"
+			 "hlt\n"
+			 ".globl hv_halt_window_end\n"
+			 "hv_halt_window_end:"
+			 : : "m"(*word) : "memory", "cc");
+}
+
+/*
+ * NMI: taken while hv_smp_nmi_exit() or a host-mode wait opens GIF for it.
+ * Inside halt_unless()'s window, it ends the halt before it starts.
+ */
 __attribute__((interrupt)) static void isr_2(struct intr_frame *f)
 {
-	(void)f;
+	if (f->rip >= (uintptr_t)hv_halt_window && f->rip < (uintptr_t)hv_halt_window_end)
+		f->rip = (uintptr_t)hv_halt_window_end;
 	hv_smp_host_nmi();
 }
 

@@ -402,7 +402,7 @@ void hv_run(void *vcpu)
 
 	for (;;) {
 		while (!hv_run_prepare(v))
-			hv_host_relax(v);       /* held in host mode until a SIPI, GIF open at times */
+			hv_host_halt(v);        /* held in host mode until a SIPI: halted, GIF open */
 		svm_world_switch(&v->world);
 		hv_run_exit(v);
 	}

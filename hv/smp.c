@@ -113,8 +113,14 @@ void hv_vcpu_request(struct vcpu *v, uint32_t req)
 	svm_atomic_or(&v->requests, req, __ATOMIC_SEQ_CST);
 	if (v->cpu == &hv.cpus[hv_this_cpu()])
 		return;                 /* served on this CPU before its next VMRUN */
-	if (svm_atomic_load(&v->mode, __ATOMIC_SEQ_CST) == HV_MODE_IN_GUEST)
+	switch (svm_atomic_load(&v->mode, __ATOMIC_SEQ_CST)) {
+	case HV_MODE_IN_GUEST:          /* the NMI forces a #VMEXIT */
+	case HV_MODE_HALTED:            /* the NMI ends the HLT */
 		hv_kick_cpu(v->cpu);
+		break;
+	default:
+		break;
+	}
 }
 
 /*
@@ -169,6 +175,30 @@ void hv_smp_nmi_taken(struct vcpu *v)
 {
 	if (!svm_atomic_xchg(&v->cpu->kick_pending, 0, __ATOMIC_SEQ_CST))
 		nested_gif_nmi(&v->nested.gif);
+}
+
+/*
+ * A vCPU with nothing to run until another CPU posts a request (a SIPI):
+ * HLT with GIF open, so SMIs are taken and a kick's NMI wakes it. mode =
+ * HALTED before the last look at the requests, both sequentially
+ * consistent (the handshake of hv_vcpu_request(), as for IN_GUEST): a
+ * poster either is seen, or sees HALTED and kicks; halt_unless() loses no
+ * kick that lands between its check and its HLT. Unlike spinning, it
+ * leaves the core (an SMT sibling, or a host thread under emulation) to
+ * others: under QEMU's TCG, 80 APs spinning for their SIPI starved the one
+ * booting them.
+ */
+void hv_host_halt(struct vcpu *v)
+{
+	uint64_t nmis = svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED);
+
+	svm_atomic_store(&v->mode, HV_MODE_HALTED, __ATOMIC_SEQ_CST);
+	stgi();
+	halt_unless(&v->requests);
+	clgi();
+	svm_atomic_store(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
+	if (svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED) != nmis)
+		hv_smp_nmi_taken(v);
 }
 
 void hv_host_relax(struct vcpu *v)

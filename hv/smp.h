@@ -55,6 +55,8 @@ void hv_smp_nmi_taken(struct vcpu *v);
  * pending (host IF = 0). An NMI taken is handled as hv_smp_nmi_taken() says.
  */
 void hv_host_relax(struct vcpu *v);
+/* Halt until a request is posted for v (hv_vcpu_request() kicks it): GIF open, SMIs taken. */
+void hv_host_halt(struct vcpu *v);
 
 /* Send an NMI to the CPU with this APIC ID, from host mode. */
 void hv_apic_send_nmi(uint32_t apic_id);

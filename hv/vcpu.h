@@ -52,6 +52,7 @@ struct hv_cpu;
 /* Where a vCPU is, for kicks: only a vCPU in guest mode needs an NMI. */
 #define HV_MODE_OUTSIDE_GUEST   0
 #define HV_MODE_IN_GUEST        1
+#define HV_MODE_HALTED          2       /* in hv_host_halt(): a request kicks it awake */
 
 struct vcpu {
 	struct svm_world world;         /* must stay first: svm/world.asm's contract */

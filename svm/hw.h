@@ -46,6 +46,7 @@ void vmload(uint64_t pa);
 void vmmcall(uint64_t r[4]);
 void halt_forever(void) __attribute__((noreturn));
 void halt_forever_gif_open(void) __attribute__((noreturn));
+void halt_unless(const uint32_t *word);
 uint64_t read_dr(unsigned n);
 void write_dr(unsigned n, uint64_t v);
 uint64_t read_cr4(void);
@@ -248,6 +249,13 @@ static inline uint32_t inl(uint16_t port)
 static inline void cpu_relax(void) { __asm__ volatile("pause"); }
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt"); }
+/*
+ * HLT unless *word is non-zero, with no lost wake-up: an NMI taken after the
+ * check and before HLT resumes past it (hv/cpu.c, the NMI handler's window),
+ * so a waker that sets *word and then sends an NMI always ends the halt.
+ * Caller: GIF = 1 (else the NMI is held and never wakes the HLT), host IF = 0.
+ */
+void halt_unless(const uint32_t *word);
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

@@ -353,6 +353,15 @@ void vmmcall(uint64_t r[4])
 	r[0] = (uint64_t)-1;
 }
 
+/* A halt that ends at once: other CPUs run meanwhile (the relax hook). */
+void halt_unless(const uint32_t *word)
+{
+	if (!__atomic_load_n(word, __ATOMIC_SEQ_CST))
+		fake.halts[fake.cur]++;
+	if (fake.relax)
+		fake.relax(fake.arg);
+}
+
 void halt_forever(void)
 {
 	if (fake.halt)

@@ -60,6 +60,7 @@ struct fake_hw {
 	unsigned accepts;               /* hv_lapic_accept_pending() calls */
 	bool gif[FAKE_MAX_CPUS];
 	unsigned stgis[FAKE_MAX_CPUS];  /* STGIs in host mode, per CPU */
+	unsigned halts[FAKE_MAX_CPUS];  /* halt_unless() calls that would have halted */
 	unsigned cpuids;                /* CPUIDs svmhv executed (each exits to a hypervisor below) */
 	/*
 	 * RDMSR/WRMSR of MSRs KVM as L0 intercepts (all but those

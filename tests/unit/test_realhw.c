@@ -405,6 +405,47 @@ static void test_panic_screen(void **state)
 	hv.boot.fb = (struct hv_boot_fb){ 0 };
 }
 
+/*
+ * A vCPU held for a SIPI halts (GIF open) instead of spinning: under QEMU's
+ * TCG 80 spinning APs starved the CPU booting them. A poster that sees it
+ * HALTED kicks it (the NMI ends the HLT); a request already posted means no
+ * halt at all; the kick's NMI taken there is consumed as a kick.
+ */
+static void test_sipi_wait_halts(void **state)
+{
+	struct vcpu *v = vcpu(1);
+	unsigned before;
+
+	(void)state;
+	hv_vcpu_request(v, HV_REQ_INIT);
+	assert_false(harness_prepare(1));               /* held for a SIPI */
+	fake.halts[1] = 0;
+	before = fake.stgis[1];
+	harness_on_cpu(1, hv_host_halt(v));
+	assert_int_equal(fake.halts[1], 1);
+	assert_int_equal(fake.stgis[1], before + 1);    /* GIF open while halted */
+	assert_false(fake.gif[1]);
+	assert_int_equal(v->mode, HV_MODE_OUTSIDE_GUEST);
+	/* Another CPU posts while it is halted: kicked. */
+	__atomic_store_n(&v->mode, HV_MODE_HALTED, __ATOMIC_SEQ_CST);
+	v->cpu->kick_pending = 0;
+	fake.nmis[1] = 0;
+	harness_on_cpu(0, hv_vcpu_request(v, HV_REQ_TLB));
+	assert_int_equal(fake.nmis[1], 1);
+	__atomic_store_n(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
+	/* Posted already: no HLT; the kick's NMI (taken with GIF open) is a kick. */
+	fake.halts[1] = 0;
+	fake.stgi = nmi_at_stgi;
+	harness_on_cpu(1, hv_host_halt(v));
+	fake.stgi = NULL;
+	assert_int_equal(fake.halts[1], 0);
+	assert_int_equal(v->cpu->kick_pending, 0);
+	assert_false(v->nested.gif.nmi_held);
+	/* The SIPI, posted from CPU 0, gets it running. */
+	harness_on_cpu(0, hv_apic_icr_write(vcpu(0), ICR_SIPI(0x9a) | 1ull << 56, false));
+	assert_true(harness_prepare(1));
+}
+
 #define ICR_X2_LOGICAL(dest)    (APIC_ICR_DEST_LOGICAL | (uint64_t)(dest) << 32)
 
 /*
@@ -584,6 +625,7 @@ int main(void)
 		cmocka_unit_test_setup(test_logical_nowhere_said, outside),
 		cmocka_unit_test_setup(test_nmi_ipi_not_lost, outside),
 		cmocka_unit_test_setup(test_wait_for_sipi_opens_gif, old_cpu),
+		cmocka_unit_test_setup(test_sipi_wait_halts, old_cpu),
 		cmocka_unit_test_setup(test_kick_without_cpuid, old_cpu),
 		cmocka_unit_test_setup(test_apic_base_copy, old_cpu),
 		cmocka_unit_test_setup(test_x2apic_logical_init, outside),
