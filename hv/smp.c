@@ -115,8 +115,11 @@ void hv_vcpu_request(struct vcpu *v, uint32_t req)
 		return;                 /* served on this CPU before its next VMRUN */
 	switch (svm_atomic_load(&v->mode, __ATOMIC_SEQ_CST)) {
 	case HV_MODE_IN_GUEST:          /* the NMI forces a #VMEXIT */
-	case HV_MODE_HALTED:            /* the NMI ends the HLT */
 		hv_kick_cpu(v->cpu);
+		break;
+	case HV_MODE_HALTED:            /* the NMI ends the HLT, if it changes the wait */
+		if (req & HV_REQ_WAKE)
+			hv_kick_cpu(v->cpu);
 		break;
 	default:
 		break;

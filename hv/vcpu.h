@@ -48,6 +48,8 @@ struct hv_cpu;
 #define HV_REQ_TLB              (1u << 2)       /* remote TLB flush posted in tlb state */
 #define HV_REQ_STOP             (1u << 3)       /* the debugger stops every vCPU (hv/dbg/) */
 #define HV_REQ_NMI              (1u << 4)       /* the guest's NMI IPI (hv/apic/vapic.c) */
+/* What wakes a vCPU halted for a SIPI (HV_MODE_HALTED); the rest waits for its next run. */
+#define HV_REQ_WAKE             (HV_REQ_INIT | HV_REQ_SIPI | HV_REQ_STOP)
 
 /* Where a vCPU is, for kicks: only a vCPU in guest mode needs an NMI. */
 #define HV_MODE_OUTSIDE_GUEST   0

@@ -426,12 +426,19 @@ static void test_sipi_wait_halts(void **state)
 	assert_int_equal(fake.stgis[1], before + 1);    /* GIF open while halted */
 	assert_false(fake.gif[1]);
 	assert_int_equal(v->mode, HV_MODE_OUTSIDE_GUEST);
-	/* Another CPU posts while it is halted: kicked. */
+	/*
+	 * Another CPU posts while it is halted: a TLB flush (a guest's MTRR
+	 * write flushes every vCPU) waits for its next run, and 80 halted APs
+	 * woken by each kept the one booting them starved; a STOP kicks.
+	 */
 	__atomic_store_n(&v->mode, HV_MODE_HALTED, __ATOMIC_SEQ_CST);
 	v->cpu->kick_pending = 0;
 	fake.nmis[1] = 0;
 	harness_on_cpu(0, hv_vcpu_request(v, HV_REQ_TLB));
+	assert_int_equal(fake.nmis[1], 0);
+	harness_on_cpu(0, hv_vcpu_request(v, HV_REQ_STOP));
 	assert_int_equal(fake.nmis[1], 1);
+	v->requests &= ~HV_REQ_STOP;
 	__atomic_store_n(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
 	/* Posted already: no HLT; the kick's NMI (taken with GIF open) is a kick. */
 	fake.halts[1] = 0;
