@@ -12,15 +12,26 @@
 #include "hv/smp.h"
 
 
+/* Formatted text on the console and, with on_screen and if this CPU draws, on the screen. */
+static void vprint(bool on_screen, const char *fmt, va_list ap);
+
 static void print(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	vprint(false, fmt, ap);
 	va_end(ap);
-	hv_console_write(buf);
+}
+
+/* A line on the console and, if this CPU draws, on the screen. */
+static void sprint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint(true, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -55,17 +66,13 @@ static void screen_open(void)
 	hv_fb_con_clear(&screen);
 }
 
-/* A line on the console and, if this CPU draws, on the screen. */
-static void sprint(const char *fmt, ...)
+static void vprint(bool on_screen, const char *fmt, va_list ap)
 {
 	char buf[256];
-	va_list ap;
 
-	va_start(ap, fmt);
 	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	hv_console_write(buf);
-	if (screen_mine())
+	if (on_screen && screen_mine())
 		hv_fb_con_write(&screen, buf);
 }
 

@@ -470,6 +470,23 @@ static void spin(unsigned n)
 		__asm__ volatile("pause" ::: "memory");
 }
 
+/*
+ * The IRQ probes' start: count cleared, the IRQ IDT loaded (probe_idtr
+ * keeps the probe's), GIF = 0, and a self-IPI pending that only the
+ * scenario's next step may let in.
+ */
+static void irq_pend_self(struct dtr64 *probe_idtr)
+{
+	struct dtr64 irq_idtr = { 4095, (uint64_t)L.irq_idt };
+
+	irq_count = 0;
+	probe_begin();
+	irq_idt_build(probe_idtr);
+	__asm__ volatile("lidt %0" : : "m"(irq_idtr) : "memory");
+	__asm__ volatile("clgi" ::: "memory");
+	apic_self_ipi(IRQ_VEC);
+}
+
 static void sc_interrupts(void)
 {
 	static const char *const names[4] = {
@@ -479,7 +496,7 @@ static void sc_interrupts(void)
 		"gif: L1's CLGI holds a self-IPI, STGI delivers it",
 	};
 	const char *why = apic_setup();
-	struct dtr64 probe_idtr, irq_idtr;
+	struct dtr64 probe_idtr;
 	struct guest g;
 	uint64_t ca, cb, raxa, rcxb;
 	unsigned na, nb, nc, nd1, nd2;
@@ -493,13 +510,7 @@ static void sc_interrupts(void)
 	vmcb_set_intercept(&g.vmcb->control, INTERCEPT_INTR);
 	g.vmcb->save.rflags = 0x202;    /* L2 IF = 1: only host IF may gate (V_INTR_MASKING) */
 	g.r.rcx = 1000;
-	irq_count = 0;
-	probe_begin();
-	irq_idt_build(&probe_idtr);
-	irq_idtr = (struct dtr64){ 4095, (uint64_t)L.irq_idt };
-	__asm__ volatile("lidt %0" : : "m"(irq_idtr) : "memory");
-	__asm__ volatile("clgi" ::: "memory");
-	apic_self_ipi(IRQ_VEC);
+	irq_pend_self(&probe_idtr);
 	ca = guest_run(&g, 0);                  /* host IF = 0 */
 	raxa = g.vmcb->save.rax;
 	na = irq_count;
@@ -561,7 +572,7 @@ static void sc_vgif_l2(void)
 	uint64_t c1, c2 = NOT_RUN, c3 = NOT_RUN, ic1, ic2 = 0, ic3 = 0, rax2 = 0, rbx2 = 0;
 	uint64_t rcx2 = 0, rip3 = 0, c4, rcx4, ic4;
 	int at1;
-	struct dtr64 probe_idtr, irq_idtr;
+	struct dtr64 probe_idtr;
 	const char *why;
 	struct guest g;
 	unsigned n4, n4b;
@@ -623,13 +634,7 @@ static void sc_vgif_l2(void)
 	g.vmcb->control.int_ctl |= V_GIF_ENABLE_MASK;   /* L2 starts with V_GIF = 0 */
 	g.vmcb->save.rflags = 0x202;
 	g.r.rcx = 20000000;
-	irq_count = 0;
-	probe_begin();
-	irq_idt_build(&probe_idtr);
-	irq_idtr = (struct dtr64){ 4095, (uint64_t)L.irq_idt };
-	__asm__ volatile("lidt %0" : : "m"(irq_idtr) : "memory");
-	__asm__ volatile("clgi" ::: "memory");
-	apic_self_ipi(IRQ_VEC);
+	irq_pend_self(&probe_idtr);
 	c4 = guest_run(&g, L1_RUN_STI);         /* host IF = 1 */
 	rcx4 = g.r.rcx;
 	ic4 = g.vmcb->control.int_ctl;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "hv/fmt.h"
+#include "tests/payload/options.h"
 
 #define LINE_MAX_CHARS  120
 
@@ -27,26 +28,17 @@ static const uint32_t leaves[] = {
 	0x8000000au,    /* SVM revision, ASID count, SVM feature bits (APM3 App. E.4.9) */
 };
 
-/* One formatted line (hv/fmt.c), as UCS-2 with CR LF on the console (the serial port). */
+/* One formatted line (hv/fmt.c) on the console (the serial port): conout_line(). */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
 	char line[LINE_MAX_CHARS];
-	CHAR16 buf[LINE_MAX_CHARS + 3];
-	size_t n = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
 	hv_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	while (n < sizeof(line) && line[n]) {
-		buf[n] = (CHAR16)(uint8_t)line[n];
-		n++;
-	}
-	buf[n++] = L'\r';
-	buf[n++] = L'\n';
-	buf[n] = 0;
-	ST->ConOut->OutputString(ST->ConOut, buf);
+	conout_line(line);
 }
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
