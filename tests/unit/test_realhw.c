@@ -428,8 +428,8 @@ static void test_sipi_wait_halts(void **state)
 	assert_int_equal(v->mode, HV_MODE_OUTSIDE_GUEST);
 	/*
 	 * Another CPU posts while it is halted: a TLB flush (a guest's MTRR
-	 * write flushes every vCPU) waits for its next run, and 80 halted APs
-	 * woken by each kept the one booting them starved; a STOP kicks.
+	 * write flushes every vCPU) waits for its next run, so it does not
+	 * wake every halted AP; a STOP kicks.
 	 */
 	__atomic_store_n(&v->mode, HV_MODE_HALTED, __ATOMIC_SEQ_CST);
 	v->cpu->kick_pending = 0;
