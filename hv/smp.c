@@ -181,6 +181,25 @@ void hv_smp_nmi_taken(struct vcpu *v)
 }
 
 /*
+ * GIF opened for one step of a host-mode wait: a pending SMI or NMI is taken
+ * here (PAUSE), or the CPU halts until a kick (halt). An NMI taken is a kick
+ * or the guest's, as hv_smp_nmi_taken() says.
+ */
+static void gif_window(struct vcpu *v, bool halt)
+{
+	uint64_t nmis = svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED);
+
+	stgi();
+	if (halt)
+		halt_unless(&v->requests);
+	else
+		cpu_relax();
+	clgi();
+	if (svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED) != nmis)
+		hv_smp_nmi_taken(v);
+}
+
+/*
  * A vCPU with nothing to run until another CPU posts a request (a SIPI):
  * HLT with GIF open, so SMIs are taken and a kick's NMI wakes it. mode =
  * HALTED before the last look at the requests, both sequentially
@@ -188,29 +207,16 @@ void hv_smp_nmi_taken(struct vcpu *v)
  * poster either is seen, or sees HALTED and kicks; halt_unless() loses no
  * kick that lands between its check and its HLT. Unlike spinning, it
  * leaves the core (an SMT sibling, or a host thread under emulation) to
- * others: under QEMU's TCG, 80 APs spinning for their SIPI starved the one
- * booting them.
+ * others.
  */
 void hv_host_halt(struct vcpu *v)
 {
-	uint64_t nmis = svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED);
-
 	svm_atomic_store(&v->mode, HV_MODE_HALTED, __ATOMIC_SEQ_CST);
-	stgi();
-	halt_unless(&v->requests);
-	clgi();
+	gif_window(v, true);
 	svm_atomic_store(&v->mode, HV_MODE_OUTSIDE_GUEST, __ATOMIC_SEQ_CST);
-	if (svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED) != nmis)
-		hv_smp_nmi_taken(v);
 }
 
 void hv_host_relax(struct vcpu *v)
 {
-	uint64_t nmis = svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED);
-
-	stgi();
-	cpu_relax();            /* PAUSE: the SMI or NMI is taken here, if one is pending */
-	clgi();
-	if (svm_atomic_load(&v->cpu->host_nmis, __ATOMIC_RELAXED) != nmis)
-		hv_smp_nmi_taken(v);
+	gif_window(v, false);
 }
