@@ -272,6 +272,16 @@ static struct hv_verdict svm_exit_excp_db(struct vcpu *v)
 	return hv_dbg_debug_exc(v);
 }
 
+/*
+ * IRET, intercepted while L1 runs the handler of an NMI svmhv injected: it
+ * has not executed; its completion ends the blocking (hv/nmi.h).
+ */
+static struct hv_verdict svm_exit_iret(struct vcpu *v)
+{
+	hv_nmi_iret(&v->nmi, v->vmcb->save.rip);
+	return hv_resume();
+}
+
 static struct hv_verdict svm_exit_excp_ac(struct vcpu *v)
 {
 	(void)v;
@@ -466,6 +476,7 @@ static const exit_handler_t svm_exit_handlers[HV_EXIT_SLOTS] = {
 	[VMEXIT_DR0_WRITE + 7]  = hv_dbg_dr_access,
 	[VMEXIT_INTR]           = svm_exit_intr,        /* VGIF: nested/gif.h */
 	[VMEXIT_NMI]            = hv_smp_nmi_exit,
+	[VMEXIT_IRET]           = svm_exit_iret,
 	[VMEXIT_SMI]            = hv_smp_smi_exit,
 	[VMEXIT_INIT]           = hv_iso_init_exit,     /* APM2 15.13.3 */
 	[VMEXIT_CPUID]          = svm_exit_cpuid,

@@ -113,6 +113,7 @@ static void serve_init(struct vcpu *v)
 		v->world.regs.rdx = r.eax;      /* EDX = processor signature after INIT */
 		v->vmcb01->control.event_inj = 0;
 		v->vmcb01->control.int_state = 0;
+		hv_nmi_reset(&v->nmi);
 		hv_lapic_init_reset(v);         /* INIT resets the local APIC too */
 	}
 	v->mp_state = st;
@@ -150,6 +151,7 @@ static void serve_requests(struct vcpu *v, uint32_t req)
 		serve_sipi(v);
 	if (req & HV_REQ_NMI) {        /* held, then delivered as a physical NMI would be */
 		v->nmi_ipis++;
+		v->nmi.held += v->nmi.blocked;
 		nested_gif_nmi(&v->nested.gif);
 	}
 	if (req & HV_REQ_STOP)
@@ -168,6 +170,31 @@ static void nmi_action(struct vcpu *v, struct vmcb *vmcb, enum nested_gif_action
 		inject_nmi(vmcb);
 	else if (act == NESTED_GIF_KICK)
 		hv_kick_cpu(v->cpu);
+}
+
+/*
+ * A held NMI for L1: injected unless L1 still runs the handler of the last
+ * one (hv/nmi.h); then it waits for that handler's IRET, intercepted, and
+ * once the IRET has exited, for the single step over it.
+ */
+static void l1_nmi(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->vmcb01;
+	enum nested_gif_action act;
+
+	if (!v->nmi.blocked) {
+		act = nested_gif_l1_event(&v->nested.gif, vmcb->control.event_inj & SVM_EVTINJ_VALID);
+		if (act == NESTED_GIF_INJECT_NMI)
+			hv_nmi_injected(&v->nmi);
+		nmi_action(v, vmcb, act);
+	} else if (v->nested.gif.nmi_held &&
+		   hv_nmi_step(&v->nmi, vmcb->save.rip, vmcb->save.rflags, vmcb->save.dr6)) {
+		vmcb->save.rflags |= RFLAGS_TF;
+	}
+	if (hv_nmi_iret_intercept(&v->nmi))
+		vmcb_set_intercept(&vmcb->control, INTERCEPT_IRET);
+	else
+		vmcb_clr_intercept(&vmcb->control, INTERCEPT_IRET);
 }
 
 /* vmcb01's STGI, CLGI and INTR intercepts, as L1's GIF needs them now. */
@@ -237,7 +264,7 @@ static void deliver_events(struct vcpu *v)
 		reflect(v);
 	}
 	c01->int_ctl = nested_gif_l1_int_ctl(&n->gif, c01->int_ctl);
-	nmi_action(v, v->vmcb01, nested_gif_l1_event(&n->gif, c01->event_inj & SVM_EVTINJ_VALID));
+	l1_nmi(v);
 	l1_gif_intercepts(v);
 	l1_vls(v);
 }
@@ -374,6 +401,20 @@ static void single_step_trap(struct vcpu *v, const struct vmcb *vmcb, uint64_t r
 	inject(v, &(struct hv_exc){ .vector = VEC_DB });
 }
 
+/*
+ * An exit from vmcb01: L1's NMI blocking may end here (hv/nmi.h), and the
+ * #DB of svmhv's step over an NMI handler's IRET is svmhv's, not L1's.
+ */
+static struct hv_verdict route_l1(struct vcpu *v, uint64_t code)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	uint64_t dr6 = s->dr6;
+	bool ours = hv_nmi_after_exit(&v->nmi, s->rip, code == VMEXIT_EXCP_BASE + VEC_DB, &dr6);
+
+	s->dr6 = dr6;
+	return ours ? hv_resume() : hv_handle_exit(v);
+}
+
 void hv_run_exit(struct vcpu *v)
 {
 	uint64_t code = v->vmcb->control.exit_code;
@@ -390,7 +431,7 @@ void hv_run_exit(struct vcpu *v)
 	/* Before anything reads it: re-injected here, or reflected to L1. */
 	v->vmcb->control.exit_int_info = svm_exitintinfo_fixup(v->vmcb->control.exit_int_info);
 	hv_dbg_exit_begin(v, code);     /* the exit trace; the debug line is read */
-	vd = v->nested.in_l2 ? route_l2(v) : hv_handle_exit(v);
+	vd = v->nested.in_l2 ? route_l2(v) : route_l1(v, code);
 	act(v, &vd);
 	hv_dbg_exit_end(v);
 	single_step_trap(v, vmcb, rip, rflags, vd.action);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hv/nmi.h"
 #include "nested/nested.h"
 #include "svm/tlb.h"
 #include "svm/vmcb.h"
@@ -75,6 +76,7 @@ struct vcpu {
 	uint64_t vmcb12_last;           /* the vmcb12 L2 last ran from: IBPB on a change */
 	uint64_t ibpbs;                 /* IBPBs between guests */
 	uint64_t nmi_ipis;              /* NMI IPIs from the guest's CPUs received (HV_REQ_NMI) */
+	struct hv_nmi nmi;              /* L1's NMI blocking (hv/nmi.h) */
 	uint8_t sipi_vector;
 	uint8_t mp_state;               /* enum hv_mp_state (hv/apic/init.h) */
 	bool init_pending;              /* an INIT held while L1's GIF is 0 */

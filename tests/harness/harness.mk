@@ -12,7 +12,7 @@ HARNESS_SRCS := tests/harness/fake_hw.c tests/harness/harness.c tests/harness/at
 	nested/nested.c nested/check.c nested/merge.c nested/exit.c nested/reflect.c \
 	nested/gif.c nested/vmcb12.c nested/shadow.c \
 	svm/tlb.c svm/asid.c svm/msrpm.c svm/svm.c svm/svm_hw.c \
-	hv/iso/setup.c hv/iso/iommu.c hv/iso/pci.c hv/iso/npf.c hv/iso/ioio.c hv/iso/cpu.c hv/iso/sleep.c \
+	hv/nmi.c hv/iso/setup.c hv/iso/iommu.c hv/iso/pci.c hv/iso/npf.c hv/iso/ioio.c hv/iso/cpu.c hv/iso/sleep.c \
 	hv/iommu/acpi.c hv/iommu/ivrs.c hv/iommu/madt.c hv/iommu/amdvi.c hv/iommu/iopt.c \
 	hv/iommu/irq.c hv/iommu/pcicfg.c hv/iommu/dmaguard.c hv/iommu/ports.c hv/iommu/sleep.c \
 	$(sort $(wildcard hv/dbg/*.c hv/debug/*.c))

@@ -33,3 +33,6 @@ test_vls_SRCS := tests/unit/test_vls.c $(HARNESS_SRCS)
 # vmcb02's permission maps through VMRUN and the exit path: all ones kept across VMRUNs, io holes closed.
 UNIT_TESTS += test_nested_maps
 test_nested_maps_SRCS := tests/unit/test_nested_maps.c $(HARNESS_SRCS)
+# L1's NMI blocking (hv/nmi.h): IRET intercepted, a held NMI stepped over the IRET.
+UNIT_TESTS += test_nmi
+test_nmi_SRCS := tests/unit/test_nmi.c $(HARNESS_SRCS)
