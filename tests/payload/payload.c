@@ -45,6 +45,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (opt.bare) {
 		check_bare();
 		check_self_nmi();
+		check_nmi_blocking();
 		check_cpuid_state();
 	} else {
 		check_cpuid();
@@ -55,6 +56,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		check_debug_trap();
 		check_apic();
 		check_self_nmi();
+		check_nmi_blocking();
 		check_cpuid_state();
 	}
 	report_done();

@@ -84,6 +84,8 @@ unsigned probe_write32(uint64_t pa, uint32_t val);
 unsigned probe_mov_cr4(uint64_t val);
 unsigned probe_mov_cr3(uint64_t val);
 unsigned probe_icr_self(uint64_t apic_pa, int x2apic, uint32_t icr, uint32_t spins);
+void probe_nmi_nesting(uint64_t apic_pa, int x2apic, uint32_t spins, unsigned *inside,
+		       unsigned *total);
 uint64_t probe_fault_rip(void);
 /*
  * Probes written elsewhere: between slot = probe_arm() and probe_disarm(),
@@ -109,6 +111,7 @@ void check_svm_insns(void);
 void check_debug_trap(void);
 void check_apic(void);
 void check_self_nmi(void);
+void check_nmi_blocking(void);
 void check_cpuid_state(void);
 /* apicrmw.c: read-modify-write stores to the xAPIC page at base. */
 void check_apic_rmw(uint64_t base);
