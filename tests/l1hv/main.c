@@ -8,6 +8,9 @@
  *   expect=svmhv   svmhv must be underneath (its CPUID signature)
  *   expect=bare    svmhv must NOT be underneath
  *   noreset        return to the caller instead of powering off
+ *   host=tcg       the CPU underneath is QEMU's TCG: its known bugs are skipped. Needed
+ *                  under svmhv on a named model (EPYC-Rome ...), whose brand string is
+ *                  not QEMU's and whose 0x40000000 signature is svmhv's
  *   run=attack     tests/attack's attacks instead of the scenarios ("ATTACK: " lines)
  *   run=fuzz       tests/attack's vmcb12 fuzzer
  *   run=triple     an L1 triple fault (svmhv's shutdown= handling)
@@ -77,8 +80,8 @@ static void detect(enum expect expect)
 	cpuid(SVMHV_CPUID_BASE, 0, r);
 	L.under_svmhv = r[1] == SVMHV_SIG_EBX && r[2] == SVMHV_SIG_ECX && r[3] == SVMHV_SIG_EDX;
 	brand(b);
-	/* QEMU TCG: its brand string (-cpu max), or its own 0x40000000 signature (bare). */
-	L.qemu_tcg = contains(b, "QEMU TCG") ||
+	/* QEMU TCG: its brand string (-cpu max), its own 0x40000000 signature (bare), or host=tcg. */
+	L.qemu_tcg = options_has(l1hv_options, "host=tcg") || contains(b, "QEMU TCG") ||
 		     (r[1] == 0x54474354u && r[2] == 0x43544743u && r[3] == 0x47435447u);
 	report_diag("cpu \"%s\"%s, svmhv %s", b, L.qemu_tcg ? " (QEMU TCG: known bugs skip)" : "",
 		    L.under_svmhv ? "present" : "absent");

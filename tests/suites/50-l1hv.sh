@@ -28,7 +28,7 @@ build_step "l1hv: l1hv.efi builds" build/test-logs/l1hv-build.log make -s build/
 	exit 1
 
 modes=(bare)
-printf '%s\r\n' '@echo -off' 'fs0:' '\l1hv.efi expect=bare' > "$IMG/l1hv-bare.nsh"
+printf '%s\r\n' '@echo -off' 'fs0:' '\l1hv.efi expect=bare host=tcg' > "$IMG/l1hv-bare.nsh"
 scripts/image.sh "$IMG/l1hv-bare.img" build/l1hv.efi:l1hv.efi "$IMG/l1hv-bare.nsh:startup.nsh"
 if [ "$UNDER_SVMHV" = 1 ]; then
 	if build_step "l1hv: svmhv.efi builds" build/test-logs/l1hv-build-svmhv.log \
@@ -41,7 +41,7 @@ nested=1
 # a short shadow pool: l1hv's nested-paging scenarios run past it (eviction)
 shadow_pages=16
 next=\l1hv.efi
-args=expect=svmhv
+args=expect=svmhv host=tcg
 EOF
 		scripts/image.sh "$IMG/l1hv-svmhv.img" build/svmhv.efi:EFI/BOOT/BOOTX64.EFI \
 			"$IMG/l1hv-svmhv.cfg:EFI/BOOT/svmhv.cfg" build/l1hv.efi:l1hv.efi
