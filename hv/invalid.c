@@ -88,5 +88,13 @@ void hv_guest_shutdown(struct vcpu *v)
 	hv_dump_vcpu(v);
 	if (!halt)
 		hv_platform_reset();
+	/*
+	 * The other CPUs go on, so this one must still take SMIs (the firmware's
+	 * SMM rendezvous waits for every CPU): GIF open, where an INIT is a #SX
+	 * svmhv drops (VM_CR.R_INIT). Without R_INIT an INIT would reset the CPU
+	 * out from under svmhv, so GIF stays 0, as hv/iso/cpu.c's stop_vcpu().
+	 */
+	if (v->cpu->r_init)
+		halt_forever_gif_open();
 	halt_forever();
 }

@@ -180,6 +180,39 @@ static void test_init_without_r_init(void **state)
 	assert_int_equal(counter(SVMHV_ISO_FLAGS) & SVMHV_ISO_F_R_INIT, 0);
 }
 
+/*
+ * shutdown=halt: the vCPU that shut down halts for good while the others go
+ * on, so it must still take SMIs: GIF open where R_INIT turns an INIT into
+ * a #SX, GIF 0 (fail closed) where an INIT would reset the CPU.
+ */
+static void shutdown_halt(bool gif_open)
+{
+	jmp_buf halt;
+
+	hv.boot.shutdown = HV_SHUTDOWN_HALT;
+	fake.halt = &halt;
+	if (!setjmp(halt)) {
+		harness_exit(1, VMEXIT_SHUTDOWN, 0, 0, 0);
+		fail_msg("the vCPU went on after a shutdown");
+	}
+	fake.halt = NULL;
+	assert_int_equal(fake.resets, 0);
+	assert_true(fake_console_has("halting this vCPU (shutdown=halt)"));
+	assert_int_equal(fake.gif[1], gif_open);
+}
+
+static void test_shutdown_halt_gif_open(void **state)
+{
+	(void)state;
+	shutdown_halt(true);
+}
+
+static void test_shutdown_halt_no_r_init(void **state)
+{
+	(void)state;
+	shutdown_halt(false);
+}
+
 /* ---- PCI configuration ---- */
 
 static void test_cf8_protected_function(void **state)
@@ -495,6 +528,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_init_with_r_init, with_r_init),
 		cmocka_unit_test_setup(test_init_without_r_init, without_r_init),
+		cmocka_unit_test_setup(test_shutdown_halt_gif_open, with_r_init),
+		cmocka_unit_test_setup(test_shutdown_halt_no_r_init, without_r_init),
 		cmocka_unit_test_setup(test_cf8_protected_function, with_r_init),
 		cmocka_unit_test_setup(test_cfc_msi_init, with_r_init),
 		cmocka_unit_test_setup(test_ecam_stores, with_r_init),
