@@ -95,6 +95,21 @@ static void iret_steps(uint64_t popped_rflags)
 	assert_true(harness_exit(0, VMEXIT_EXCP_BASE + VEC_DB, 0, 0, 0));
 }
 
+/* An NMI injected and delivered: the guest runs its handler. */
+static void in_handler(void)
+{
+	nmi_request();
+	deliver(HANDLER_RIP);
+}
+
+/* A second NMI sent from the handler, then the handler's IRET exits. */
+static void held_at_iret(void)
+{
+	in_handler();
+	nmi_request();
+	iret_exit();
+}
+
 /* One NMI: injected, blocked, IRET intercepted; the IRET ends it with no step. */
 static void test_one_nmi(void **state)
 {
@@ -159,8 +174,7 @@ static void test_guest_tf(void **state)
 	struct vcpu *v = vcpu0();
 
 	(void)state;
-	nmi_request();
-	deliver(HANDLER_RIP);
+	in_handler();
 	nmi_request();
 	v->vmcb01->save.rflags |= RFLAGS_TF;
 	iret_exit();
@@ -184,10 +198,7 @@ static void test_step_and_breakpoint(void **state)
 	struct vcpu *v = vcpu0();
 
 	(void)state;
-	nmi_request();
-	deliver(HANDLER_RIP);
-	nmi_request();
-	iret_exit();
+	held_at_iret();
 	v->vmcb01->save.dr6 |= 1;                       /* B0 */
 	iret_steps(RFLAGS_FIXED);
 	assert_int_equal(event(), DB_EVENT);
@@ -200,10 +211,7 @@ static void test_exit_at_iret(void **state)
 	struct vcpu *v = vcpu0();
 
 	(void)state;
-	nmi_request();
-	deliver(HANDLER_RIP);
-	nmi_request();
-	iret_exit();
+	held_at_iret();
 	assert_true(harness_exit(0, VMEXIT_INTR, 0, 0, 0));     /* RIP still on the IRET */
 	assert_true(v->nmi.blocked);
 	assert_true(v->nmi.stepping);
@@ -218,8 +226,7 @@ static void test_init_resets(void **state)
 	struct vcpu *v = vcpu0();
 
 	(void)state;
-	nmi_request();
-	deliver(HANDLER_RIP);
+	in_handler();
 	assert_true(v->nmi.blocked);
 	hv_vcpu_request(v, HV_REQ_INIT);
 	(void)harness_prepare(0);                       /* the BSP: reset state */
