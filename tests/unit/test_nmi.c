@@ -143,8 +143,7 @@ static void test_second_nmi_waits_for_iret(void **state)
 	uint64_t popped = RFLAGS_FIXED | RFLAGS_IF;
 
 	(void)state;
-	nmi_request();
-	deliver(HANDLER_RIP);
+	in_handler();
 	nmi_request();                                  /* from inside the handler */
 	assert_int_equal(event(), 0);
 	assert_true(v->nested.gif.nmi_held);
