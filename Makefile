@@ -154,8 +154,8 @@ esp: all
 test: deps
 	@scripts/test.sh
 
-# The platform tier (CI runs it after make test): the CPU feature matrix and
-# the key suites on QEMU 10 (tests/platform/suites/).
+# The platform tier (CI runs it after make test): the CPU feature matrix, the
+# key suites on QEMU 10 and l1hv on named AMD models (tests/platform/suites/).
 platforms: deps
 	@scripts/test.sh tests/platform/suites
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# l1hv's scenarios and differential batch (tests/suites/50-l1hv.sh) on named AMD
+# models rather than -cpu max (`make platforms`): a brand string and CPUID that are
+# AMD's, as on real parts, so l1hv learns it is on QEMU's TCG only from host=tcg
+# (under svmhv the 0x40000000 signature is svmhv's). Every TAP line is repeated
+# with a "<model>: " prefix; the suite's own log is kept per model in
+# build/test-logs/l1hv-models/<model>.log.
+#   L1HV_MODELS="EPYC-Rome ..."   the -cpu values (default EPYC-Rome)
+set -uo pipefail
+cd "$(dirname "$0")/../../.." || exit 1
+
+dir=build/test-logs/l1hv-models
+mkdir -p "$dir"
+rc=0
+for m in ${L1HV_MODELS:-EPYC-Rome}; do
+	echo "# $m: suite 50-l1hv"
+	CPU=$m tests/suites/50-l1hv.sh >"$dir/$m.log" 2>&1
+	src=$?
+	grep -E '^(not )?ok( |$)|^# ' "$dir/$m.log" | sed -E "s/^(not ok|ok)( - )?/\\1 - $m: /; s/^# /# $m: /"
+	if [ "$src" -ne 0 ] && ! grep -qE '^not ok( |$)' "$dir/$m.log"; then
+		echo "not ok - $m: 50-l1hv exited with status $src"
+	fi
+	[ "$src" = 0 ] || rc=1
+done
+exit $rc
