@@ -77,6 +77,8 @@ extern struct hv_state hv;
 int hv_setup(const struct hv_boot_info *info);
 int hv_setup_cpu(unsigned idx, struct vcpu **v_out);
 void hv_setup_report(void);
+/* n zeroed entries of size bytes from svmhv's heap (a per-CPU table); NULL if it is too small. */
+void *hv_table_alloc(size_t n, size_t size);
 
 /* A vCPU's instructions (hv/guest.c); faults come back as verdicts. */
 struct hv_fetched {

@@ -330,8 +330,7 @@ static void banner(void)
 		hv_info("hv", "no FlushByASID: TLB flushes fall back to flush-all");
 }
 
-/* n zeroed entries of size bytes from the heap; NULL if it is too small. */
-static void *table(size_t n, size_t size)
+void *hv_table_alloc(size_t n, size_t size)
 {
 	size_t bytes = (n ? n : 1) * size;
 
@@ -346,16 +345,16 @@ static void *table(size_t n, size_t size)
 static int setup_tables(const struct hv_boot_info *info)
 {
 	unsigned n = info->ncpu ? info->ncpu : 1;
-	uint32_t *outside = table(info->noutside, sizeof(uint32_t));
+	uint32_t *outside = hv_table_alloc(info->noutside, sizeof(uint32_t));
 
-	hv.asids = table(n, sizeof(*hv.asids));
-	hv.tlb_pcpus = table(n, sizeof(*hv.tlb_pcpus));
-	hv.tlb_slots = table(n, sizeof(struct tlb_vcpu *));
-	hv.cpus = table(n, sizeof(*hv.cpus));
-	hv.apic_ids = table(n, sizeof(*hv.apic_ids));
-	hv.vcpus = table(n, sizeof(struct vcpu *));
-	hv.ipi_view = table(n, sizeof(*hv.ipi_view));
-	hv.ipi_outside = table(info->noutside + 1, sizeof(*hv.ipi_outside));
+	hv.asids = hv_table_alloc(n, sizeof(*hv.asids));
+	hv.tlb_pcpus = hv_table_alloc(n, sizeof(*hv.tlb_pcpus));
+	hv.tlb_slots = hv_table_alloc(n, sizeof(struct tlb_vcpu *));
+	hv.cpus = hv_table_alloc(n, sizeof(*hv.cpus));
+	hv.apic_ids = hv_table_alloc(n, sizeof(*hv.apic_ids));
+	hv.vcpus = hv_table_alloc(n, sizeof(struct vcpu *));
+	hv.ipi_view = hv_table_alloc(n, sizeof(*hv.ipi_view));
+	hv.ipi_outside = hv_table_alloc(info->noutside + 1, sizeof(*hv.ipi_outside));
 	if (!hv.asids || !hv.tlb_pcpus || !hv.tlb_slots || !hv.cpus || !hv.apic_ids ||
 	    !hv.vcpus || !hv.ipi_view || !hv.ipi_outside || !outside) {
 		hv.cpus = NULL;

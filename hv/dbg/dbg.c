@@ -13,11 +13,9 @@
  */
 int hv_dbg_setup(struct vmcb_control *c01)
 {
-	size_t bytes = hv.ncpu * (sizeof(*dbg_vcpus) + 2);
-
 	__builtin_memset(&dbg, 0, sizeof(dbg));
 	/* Per-vCPU state for hv.ncpu vCPUs, zeroed, then the two run vectors. */
-	dbg_vcpus = pmm_alloc_pages(&hv.pmm, (bytes + PAGE_SIZE - 1) / PAGE_SIZE, 1, NULL);
+	dbg_vcpus = hv_table_alloc(hv.ncpu, sizeof(*dbg_vcpus) + 2);
 	if (!dbg_vcpus)
 		return HV_ERR_NOMEM;
 	dbg.resume_run = (uint8_t *)(dbg_vcpus + hv.ncpu);
