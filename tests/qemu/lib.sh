@@ -24,6 +24,7 @@
 #   payload_tap PREFIX RUN   that run's checks as "ok - qemu: PREFIX<name>" lines,
 #                            plus a check that it finished and its counts add up
 #   payload_result RUN NAME  "ok", "not ok" or "missing" for one check of that run
+#   suite_prefixed PREFIX LOG NAME CMD...  a suite's TAP lines again, "PREFIX: " added
 #   tap_ok NAME / tap_fail NAME [DETAIL] / tap_check NAME DETAIL CMD...
 #       print one TAP line; any failure sets TAP_FAILED=1
 #   qemu_start NAME IMAGE [qemu.sh args...]
@@ -67,6 +68,21 @@ build_step() {
 	sed 's/^/# /' "$log" | tail -30
 	tap_fail "$name"
 	return 1
+}
+
+# suite_prefixed PREFIX LOG NAME CMD...: run CMD (a suite) with its output in LOG and
+# repeat its TAP and comment lines with "PREFIX: " after "ok - ", "not ok - " or "# ";
+# an exit status without a "not ok" line becomes one. Returns CMD's status.
+suite_prefixed() {
+	local p=$1 log=$2 name=$3 src
+	shift 3
+	"$@" >"$log" 2>&1
+	src=$?
+	grep -E '^(not )?ok( |$)|^# ' "$log" | sed -E "s/^(not ok|ok)( - )?/\\1 - $p: /; s/^# /# $p: /"
+	if [ "$src" -ne 0 ] && ! grep -qE '^not ok( |$)' "$log"; then
+		echo "not ok - $p: $name exited with status $src"
+	fi
+	return "$src"
 }
 
 qemu_clean() {

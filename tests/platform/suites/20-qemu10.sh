@@ -9,6 +9,8 @@
 #   QEMU10_SUITES="40-linux ..."   run only those
 set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
+# shellcheck source=tests/qemu/lib.sh
+. tests/qemu/lib.sh
 
 dir=build/test-logs/qemu10
 mkdir -p "$dir"
@@ -23,12 +25,6 @@ echo "ok - qemu10: $("$q10" --version | head -1)"
 rc=0
 for s in ${QEMU10_SUITES:-40-linux 45-smp 50-l1hv 60-kvm}; do
 	echo "# qemu10: suite $s"
-	QEMU=$q10 "tests/suites/$s.sh" >"$dir/$s.log" 2>&1
-	src=$?
-	grep -E '^(not )?ok( |$)|^# ' "$dir/$s.log" | sed -E 's/^(not ok|ok)( - )?/\1 - qemu10: /; s/^# /# qemu10: /'
-	if [ "$src" -ne 0 ] && ! grep -qE '^not ok( |$)' "$dir/$s.log"; then
-		echo "not ok - qemu10: $s exited with status $src"
-	fi
-	[ "$src" = 0 ] || rc=1
+	suite_prefixed qemu10 "$dir/$s.log" "$s" env QEMU="$q10" "tests/suites/$s.sh" || rc=1
 done
 exit $rc

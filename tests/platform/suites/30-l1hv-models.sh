@@ -8,18 +8,14 @@
 #   L1HV_MODELS="EPYC-Rome ..."   the -cpu values (default EPYC-Rome)
 set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
+# shellcheck source=tests/qemu/lib.sh
+. tests/qemu/lib.sh
 
 dir=build/test-logs/l1hv-models
 mkdir -p "$dir"
 rc=0
 for m in ${L1HV_MODELS:-EPYC-Rome}; do
 	echo "# $m: suite 50-l1hv"
-	CPU=$m tests/suites/50-l1hv.sh >"$dir/$m.log" 2>&1
-	src=$?
-	grep -E '^(not )?ok( |$)|^# ' "$dir/$m.log" | sed -E "s/^(not ok|ok)( - )?/\\1 - $m: /; s/^# /# $m: /"
-	if [ "$src" -ne 0 ] && ! grep -qE '^not ok( |$)' "$dir/$m.log"; then
-		echo "not ok - $m: 50-l1hv exited with status $src"
-	fi
-	[ "$src" = 0 ] || rc=1
+	suite_prefixed "$m" "$dir/$m.log" 50-l1hv env CPU="$m" tests/suites/50-l1hv.sh || rc=1
 done
 exit $rc
