@@ -431,20 +431,33 @@ void check_cpuid_state(void)
 }
 
 /*
+ * IA32_APIC_BASE read by a probe (between probe_begin() and probe_end()):
+ * the APIC's page in *page, its x2APIC mode in *x2; the probe's vector.
+ */
+static unsigned apic_mode(uint64_t *page, int *x2)
+{
+	uint64_t base = 0;
+	unsigned rd = probe_rdmsr(MSR_APIC_BASE, &base);
+
+	*page = base & ~0xfffull;
+	*x2 = (base >> 10) & 1;
+	return rd;
+}
+
+/*
  * An NMI to self through the ICR's self shorthand (ICR 0004_4400h: self,
  * level assert, NMI) arrives, as on bare QEMU: svmhv passes every IPI but
  * INIT and SIPI to the hardware as written (hv/apic/apic.h). Both modes.
  */
 void check_self_nmi(void)
 {
-	uint64_t base = 0;
+	uint64_t page;
 	unsigned rd, vec;
 	int x2;
 
 	probe_begin();
-	rd = probe_rdmsr(MSR_APIC_BASE, &base);
-	x2 = (base >> 10) & 1;
-	vec = probe_icr_self(base & ~0xfffull, x2, 0x44400u, 10000000u);
+	rd = apic_mode(&page, &x2);
+	vec = probe_icr_self(page, x2, 0x44400u, 10000000u);
 	probe_end();
 	report_check(rd == PROBE_NO_FAULT && vec == VEC_NMI,
 		     "apic: an NMI to self by ICR shorthand arrives",
@@ -459,14 +472,13 @@ void check_self_nmi(void)
  */
 void check_nmi_blocking(void)
 {
-	uint64_t base = 0;
+	uint64_t page;
 	unsigned rd, inside = 0, total = 0;
 	int x2;
 
 	probe_begin();
-	rd = probe_rdmsr(MSR_APIC_BASE, &base);
-	x2 = (base >> 10) & 1;
-	probe_nmi_nesting(base & ~0xfffull, x2, 2000000u, &inside, &total);
+	rd = apic_mode(&page, &x2);
+	probe_nmi_nesting(page, x2, 2000000u, &inside, &total);
 	probe_end();
 	report_check(rd == PROBE_NO_FAULT && inside == 1 && total == 2,
 		     "apic: an NMI sent from an NMI handler waits for its IRET",
